@@ -1,0 +1,123 @@
+//! Everything that can change the state: user commands (from the keymap),
+//! raw keys for text prompts, and results of background work. Results carry the
+//! generation they were started for, so stale ones can be dropped.
+
+use crate::azure::{BlobEntry, ContainerEntry, client::BlobDetails};
+use crossterm::event::KeyEvent;
+
+/// A user intent, named in the keymap TOML (`"down"`, `"filter"`, …).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Command {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    Open,
+    Back,
+    Filter,
+    PrefixSearch,
+    ClearFilter,
+    Details,
+    SortNext,
+    SortReverse,
+    Refresh,
+    Help,
+    Quit,
+    Accept,
+    Cancel,
+}
+
+/// Name in the keymap file and the sentence the help screen shows.
+pub const COMMANDS: &[(Command, &str, &str)] = &[
+    (Command::Up, "up", "Move up"),
+    (Command::Down, "down", "Move down"),
+    (Command::PageUp, "page_up", "Move up one page"),
+    (Command::PageDown, "page_down", "Move down one page"),
+    (Command::Top, "top", "Go to the first row"),
+    (Command::Bottom, "bottom", "Go to the last row"),
+    (Command::Open, "open", "Open the account, container or folder"),
+    (Command::Back, "back", "Go up one level"),
+    (Command::Filter, "filter", "Fuzzy-filter the loaded rows"),
+    (Command::PrefixSearch, "prefix_search", "Search by name prefix on the server"),
+    (Command::ClearFilter, "clear_filter", "Clear the filter or prefix search"),
+    (Command::Details, "details", "Show or hide the details pane"),
+    (Command::SortNext, "sort", "Sort by name, size, modified"),
+    (Command::SortReverse, "reverse_sort", "Reverse the sort order"),
+    (Command::Refresh, "refresh", "Reload the current listing"),
+    (Command::Help, "help", "Show or hide this help"),
+    (Command::Quit, "quit", "Quit blobx"),
+    (Command::Accept, "accept", "Keep the filter / run the search"),
+    (Command::Cancel, "cancel", "Close the prompt"),
+];
+
+impl Command {
+    pub fn from_name(name: &str) -> Option<Self> {
+        COMMANDS.iter().find(|(_, n, _)| *n == name).map(|(c, _, _)| *c)
+    }
+
+    pub fn name(self) -> &'static str {
+        COMMANDS
+            .iter()
+            .find(|(c, _, _)| *c == self)
+            .map(|(_, n, _)| *n)
+            .unwrap_or("?")
+    }
+
+    pub fn description(self) -> &'static str {
+        COMMANDS
+            .iter()
+            .find(|(c, _, _)| *c == self)
+            .map(|(_, _, d)| *d)
+            .unwrap_or("")
+    }
+}
+
+#[derive(Debug)]
+pub enum Action {
+    Command(Command),
+    /// A key typed into the active text prompt.
+    Input(KeyEvent),
+    Resize { width: u16, height: u16 },
+    /// Animation tick (spinner) while something loads.
+    Tick,
+    ContainersPage {
+        generation: u64,
+        result: Result<Vec<ContainerEntry>, String>,
+        done: bool,
+    },
+    BlobsPage {
+        generation: u64,
+        result: Result<Vec<BlobEntry>, String>,
+        done: bool,
+    },
+    Details {
+        key: DetailsKey,
+        result: Result<BlobDetails, String>,
+    },
+}
+
+/// Which blob a details request was for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DetailsKey {
+    pub account: usize,
+    pub container: String,
+    pub blob: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_command_has_a_unique_name() {
+        let mut names: Vec<_> = COMMANDS.iter().map(|(_, n, _)| *n).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), COMMANDS.len());
+        for (c, n, _) in COMMANDS {
+            assert_eq!(Command::from_name(n), Some(*c));
+        }
+    }
+}

@@ -1,0 +1,16 @@
+//! Application state and the one-way loop: input → `Action` → `update` →
+//! `Effect`s run as tasks → result `Action`s → render.
+
+pub mod action;
+pub mod effect;
+pub mod entry;
+pub mod run;
+pub mod state;
+pub mod tasks;
+mod update;
+pub mod view;
+
+
+pub use action::{Action, Command};
+pub use effect::Effect;
+pub use state::State;

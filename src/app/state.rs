@@ -1,0 +1,156 @@
+//! Everything the UI draws, and nothing it has to fetch.
+
+use super::action::DetailsKey;
+use super::entry::{Entry, Interner};
+use super::view::{FuzzyFilter, Sort};
+use crate::azure::client::BlobDetails;
+use tui_input::Input;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Location {
+    Accounts,
+    Containers {
+        account: usize,
+    },
+    Blobs {
+        account: usize,
+        container: String,
+        /// Folder prefix, empty or ending in `/`.
+        prefix: String,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Normal,
+    /// Typing into the fuzzy filter.
+    Filter,
+    /// Typing a server-side prefix.
+    PrefixSearch,
+    Help,
+}
+
+#[derive(Clone, Debug)]
+pub struct AccountNode {
+    pub label: String,
+    pub host: String,
+    /// Set when the account could not be listed; shown on its node.
+    pub error: Option<String>,
+}
+
+/// The rows of the current place, as they stream in.
+#[derive(Debug, Default)]
+pub struct Listing {
+    pub generation: u64,
+    pub entries: Vec<Entry>,
+    /// Indices into `entries`: filtered and sorted, what the list shows.
+    pub view: Vec<u32>,
+    pub loading: bool,
+    pub pages: u32,
+    pub error: Option<String>,
+    pub interner: Interner,
+    /// Active server-side prefix search, relative to the folder.
+    pub search: Option<String>,
+    /// Select this name once it arrives (the folder we came back from).
+    pub reselect: Option<Box<str>>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Error,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatusMessage {
+    pub level: Level,
+    pub text: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct DetailsState {
+    pub key: DetailsKey,
+    pub result: Option<Result<BlobDetails, String>>,
+}
+
+#[derive(Debug)]
+pub struct State {
+    pub accounts: Vec<AccountNode>,
+    pub location: Location,
+    pub listing: Listing,
+    pub selected: usize,
+    pub offset: usize,
+    /// Rows the list can show; kept in step with the terminal size.
+    pub page_rows: usize,
+    pub mode: Mode,
+    pub input: Input,
+    pub filter: FuzzyFilter,
+    /// The fuzzy query currently applied to the rows.
+    pub query: String,
+    pub sort: Sort,
+    pub show_details: bool,
+    pub details: Option<DetailsState>,
+    pub status: Option<StatusMessage>,
+    pub should_quit: bool,
+    pub spinner: usize,
+    pub help_scroll: usize,
+    pub(super) next_generation: u64,
+}
+
+impl State {
+    pub fn new(accounts: Vec<AccountNode>) -> Self {
+        Self {
+            accounts,
+            location: Location::Accounts,
+            listing: Listing::default(),
+            selected: 0,
+            offset: 0,
+            page_rows: 20,
+            mode: Mode::Normal,
+            input: Input::default(),
+            filter: FuzzyFilter::default(),
+            query: String::new(),
+            sort: Sort::default(),
+            show_details: false,
+            details: None,
+            status: None,
+            should_quit: false,
+            spinner: 0,
+            help_scroll: 0,
+            next_generation: 1,
+        }
+    }
+
+    pub fn selected_entry(&self) -> Option<&Entry> {
+        let idx = *self.listing.view.get(self.selected)?;
+        self.listing.entries.get(idx as usize)
+    }
+
+    /// The parts of the breadcrumb, from the account down.
+    pub fn breadcrumb(&self) -> Vec<String> {
+        let mut parts = vec!["accounts".to_string()];
+        let account = match &self.location {
+            Location::Accounts => return parts,
+            Location::Containers { account } | Location::Blobs { account, .. } => *account,
+        };
+        parts.push(
+            self.accounts
+                .get(account)
+                .map(|a| a.label.clone())
+                .unwrap_or_default(),
+        );
+        if let Location::Blobs {
+            container, prefix, ..
+        } = &self.location
+        {
+            parts.push(container.clone());
+            parts.extend(
+                prefix
+                    .split('/')
+                    .filter(|s| !s.is_empty())
+                    .map(|s| format!("{s}/")),
+            );
+        }
+        parts
+    }
+}

@@ -1,0 +1,198 @@
+//! Runs `Effect`s as tokio tasks that report back with `Action`s. A new
+//! listing cancels the previous one, so leaving a folder stops its paging.
+
+use super::action::{Action, DetailsKey};
+use super::effect::Effect;
+use crate::azure::{StorageClient, describe_error};
+use futures::StreamExt;
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc::UnboundedSender;
+use tokio_util::sync::CancellationToken;
+
+/// Blobs per listing request. Delimiter listings on the emulator get much
+/// slower with smaller pages (see BENCHMARKS.md), and on Azure 5,000 is the
+/// most a page can hold, so every listing asks for the maximum.
+pub const LIST_PAGE_SIZE: u32 = 5000;
+
+/// Wait this long after the cursor stops before fetching details, so holding
+/// a key down does not send a request per row.
+const DETAILS_DEBOUNCE: Duration = Duration::from_millis(120);
+
+pub struct Runner {
+    clients: Vec<StorageClient>,
+    tx: UnboundedSender<Action>,
+    listing: Option<CancellationToken>,
+    details: Option<CancellationToken>,
+}
+
+impl Runner {
+    pub fn new(clients: Vec<StorageClient>, tx: UnboundedSender<Action>) -> Self {
+        Self {
+            clients,
+            tx,
+            listing: None,
+            details: None,
+        }
+    }
+
+    pub fn run_all(&mut self, effects: Vec<Effect>) {
+        for effect in effects {
+            self.run(effect);
+        }
+    }
+
+    pub fn run(&mut self, effect: Effect) {
+        match effect {
+            Effect::ListContainers {
+                generation,
+                account,
+                prefix,
+            } => {
+                let token = self.replace_listing();
+                let Some(client) = self.client(account) else {
+                    return;
+                };
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    tokio::select! {
+                        _ = token.cancelled() => {}
+                        _ = list_containers(client, prefix, generation, tx) => {}
+                    }
+                });
+            }
+            Effect::ListBlobs {
+                generation,
+                account,
+                container,
+                prefix,
+            } => {
+                let token = self.replace_listing();
+                let Some(client) = self.client(account) else {
+                    return;
+                };
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    tokio::select! {
+                        _ = token.cancelled() => {
+                            tracing::debug!(%container, %prefix, "listing cancelled");
+                        }
+                        _ = list_blobs(client, container.clone(), prefix.clone(), generation, tx) => {}
+                    }
+                });
+            }
+            Effect::FetchDetails(key) => {
+                if let Some(old) = self.details.take() {
+                    old.cancel();
+                }
+                let token = CancellationToken::new();
+                self.details = Some(token.clone());
+                let Some(client) = self.client(key.account) else {
+                    return;
+                };
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    tokio::select! {
+                        _ = token.cancelled() => {}
+                        _ = fetch_details(client, key, tx) => {}
+                    }
+                });
+            }
+        }
+    }
+
+    fn replace_listing(&mut self) -> CancellationToken {
+        if let Some(old) = self.listing.take() {
+            old.cancel();
+        }
+        let token = CancellationToken::new();
+        self.listing = Some(token.clone());
+        token
+    }
+
+    fn client(&self, account: usize) -> Option<StorageClient> {
+        let client = self.clients.get(account).cloned();
+        if client.is_none() {
+            tracing::error!(account, "effect for an account that does not exist");
+        }
+        client
+    }
+}
+
+impl Drop for Runner {
+    fn drop(&mut self) {
+        for token in [self.listing.take(), self.details.take()].into_iter().flatten() {
+            token.cancel();
+        }
+    }
+}
+
+async fn list_containers(
+    client: StorageClient,
+    prefix: Option<String>,
+    generation: u64,
+    tx: UnboundedSender<Action>,
+) {
+    let mut pages = std::pin::pin!(client.list_containers(prefix));
+    while let Some(page) = pages.next().await {
+        let (result, done) = match page {
+            Ok(p) => {
+                let done = p.next_marker.is_none();
+                (Ok(p.containers), done)
+            }
+            Err(e) => (Err(describe_error(&e, client.account())), true),
+        };
+        if tx.send(Action::ContainersPage { generation, result, done }).is_err() || done {
+            return;
+        }
+    }
+    // An empty pager: tell the UI the listing is over.
+    let _ = tx.send(Action::ContainersPage {
+        generation,
+        result: Ok(Vec::new()),
+        done: true,
+    });
+}
+
+async fn list_blobs(
+    client: StorageClient,
+    container: String,
+    prefix: String,
+    generation: u64,
+    tx: UnboundedSender<Action>,
+) {
+    let started = Instant::now();
+    let mut marker: Option<String> = None;
+    let mut pages = 0u32;
+    let mut count = 0usize;
+    loop {
+        let page = client
+            .list_blobs_page(&container, &prefix, Some("/"), marker.as_deref(), LIST_PAGE_SIZE)
+            .await;
+        pages += 1;
+        let (result, done) = match page {
+            Ok(p) => {
+                count += p.entries.len();
+                marker = p.next_marker;
+                (Ok(p.entries), marker.is_none())
+            }
+            Err(e) => {
+                tracing::warn!(%container, %prefix, error = %e, "listing failed");
+                (Err(describe_error(&e, client.account())), true)
+            }
+        };
+        tracing::debug!(%container, %prefix, pages, count, elapsed_ms = started.elapsed().as_millis() as u64, "listing page");
+        if tx.send(Action::BlobsPage { generation, result, done }).is_err() || done {
+            tracing::info!(%container, %prefix, pages, count, elapsed_ms = started.elapsed().as_millis() as u64, "listing finished");
+            return;
+        }
+    }
+}
+
+async fn fetch_details(client: StorageClient, key: DetailsKey, tx: UnboundedSender<Action>) {
+    tokio::time::sleep(DETAILS_DEBOUNCE).await;
+    let result = client
+        .blob_details(&key.container, &key.blob)
+        .await
+        .map_err(|e| describe_error(&e, client.account()));
+    let _ = tx.send(Action::Details { key, result });
+}

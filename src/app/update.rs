@@ -1,0 +1,474 @@
+//! The state machine: `update(state, action)` changes the state and returns the
+//! background work to start. No I/O here, so it is tested without a network.
+
+use super::action::{Action, Command, DetailsKey};
+use super::effect::Effect;
+use super::entry::{Entry, EntryKind};
+use super::state::{DetailsState, Level, Location, Mode, State, StatusMessage};
+use super::view::build_view;
+use crate::azure::uri::AzPath;
+use tui_input::backend::crossterm::EventHandler;
+
+impl State {
+    /// Opens the first account at `start` (or its container list).
+    pub fn start(&mut self, start: Option<AzPath>) -> Vec<Effect> {
+        if self.accounts.is_empty() {
+            self.location = Location::Accounts;
+            self.show_accounts();
+            return Vec::new();
+        }
+        match start {
+            Some(path) => {
+                // az://c/a/b/ opens folder a/b/; az://c/a/b opens folder a/ searching
+                // for names starting with "b", which finds the blob or folder b.
+                let (folder, rest) = match path.prefix.rfind('/') {
+                    Some(i) => (&path.prefix[..=i], &path.prefix[i + 1..]),
+                    None => ("", path.prefix.as_str()),
+                };
+                let (folder, rest) = (folder.to_string(), rest.to_string());
+                self.location = Location::Blobs {
+                    account: 0,
+                    container: path.container,
+                    prefix: folder,
+                };
+                self.listing.search = (!rest.is_empty()).then_some(rest);
+                self.reload()
+            }
+            None => self.go(Location::Containers { account: 0 }),
+        }
+    }
+
+    pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::Command(cmd) => self.command(cmd),
+            Action::Input(key) => {
+                self.input.handle_event(&crossterm::event::Event::Key(key));
+                if self.mode == Mode::Filter {
+                    self.set_query(self.input.value().to_string());
+                }
+                Vec::new()
+            }
+            Action::Resize { height, .. } => {
+                self.page_rows = crate::ui::layout::list_rows(height);
+                self.keep_selection_visible();
+                Vec::new()
+            }
+            Action::Tick => {
+                self.spinner = self.spinner.wrapping_add(1);
+                Vec::new()
+            }
+            Action::ContainersPage {
+                generation,
+                result,
+                done,
+            } => {
+                if generation != self.listing.generation {
+                    return Vec::new();
+                }
+                let result = result.map(|cs| {
+                    let interner = &mut self.listing.interner;
+                    cs.into_iter()
+                        .map(|c| Entry::from_container(c, interner))
+                        .collect::<Vec<_>>()
+                });
+                self.take_page(result, done)
+            }
+            Action::BlobsPage {
+                generation,
+                result,
+                done,
+            } => {
+                if generation != self.listing.generation {
+                    return Vec::new();
+                }
+                let prefix = match &self.location {
+                    Location::Blobs { prefix, .. } => prefix.clone(),
+                    _ => return Vec::new(),
+                };
+                let result = result.map(|bs| {
+                    let interner = &mut self.listing.interner;
+                    bs.into_iter()
+                        .map(|b| Entry::from_blob(b, &prefix, interner))
+                        .collect::<Vec<_>>()
+                });
+                self.take_page(result, done)
+            }
+            Action::Details { key, result } => {
+                if let Some(d) = &mut self.details
+                    && d.key == key
+                {
+                    d.result = Some(result);
+                }
+                Vec::new()
+            }
+        }
+    }
+
+    fn command(&mut self, cmd: Command) -> Vec<Effect> {
+        if self.mode == Mode::Help {
+            match cmd {
+                Command::Up => self.help_scroll = self.help_scroll.saturating_sub(1),
+                Command::Down => self.help_scroll += 1,
+                Command::Quit | Command::Help | Command::Cancel | Command::Back => {
+                    self.mode = Mode::Normal
+                }
+                _ => {}
+            }
+            return Vec::new();
+        }
+        match cmd {
+            Command::Up => self.move_by(-1),
+            Command::Down => self.move_by(1),
+            Command::PageUp => self.move_by(-(self.page_rows.max(1) as isize)),
+            Command::PageDown => self.move_by(self.page_rows.max(1) as isize),
+            Command::Top => self.move_to(0),
+            Command::Bottom => self.move_to(self.listing.view.len().saturating_sub(1)),
+            Command::Open => return self.open_selected(),
+            Command::Back => return self.back(),
+            Command::Filter => {
+                self.mode = Mode::Filter;
+                self.input = tui_input::Input::new(self.query.clone());
+            }
+            Command::PrefixSearch => {
+                if matches!(self.location, Location::Accounts) {
+                    self.info("Prefix search works inside an account or container.");
+                } else {
+                    self.mode = Mode::PrefixSearch;
+                    self.input = tui_input::Input::new(self.listing.search.clone().unwrap_or_default());
+                }
+            }
+            Command::ClearFilter => {
+                if self.listing.search.is_some() {
+                    self.listing.search = None;
+                    return self.reload();
+                }
+                self.set_query(String::new());
+            }
+            Command::Accept => match self.mode {
+                Mode::Filter => self.mode = Mode::Normal,
+                Mode::PrefixSearch => {
+                    self.mode = Mode::Normal;
+                    let search = self.input.value().to_string();
+                    self.listing.search = (!search.is_empty()).then_some(search);
+                    return self.reload();
+                }
+                _ => {}
+            },
+            Command::Cancel => match self.mode {
+                Mode::Filter => {
+                    self.mode = Mode::Normal;
+                    self.set_query(String::new());
+                }
+                Mode::PrefixSearch => self.mode = Mode::Normal,
+                _ => {}
+            },
+            Command::Details => {
+                self.show_details = !self.show_details;
+                if !self.show_details {
+                    self.details = None;
+                }
+            }
+            Command::SortNext => {
+                self.sort.key = self.sort.key.next();
+                self.rebuild_view(true);
+                self.info(&format!("Sorted by {}", self.sort.key.label()));
+            }
+            Command::SortReverse => {
+                self.sort.descending = !self.sort.descending;
+                self.rebuild_view(true);
+            }
+            Command::Refresh => return self.reload(),
+            Command::Help => {
+                self.mode = Mode::Help;
+                self.help_scroll = 0;
+            }
+            Command::Quit => self.should_quit = true,
+        }
+        self.details_effect()
+    }
+
+    fn open_selected(&mut self) -> Vec<Effect> {
+        let Some(entry) = self.selected_entry() else {
+            return Vec::new();
+        };
+        let name = entry.name.to_string();
+        let kind = entry.kind;
+        let next = match (&self.location, kind) {
+            (Location::Accounts, EntryKind::Account) => Location::Containers {
+                account: self.selected_account_index(),
+            },
+            (Location::Containers { account }, EntryKind::Container) => Location::Blobs {
+                account: *account,
+                container: name,
+                prefix: String::new(),
+            },
+            (
+                Location::Blobs {
+                    account,
+                    container,
+                    prefix,
+                },
+                EntryKind::Folder,
+            ) => Location::Blobs {
+                account: *account,
+                container: container.clone(),
+                // With a prefix search active the shown name is still relative to the folder.
+                prefix: format!("{prefix}{name}"),
+            },
+            (_, EntryKind::Blob) => {
+                if !self.show_details {
+                    self.show_details = true;
+                }
+                return self.details_effect();
+            }
+            _ => return Vec::new(),
+        };
+        self.go(next)
+    }
+
+    fn selected_account_index(&self) -> usize {
+        self.listing
+            .view
+            .get(self.selected)
+            .map(|&i| i as usize)
+            .unwrap_or(0)
+    }
+
+    fn back(&mut self) -> Vec<Effect> {
+        if self.listing.search.is_some() {
+            self.listing.search = None;
+            return self.reload();
+        }
+        let (parent, came_from) = match &self.location {
+            Location::Accounts => return Vec::new(),
+            Location::Containers { account } => (
+                Location::Accounts,
+                self.accounts.get(*account).map(|a| a.label.clone()),
+            ),
+            Location::Blobs {
+                account,
+                container,
+                prefix,
+            } => {
+                if prefix.is_empty() {
+                    (Location::Containers { account: *account }, Some(container.clone()))
+                } else {
+                    let trimmed = prefix.trim_end_matches('/');
+                    let (parent, leaf) = match trimmed.rfind('/') {
+                        Some(i) => (&trimmed[..=i], &trimmed[i + 1..]),
+                        None => ("", trimmed),
+                    };
+                    (
+                        Location::Blobs {
+                            account: *account,
+                            container: container.clone(),
+                            prefix: parent.to_string(),
+                        },
+                        Some(format!("{leaf}/")),
+                    )
+                }
+            }
+        };
+        let effects = self.go(parent);
+        self.listing.reselect = came_from.map(String::into_boxed_str);
+        self.apply_reselect();
+        effects
+    }
+
+    /// Moves to a new place: clears the rows and starts listing it.
+    pub fn go(&mut self, location: Location) -> Vec<Effect> {
+        self.location = location;
+        self.listing.search = None;
+        self.query.clear();
+        self.filter.reset();
+        self.details = None;
+        self.reload()
+    }
+
+    /// Starts (again) the listing of the current place; the previous one is cancelled.
+    pub fn reload(&mut self) -> Vec<Effect> {
+        let generation = self.next_generation;
+        self.next_generation += 1;
+        let search = self.listing.search.take();
+        let reselect = self.listing.reselect.take();
+        self.listing = super::state::Listing {
+            generation,
+            search,
+            reselect,
+            ..Default::default()
+        };
+        self.filter.reset();
+        self.selected = 0;
+        self.offset = 0;
+        self.details = None;
+        match self.location.clone() {
+            Location::Accounts => {
+                self.show_accounts();
+                Vec::new()
+            }
+            Location::Containers { account } => {
+                self.listing.loading = true;
+                vec![Effect::ListContainers {
+                    generation,
+                    account,
+                    prefix: self.listing.search.clone(),
+                }]
+            }
+            Location::Blobs {
+                account,
+                container,
+                prefix,
+            } => {
+                self.listing.loading = true;
+                let search = self.listing.search.clone().unwrap_or_default();
+                vec![Effect::ListBlobs {
+                    generation,
+                    account,
+                    container,
+                    prefix: format!("{prefix}{search}"),
+                }]
+            }
+        }
+    }
+
+    fn show_accounts(&mut self) {
+        self.listing.entries = self.accounts.iter().map(|a| Entry::account(&a.label)).collect();
+        self.listing.loading = false;
+        // Accounts keep their configured order.
+        self.listing.view = (0..self.listing.entries.len() as u32).collect();
+    }
+
+    fn take_page(&mut self, result: Result<Vec<Entry>, String>, done: bool) -> Vec<Effect> {
+        match result {
+            Ok(mut entries) => {
+                self.listing.pages += 1;
+                self.listing.entries.append(&mut entries);
+                self.listing.loading = !done;
+                if let Some(account) = self.current_account() {
+                    self.accounts[account].error = None;
+                }
+                self.rebuild_view(false);
+                self.apply_reselect();
+            }
+            Err(message) => {
+                self.listing.loading = false;
+                self.listing.error = Some(message.clone());
+                if matches!(self.location, Location::Containers { .. })
+                    && let Some(account) = self.current_account()
+                {
+                    self.accounts[account].error = Some(message.clone());
+                }
+                self.status = Some(StatusMessage {
+                    level: Level::Error,
+                    text: message,
+                });
+            }
+        }
+        self.details_effect()
+    }
+
+    fn current_account(&self) -> Option<usize> {
+        match &self.location {
+            Location::Accounts => None,
+            Location::Containers { account } | Location::Blobs { account, .. } => {
+                Some(*account).filter(|a| *a < self.accounts.len())
+            }
+        }
+    }
+
+    fn apply_reselect(&mut self) {
+        let Some(name) = self.listing.reselect.clone() else {
+            return;
+        };
+        let entries = &self.listing.entries;
+        if let Some(pos) = self
+            .listing
+            .view
+            .iter()
+            .position(|&i| entries[i as usize].name == name)
+        {
+            self.listing.reselect = None;
+            self.move_to(pos);
+        }
+    }
+
+    fn set_query(&mut self, query: String) {
+        if query != self.query {
+            self.query = query;
+            self.rebuild_view(true);
+        }
+    }
+
+    /// Recomputes the shown rows. `reset` puts the cursor on the first row
+    /// (new query or sort); otherwise it stays on the same entry.
+    fn rebuild_view(&mut self, reset: bool) {
+        let keep = (!reset)
+            .then(|| self.listing.view.get(self.selected).copied())
+            .flatten();
+        self.listing.view = build_view(&self.listing.entries, &mut self.filter, &self.query, self.sort);
+        let pos = keep
+            .and_then(|k| self.listing.view.iter().position(|&i| i == k))
+            .unwrap_or(if reset { 0 } else { self.selected });
+        self.move_to(pos);
+    }
+
+    fn move_by(&mut self, delta: isize) {
+        let target = (self.selected as isize + delta).max(0) as usize;
+        self.move_to(target);
+    }
+
+    fn move_to(&mut self, index: usize) {
+        let len = self.listing.view.len();
+        self.selected = if len == 0 { 0 } else { index.min(len - 1) };
+        self.keep_selection_visible();
+    }
+
+    fn keep_selection_visible(&mut self) {
+        let rows = self.page_rows.max(1);
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + rows {
+            self.offset = self.selected + 1 - rows;
+        }
+    }
+
+    /// When the details pane is open, make sure it shows the selected blob.
+    fn details_effect(&mut self) -> Vec<Effect> {
+        if !self.show_details {
+            return Vec::new();
+        }
+        let key = match (&self.location, self.selected_entry()) {
+            (
+                Location::Blobs {
+                    account,
+                    container,
+                    prefix,
+                },
+                Some(e),
+            ) if e.kind == EntryKind::Blob => DetailsKey {
+                account: *account,
+                container: container.clone(),
+                blob: format!("{prefix}{}", e.name),
+            },
+            _ => {
+                self.details = None;
+                return Vec::new();
+            }
+        };
+        if self.details.as_ref().is_some_and(|d| d.key == key) {
+            return Vec::new();
+        }
+        self.details = Some(DetailsState {
+            key: key.clone(),
+            result: None,
+        });
+        vec![Effect::FetchDetails(key)]
+    }
+
+    fn info(&mut self, text: &str) {
+        self.status = Some(StatusMessage {
+            level: Level::Info,
+            text: text.to_string(),
+        });
+    }
+}

@@ -1,0 +1,274 @@
+//! One storage account's client: the official SDK client where it covers the
+//! operation, and raw requests through the same signed pipeline where it does
+//! not (hierarchical listing).
+
+use super::account::{Account, Auth};
+use super::listing::{BlobPage, ContainerEntry, ContainerPage, parse_blob_page};
+use super::signing::SharedKeyPolicy;
+use azure_core::{
+    http::{
+        ClientOptions, Context, ExponentialRetryOptions, Method, Pipeline, Request, RetryOptions,
+        Transport, Url, policies::Policy,
+    },
+    time::Duration,
+};
+use azure_storage_blob::{
+    BlobServiceClient, BlobServiceClientOptions,
+    models::{BlobServiceClientListContainersOptions, BlockBlobClientUploadOptions},
+};
+use bytes::Bytes;
+use futures::{Stream, StreamExt};
+use std::{collections::HashMap, sync::Arc};
+
+/// Properties and metadata of one blob, as name/value pairs ready to show.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BlobDetails {
+    pub properties: Vec<(String, String)>,
+    pub metadata: Vec<(String, String)>,
+}
+
+#[derive(Clone)]
+pub struct StorageClient {
+    account: Arc<Account>,
+    service: Arc<BlobServiceClient>,
+    pipeline: Pipeline,
+    version: String,
+}
+
+impl std::fmt::Debug for StorageClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StorageClient")
+            .field("account", &self.account.name)
+            .finish_non_exhaustive()
+    }
+}
+
+fn client_options(account: &Account) -> anyhow::Result<ClientOptions> {
+    let mut per_try: Vec<Arc<dyn Policy>> = Vec::new();
+    if let Auth::SharedKey { key } = &account.auth {
+        per_try.push(Arc::new(SharedKeyPolicy::new(&account.name, key)));
+    }
+    // A connect timeout, so an address that swallows packets fails in seconds
+    // instead of leaving a listing spinning forever. reqwest honours HTTPS_PROXY.
+    let http = reqwest::Client::builder()
+        .connect_timeout(std::time::Duration::from_secs(5))
+        .read_timeout(std::time::Duration::from_secs(60))
+        .build()?;
+    Ok(ClientOptions {
+        per_try_policies: per_try,
+        // Few, quick retries: a person is waiting and the status line tells them what failed.
+        retry: RetryOptions::exponential(ExponentialRetryOptions {
+            initial_delay: Duration::milliseconds(200),
+            max_retries: 3,
+            max_total_elapsed: Duration::seconds(30),
+            max_delay: Duration::seconds(5),
+        }),
+        transport: Some(Transport::new(Arc::new(http))),
+        ..Default::default()
+    })
+}
+
+impl StorageClient {
+    pub fn new(account: Account) -> anyhow::Result<Self> {
+        let options = client_options(&account)?;
+        let service_options = BlobServiceClientOptions {
+            client_options: options.clone(),
+            ..Default::default()
+        };
+        let version = service_options.version.clone();
+        let service =
+            BlobServiceClient::new(account.blob_endpoint.clone(), None, Some(service_options))?;
+        let pipeline = Pipeline::new(
+            Some(env!("CARGO_PKG_NAME")),
+            Some(env!("CARGO_PKG_VERSION")),
+            options,
+            Vec::new(),
+            Vec::new(),
+            None,
+        );
+        Ok(Self {
+            account: Arc::new(account),
+            service: Arc::new(service),
+            pipeline,
+            version,
+        })
+    }
+
+    pub fn account(&self) -> &Account {
+        &self.account
+    }
+
+    /// Pages of containers, as the service returns them.
+    pub fn list_containers(
+        &self,
+        prefix: Option<String>,
+    ) -> impl Stream<Item = azure_core::Result<ContainerPage>> + Send + 'static {
+        let pager = self.service.list_containers(Some(BlobServiceClientListContainersOptions {
+            prefix,
+            maxresults: Some(5000),
+            ..Default::default()
+        }));
+        async_stream_pages(pager)
+    }
+
+    /// One page of a blob listing. With `delimiter`, names below the next
+    /// delimiter are rolled up into virtual folders.
+    pub async fn list_blobs_page(
+        &self,
+        container: &str,
+        prefix: &str,
+        delimiter: Option<&str>,
+        marker: Option<&str>,
+        max_results: u32,
+    ) -> azure_core::Result<BlobPage> {
+        let mut url = self.container_url(container);
+        {
+            let mut q = url.query_pairs_mut();
+            q.append_pair("restype", "container").append_pair("comp", "list");
+            if !prefix.is_empty() {
+                q.append_pair("prefix", prefix);
+            }
+            if let Some(d) = delimiter {
+                q.append_pair("delimiter", d);
+            }
+            if let Some(m) = marker {
+                q.append_pair("marker", m);
+            }
+            q.append_pair("maxresults", &max_results.to_string());
+        }
+        let body = self.get_xml(url).await?;
+        parse_blob_page(&body).map_err(|e| {
+            azure_core::Error::with_message(azure_core::error::ErrorKind::DataConversion, e)
+        })
+    }
+
+    /// All properties and metadata of a blob (one HEAD request).
+    pub async fn blob_details(&self, container: &str, blob: &str) -> azure_core::Result<BlobDetails> {
+        let client = self.service.blob_client(container, blob);
+        let response = client.get_properties(None).await?;
+        let mut details = BlobDetails::default();
+        for (name, value) in response.headers().iter() {
+            let name = name.as_str();
+            if let Some(key) = name.strip_prefix("x-ms-meta-") {
+                details.metadata.push((key.to_string(), value.as_str().to_string()));
+            } else if is_blob_property(name) {
+                details.properties.push((name.to_string(), value.as_str().to_string()));
+            }
+        }
+        details.properties.sort();
+        details.metadata.sort();
+        Ok(details)
+    }
+
+    pub async fn create_container(&self, name: &str) -> azure_core::Result<()> {
+        self.service.blob_container_client(name).create(None).await?;
+        Ok(())
+    }
+
+    /// Single-shot upload of a small blob (seeding, tests).
+    pub async fn put_blob(
+        &self,
+        container: &str,
+        name: &str,
+        data: Bytes,
+        content_type: Option<&str>,
+        metadata: HashMap<String, String>,
+    ) -> azure_core::Result<()> {
+        let client = self.service.blob_client(container, name).block_blob_client();
+        let options = BlockBlobClientUploadOptions {
+            blob_content_type: content_type.map(str::to_string),
+            metadata: (!metadata.is_empty()).then_some(metadata),
+            ..Default::default()
+        };
+        client.upload(data.into(), Some(options)).await?;
+        Ok(())
+    }
+
+    fn container_url(&self, container: &str) -> Url {
+        let mut url = self.account.blob_endpoint.clone();
+        if let Ok(mut segments) = url.path_segments_mut() {
+            segments.pop_if_empty().push(container);
+        }
+        url
+    }
+
+    async fn get_xml(&self, url: Url) -> azure_core::Result<String> {
+        let mut request = Request::new(url, Method::Get);
+        request.insert_header("accept", "application/xml");
+        request.insert_header("x-ms-version", self.version.clone());
+        let response = self
+            .pipeline
+            .send(&Context::new(), &mut request, None)
+            .await?;
+        let status = response.status();
+        let (_, headers, body) = response.deconstruct();
+        if !status.is_success() {
+            let raw = azure_core::http::RawResponse::from_bytes(status, headers, body);
+            return Err(super::error::from_response(raw));
+        }
+        String::from_utf8(body.to_vec()).map_err(|e| {
+            azure_core::Error::with_message(
+                azure_core::error::ErrorKind::DataConversion,
+                format!("listing is not UTF-8: {e}"),
+            )
+        })
+    }
+}
+
+/// Response headers that describe the blob itself (not the request).
+fn is_blob_property(name: &str) -> bool {
+    const PLAIN: &[&str] = &[
+        "content-length",
+        "content-type",
+        "content-md5",
+        "content-encoding",
+        "content-language",
+        "content-disposition",
+        "cache-control",
+        "etag",
+        "last-modified",
+        "accept-ranges",
+    ];
+    const SERVICE_NOISE: &[&str] = &[
+        "x-ms-request-id",
+        "x-ms-client-request-id",
+        "x-ms-version",
+        "x-ms-date",
+    ];
+    PLAIN.contains(&name) || (name.starts_with("x-ms-") && !SERVICE_NOISE.contains(&name))
+}
+
+fn async_stream_pages(
+    pager: azure_core::Result<
+        azure_core::http::Pager<
+            azure_storage_blob::models::ListContainersResponse,
+            azure_core::http::XmlFormat,
+        >,
+    >,
+) -> impl Stream<Item = azure_core::Result<ContainerPage>> + Send + 'static {
+    match pager {
+        Err(e) => futures::stream::once(async move { Err(e) }).left_stream(),
+        Ok(pager) => pager
+            .into_pages()
+            .map(|page| {
+                let body = page?.into_model()?;
+                Ok(ContainerPage {
+                    containers: body
+                        .container_items
+                        .into_iter()
+                        .filter_map(|c| {
+                            let props = c.properties.unwrap_or_default();
+                            Some(ContainerEntry {
+                                name: c.name?,
+                                last_modified: props.last_modified.map(|t| t.unix_timestamp()),
+                                public_access: props.public_access.map(|p| p.to_string()),
+                                lease_state: props.lease_state.map(|l| l.to_string()),
+                            })
+                        })
+                        .collect(),
+                    next_marker: body.next_marker.filter(|m| !m.is_empty()),
+                })
+            })
+            .right_stream(),
+    }
+}

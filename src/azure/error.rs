@@ -1,0 +1,119 @@
+//! Turns SDK and transport errors into one sentence a person can act on.
+
+use super::account::Account;
+use azure_core::{error::ErrorKind, http::RawResponse};
+
+/// Builds the same error kind the SDK's own calls return for a failed status.
+pub fn from_response(raw: RawResponse) -> azure_core::Error {
+    let status = raw.status();
+    let error_code = raw
+        .headers()
+        .get_optional_str(&azure_core::http::headers::HeaderName::from_static(
+            "x-ms-error-code",
+        ))
+        .map(str::to_string);
+    ErrorKind::HttpResponse {
+        status,
+        error_code,
+        raw_response: Some(Box::new(raw)),
+    }
+    .into_error()
+}
+
+/// The whole cause chain as text, for matching transport failures.
+fn chain_text(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
+/// What went wrong, in plain words, with what to do about it where we know.
+pub fn describe_error(err: &azure_core::Error, account: &Account) -> String {
+    if let ErrorKind::HttpResponse {
+        status, error_code, ..
+    } = err.kind()
+    {
+        let code = error_code.as_deref().unwrap_or("");
+        let status = u16::from(*status);
+        return match (status, code) {
+            (403, "AuthenticationFailed") => format!(
+                "Access denied (403): {} rejected the credentials (signature mismatch or expired SAS).",
+                account.name
+            ),
+            (403, "AuthorizationPermissionMismatch" | "AuthorizationFailure") => {
+                "Access denied (403): this credential is not allowed to do that.".to_string()
+            }
+            (403, _) => format!("Access denied (403){}.", with_code(code)),
+            (404, "ContainerNotFound") => "The container does not exist (404); it may have been deleted.".to_string(),
+            (404, "BlobNotFound") => "The blob does not exist (404); it may have been deleted or renamed.".to_string(),
+            (404, _) => format!("Not found (404){}.", with_code(code)),
+            (409, _) => format!("Conflict (409){}.", with_code(code)),
+            (500..=599, _) => format!(
+                "The storage service failed ({status}){}; try again in a moment.",
+                with_code(code)
+            ),
+            _ => format!("The storage service answered {status}{}.", with_code(code)),
+        };
+    }
+    let text = chain_text(err);
+    let lower = text.to_lowercase();
+    if lower.contains("connection refused") || lower.contains("tcp connect error") {
+        if account.is_emulator {
+            return format!(
+                "Nothing is listening at {}: start the emulator with `cargo run --release --example demo` (sample data) or `npx azurite-blob --inMemoryPersistence --blobPort {}`.",
+                account.host(),
+                account.blob_endpoint.port().unwrap_or(10000)
+            );
+        }
+        return format!("Cannot connect to {}: connection refused.", account.host());
+    }
+    if lower.contains("dns error") || lower.contains("failed to lookup") {
+        return format!("Cannot resolve {}: check the account name or your network.", account.host());
+    }
+    if lower.contains("timed out") || lower.contains("timeout") {
+        return format!("{} did not answer in time; the network may be down.", account.host());
+    }
+    if lower.contains("certificate") || lower.contains("tls") {
+        return format!("Secure connection to {} failed: {text}", account.host());
+    }
+    format!("Request to {} failed: {text}", account.host())
+}
+
+fn with_code(code: &str) -> String {
+    if code.is_empty() {
+        String::new()
+    } else {
+        format!(": {code}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use azure_core::http::{StatusCode, headers::Headers};
+
+    fn http_error(status: StatusCode, code: &str) -> azure_core::Error {
+        let mut headers = Headers::new();
+        headers.insert("x-ms-error-code", code.to_string());
+        from_response(RawResponse::from_bytes(status, headers, Vec::new()))
+    }
+
+    #[test]
+    fn signature_mismatch_is_named() {
+        let account = Account::emulator("http://127.0.0.1:1").unwrap();
+        let msg = describe_error(&http_error(StatusCode::Forbidden, "AuthenticationFailed"), &account);
+        assert!(msg.contains("signature mismatch"), "{msg}");
+    }
+
+    #[test]
+    fn missing_container_is_named() {
+        let account = Account::emulator("http://127.0.0.1:1").unwrap();
+        let msg = describe_error(&http_error(StatusCode::NotFound, "ContainerNotFound"), &account);
+        assert!(msg.contains("container does not exist"), "{msg}");
+    }
+}

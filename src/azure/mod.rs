@@ -1,0 +1,15 @@
+//! Everything that talks to Azure Storage. No ratatui in here: the UI asks for
+//! work through `app::Effect`s and gets plain data back.
+
+pub mod account;
+pub mod client;
+pub mod error;
+pub mod listing;
+pub mod secret;
+pub mod signing;
+pub mod uri;
+
+pub use account::{Account, Auth};
+pub use client::StorageClient;
+pub use error::describe_error;
+pub use listing::{BlobEntry, BlobPage, ContainerEntry, ContainerPage};

@@ -1,0 +1,219 @@
+//! Keys as data: the default map is `assets/keymap.toml`, a user's file
+//! replaces the keys of any command it names, and the help screen is generated
+//! from the result, so bindings are written down once.
+
+use crate::app::action::{COMMANDS, Command};
+use crate::app::state::Mode;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::collections::BTreeMap;
+
+pub const DEFAULT_KEYMAP: &str = include_str!("../../assets/keymap.toml");
+
+/// Sections of the keymap file, in the order the help screen shows them.
+pub const SECTIONS: &[(&str, &str)] = &[
+    ("normal", "Browsing"),
+    ("prompt", "Typing a filter or prefix"),
+    ("help", "This help"),
+];
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeySpec {
+    pub code: KeyCode,
+    pub modifiers: KeyModifiers,
+    /// As written in the file, for the help screen.
+    pub label: String,
+}
+
+impl KeySpec {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let mut modifiers = KeyModifiers::NONE;
+        let mut rest = text;
+        loop {
+            if let Some(r) = rest.strip_prefix("ctrl-") {
+                modifiers |= KeyModifiers::CONTROL;
+                rest = r;
+            } else if let Some(r) = rest.strip_prefix("alt-") {
+                modifiers |= KeyModifiers::ALT;
+                rest = r;
+            } else {
+                break;
+            }
+        }
+        let code = match rest {
+            "enter" => KeyCode::Enter,
+            "esc" => KeyCode::Esc,
+            "tab" => KeyCode::Tab,
+            "backtab" => KeyCode::BackTab,
+            "backspace" => KeyCode::Backspace,
+            "delete" => KeyCode::Delete,
+            "space" => KeyCode::Char(' '),
+            "up" => KeyCode::Up,
+            "down" => KeyCode::Down,
+            "left" => KeyCode::Left,
+            "right" => KeyCode::Right,
+            "home" => KeyCode::Home,
+            "end" => KeyCode::End,
+            "pageup" => KeyCode::PageUp,
+            "pagedown" => KeyCode::PageDown,
+            f if f.len() > 1 && f.starts_with('f') && f[1..].parse::<u8>().is_ok() => {
+                match f[1..].parse::<u8>() {
+                    Ok(n @ 1..=12) => KeyCode::F(n),
+                    _ => return Err(format!("unknown key {text:?}")),
+                }
+            }
+            s => {
+                let mut chars = s.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(c), None) => KeyCode::Char(c),
+                    _ => return Err(format!("unknown key {text:?}")),
+                }
+            }
+        };
+        Ok(Self {
+            code,
+            modifiers,
+            label: text.to_string(),
+        })
+    }
+
+    pub fn matches(&self, key: &KeyEvent) -> bool {
+        // Terminals report SHIFT with upper-case letters and symbols; the character already says it.
+        let mods = if matches!(key.code, KeyCode::Char(_)) {
+            key.modifiers - KeyModifiers::SHIFT
+        } else {
+            key.modifiers
+        };
+        self.code == key.code && self.modifiers == mods
+    }
+}
+
+type Section = BTreeMap<String, Vec<String>>;
+
+#[derive(Clone, Debug)]
+pub struct Keymap {
+    /// Per section: command and its keys, in `COMMANDS` order.
+    sections: BTreeMap<String, Vec<(Command, Vec<KeySpec>)>>,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        // The built-in file is tested to parse.
+        Self::load(None).unwrap_or(Self {
+            sections: BTreeMap::new(),
+        })
+    }
+}
+
+impl Keymap {
+    pub fn load(user: Option<&str>) -> Result<Self, String> {
+        let mut merged: BTreeMap<String, Section> =
+            toml::from_str(DEFAULT_KEYMAP).map_err(|e| format!("built-in keymap: {e}"))?;
+        if let Some(text) = user {
+            let user: BTreeMap<String, Section> =
+                toml::from_str(text).map_err(|e| e.message().to_string())?;
+            for (section, commands) in user {
+                if !SECTIONS.iter().any(|(s, _)| *s == section) {
+                    return Err(format!("unknown section [{section}]"));
+                }
+                merged.entry(section).or_default().extend(commands);
+            }
+        }
+        let mut sections = BTreeMap::new();
+        for (section, commands) in merged {
+            let mut bound = Vec::new();
+            for (name, keys) in commands {
+                let command = Command::from_name(&name)
+                    .ok_or_else(|| format!("[{section}] unknown command {name:?}"))?;
+                let keys = keys
+                    .iter()
+                    .map(|k| KeySpec::parse(k).map_err(|e| format!("[{section}] {name}: {e}")))
+                    .collect::<Result<Vec<_>, _>>()?;
+                bound.push((command, keys));
+            }
+            bound.sort_by_key(|(c, _)| COMMANDS.iter().position(|(x, _, _)| x == c));
+            sections.insert(section, bound);
+        }
+        Ok(Self { sections })
+    }
+
+    fn section_for(mode: Mode) -> &'static str {
+        match mode {
+            Mode::Normal => "normal",
+            Mode::Filter | Mode::PrefixSearch => "prompt",
+            Mode::Help => "help",
+        }
+    }
+
+    /// The command bound to `key` in `mode`, if any.
+    pub fn command(&self, mode: Mode, key: &KeyEvent) -> Option<Command> {
+        self.sections
+            .get(Self::section_for(mode))?
+            .iter()
+            .find(|(_, keys)| keys.iter().any(|k| k.matches(key)))
+            .map(|(c, _)| *c)
+    }
+
+    /// Bindings of one section, for the help screen.
+    pub fn bindings(&self, section: &str) -> &[(Command, Vec<KeySpec>)] {
+        self.sections.get(section).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The first key bound to `command` in normal mode, for hints like "? help".
+    pub fn hint(&self, command: Command) -> Option<&str> {
+        self.bindings("normal")
+            .iter()
+            .find(|(c, _)| *c == command)
+            .and_then(|(_, keys)| keys.first())
+            .map(|k| k.label.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, modifiers)
+    }
+
+    #[test]
+    fn default_keymap_parses_and_has_arrows_and_vim_keys() {
+        let k = Keymap::load(None).unwrap();
+        let down = Some(Command::Down);
+        assert_eq!(k.command(Mode::Normal, &key(KeyCode::Down, KeyModifiers::NONE)), down);
+        assert_eq!(k.command(Mode::Normal, &key(KeyCode::Char('j'), KeyModifiers::NONE)), down);
+        assert_eq!(
+            k.command(Mode::Normal, &key(KeyCode::Char('G'), KeyModifiers::SHIFT)),
+            Some(Command::Bottom)
+        );
+        assert_eq!(
+            k.command(Mode::Normal, &key(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            Some(Command::Quit)
+        );
+        // In a prompt, letters are text, not commands.
+        assert_eq!(k.command(Mode::Filter, &key(KeyCode::Char('j'), KeyModifiers::NONE)), None);
+    }
+
+    #[test]
+    fn user_file_replaces_keys_of_named_commands() {
+        let k = Keymap::load(Some("[normal]\ndown = [\"n\"]\n")).unwrap();
+        assert_eq!(
+            k.command(Mode::Normal, &key(KeyCode::Char('n'), KeyModifiers::NONE)),
+            Some(Command::Down)
+        );
+        assert_eq!(k.command(Mode::Normal, &key(KeyCode::Char('j'), KeyModifiers::NONE)), None);
+        // Untouched commands keep their defaults.
+        assert_eq!(
+            k.command(Mode::Normal, &key(KeyCode::Char('k'), KeyModifiers::NONE)),
+            Some(Command::Up)
+        );
+    }
+
+    #[test]
+    fn mistakes_are_reported_in_words() {
+        assert!(Keymap::load(Some("[normal]\nfly = [\"x\"]\n")).unwrap_err().contains("fly"));
+        assert!(Keymap::load(Some("[normal]\ndown = [\"ctrl-nope\"]\n")).unwrap_err().contains("nope"));
+        assert!(Keymap::load(Some("[elsewhere]\ndown = [\"x\"]\n")).unwrap_err().contains("elsewhere"));
+        assert!(Keymap::load(Some("not toml [")).is_err());
+    }
+}

@@ -1,0 +1,75 @@
+//! `config.toml`: the few settings that are not keys or colours.
+
+use serde::Deserialize;
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    #[serde(default)]
+    pub emulator: EmulatorSettings,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmulatorSettings {
+    /// Where the local emulator's Blob service listens.
+    #[serde(default = "default_host")]
+    pub host: String,
+    /// Set false to hide the emulator account.
+    #[serde(default = "default_true")]
+    pub enabled: bool,
+}
+
+fn default_host() -> String {
+    crate::azure::account::EMULATOR_HOST.to_string()
+}
+
+fn default_true() -> bool {
+    true
+}
+
+impl Default for EmulatorSettings {
+    fn default() -> Self {
+        Self {
+            host: default_host(),
+            enabled: true,
+        }
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            emulator: EmulatorSettings::default(),
+        }
+    }
+}
+
+impl Settings {
+    pub fn load(user: Option<&str>) -> Result<Self, String> {
+        match user {
+            None => Ok(Self::default()),
+            Some(text) => toml::from_str(text).map_err(|e| e.message().to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_point_at_local_emulator() {
+        let s = Settings::load(None).unwrap();
+        assert_eq!(s.emulator.host, "http://127.0.0.1:10000");
+        assert!(s.emulator.enabled);
+    }
+
+    #[test]
+    fn host_can_be_changed_and_typos_are_reported() {
+        let s = Settings::load(Some("[emulator]\nhost = \"http://127.0.0.1:11000\"\n")).unwrap();
+        assert_eq!(s.emulator.host, "http://127.0.0.1:11000");
+        let err = Settings::load(Some("[emulator]\nhots = \"x\"\n")).unwrap_err();
+        assert!(err.contains("hots"), "{err}");
+    }
+}

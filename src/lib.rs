@@ -1,0 +1,12 @@
+//! blobx: a terminal explorer for Azure Blob Storage.
+//!
+//! `app` holds the state machine and event loop, `ui` draws it, `azure` talks
+//! to storage, `config` loads keys, colours and settings.
+
+pub mod app;
+pub mod azure;
+pub mod cli;
+pub mod config;
+pub mod logging;
+pub mod terminal;
+pub mod ui;

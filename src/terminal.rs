@@ -1,0 +1,42 @@
+//! Terminal set-up and restore. `ratatui::init` installs a panic hook that
+//! restores the screen before the panic message prints; quitting and SIGTERM
+//! go through `restore` too.
+
+use ratatui::DefaultTerminal;
+
+pub fn init() -> DefaultTerminal {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        tracing::error!(panic = %info, "panic");
+        previous(info);
+    }));
+    ratatui::init()
+}
+
+pub fn restore() {
+    ratatui::restore();
+}
+
+/// Resolves on SIGTERM (or SIGHUP, when the terminal goes away).
+pub async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::hangup()),
+        ) {
+            (Ok(mut term), Ok(mut hup)) => {
+                tokio::select! {
+                    _ = term.recv() => {}
+                    _ = hup.recv() => {}
+                }
+            }
+            _ => std::future::pending::<()>().await,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

@@ -1,0 +1,90 @@
+//! The two bottom lines: counts and the prompt, then messages.
+
+use super::{Ui, format};
+use crate::app::action::Command;
+use crate::app::state::{Level, Mode, State};
+use ratatui::{
+    Frame,
+    layout::{Position, Rect},
+    style::{Modifier, Style},
+    text::{Line, Span},
+};
+
+const SPINNER: &[&str] = &["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+pub fn draw(frame: &mut Frame, info: Rect, status: Rect, state: &State, ui: &Ui) {
+    match state.mode {
+        Mode::Filter => prompt(frame, info, state, ui, "/"),
+        Mode::PrefixSearch => prompt(frame, info, state, ui, "prefix: "),
+        _ => frame.render_widget(info_line(state, ui), info),
+    }
+    frame.render_widget(status_line(state, ui), status);
+}
+
+fn prompt(frame: &mut Frame, area: Rect, state: &State, ui: &Ui, label: &str) {
+    let label_width = label.chars().count() as u16;
+    let width = area.width.saturating_sub(label_width).max(1) as usize;
+    let scroll = state.input.visual_scroll(width);
+    let value: String = state.input.value().chars().skip(scroll).collect();
+    let mut spans = vec![
+        Span::styled(label.to_string(), Style::default().fg(ui.theme.accent)),
+        Span::raw(value),
+    ];
+    if state.mode == Mode::Filter {
+        spans.push(Span::styled(
+            format!("   {} of {}", format::count(state.listing.view.len()), format::count(state.listing.entries.len())),
+            Style::default().fg(ui.theme.dim),
+        ));
+    }
+    frame.render_widget(Line::from(spans), area);
+    let cursor = (state.input.visual_cursor().saturating_sub(scroll)) as u16;
+    frame.set_cursor_position(Position::new(area.x + label_width + cursor, area.y));
+}
+
+fn info_line<'a>(state: &State, ui: &Ui) -> Line<'a> {
+    let dim = Style::default().fg(ui.theme.dim);
+    let total = state.listing.entries.len();
+    let mut spans = vec![];
+    if state.query.is_empty() {
+        spans.push(Span::raw(format!(" {} items", format::count(total))));
+    } else {
+        spans.push(Span::raw(format!(
+            " {} of {} match ",
+            format::count(state.listing.view.len()),
+            format::count(total)
+        )));
+        spans.push(Span::styled(
+            format!("/{}", state.query),
+            Style::default().fg(ui.theme.matched),
+        ));
+    }
+    let arrow = if state.sort.descending { "↓" } else { "↑" };
+    spans.push(Span::styled(
+        format!(" · sorted by {} {arrow}", state.sort.key.label()),
+        dim,
+    ));
+    if state.listing.loading {
+        let frame = SPINNER[state.spinner % SPINNER.len()];
+        spans.push(Span::styled(
+            format!(" · {frame} loading (page {})", state.listing.pages + 1),
+            Style::default().fg(ui.theme.accent),
+        ));
+    }
+    if let Some(help) = ui.keymap.hint(Command::Help) {
+        spans.push(Span::styled(format!(" · {help} help"), dim));
+    }
+    Line::from(spans)
+}
+
+fn status_line<'a>(state: &State, ui: &Ui) -> Line<'a> {
+    match &state.status {
+        Some(msg) => {
+            let style = match msg.level {
+                Level::Error => Style::default().fg(ui.theme.error).add_modifier(Modifier::BOLD),
+                Level::Info => Style::default().fg(ui.theme.info),
+            };
+            Line::styled(format!(" {}", msg.text), style)
+        }
+        None => Line::default(),
+    }
+}

@@ -1,0 +1,65 @@
+//! The key bindings, generated from the keymap so they are never written twice.
+
+use super::Ui;
+use crate::app::state::State;
+use crate::config::keymap::SECTIONS;
+use ratatui::{
+    Frame,
+    layout::{Constraint, Layout, Rect},
+    style::{Modifier, Style},
+    text::{Line, Span},
+    widgets::{Block, Borders, Clear, Paragraph},
+};
+
+pub fn lines<'a>(ui: &Ui) -> Vec<Line<'a>> {
+    let mut lines = Vec::new();
+    for (section, title) in SECTIONS {
+        let bindings = ui.keymap.bindings(section);
+        if bindings.is_empty() {
+            continue;
+        }
+        if !lines.is_empty() {
+            lines.push(Line::default());
+        }
+        lines.push(Line::styled(
+            title.to_string(),
+            Style::default().fg(ui.theme.accent).add_modifier(Modifier::BOLD),
+        ));
+        for (command, keys) in bindings {
+            let keys = keys.iter().map(|k| k.label.as_str()).collect::<Vec<_>>().join(", ");
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {keys:<20}"), Style::default().add_modifier(Modifier::BOLD)),
+                Span::raw(command.description()),
+            ]));
+        }
+    }
+    lines
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
+    let [_, mid, _] = Layout::horizontal([
+        Constraint::Fill(1),
+        Constraint::Max(64),
+        Constraint::Fill(1),
+    ])
+    .areas(area);
+    let [_, popup, _] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Max(40),
+        Constraint::Fill(1),
+    ])
+    .areas(mid);
+    let lines = lines(ui);
+    let max_scroll = lines.len().saturating_sub(popup.height.saturating_sub(2) as usize);
+    let scroll = state.help_scroll.min(max_scroll) as u16;
+    frame.render_widget(Clear, popup);
+    frame.render_widget(
+        Paragraph::new(lines).scroll((scroll, 0)).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(Style::default().fg(ui.theme.accent))
+                .title(" Keys (from keymap.toml) "),
+        ),
+        popup,
+    );
+}

@@ -1,0 +1,33 @@
+//! Drawing: pure functions of `State`. No I/O, no mutation.
+
+pub mod browser;
+pub mod details;
+pub mod footer;
+pub mod format;
+pub mod header;
+pub mod help;
+pub mod layout;
+
+use crate::app::state::{Mode, State};
+use crate::config::{Keymap, Theme};
+use ratatui::Frame;
+
+/// What drawing needs besides the state.
+pub struct Ui<'a> {
+    pub keymap: &'a Keymap,
+    pub theme: &'a Theme,
+}
+
+pub fn draw(frame: &mut Frame, state: &State, ui: &Ui) {
+    let areas = layout::split(frame.area(), state.show_details);
+    header::draw(frame, areas.header, state, ui);
+    browser::draw(frame, areas.list, state, ui);
+    if let Some(area) = areas.details {
+        details::draw(frame, area, state, ui);
+    }
+    footer::draw(frame, areas.info, areas.status, state, ui);
+    if state.mode == Mode::Help {
+        help::draw(frame, frame.area(), state, ui);
+    }
+}
+
