@@ -17,8 +17,9 @@ pub fn init() -> Option<(WorkerGuard, PathBuf)> {
     }
     let appender = tracing_appender::rolling::daily(&dir, "blobx.log");
     let (writer, guard) = tracing_appender::non_blocking(appender);
-    let filter = EnvFilter::try_from_env("BLOBX_LOG")
-        .unwrap_or_else(|_| EnvFilter::new("info,azure_core=warn,typespec_client_core=warn,reqsign=warn"));
+    let filter = EnvFilter::try_from_env("BLOBX_LOG").unwrap_or_else(|_| {
+        EnvFilter::new("info,azure_core=warn,typespec_client_core=warn,reqsign=warn")
+    });
     tracing_subscriber::fmt()
         .with_writer(writer)
         .with_ansi(false)

@@ -37,24 +37,47 @@ pub const COMMANDS: &[(Command, &str, &str)] = &[
     (Command::PageDown, "page_down", "Move down one page"),
     (Command::Top, "top", "Go to the first row"),
     (Command::Bottom, "bottom", "Go to the last row"),
-    (Command::Open, "open", "Open the account, container or folder"),
+    (
+        Command::Open,
+        "open",
+        "Open the account, container or folder",
+    ),
     (Command::Back, "back", "Go up one level"),
     (Command::Filter, "filter", "Fuzzy-filter the loaded rows"),
-    (Command::PrefixSearch, "prefix_search", "Search by name prefix on the server"),
-    (Command::ClearFilter, "clear_filter", "Clear the filter or prefix search"),
+    (
+        Command::PrefixSearch,
+        "prefix_search",
+        "Search by name prefix on the server",
+    ),
+    (
+        Command::ClearFilter,
+        "clear_filter",
+        "Clear the filter or prefix search",
+    ),
     (Command::Details, "details", "Show or hide the details pane"),
     (Command::SortNext, "sort", "Sort by name, size, modified"),
-    (Command::SortReverse, "reverse_sort", "Reverse the sort order"),
+    (
+        Command::SortReverse,
+        "reverse_sort",
+        "Reverse the sort order",
+    ),
     (Command::Refresh, "refresh", "Reload the current listing"),
     (Command::Help, "help", "Show or hide this help"),
     (Command::Quit, "quit", "Quit blobx"),
-    (Command::Accept, "accept", "Keep the filter / run the search"),
+    (
+        Command::Accept,
+        "accept",
+        "Keep the filter / run the search",
+    ),
     (Command::Cancel, "cancel", "Close the prompt"),
 ];
 
 impl Command {
     pub fn from_name(name: &str) -> Option<Self> {
-        COMMANDS.iter().find(|(_, n, _)| *n == name).map(|(c, _, _)| *c)
+        COMMANDS
+            .iter()
+            .find(|(_, n, _)| *n == name)
+            .map(|(c, _, _)| *c)
     }
 
     pub fn name(self) -> &'static str {
@@ -79,7 +102,10 @@ pub enum Action {
     Command(Command),
     /// A key typed into the active text prompt.
     Input(KeyEvent),
-    Resize { width: u16, height: u16 },
+    Resize {
+        width: u16,
+        height: u16,
+    },
     /// Animation tick (spinner) while something loads.
     Tick,
     ContainersPage {

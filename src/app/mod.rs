@@ -10,6 +10,8 @@ pub mod tasks;
 mod update;
 pub mod view;
 
+#[cfg(test)]
+mod update_tests;
 
 pub use action::{Action, Command};
 pub use effect::Effect;

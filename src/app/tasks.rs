@@ -120,7 +120,10 @@ impl Runner {
 
 impl Drop for Runner {
     fn drop(&mut self) {
-        for token in [self.listing.take(), self.details.take()].into_iter().flatten() {
+        for token in [self.listing.take(), self.details.take()]
+            .into_iter()
+            .flatten()
+        {
             token.cancel();
         }
     }
@@ -141,7 +144,15 @@ async fn list_containers(
             }
             Err(e) => (Err(describe_error(&e, client.account())), true),
         };
-        if tx.send(Action::ContainersPage { generation, result, done }).is_err() || done {
+        if tx
+            .send(Action::ContainersPage {
+                generation,
+                result,
+                done,
+            })
+            .is_err()
+            || done
+        {
             return;
         }
     }
@@ -166,7 +177,13 @@ async fn list_blobs(
     let mut count = 0usize;
     loop {
         let page = client
-            .list_blobs_page(&container, &prefix, Some("/"), marker.as_deref(), LIST_PAGE_SIZE)
+            .list_blobs_page(
+                &container,
+                &prefix,
+                Some("/"),
+                marker.as_deref(),
+                LIST_PAGE_SIZE,
+            )
             .await;
         pages += 1;
         let (result, done) = match page {
@@ -181,7 +198,15 @@ async fn list_blobs(
             }
         };
         tracing::debug!(%container, %prefix, pages, count, elapsed_ms = started.elapsed().as_millis() as u64, "listing page");
-        if tx.send(Action::BlobsPage { generation, result, done }).is_err() || done {
+        if tx
+            .send(Action::BlobsPage {
+                generation,
+                result,
+                done,
+            })
+            .is_err()
+            || done
+        {
             tracing::info!(%container, %prefix, pages, count, elapsed_ms = started.elapsed().as_millis() as u64, "listing finished");
             return;
         }

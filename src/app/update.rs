@@ -109,9 +109,8 @@ impl State {
             match cmd {
                 Command::Up => self.help_scroll = self.help_scroll.saturating_sub(1),
                 Command::Down => self.help_scroll += 1,
-                Command::Quit | Command::Help | Command::Cancel | Command::Back => {
-                    self.mode = Mode::Normal
-                }
+                Command::Quit => self.should_quit = true,
+                Command::Help | Command::Cancel | Command::Back => self.mode = Mode::Normal,
                 _ => {}
             }
             return Vec::new();
@@ -134,7 +133,8 @@ impl State {
                     self.info("Prefix search works inside an account or container.");
                 } else {
                     self.mode = Mode::PrefixSearch;
-                    self.input = tui_input::Input::new(self.listing.search.clone().unwrap_or_default());
+                    self.input =
+                        tui_input::Input::new(self.listing.search.clone().unwrap_or_default());
                 }
             }
             Command::ClearFilter => {
@@ -251,7 +251,10 @@ impl State {
                 prefix,
             } => {
                 if prefix.is_empty() {
-                    (Location::Containers { account: *account }, Some(container.clone()))
+                    (
+                        Location::Containers { account: *account },
+                        Some(container.clone()),
+                    )
                 } else {
                     let trimmed = prefix.trim_end_matches('/');
                     let (parent, leaf) = match trimmed.rfind('/') {
@@ -332,7 +335,11 @@ impl State {
     }
 
     fn show_accounts(&mut self) {
-        self.listing.entries = self.accounts.iter().map(|a| Entry::account(&a.label)).collect();
+        self.listing.entries = self
+            .accounts
+            .iter()
+            .map(|a| Entry::account(&a.label))
+            .collect();
         self.listing.loading = false;
         // Accounts keep their configured order.
         self.listing.view = (0..self.listing.entries.len() as u32).collect();
@@ -405,7 +412,12 @@ impl State {
         let keep = (!reset)
             .then(|| self.listing.view.get(self.selected).copied())
             .flatten();
-        self.listing.view = build_view(&self.listing.entries, &mut self.filter, &self.query, self.sort);
+        self.listing.view = build_view(
+            &self.listing.entries,
+            &mut self.filter,
+            &self.query,
+            self.sort,
+        );
         let pos = keep
             .and_then(|k| self.listing.view.iter().position(|&i| i == k))
             .unwrap_or(if reset { 0 } else { self.selected });

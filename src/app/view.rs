@@ -109,8 +109,11 @@ impl FuzzyFilter {
             // A longer query can only match a subset of what the shorter one did.
             if !self.query.is_empty() && query.starts_with(self.query.as_str()) {
                 let matcher = &self.matcher;
-                self.matched
-                    .retain(|&i| matcher.fuzzy_match(&entries[i as usize].name, query).is_some());
+                self.matched.retain(|&i| {
+                    matcher
+                        .fuzzy_match(&entries[i as usize].name, query)
+                        .is_some()
+                });
             } else {
                 self.matched.clear();
                 self.scanned = 0;
@@ -145,7 +148,12 @@ impl FuzzyFilter {
 }
 
 /// Rows to show: matching entries in sort order.
-pub fn build_view(entries: &[Entry], filter: &mut FuzzyFilter, query: &str, sort: Sort) -> Vec<u32> {
+pub fn build_view(
+    entries: &[Entry],
+    filter: &mut FuzzyFilter,
+    query: &str,
+    sort: Sort,
+) -> Vec<u32> {
     let mut view = filter.apply(entries, query).to_vec();
     // Pages arrive in name order, so for the default sort this is nearly sorted
     // and the stable sort runs in close to linear time.
@@ -177,7 +185,9 @@ mod tests {
     }
 
     fn names(entries: &[Entry], view: &[u32]) -> Vec<String> {
-        view.iter().map(|&i| entries[i as usize].name.to_string()).collect()
+        view.iter()
+            .map(|&i| entries[i as usize].name.to_string())
+            .collect()
     }
 
     #[test]
@@ -192,22 +202,46 @@ mod tests {
     fn size_descending() {
         let entries = vec![blob("small", 1), blob("big", 100), blob("mid", 50)];
         let mut f = FuzzyFilter::default();
-        let sort = Sort { key: SortKey::Size, descending: true };
+        let sort = Sort {
+            key: SortKey::Size,
+            descending: true,
+        };
         let v = build_view(&entries, &mut f, "", sort);
         assert_eq!(names(&entries, &v), ["big", "mid", "small"]);
     }
 
     #[test]
     fn fuzzy_filter_narrows_and_widens() {
-        let entries = vec![blob("train.parquet", 1), blob("test.parquet", 1), blob("readme.md", 1)];
+        let entries = vec![
+            blob("train.parquet", 1),
+            blob("test.parquet", 1),
+            blob("readme.md", 1),
+        ];
         let mut f = FuzzyFilter::default();
-        assert_eq!(names(&entries, &build_view(&entries, &mut f, "t", Sort::default())).len(), 2);
         assert_eq!(
-            names(&entries, &build_view(&entries, &mut f, "trn", Sort::default())),
+            names(
+                &entries,
+                &build_view(&entries, &mut f, "t", Sort::default())
+            )
+            .len(),
+            2
+        );
+        assert_eq!(
+            names(
+                &entries,
+                &build_view(&entries, &mut f, "trn", Sort::default())
+            ),
             ["train.parquet"]
         );
         // Backspacing widens again.
-        assert_eq!(names(&entries, &build_view(&entries, &mut f, "t", Sort::default())).len(), 2);
+        assert_eq!(
+            names(
+                &entries,
+                &build_view(&entries, &mut f, "t", Sort::default())
+            )
+            .len(),
+            2
+        );
         assert_eq!(build_view(&entries, &mut f, "", Sort::default()).len(), 3);
     }
 
@@ -217,7 +251,13 @@ mod tests {
         let mut f = FuzzyFilter::default();
         assert_eq!(build_view(&entries, &mut f, "be", Sort::default()).len(), 0);
         entries.push(blob("beta", 1));
-        assert_eq!(names(&entries, &build_view(&entries, &mut f, "be", Sort::default())), ["beta"]);
+        assert_eq!(
+            names(
+                &entries,
+                &build_view(&entries, &mut f, "be", Sort::default())
+            ),
+            ["beta"]
+        );
     }
 
     #[test]

@@ -71,7 +71,10 @@ mod tests {
     #[test]
     fn emulator_endpoint_is_path_style() {
         let a = Account::emulator("http://127.0.0.1:10000").unwrap();
-        assert_eq!(a.blob_endpoint.as_str(), "http://127.0.0.1:10000/devstoreaccount1");
+        assert_eq!(
+            a.blob_endpoint.as_str(),
+            "http://127.0.0.1:10000/devstoreaccount1"
+        );
         assert_eq!(a.host(), "http://127.0.0.1:10000");
     }
 

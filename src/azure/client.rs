@@ -103,11 +103,13 @@ impl StorageClient {
         &self,
         prefix: Option<String>,
     ) -> impl Stream<Item = azure_core::Result<ContainerPage>> + Send + 'static {
-        let pager = self.service.list_containers(Some(BlobServiceClientListContainersOptions {
-            prefix,
-            maxresults: Some(5000),
-            ..Default::default()
-        }));
+        let pager = self
+            .service
+            .list_containers(Some(BlobServiceClientListContainersOptions {
+                prefix,
+                maxresults: Some(5000),
+                ..Default::default()
+            }));
         async_stream_pages(pager)
     }
 
@@ -124,7 +126,8 @@ impl StorageClient {
         let mut url = self.container_url(container);
         {
             let mut q = url.query_pairs_mut();
-            q.append_pair("restype", "container").append_pair("comp", "list");
+            q.append_pair("restype", "container")
+                .append_pair("comp", "list");
             if !prefix.is_empty() {
                 q.append_pair("prefix", prefix);
             }
@@ -143,16 +146,24 @@ impl StorageClient {
     }
 
     /// All properties and metadata of a blob (one HEAD request).
-    pub async fn blob_details(&self, container: &str, blob: &str) -> azure_core::Result<BlobDetails> {
+    pub async fn blob_details(
+        &self,
+        container: &str,
+        blob: &str,
+    ) -> azure_core::Result<BlobDetails> {
         let client = self.service.blob_client(container, blob);
         let response = client.get_properties(None).await?;
         let mut details = BlobDetails::default();
         for (name, value) in response.headers().iter() {
             let name = name.as_str();
             if let Some(key) = name.strip_prefix("x-ms-meta-") {
-                details.metadata.push((key.to_string(), value.as_str().to_string()));
+                details
+                    .metadata
+                    .push((key.to_string(), value.as_str().to_string()));
             } else if is_blob_property(name) {
-                details.properties.push((name.to_string(), value.as_str().to_string()));
+                details
+                    .properties
+                    .push((name.to_string(), value.as_str().to_string()));
             }
         }
         details.properties.sort();
@@ -161,7 +172,10 @@ impl StorageClient {
     }
 
     pub async fn create_container(&self, name: &str) -> azure_core::Result<()> {
-        self.service.blob_container_client(name).create(None).await?;
+        self.service
+            .blob_container_client(name)
+            .create(None)
+            .await?;
         Ok(())
     }
 
@@ -174,7 +188,10 @@ impl StorageClient {
         content_type: Option<&str>,
         metadata: HashMap<String, String>,
     ) -> azure_core::Result<()> {
-        let client = self.service.blob_client(container, name).block_blob_client();
+        let client = self
+            .service
+            .blob_client(container, name)
+            .block_blob_client();
         let options = BlockBlobClientUploadOptions {
             blob_content_type: content_type.map(str::to_string),
             metadata: (!metadata.is_empty()).then_some(metadata),

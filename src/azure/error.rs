@@ -35,13 +35,23 @@ fn chain_text(err: &(dyn std::error::Error + 'static)) -> String {
 /// What went wrong, in plain words, with what to do about it where we know.
 pub fn describe_error(err: &azure_core::Error, account: &Account) -> String {
     if let ErrorKind::HttpResponse {
-        status, error_code, ..
+        status,
+        error_code,
+        raw_response,
     } = err.kind()
     {
         let code = error_code.as_deref().unwrap_or("");
         let status = u16::from(*status);
+        let message = raw_response
+            .as_deref()
+            .and_then(|r| service_message(r.body()))
+            .unwrap_or_default();
+        // Azure says AuthenticationFailed; Azurite says AuthorizationFailure with
+        // "Server failed to authenticate the request".
+        let auth_failed =
+            code == "AuthenticationFailed" || message.contains("failed to authenticate");
         return match (status, code) {
-            (403, "AuthenticationFailed") => format!(
+            (403, _) if auth_failed => format!(
                 "Access denied (403): {} rejected the credentials (signature mismatch or expired SAS).",
                 account.name
             ),
@@ -49,8 +59,12 @@ pub fn describe_error(err: &azure_core::Error, account: &Account) -> String {
                 "Access denied (403): this credential is not allowed to do that.".to_string()
             }
             (403, _) => format!("Access denied (403){}.", with_code(code)),
-            (404, "ContainerNotFound") => "The container does not exist (404); it may have been deleted.".to_string(),
-            (404, "BlobNotFound") => "The blob does not exist (404); it may have been deleted or renamed.".to_string(),
+            (404, "ContainerNotFound") => {
+                "The container does not exist (404); it may have been deleted.".to_string()
+            }
+            (404, "BlobNotFound") => {
+                "The blob does not exist (404); it may have been deleted or renamed.".to_string()
+            }
             (404, _) => format!("Not found (404){}.", with_code(code)),
             (409, _) => format!("Conflict (409){}.", with_code(code)),
             (500..=599, _) => format!(
@@ -73,15 +87,29 @@ pub fn describe_error(err: &azure_core::Error, account: &Account) -> String {
         return format!("Cannot connect to {}: connection refused.", account.host());
     }
     if lower.contains("dns error") || lower.contains("failed to lookup") {
-        return format!("Cannot resolve {}: check the account name or your network.", account.host());
+        return format!(
+            "Cannot resolve {}: check the account name or your network.",
+            account.host()
+        );
     }
     if lower.contains("timed out") || lower.contains("timeout") {
-        return format!("{} did not answer in time; the network may be down.", account.host());
+        return format!(
+            "{} did not answer in time; the network may be down.",
+            account.host()
+        );
     }
     if lower.contains("certificate") || lower.contains("tls") {
         return format!("Secure connection to {} failed: {text}", account.host());
     }
     format!("Request to {} failed: {text}", account.host())
+}
+
+/// The `<Message>` of a storage error body, first line only.
+fn service_message(body: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(body).ok()?;
+    let start = text.find("<Message>")? + "<Message>".len();
+    let end = start + text[start..].find("</Message>")?;
+    text[start..end].lines().next().map(str::to_string)
 }
 
 fn with_code(code: &str) -> String {
@@ -106,14 +134,20 @@ mod tests {
     #[test]
     fn signature_mismatch_is_named() {
         let account = Account::emulator("http://127.0.0.1:1").unwrap();
-        let msg = describe_error(&http_error(StatusCode::Forbidden, "AuthenticationFailed"), &account);
+        let msg = describe_error(
+            &http_error(StatusCode::Forbidden, "AuthenticationFailed"),
+            &account,
+        );
         assert!(msg.contains("signature mismatch"), "{msg}");
     }
 
     #[test]
     fn missing_container_is_named() {
         let account = Account::emulator("http://127.0.0.1:1").unwrap();
-        let msg = describe_error(&http_error(StatusCode::NotFound, "ContainerNotFound"), &account);
+        let msg = describe_error(
+            &http_error(StatusCode::NotFound, "ContainerNotFound"),
+            &account,
+        );
         assert!(msg.contains("container does not exist"), "{msg}");
     }
 }

@@ -118,8 +118,8 @@ pub fn parse_http_date(s: &str) -> Option<i64> {
 
 /// Parses the body of a List Blobs response (flat or with a delimiter).
 pub fn parse_blob_page(xml: &str) -> Result<BlobPage, String> {
-    let raw: EnumerationResults =
-        quick_xml::de::from_str(xml).map_err(|e| format!("unreadable listing from the service: {e}"))?;
+    let raw: EnumerationResults = quick_xml::de::from_str(xml)
+        .map_err(|e| format!("unreadable listing from the service: {e}"))?;
     let entries = raw
         .blobs
         .items
@@ -137,7 +137,11 @@ pub fn parse_blob_page(xml: &str) -> Result<BlobPage, String> {
                 name: b.name.into_string(),
                 is_prefix: false,
                 size: b.properties.content_length.unwrap_or(0),
-                last_modified: b.properties.last_modified.as_deref().and_then(parse_http_date),
+                last_modified: b
+                    .properties
+                    .last_modified
+                    .as_deref()
+                    .and_then(parse_http_date),
                 access_tier: b.properties.access_tier.filter(|t| !t.is_empty()),
                 content_type: b.properties.content_type.filter(|t| !t.is_empty()),
             },
@@ -170,7 +174,10 @@ mod tests {
     fn parses_blobs_and_prefixes_in_order() {
         let page = parse_blob_page(PAGE).unwrap();
         let names: Vec<_> = page.entries.iter().map(|e| e.name.as_str()).collect();
-        assert_eq!(names, ["a/one.csv", "a/sub/", "a/\u{fffe}odd", "a/x & y.txt"]);
+        assert_eq!(
+            names,
+            ["a/one.csv", "a/sub/", "a/\u{fffe}odd", "a/x & y.txt"]
+        );
         assert!(page.entries[1].is_prefix);
         assert_eq!(page.entries[0].size, 1234);
         assert_eq!(page.entries[0].access_tier.as_deref(), Some("Hot"));
@@ -182,10 +189,9 @@ mod tests {
 
     #[test]
     fn empty_listing_has_no_marker() {
-        let page = parse_blob_page(
-            r#"<EnumerationResults><Blobs /><NextMarker /></EnumerationResults>"#,
-        )
-        .unwrap();
+        let page =
+            parse_blob_page(r#"<EnumerationResults><Blobs /><NextMarker /></EnumerationResults>"#)
+                .unwrap();
         assert!(page.entries.is_empty());
         assert!(page.next_marker.is_none());
     }

@@ -21,7 +21,9 @@ pub fn parse_az_uri(input: &str) -> Result<AzPath, String> {
     // fsspec allows container@account; the account part is for a later release.
     let container = container.split('@').next().unwrap_or(container);
     if container.is_empty() {
-        return Err(format!("{input:?} has no container name (expected az://container/path)"));
+        return Err(format!(
+            "{input:?} has no container name (expected az://container/path)"
+        ));
     }
     Ok(AzPath {
         container: container.to_string(),
@@ -37,7 +39,10 @@ mod tests {
     fn container_only() {
         assert_eq!(
             parse_az_uri("az://data").unwrap(),
-            AzPath { container: "data".into(), prefix: "".into() }
+            AzPath {
+                container: "data".into(),
+                prefix: "".into()
+            }
         );
     }
 

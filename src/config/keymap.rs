@@ -180,18 +180,30 @@ mod tests {
     fn default_keymap_parses_and_has_arrows_and_vim_keys() {
         let k = Keymap::load(None).unwrap();
         let down = Some(Command::Down);
-        assert_eq!(k.command(Mode::Normal, &key(KeyCode::Down, KeyModifiers::NONE)), down);
-        assert_eq!(k.command(Mode::Normal, &key(KeyCode::Char('j'), KeyModifiers::NONE)), down);
+        assert_eq!(
+            k.command(Mode::Normal, &key(KeyCode::Down, KeyModifiers::NONE)),
+            down
+        );
+        assert_eq!(
+            k.command(Mode::Normal, &key(KeyCode::Char('j'), KeyModifiers::NONE)),
+            down
+        );
         assert_eq!(
             k.command(Mode::Normal, &key(KeyCode::Char('G'), KeyModifiers::SHIFT)),
             Some(Command::Bottom)
         );
         assert_eq!(
-            k.command(Mode::Normal, &key(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            k.command(
+                Mode::Normal,
+                &key(KeyCode::Char('c'), KeyModifiers::CONTROL)
+            ),
             Some(Command::Quit)
         );
         // In a prompt, letters are text, not commands.
-        assert_eq!(k.command(Mode::Filter, &key(KeyCode::Char('j'), KeyModifiers::NONE)), None);
+        assert_eq!(
+            k.command(Mode::Filter, &key(KeyCode::Char('j'), KeyModifiers::NONE)),
+            None
+        );
     }
 
     #[test]
@@ -201,7 +213,10 @@ mod tests {
             k.command(Mode::Normal, &key(KeyCode::Char('n'), KeyModifiers::NONE)),
             Some(Command::Down)
         );
-        assert_eq!(k.command(Mode::Normal, &key(KeyCode::Char('j'), KeyModifiers::NONE)), None);
+        assert_eq!(
+            k.command(Mode::Normal, &key(KeyCode::Char('j'), KeyModifiers::NONE)),
+            None
+        );
         // Untouched commands keep their defaults.
         assert_eq!(
             k.command(Mode::Normal, &key(KeyCode::Char('k'), KeyModifiers::NONE)),
@@ -211,9 +226,21 @@ mod tests {
 
     #[test]
     fn mistakes_are_reported_in_words() {
-        assert!(Keymap::load(Some("[normal]\nfly = [\"x\"]\n")).unwrap_err().contains("fly"));
-        assert!(Keymap::load(Some("[normal]\ndown = [\"ctrl-nope\"]\n")).unwrap_err().contains("nope"));
-        assert!(Keymap::load(Some("[elsewhere]\ndown = [\"x\"]\n")).unwrap_err().contains("elsewhere"));
+        assert!(
+            Keymap::load(Some("[normal]\nfly = [\"x\"]\n"))
+                .unwrap_err()
+                .contains("fly")
+        );
+        assert!(
+            Keymap::load(Some("[normal]\ndown = [\"ctrl-nope\"]\n"))
+                .unwrap_err()
+                .contains("nope")
+        );
+        assert!(
+            Keymap::load(Some("[elsewhere]\ndown = [\"x\"]\n"))
+                .unwrap_err()
+                .contains("elsewhere")
+        );
         assert!(Keymap::load(Some("not toml [")).is_err());
     }
 }

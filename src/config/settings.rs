@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
     #[serde(default)]
@@ -33,14 +33,6 @@ impl Default for EmulatorSettings {
         Self {
             host: default_host(),
             enabled: true,
-        }
-    }
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Self {
-            emulator: EmulatorSettings::default(),
         }
     }
 }

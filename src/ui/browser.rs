@@ -15,16 +15,53 @@ use ratatui::{
     },
 };
 
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Column {
+    Name,
+    Size,
+    Modified,
+    Tier,
+    ContentType,
+    Status,
+}
+
+/// Columns that fit: narrow terminals drop the least useful ones first.
+fn columns(location: &Location, width: u16) -> Vec<(Column, &'static str, Constraint)> {
+    use Column::*;
+    let all: Vec<(Column, &'static str, Constraint, u16)> = match location {
+        Location::Accounts => vec![
+            (Name, "Account", Constraint::Length(34), 0),
+            (Status, "Status", Constraint::Fill(1), 0),
+        ],
+        Location::Containers { .. } => vec![
+            (Name, "Container", Constraint::Fill(1), 0),
+            (Modified, "Modified", Constraint::Length(16), 40),
+            (Tier, "Public access", Constraint::Length(13), 60),
+        ],
+        Location::Blobs { .. } => vec![
+            (Name, "Name", Constraint::Fill(1), 0),
+            (Size, "Size", Constraint::Length(10), 30),
+            (Modified, "Modified", Constraint::Length(16), 50),
+            (Tier, "Tier", Constraint::Length(7), 70),
+            (ContentType, "Content type", Constraint::Length(22), 96),
+        ],
+    };
+    all.into_iter()
+        .filter(|(_, _, _, min)| width >= *min)
+        .map(|(c, t, w, _)| (c, t, w))
+        .collect()
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
     if area.height < 2 {
         return;
     }
-    let header = match state.location {
-        Location::Accounts => Row::new(["Account", "", "", "", "Status"]),
-        Location::Containers { .. } => Row::new(["Container", "", "Modified", "Access", ""]),
-        Location::Blobs { .. } => Row::new(["Name", "Size", "Modified", "Tier", "Content type"]),
-    }
-    .style(Style::default().fg(ui.theme.accent).add_modifier(Modifier::BOLD));
+    let cols = columns(&state.location, area.width);
+    let header = Row::new(cols.iter().map(|(_, title, _)| *title)).style(
+        Style::default()
+            .fg(ui.theme.accent)
+            .add_modifier(Modifier::BOLD),
+    );
 
     let body_rows = area.height.saturating_sub(1) as usize;
     // Same rule as the state's, applied to the real height.
@@ -41,18 +78,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
         .get(offset..end)
         .unwrap_or(&[])
         .iter()
-        .enumerate()
-        .map(|(i, &idx)| row(state, ui, idx as usize, offset + i))
+        .map(|&idx| row(state, ui, idx as usize, &cols))
         .collect();
 
-    let widths = [
-        Constraint::Fill(1),
-        Constraint::Length(10),
-        Constraint::Length(16),
-        Constraint::Length(8),
-        Constraint::Length(22),
-    ];
-    let table = Table::new(rows, widths)
+    let table = Table::new(rows, cols.iter().map(|(_, _, w)| *w))
         .header(header)
         .column_spacing(1)
         .row_highlight_style(
@@ -66,66 +95,62 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
     }
     frame.render_stateful_widget(table, area, &mut table_state);
 
+    let below_header = Rect {
+        y: area.y + 1,
+        height: area.height - 1,
+        ..area
+    };
     if view.is_empty() {
-        let msg_area = Rect {
-            y: area.y + 1,
-            height: area.height - 1,
-            ..area
-        };
         frame.render_widget(
             Paragraph::new(empty_message(state, ui)).wrap(Wrap { trim: false }),
-            msg_area,
+            below_header,
         );
     } else if view.len() > body_rows {
         let mut sb = ScrollbarState::new(view.len().saturating_sub(body_rows)).position(offset);
-        let sb_area = Rect {
-            y: area.y + 1,
-            height: area.height - 1,
-            ..area
-        };
         frame.render_stateful_widget(
             Scrollbar::new(ScrollbarOrientation::VerticalRight)
                 .begin_symbol(None)
                 .end_symbol(None),
-            sb_area,
+            below_header,
             &mut sb,
         );
     }
 }
 
-fn row<'a>(state: &'a State, ui: &Ui, idx: usize, _pos: usize) -> Row<'a> {
+fn row<'a>(state: &'a State, ui: &Ui, idx: usize, cols: &[(Column, &str, Constraint)]) -> Row<'a> {
     let Some(e) = state.listing.entries.get(idx) else {
         return Row::new(Vec::<Cell>::new());
     };
-    let name = name_line(state, ui, e);
-    match e.kind {
-        EntryKind::Account => {
+    let cells = cols.iter().map(|(col, _, _)| match col {
+        Column::Name => Cell::from(name_line(state, ui, e)),
+        Column::Size if e.kind == EntryKind::Blob => {
+            Cell::from(Line::from(format::size(e.size)).right_aligned())
+        }
+        Column::Modified => Cell::from(format::date(e.modified)),
+        Column::Tier => Cell::from(
+            e.tier
+                .as_deref()
+                .unwrap_or("")
+                .trim_start_matches("public: ")
+                .to_string(),
+        ),
+        Column::ContentType => Cell::from(e.content_type.as_deref().unwrap_or("").to_string()),
+        Column::Status => {
             let node = state.accounts.get(idx);
-            let status = match node.and_then(|a| a.error.as_deref()) {
-                Some(err) => Span::styled(err.to_string(), Style::default().fg(ui.theme.error)),
-                None => Span::styled(
+            match node.and_then(|a| a.error.as_deref()) {
+                Some(err) => Cell::from(Span::styled(
+                    err.to_string(),
+                    Style::default().fg(ui.theme.error),
+                )),
+                None => Cell::from(Span::styled(
                     node.map(|a| a.host.clone()).unwrap_or_default(),
                     Style::default().fg(ui.theme.dim),
-                ),
-            };
-            Row::new([Cell::from(name), "".into(), "".into(), "".into(), Cell::from(status)])
+                )),
+            }
         }
-        EntryKind::Container => Row::new([
-            Cell::from(name),
-            "".into(),
-            format::date(e.modified).into(),
-            e.tier.as_deref().unwrap_or("").trim_start_matches("public: ").to_string().into(),
-            "".into(),
-        ]),
-        EntryKind::Folder => Row::new([Cell::from(name), "".into(), "".into(), "".into(), "".into()]),
-        EntryKind::Blob => Row::new([
-            Cell::from(name),
-            Cell::from(Line::from(format::size(e.size)).right_aligned()),
-            format::date(e.modified).into(),
-            e.tier.as_deref().unwrap_or("").to_string().into(),
-            e.content_type.as_deref().unwrap_or("").to_string().into(),
-        ]),
-    }
+        Column::Size => Cell::from(""),
+    });
+    Row::new(cells.collect::<Vec<_>>())
 }
 
 /// The name, coloured by kind, with the fuzzy match highlighted.
@@ -142,7 +167,9 @@ fn name_line<'a>(state: &State, ui: &Ui, e: &Entry) -> Line<'a> {
     if positions.is_empty() {
         spans.push(Span::styled(e.name.to_string(), base));
     } else {
-        let hl = base.fg(ui.theme.matched).add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
+        let hl = base
+            .fg(ui.theme.matched)
+            .add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
         for (i, ch) in e.name.chars().enumerate() {
             let style = if positions.contains(&i) { hl } else { base };
             spans.push(Span::styled(ch.to_string(), style));

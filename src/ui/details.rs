@@ -14,16 +14,24 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
     let block = Block::default()
         .borders(Borders::LEFT)
         .border_style(Style::default().fg(ui.theme.dim))
-        .title(Span::styled(" Details ", Style::default().fg(ui.theme.accent)));
+        .title(Span::styled(
+            " Details ",
+            Style::default().fg(ui.theme.accent),
+        ));
     let dim = Style::default().fg(ui.theme.dim);
     let key_style = Style::default().add_modifier(Modifier::BOLD);
     let lines: Vec<Line> = match &state.details {
         None => vec![Line::styled("Select a blob to see its properties.", dim)],
         Some(d) => {
-            let mut lines = vec![Line::styled(d.key.blob.clone(), Style::default().fg(ui.theme.accent))];
+            let mut lines = vec![Line::styled(
+                d.key.blob.clone(),
+                Style::default().fg(ui.theme.accent),
+            )];
             match &d.result {
                 None => lines.push(Line::styled("Loading…", dim)),
-                Some(Err(e)) => lines.push(Line::styled(e.clone(), Style::default().fg(ui.theme.error))),
+                Some(Err(e)) => {
+                    lines.push(Line::styled(e.clone(), Style::default().fg(ui.theme.error)))
+                }
                 Some(Ok(details)) => {
                     lines.push(Line::default());
                     for (k, v) in &details.properties {
@@ -37,7 +45,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
                     if details.metadata.is_empty() {
                         lines.push(Line::styled("No metadata.", dim));
                     } else {
-                        lines.push(Line::styled("Metadata", Style::default().fg(ui.theme.accent)));
+                        lines.push(Line::styled(
+                            "Metadata",
+                            Style::default().fg(ui.theme.accent),
+                        ));
                         for (k, v) in &details.metadata {
                             lines.push(Line::from(vec![
                                 Span::styled(format!("{k}: "), key_style),
@@ -51,7 +62,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
         }
     };
     frame.render_widget(
-        Paragraph::new(lines).block(block).wrap(Wrap { trim: false }),
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
         area,
     );
 }

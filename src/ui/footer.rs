@@ -32,7 +32,11 @@ fn prompt(frame: &mut Frame, area: Rect, state: &State, ui: &Ui, label: &str) {
     ];
     if state.mode == Mode::Filter {
         spans.push(Span::styled(
-            format!("   {} of {}", format::count(state.listing.view.len()), format::count(state.listing.entries.len())),
+            format!(
+                "   {} of {}",
+                format::count(state.listing.view.len()),
+                format::count(state.listing.entries.len())
+            ),
             Style::default().fg(ui.theme.dim),
         ));
     }
@@ -80,7 +84,9 @@ fn status_line<'a>(state: &State, ui: &Ui) -> Line<'a> {
     match &state.status {
         Some(msg) => {
             let style = match msg.level {
-                Level::Error => Style::default().fg(ui.theme.error).add_modifier(Modifier::BOLD),
+                Level::Error => Style::default()
+                    .fg(ui.theme.error)
+                    .add_modifier(Modifier::BOLD),
                 Level::Info => Style::default().fg(ui.theme.info),
             };
             Line::styled(format!(" {}", msg.text), style)

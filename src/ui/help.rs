@@ -23,12 +23,21 @@ pub fn lines<'a>(ui: &Ui) -> Vec<Line<'a>> {
         }
         lines.push(Line::styled(
             title.to_string(),
-            Style::default().fg(ui.theme.accent).add_modifier(Modifier::BOLD),
+            Style::default()
+                .fg(ui.theme.accent)
+                .add_modifier(Modifier::BOLD),
         ));
         for (command, keys) in bindings {
-            let keys = keys.iter().map(|k| k.label.as_str()).collect::<Vec<_>>().join(", ");
+            let keys = keys
+                .iter()
+                .map(|k| k.label.as_str())
+                .collect::<Vec<_>>()
+                .join(", ");
             lines.push(Line::from(vec![
-                Span::styled(format!("  {keys:<20}"), Style::default().add_modifier(Modifier::BOLD)),
+                Span::styled(
+                    format!("  {keys:<20}"),
+                    Style::default().add_modifier(Modifier::BOLD),
+                ),
                 Span::raw(command.description()),
             ]));
         }
@@ -50,7 +59,9 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
     ])
     .areas(mid);
     let lines = lines(ui);
-    let max_scroll = lines.len().saturating_sub(popup.height.saturating_sub(2) as usize);
+    let max_scroll = lines
+        .len()
+        .saturating_sub(popup.height.saturating_sub(2) as usize);
     let scroll = state.help_scroll.min(max_scroll) as u16;
     frame.render_widget(Clear, popup);
     frame.render_widget(

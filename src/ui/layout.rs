@@ -24,7 +24,8 @@ pub fn split(area: Rect, show_details: bool) -> Areas {
     .areas(area);
     let (list, details) = if show_details && body.width >= 60 {
         let [list, details] =
-            Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(body);
+            Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)])
+                .areas(body);
         (list, Some(details))
     } else {
         (body, None)

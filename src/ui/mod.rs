@@ -31,3 +31,5 @@ pub fn draw(frame: &mut Frame, state: &State, ui: &Ui) {
     }
 }
 
+#[cfg(test)]
+mod snapshot_tests;

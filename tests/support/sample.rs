@@ -18,19 +18,34 @@ pub async fn seed_demo(client: &StorageClient) -> Result<(), String> {
         }
     }
     datasets.push(
-        BlobSpec::new("curated/customers.csv", "id,name,country\n1,Ada,GB\n2,Grace,US\n")
-            .meta("owner", "data-eng")
-            .meta("pii", "true"),
+        BlobSpec::new(
+            "curated/customers.csv",
+            "id,name,country\n1,Ada,GB\n2,Grace,US\n",
+        )
+        .meta("owner", "data-eng")
+        .meta("pii", "true"),
     );
-    datasets.push(BlobSpec::new("curated/orders.json", r#"{"orders": [{"id": 1, "total": 12.5}]}"#));
-    datasets.push(BlobSpec::new("README.md", "# datasets\nRaw and curated tables.\n"));
+    datasets.push(BlobSpec::new(
+        "curated/orders.json",
+        r#"{"orders": [{"id": 1, "total": 12.5}]}"#,
+    ));
+    datasets.push(BlobSpec::new(
+        "README.md",
+        "# datasets\nRaw and curated tables.\n",
+    ));
     fill(client, "datasets", datasets).await?;
 
     // images: two flat-ish folders of 600 each.
     let mut images = Vec::new();
     for i in 0..600 {
-        images.push(BlobSpec::new(format!("cats/cat-{i:04}.jpg"), vec![0xFFu8; 2048 + i]));
-        images.push(BlobSpec::new(format!("dogs/dog-{i:04}.png"), vec![0x89u8; 4096 + i]));
+        images.push(BlobSpec::new(
+            format!("cats/cat-{i:04}.jpg"),
+            vec![0xFFu8; 2048 + i],
+        ));
+        images.push(BlobSpec::new(
+            format!("dogs/dog-{i:04}.png"),
+            vec![0x89u8; 4096 + i],
+        ));
     }
     fill(client, "images", images).await?;
 
@@ -53,7 +68,8 @@ pub async fn seed_demo(client: &StorageClient) -> Result<(), String> {
             .meta("accuracy", "0.761")
             .meta("trained_by", "ml-platform"),
         BlobSpec::new("resnet50/v3/labels.txt", "cat\ndog\n"),
-        BlobSpec::new("bert-base/v1/model.safetensors", vec![2u8; 500_000]).meta("framework", "pytorch"),
+        BlobSpec::new("bert-base/v1/model.safetensors", vec![2u8; 500_000])
+            .meta("framework", "pytorch"),
     ];
     fill(client, "ml-models", models).await?;
     fill(client, "empty-container", Vec::new()).await?;

@@ -53,7 +53,11 @@ fn content_type_for(name: &str) -> Option<&'static str> {
 }
 
 /// Creates `container` and uploads `blobs`, 32 at a time.
-pub async fn fill(client: &StorageClient, container: &str, blobs: Vec<BlobSpec>) -> Result<(), String> {
+pub async fn fill(
+    client: &StorageClient,
+    container: &str,
+    blobs: Vec<BlobSpec>,
+) -> Result<(), String> {
     client
         .create_container(container)
         .await

@@ -1,0 +1,324 @@
+//! The state machine driven action by action, as the event loop would.
+
+use super::action::{Action, Command, DetailsKey};
+use super::effect::Effect;
+use super::state::{AccountNode, Level, Location, Mode, State};
+use crate::azure::uri::AzPath;
+use crate::azure::{BlobEntry, ContainerEntry};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+fn state() -> State {
+    State::new(vec![AccountNode {
+        label: "devstoreaccount1 (emulator)".into(),
+        host: "http://127.0.0.1:10000".into(),
+        error: None,
+    }])
+}
+
+fn container(name: &str) -> ContainerEntry {
+    ContainerEntry {
+        name: name.into(),
+        last_modified: None,
+        public_access: None,
+        lease_state: None,
+    }
+}
+
+fn blob(name: &str) -> BlobEntry {
+    BlobEntry {
+        name: name.into(),
+        is_prefix: name.ends_with('/'),
+        size: 10,
+        last_modified: None,
+        access_tier: None,
+        content_type: None,
+    }
+}
+
+fn generation(effects: &[Effect]) -> u64 {
+    match effects.first() {
+        Some(Effect::ListContainers { generation, .. } | Effect::ListBlobs { generation, .. }) => {
+            *generation
+        }
+        other => panic!("expected a listing effect, got {other:?}"),
+    }
+}
+
+fn names(s: &State) -> Vec<String> {
+    s.listing
+        .view
+        .iter()
+        .map(|&i| s.listing.entries[i as usize].name.to_string())
+        .collect()
+}
+
+fn cmd(s: &mut State, c: Command) -> Vec<Effect> {
+    s.update(Action::Command(c))
+}
+
+fn type_text(s: &mut State, text: &str) {
+    for ch in text.chars() {
+        s.update(Action::Input(KeyEvent::new(
+            KeyCode::Char(ch),
+            KeyModifiers::NONE,
+        )));
+    }
+}
+
+/// Opens container "data" and delivers one page of `blobs`.
+fn in_container(blobs: &[&str]) -> State {
+    let mut s = state();
+    let g = generation(&s.start(None));
+    s.update(Action::ContainersPage {
+        generation: g,
+        result: Ok(vec![container("data")]),
+        done: true,
+    });
+    let fx = cmd(&mut s, Command::Open);
+    assert_eq!(
+        fx,
+        vec![Effect::ListBlobs {
+            generation: g + 1,
+            account: 0,
+            container: "data".into(),
+            prefix: String::new()
+        }]
+    );
+    s.update(Action::BlobsPage {
+        generation: g + 1,
+        result: Ok(blobs.iter().map(|b| blob(b)).collect()),
+        done: true,
+    });
+    s
+}
+
+#[test]
+fn starts_by_listing_the_emulator_containers() {
+    let mut s = state();
+    let fx = s.start(None);
+    assert_eq!(
+        fx,
+        vec![Effect::ListContainers {
+            generation: 1,
+            account: 0,
+            prefix: None
+        }]
+    );
+    assert!(s.listing.loading);
+    assert_eq!(s.breadcrumb(), ["accounts", "devstoreaccount1 (emulator)"]);
+}
+
+#[test]
+fn pages_stream_in_and_the_count_grows() {
+    let mut s = state();
+    let g = generation(&s.start(None));
+    s.update(Action::ContainersPage {
+        generation: g,
+        result: Ok(vec![container("a"), container("b")]),
+        done: false,
+    });
+    assert!(s.listing.loading);
+    assert_eq!(names(&s), ["a", "b"]);
+    s.update(Action::ContainersPage {
+        generation: g,
+        result: Ok(vec![container("c")]),
+        done: true,
+    });
+    assert!(!s.listing.loading);
+    assert_eq!(names(&s), ["a", "b", "c"]);
+}
+
+#[test]
+fn folders_open_and_stale_pages_are_dropped() {
+    let mut s = in_container(&["raw/", "readme.md"]);
+    assert_eq!(names(&s), ["raw/", "readme.md"]);
+    let old = s.listing.generation;
+    let fx = cmd(&mut s, Command::Open);
+    let g = generation(&fx);
+    assert!(matches!(&fx[0], Effect::ListBlobs { prefix, .. } if prefix == "raw/"));
+    // A late page of the folder we left must not show up here.
+    s.update(Action::BlobsPage {
+        generation: old,
+        result: Ok(vec![blob("stale.txt")]),
+        done: true,
+    });
+    assert!(names(&s).is_empty());
+    s.update(Action::BlobsPage {
+        generation: g,
+        result: Ok(vec![blob("raw/2024/"), blob("raw/x.csv")]),
+        done: true,
+    });
+    // Names are shown relative to the folder.
+    assert_eq!(names(&s), ["2024/", "x.csv"]);
+    assert_eq!(s.breadcrumb().last().map(String::as_str), Some("raw/"));
+}
+
+#[test]
+fn back_goes_up_and_reselects_the_folder_we_left() {
+    let mut s = in_container(&["a/", "b/", "c/"]);
+    cmd(&mut s, Command::Down);
+    cmd(&mut s, Command::Down);
+    let fx = cmd(&mut s, Command::Open);
+    let g = generation(&fx);
+    s.update(Action::BlobsPage {
+        generation: g,
+        result: Ok(vec![blob("c/1.txt")]),
+        done: true,
+    });
+    let fx = cmd(&mut s, Command::Back);
+    assert!(matches!(&fx[0], Effect::ListBlobs { prefix, .. } if prefix.is_empty()));
+    s.update(Action::BlobsPage {
+        generation: generation(&fx),
+        result: Ok(vec![blob("a/"), blob("b/"), blob("c/")]),
+        done: true,
+    });
+    assert_eq!(
+        s.selected_entry().map(|e| e.name.to_string()),
+        Some("c/".into())
+    );
+    // Up from the container root is the container list, then the accounts.
+    let fx = cmd(&mut s, Command::Back);
+    assert!(matches!(fx[0], Effect::ListContainers { .. }));
+    assert!(cmd(&mut s, Command::Back).is_empty());
+    assert_eq!(s.location, Location::Accounts);
+    assert_eq!(names(&s), ["devstoreaccount1 (emulator)"]);
+}
+
+#[test]
+fn fuzzy_filter_while_typing_and_cancel_restores() {
+    let mut s = in_container(&["train.parquet", "test.parquet", "readme.md"]);
+    cmd(&mut s, Command::Filter);
+    assert_eq!(s.mode, Mode::Filter);
+    type_text(&mut s, "trn");
+    assert_eq!(names(&s), ["train.parquet"]);
+    cmd(&mut s, Command::Accept);
+    assert_eq!(s.mode, Mode::Normal);
+    assert_eq!(names(&s), ["train.parquet"], "accepted filter stays");
+    cmd(&mut s, Command::ClearFilter);
+    assert_eq!(names(&s).len(), 3);
+    cmd(&mut s, Command::Filter);
+    type_text(&mut s, "zzz");
+    assert!(names(&s).is_empty());
+    cmd(&mut s, Command::Cancel);
+    assert_eq!(names(&s).len(), 3);
+}
+
+#[test]
+fn prefix_search_asks_the_server_and_back_clears_it() {
+    let mut s = in_container(&["2024-01/", "2025-01/"]);
+    cmd(&mut s, Command::PrefixSearch);
+    type_text(&mut s, "2025");
+    let fx = cmd(&mut s, Command::Accept);
+    assert!(matches!(&fx[0], Effect::ListBlobs { prefix, .. } if prefix == "2025"));
+    assert_eq!(s.listing.search.as_deref(), Some("2025"));
+    let fx = cmd(&mut s, Command::Back);
+    assert!(matches!(&fx[0], Effect::ListBlobs { prefix, .. } if prefix.is_empty()));
+    assert!(s.listing.search.is_none());
+}
+
+#[test]
+fn errors_reach_the_status_line_and_the_account_node() {
+    let mut s = state();
+    let g = generation(&s.start(None));
+    s.update(Action::ContainersPage {
+        generation: g,
+        result: Err("Nothing is listening at http://127.0.0.1:10000".into()),
+        done: true,
+    });
+    assert!(!s.listing.loading);
+    let status = s.status.clone().unwrap();
+    assert_eq!(status.level, Level::Error);
+    assert!(status.text.contains("Nothing is listening"));
+    assert!(
+        s.accounts[0]
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("Nothing is listening")
+    );
+    // The app keeps working: refresh tries again.
+    assert!(matches!(
+        cmd(&mut s, Command::Refresh)[0],
+        Effect::ListContainers { .. }
+    ));
+}
+
+#[test]
+fn details_follow_the_selection_and_ignore_stale_answers() {
+    let mut s = in_container(&["a.csv", "b.csv"]);
+    let fx = cmd(&mut s, Command::Details);
+    let first = DetailsKey {
+        account: 0,
+        container: "data".into(),
+        blob: "a.csv".into(),
+    };
+    assert_eq!(fx, vec![Effect::FetchDetails(first.clone())]);
+    let fx = cmd(&mut s, Command::Down);
+    assert!(matches!(&fx[0], Effect::FetchDetails(k) if k.blob == "b.csv"));
+    s.update(Action::Details {
+        key: first,
+        result: Ok(Default::default()),
+    });
+    assert!(
+        s.details.as_ref().unwrap().result.is_none(),
+        "answer for a.csv must not show for b.csv"
+    );
+}
+
+#[test]
+fn az_uri_opens_folder_or_searches_partial_name() {
+    let mut s = state();
+    let fx = s.start(Some(AzPath {
+        container: "data".into(),
+        prefix: "raw/2024/".into(),
+    }));
+    assert!(matches!(&fx[0], Effect::ListBlobs { prefix, .. } if prefix == "raw/2024/"));
+    let mut s = state();
+    let fx = s.start(Some(AzPath {
+        container: "data".into(),
+        prefix: "raw/part-0".into(),
+    }));
+    assert!(matches!(&fx[0], Effect::ListBlobs { prefix, .. } if prefix == "raw/part-0"));
+    assert_eq!(s.listing.search.as_deref(), Some("part-0"));
+}
+
+#[test]
+fn paging_keeps_the_cursor_on_screen() {
+    let names: Vec<String> = (0..100).map(|i| format!("f{i:03}")).collect();
+    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let mut s = in_container(&refs);
+    s.update(Action::Resize {
+        width: 80,
+        height: 14,
+    });
+    assert_eq!(s.page_rows, 10);
+    cmd(&mut s, Command::PageDown);
+    assert_eq!(s.selected, 10);
+    assert!(s.offset <= 10 && 10 < s.offset + 10);
+    cmd(&mut s, Command::Bottom);
+    assert_eq!(s.selected, 99);
+    assert_eq!(s.offset, 90);
+    cmd(&mut s, Command::Top);
+    assert_eq!((s.selected, s.offset), (0, 0));
+}
+
+#[test]
+fn sort_cycles_and_reverses() {
+    let mut s = in_container(&["b", "a", "dir/"]);
+    cmd(&mut s, Command::SortReverse);
+    assert_eq!(names(&s), ["dir/", "b", "a"]);
+    cmd(&mut s, Command::SortNext);
+    assert_eq!(s.sort.key, super::view::SortKey::Size);
+}
+
+#[test]
+fn help_opens_and_closes_without_quitting() {
+    let mut s = in_container(&["a"]);
+    cmd(&mut s, Command::Help);
+    assert_eq!(s.mode, Mode::Help);
+    cmd(&mut s, Command::Help);
+    assert_eq!(s.mode, Mode::Normal);
+    assert!(!s.should_quit);
+    cmd(&mut s, Command::Quit);
+    assert!(s.should_quit);
+}

@@ -1,0 +1,174 @@
+//! The main views rendered on a `TestBackend` and compared with snapshots.
+
+use super::{Ui, draw};
+use crate::app::action::{Action, Command, DetailsKey};
+use crate::app::state::{AccountNode, DetailsState, State};
+use crate::azure::client::BlobDetails;
+use crate::azure::{BlobEntry, ContainerEntry};
+use crate::config::{Keymap, Theme};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::{Terminal, backend::TestBackend};
+
+const T: i64 = 1_795_418_465; // 2026-11-23 07:21 UTC
+
+fn render(state: &State, width: u16, height: u16) -> String {
+    let keymap = Keymap::default();
+    let theme = Theme::default();
+    let ui = Ui {
+        keymap: &keymap,
+        theme: &theme,
+    };
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|f| draw(f, state, &ui)).unwrap();
+    let buffer = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buffer.area.height {
+        for x in 0..buffer.area.width {
+            out.push_str(buffer[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn base() -> State {
+    let mut s = State::new(vec![AccountNode {
+        label: "devstoreaccount1 (emulator)".into(),
+        host: "http://127.0.0.1:10000".into(),
+        error: None,
+    }]);
+    s.start(None);
+    s.update(Action::Resize {
+        width: 100,
+        height: 16,
+    });
+    s
+}
+
+fn containers() -> State {
+    let mut s = base();
+    let g = s.listing.generation;
+    let c = |name: &str, public: Option<&str>| ContainerEntry {
+        name: name.into(),
+        last_modified: Some(T),
+        public_access: public.map(str::to_string),
+        lease_state: None,
+    };
+    s.update(Action::ContainersPage {
+        generation: g,
+        result: Ok(vec![
+            c("datasets", None),
+            c("images", Some("blob")),
+            c("logs", None),
+        ]),
+        done: true,
+    });
+    s
+}
+
+fn folder() -> State {
+    let mut s = containers();
+    s.update(Action::Command(Command::Open));
+    let g = s.listing.generation;
+    let b = |name: &str, size: u64, ct: Option<&str>| BlobEntry {
+        name: name.into(),
+        is_prefix: name.ends_with('/'),
+        size,
+        last_modified: (!name.ends_with('/')).then_some(T),
+        access_tier: (!name.ends_with('/')).then(|| "Hot".to_string()),
+        content_type: ct.map(str::to_string),
+    };
+    s.update(Action::BlobsPage {
+        generation: g,
+        result: Ok(vec![
+            b("curated/", 0, None),
+            b("raw/", 0, None),
+            b("README.md", 1200, Some("text/markdown")),
+            b(
+                "train.parquet",
+                48_000_000,
+                Some("application/vnd.apache.parquet"),
+            ),
+            b(
+                "test.parquet",
+                12_000_000,
+                Some("application/vnd.apache.parquet"),
+            ),
+        ]),
+        done: false,
+    });
+    s
+}
+
+#[test]
+fn container_list() {
+    insta::assert_snapshot!(render(&containers(), 100, 10));
+}
+
+#[test]
+fn folder_while_loading() {
+    insta::assert_snapshot!(render(&folder(), 100, 12));
+}
+
+#[test]
+fn fuzzy_filter_prompt() {
+    let mut s = folder();
+    s.update(Action::Command(Command::Filter));
+    for ch in "parq".chars() {
+        s.update(Action::Input(KeyEvent::new(
+            KeyCode::Char(ch),
+            KeyModifiers::NONE,
+        )));
+    }
+    insta::assert_snapshot!(render(&s, 100, 10));
+}
+
+#[test]
+fn details_pane() {
+    let mut s = folder();
+    s.update(Action::Command(Command::Bottom));
+    s.update(Action::Command(Command::Details));
+    s.details = Some(DetailsState {
+        key: DetailsKey {
+            account: 0,
+            container: "datasets".into(),
+            blob: "train.parquet".into(),
+        },
+        result: Some(Ok(BlobDetails {
+            properties: vec![
+                ("content-length".into(), "48000000".into()),
+                ("x-ms-blob-type".into(), "BlockBlob".into()),
+            ],
+            metadata: vec![("owner".into(), "data-eng".into())],
+        })),
+    });
+    insta::assert_snapshot!(render(&s, 100, 12));
+}
+
+#[test]
+fn emulator_not_running() {
+    let mut s = base();
+    let g = s.listing.generation;
+    s.update(Action::ContainersPage {
+        generation: g,
+        result: Err("Nothing is listening at http://127.0.0.1:10000: start the emulator with `cargo run --release --example demo`.".into()),
+        done: true,
+    });
+    insta::assert_snapshot!(render(&s, 80, 8));
+}
+
+#[test]
+fn help_is_generated_from_the_keymap() {
+    let mut s = containers();
+    s.update(Action::Command(Command::Help));
+    insta::assert_snapshot!(render(&s, 80, 36));
+}
+
+#[test]
+fn tiny_terminal_does_not_panic() {
+    let s = folder();
+    let out = render(&s, 20, 5);
+    assert_eq!(out.lines().count(), 5);
+    render(&s, 1, 1);
+    render(&s, 0, 0);
+}

@@ -1,0 +1,18 @@
+//! Shared test support: the Azurite harness, seeding, and a pty driver.
+#![allow(dead_code)]
+
+pub mod emulator;
+pub mod pty;
+pub mod sample;
+pub mod seed;
+
+/// A container name no other test in this process uses.
+pub fn unique(prefix: &str) -> String {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    format!(
+        "{prefix}-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
+}
