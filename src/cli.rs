@@ -1,8 +1,8 @@
 //! Command line: parse, load config, start logging, run the explorer.
 
 use crate::app::{State, run::Loop, state::AccountNode, tasks::Runner};
-use crate::azure::{Account, StorageClient, uri::parse_az_uri};
-use crate::config::{Config, paths};
+use crate::azure::{Account, Source, StorageClient, uri::parse_az_uri};
+use crate::config::{Config, accounts::AccountStore, paths};
 use clap::Parser;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -23,9 +23,13 @@ pub struct Args {
     #[arg(long, env = "BLOBX_EMULATOR", value_name = "URL")]
     pub emulator: Option<String>,
 
-    /// Read config.toml, keymap.toml and theme.toml from this folder.
+    /// Read config.toml, keymap.toml, theme.toml and accounts.toml from this folder.
     #[arg(long, env = "BLOBX_CONFIG_DIR", value_name = "DIR")]
     pub config_dir: Option<PathBuf>,
+
+    /// Which account az:// locations and the first screen use (label, name or id).
+    #[arg(long, value_name = "NAME")]
+    pub account: Option<String>,
 }
 
 pub fn main() -> ExitCode {
@@ -48,14 +52,79 @@ where
     }
 }
 
-/// The accounts to show, in order. Today: the emulator (unless disabled).
-pub fn accounts(config: &Config, emulator_flag: Option<&str>) -> anyhow::Result<Vec<Account>> {
-    let mut accounts = Vec::new();
+/// Every account to show, with the reason next to any that cannot be used,
+/// and the index of the default account (for `az://` and the first screen).
+pub fn gather_accounts(
+    config: &Config,
+    emulator_flag: Option<&str>,
+    store: Option<&AccountStore>,
+    env: impl Fn(&str) -> Option<String>,
+) -> anyhow::Result<(Vec<AccountNode>, Vec<String>)> {
+    let mut nodes = Vec::new();
+    let mut warnings = Vec::new();
     if config.settings.emulator.enabled || emulator_flag.is_some() {
         let host = emulator_flag.unwrap_or(&config.settings.emulator.host);
-        accounts.push(Account::emulator(host)?);
+        nodes.push(AccountNode::new(Account::emulator(host)?));
     }
-    Ok(accounts)
+    if let Some(store) = store {
+        let (loaded, store_warnings) = store.load();
+        warnings.extend(store_warnings);
+        for item in loaded {
+            nodes.push(match item {
+                Ok(account) => AccountNode::new(account),
+                Err(broken) => {
+                    let (stored, why) = *broken;
+                    AccountNode::broken(
+                        Account::placeholder(
+                            &stored.id,
+                            &stored.label,
+                            Source::Attached,
+                            Some(&stored.blob_endpoint),
+                        ),
+                        why,
+                    )
+                }
+            });
+        }
+    }
+    match crate::azure::env::from_env(env) {
+        Some(Ok(account)) => nodes.push(AccountNode::new(account)),
+        Some(Err(why)) => {
+            warnings.push(why.clone());
+            nodes.push(AccountNode::broken(
+                Account::placeholder("env", "environment variables", Source::Environment, None),
+                why,
+            ));
+        }
+        None => {}
+    }
+    Ok((nodes, warnings))
+}
+
+/// `--account` if given (by label, name or id), else the environment's
+/// account, else the emulator, else the first one.
+pub fn default_account(
+    nodes: &[AccountNode],
+    wanted: Option<&str>,
+) -> anyhow::Result<Option<usize>> {
+    let usable = |i: &usize| nodes[*i].broken.is_none();
+    if let Some(w) = wanted {
+        return (0..nodes.len())
+            .find(|&i| {
+                let a = &nodes[i].account;
+                a.label == w || a.name == w || a.id == w
+            })
+            .map(Some)
+            .ok_or_else(|| anyhow::anyhow!("no account is called {w:?}"));
+    }
+    let by_source = |s: Source| {
+        (0..nodes.len())
+            .filter(usable)
+            .find(|&i| nodes[i].account.source == s)
+    };
+    Ok(by_source(Source::Environment)
+        .or_else(|| by_source(Source::Emulator))
+        .or_else(|| (0..nodes.len()).find(usable)))
 }
 
 fn run(args: Args) -> anyhow::Result<()> {
@@ -69,37 +138,42 @@ fn run(args: Args) -> anyhow::Result<()> {
     let config = Config::load(config_dir.as_deref());
     let _log = crate::logging::init();
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "blobx starting");
-    let accounts = accounts(&config, args.emulator.as_deref())?;
+    let store = config_dir.as_deref().map(AccountStore::new);
+    let (nodes, account_warnings) =
+        gather_accounts(&config, args.emulator.as_deref(), store.as_ref(), |k| {
+            std::env::var(k).ok()
+        })?;
+    let default = default_account(&nodes, args.account.as_deref())?;
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
     runtime.block_on(async move {
-        let nodes = accounts
+        let clients = nodes
             .iter()
-            .map(|a| AccountNode {
-                label: a.label.clone(),
-                host: a.host(),
-                error: None,
+            .map(|n| {
+                if n.broken.is_some() {
+                    return None;
+                }
+                StorageClient::new(n.account.clone())
+                    .map_err(|e| tracing::warn!(account = %n.account.label, error = %e, "cannot make a client"))
+                    .ok()
             })
-            .collect();
-        let clients = accounts
-            .into_iter()
-            .map(StorageClient::new)
-            .collect::<anyhow::Result<Vec<_>>>()?;
+            .collect::<Vec<_>>();
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         let mut state = State::new(nodes);
-        if let Some(w) = config.warnings.first() {
+        let warnings: Vec<String> = config.warnings.iter().chain(&account_warnings).cloned().collect();
+        if let Some(w) = warnings.first() {
             state.status = Some(crate::app::state::StatusMessage {
                 level: crate::app::state::Level::Error,
                 text: w.clone(),
             });
         }
-        for w in &config.warnings {
+        for w in &warnings {
             tracing::warn!("{w}");
         }
-        let mut runner = Runner::new(clients, tx);
-        runner.run_all(state.start(start));
+        let mut runner = Runner::new(clients, store, tx);
+        runner.run_all(state.start(start, default));
         let looper = Loop {
             config: &config,
             state,

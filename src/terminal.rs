@@ -10,10 +10,14 @@ pub fn init() -> DefaultTerminal {
         tracing::error!(panic = %info, "panic");
         previous(info);
     }));
-    ratatui::init()
+    let terminal = ratatui::init();
+    // Bracketed paste: a pasted connection string arrives as one event.
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableBracketedPaste);
+    terminal
 }
 
 pub fn restore() {
+    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableBracketedPaste);
     ratatui::restore();
 }
 

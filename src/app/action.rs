@@ -27,6 +27,14 @@ pub enum Command {
     Quit,
     Accept,
     Cancel,
+    Attach,
+    Edit,
+    Detach,
+    NextField,
+    PrevField,
+    Reveal,
+    Yes,
+    No,
 }
 
 /// Name in the keymap file and the sentence the help screen shows.
@@ -63,13 +71,21 @@ pub const COMMANDS: &[(Command, &str, &str)] = &[
     ),
     (Command::Refresh, "refresh", "Reload the current listing"),
     (Command::Help, "help", "Show or hide this help"),
-    (Command::Quit, "quit", "Quit blobx"),
     (
         Command::Accept,
         "accept",
         "Keep the filter / run the search",
     ),
-    (Command::Cancel, "cancel", "Close the prompt"),
+    (Command::Cancel, "cancel", "Close the prompt or form"),
+    (Command::Attach, "attach", "Attach an account"),
+    (Command::Edit, "edit", "Edit or rename the selected account"),
+    (Command::Detach, "detach", "Detach the selected account"),
+    (Command::NextField, "next_field", "Next field"),
+    (Command::PrevField, "prev_field", "Previous field"),
+    (Command::Reveal, "reveal", "Show or mask secrets"),
+    (Command::Yes, "yes", "Yes"),
+    (Command::No, "no", "No"),
+    (Command::Quit, "quit", "Quit blobx"),
 ];
 
 impl Command {
@@ -100,8 +116,10 @@ impl Command {
 #[derive(Debug)]
 pub enum Action {
     Command(Command),
-    /// A key typed into the active text prompt.
+    /// A key typed into the active text prompt or form field.
     Input(KeyEvent),
+    /// Text pasted (bracketed paste) into the active prompt or form field.
+    Paste(String),
     Resize {
         width: u16,
         height: u16,
@@ -121,6 +139,11 @@ pub enum Action {
     Details {
         key: DetailsKey,
         result: Result<BlobDetails, String>,
+    },
+    /// Saving an attached account to the config finished.
+    AccountSaved {
+        label: String,
+        result: Result<(), String>,
     },
 }
 

@@ -1,8 +1,9 @@
 //! Work that `update` asks for; the runner turns each into a background task.
 
 use super::action::DetailsKey;
+use crate::azure::Account;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub enum Effect {
     /// Starting a listing cancels the one before it.
     ListContainers {
@@ -18,4 +19,67 @@ pub enum Effect {
         prefix: String,
     },
     FetchDetails(DetailsKey),
+    /// Make a client for the account at `index` (new or replaced); save it if `persist`.
+    AddAccount {
+        index: usize,
+        account: Box<Account>,
+        persist: bool,
+    },
+    /// Forget the account at `index` and remove it (and its secret) from the config.
+    RemoveAccount {
+        index: usize,
+        id: String,
+    },
+}
+
+impl PartialEq for Effect {
+    /// Tests compare effects; accounts compare by id (credentials are not comparable).
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (
+                Effect::AddAccount {
+                    index: a,
+                    account: x,
+                    persist: p,
+                },
+                Effect::AddAccount {
+                    index: b,
+                    account: y,
+                    persist: q,
+                },
+            ) => a == b && x.id == y.id && p == q,
+            (
+                Effect::ListContainers {
+                    generation: g1,
+                    account: a1,
+                    prefix: p1,
+                },
+                Effect::ListContainers {
+                    generation: g2,
+                    account: a2,
+                    prefix: p2,
+                },
+            ) => g1 == g2 && a1 == a2 && p1 == p2,
+            (
+                Effect::ListBlobs {
+                    generation: g1,
+                    account: a1,
+                    container: c1,
+                    prefix: p1,
+                },
+                Effect::ListBlobs {
+                    generation: g2,
+                    account: a2,
+                    container: c2,
+                    prefix: p2,
+                },
+            ) => g1 == g2 && a1 == a2 && c1 == c2 && p1 == p2,
+            (Effect::FetchDetails(a), Effect::FetchDetails(b)) => a == b,
+            (
+                Effect::RemoveAccount { index: a, id: x },
+                Effect::RemoveAccount { index: b, id: y },
+            ) => a == b && x == y,
+            _ => false,
+        }
+    }
 }

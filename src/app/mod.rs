@@ -4,6 +4,7 @@
 pub mod action;
 pub mod effect;
 pub mod entry;
+pub mod form;
 pub mod run;
 pub mod state;
 pub mod tasks;

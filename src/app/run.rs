@@ -24,11 +24,16 @@ pub fn translate(event: &Event, state: &State, config: &Config) -> Option<Action
         Event::Key(key) if key.kind != KeyEventKind::Release => {
             if let Some(cmd) = config.keymap.command(state.mode, key) {
                 Some(Action::Command(cmd))
-            } else if matches!(state.mode, Mode::Filter | Mode::PrefixSearch) {
+            } else if matches!(state.mode, Mode::Filter | Mode::PrefixSearch | Mode::Form) {
                 Some(Action::Input(*key))
             } else {
                 None
             }
+        }
+        Event::Paste(text)
+            if matches!(state.mode, Mode::Filter | Mode::PrefixSearch | Mode::Form) =>
+        {
+            Some(Action::Paste(text.clone()))
         }
         Event::Resize(width, height) => Some(Action::Resize {
             width: *width,

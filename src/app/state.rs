@@ -2,7 +2,9 @@
 
 use super::action::DetailsKey;
 use super::entry::{Entry, Interner};
+use super::form::AttachForm;
 use super::view::{FuzzyFilter, Sort};
+use crate::azure::Account;
 use crate::azure::client::BlobDetails;
 use tui_input::Input;
 
@@ -28,14 +30,64 @@ pub enum Mode {
     /// Typing a server-side prefix.
     PrefixSearch,
     Help,
+    /// The attach/edit account form.
+    Form,
+    /// A yes/no question.
+    Confirm,
+}
+
+/// What a yes/no question is about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Confirm {
+    Detach { account: usize },
 }
 
 #[derive(Clone, Debug)]
 pub struct AccountNode {
-    pub label: String,
-    pub host: String,
-    /// Set when the account could not be listed; shown on its node.
+    /// The account, credential included (kept in memory only; `Debug` hides it).
+    pub account: Account,
+    /// Set when the account could not be listed or loaded; shown on its node.
     pub error: Option<String>,
+    /// Detached accounts keep their slot so indices held elsewhere stay valid.
+    pub detached: bool,
+    /// Why the account cannot be used at all (bad config, unreadable secret).
+    pub broken: Option<String>,
+}
+
+impl AccountNode {
+    pub fn new(account: Account) -> Self {
+        Self {
+            account,
+            error: None,
+            detached: false,
+            broken: None,
+        }
+    }
+
+    /// A node for an account that could not be loaded, so the tree can say why.
+    pub fn broken(account: Account, why: String) -> Self {
+        Self {
+            error: Some(why.clone()),
+            broken: Some(why),
+            ..Self::new(account)
+        }
+    }
+
+    pub fn label(&self) -> &str {
+        &self.account.label
+    }
+
+    /// The status column: the error if any, else the note, else the host.
+    pub fn status(&self) -> (bool, String) {
+        if let Some(e) = &self.error {
+            return (true, e.clone());
+        }
+        let host = self.account.host();
+        match &self.account.note {
+            Some(n) => (false, format!("{host} · {n}")),
+            None => (false, host),
+        }
+    }
 }
 
 /// The rows of the current place, as they stream in.
@@ -94,6 +146,10 @@ pub struct State {
     pub should_quit: bool,
     pub spinner: usize,
     pub help_scroll: usize,
+    pub form: Option<AttachForm>,
+    pub confirm: Option<Confirm>,
+    /// In the accounts view: which account each entry is.
+    pub account_rows: Vec<usize>,
     pub(super) next_generation: u64,
 }
 
@@ -117,6 +173,9 @@ impl State {
             should_quit: false,
             spinner: 0,
             help_scroll: 0,
+            form: None,
+            confirm: None,
+            account_rows: Vec::new(),
             next_generation: 1,
         }
     }
@@ -136,7 +195,7 @@ impl State {
         parts.push(
             self.accounts
                 .get(account)
-                .map(|a| a.label.clone())
+                .map(|a| a.label().to_string())
                 .unwrap_or_default(),
         );
         if let Location::Blobs {

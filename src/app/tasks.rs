@@ -3,7 +3,8 @@
 
 use super::action::{Action, DetailsKey};
 use super::effect::Effect;
-use crate::azure::{StorageClient, describe_error};
+use crate::azure::{ContainerEntry, StorageClient, describe_error};
+use crate::config::accounts::AccountStore;
 use futures::StreamExt;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc::UnboundedSender;
@@ -19,16 +20,23 @@ pub const LIST_PAGE_SIZE: u32 = 5000;
 const DETAILS_DEBOUNCE: Duration = Duration::from_millis(120);
 
 pub struct Runner {
-    clients: Vec<StorageClient>,
+    /// Indexed like `State::accounts`; `None` for detached or unusable accounts.
+    clients: Vec<Option<StorageClient>>,
+    store: Option<AccountStore>,
     tx: UnboundedSender<Action>,
     listing: Option<CancellationToken>,
     details: Option<CancellationToken>,
 }
 
 impl Runner {
-    pub fn new(clients: Vec<StorageClient>, tx: UnboundedSender<Action>) -> Self {
+    pub fn new(
+        clients: Vec<Option<StorageClient>>,
+        store: Option<AccountStore>,
+        tx: UnboundedSender<Action>,
+    ) -> Self {
         Self {
             clients,
+            store,
             tx,
             listing: None,
             details: None,
@@ -50,8 +58,27 @@ impl Runner {
             } => {
                 let token = self.replace_listing();
                 let Some(client) = self.client(account) else {
+                    let _ = self.tx.send(Action::ContainersPage {
+                        generation,
+                        result: Err("This account could not be set up; edit it to fix it.".into()),
+                        done: true,
+                    });
                     return;
                 };
+                if let Some(container) = client.account().container.clone() {
+                    // A container-level SAS cannot list containers: show the one it reaches.
+                    let _ = self.tx.send(Action::ContainersPage {
+                        generation,
+                        result: Ok(vec![ContainerEntry {
+                            name: container,
+                            last_modified: None,
+                            public_access: None,
+                            lease_state: None,
+                        }]),
+                        done: true,
+                    });
+                    return;
+                }
                 let tx = self.tx.clone();
                 tokio::spawn(async move {
                     tokio::select! {
@@ -97,6 +124,49 @@ impl Runner {
                     }
                 });
             }
+            Effect::AddAccount {
+                index,
+                account,
+                persist,
+            } => {
+                let label = account.label.clone();
+                let client = match StorageClient::new((*account).clone()) {
+                    Ok(c) => Some(c),
+                    Err(e) => {
+                        tracing::warn!(account = %label, error = %e, "cannot make a client");
+                        None
+                    }
+                };
+                if index >= self.clients.len() {
+                    self.clients.resize_with(index + 1, || None);
+                }
+                self.clients[index] = client;
+                tracing::info!(account = %label, index, "account attached");
+                if let (true, Some(store)) = (persist, self.store.clone()) {
+                    let tx = self.tx.clone();
+                    tokio::task::spawn_blocking(move || {
+                        let result = store.upsert(&account);
+                        let _ = tx.send(Action::AccountSaved { label, result });
+                    });
+                }
+            }
+            Effect::RemoveAccount { index, id } => {
+                if let Some(slot) = self.clients.get_mut(index) {
+                    *slot = None;
+                }
+                tracing::info!(%id, "account detached");
+                if let Some(store) = self.store.clone() {
+                    let tx = self.tx.clone();
+                    tokio::task::spawn_blocking(move || {
+                        if let Err(e) = store.remove(&id) {
+                            let _ = tx.send(Action::AccountSaved {
+                                label: id,
+                                result: Err(e),
+                            });
+                        }
+                    });
+                }
+            }
         }
     }
 
@@ -110,7 +180,7 @@ impl Runner {
     }
 
     fn client(&self, account: usize) -> Option<StorageClient> {
-        let client = self.clients.get(account).cloned();
+        let client = self.clients.get(account).cloned().flatten();
         if client.is_none() {
             tracing::error!(account, "effect for an account that does not exist");
         }

@@ -4,19 +4,24 @@
 use super::action::{Action, Command, DetailsKey};
 use super::effect::Effect;
 use super::entry::{Entry, EntryKind};
-use super::state::{DetailsState, Level, Location, Mode, State, StatusMessage};
+use super::form::{AttachForm, Field};
+use super::state::{
+    AccountNode, Confirm, DetailsState, Level, Location, Mode, State, StatusMessage,
+};
 use super::view::build_view;
+use crate::azure::Source;
 use crate::azure::uri::AzPath;
 use tui_input::backend::crossterm::EventHandler;
 
 impl State {
-    /// Opens the first account at `start` (or its container list).
-    pub fn start(&mut self, start: Option<AzPath>) -> Vec<Effect> {
-        if self.accounts.is_empty() {
+    /// Opens `start` on the default account, or the default account's
+    /// containers when it is the only account, or else the accounts tree.
+    pub fn start(&mut self, start: Option<AzPath>, default_account: Option<usize>) -> Vec<Effect> {
+        let Some(account) = default_account.filter(|a| *a < self.accounts.len()) else {
             self.location = Location::Accounts;
             self.show_accounts();
             return Vec::new();
-        }
+        };
         match start {
             Some(path) => {
                 // az://c/a/b/ opens folder a/b/; az://c/a/b opens folder a/ searching
@@ -27,20 +32,50 @@ impl State {
                 };
                 let (folder, rest) = (folder.to_string(), rest.to_string());
                 self.location = Location::Blobs {
-                    account: 0,
+                    account,
                     container: path.container,
                     prefix: folder,
                 };
                 self.listing.search = (!rest.is_empty()).then_some(rest);
                 self.reload()
             }
-            None => self.go(Location::Containers { account: 0 }),
+            None if self.accounts.len() == 1 => self.go(Location::Containers { account }),
+            None => {
+                let effects = self.go(Location::Accounts);
+                if let Some(pos) = self.account_rows.iter().position(|&a| a == account) {
+                    self.move_to(pos);
+                }
+                effects
+            }
         }
     }
 
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
         match action {
             Action::Command(cmd) => self.command(cmd),
+            Action::Paste(text) => {
+                if self.mode == Mode::Form {
+                    if let Some(form) = self.form.as_mut() {
+                        let field = form.focused();
+                        if let Some(input) = form.input_mut(field) {
+                            let value = format!("{}{}", input.value(), text.trim());
+                            *input = tui_input::Input::new(value);
+                        }
+                        form.changed(field);
+                    }
+                } else {
+                    let value = format!("{}{}", self.input.value(), text.trim());
+                    self.input = tui_input::Input::new(value);
+                    if self.mode == Mode::Filter {
+                        self.set_query(self.input.value().to_string());
+                    }
+                }
+                Vec::new()
+            }
+            Action::Input(key) if self.mode == Mode::Form => {
+                self.form_input(key);
+                Vec::new()
+            }
             Action::Input(key) => {
                 self.input.handle_event(&crossterm::event::Event::Key(key));
                 if self.mode == Mode::Filter {
@@ -93,6 +128,17 @@ impl State {
                 });
                 self.take_page(result, done)
             }
+            Action::AccountSaved { label, result } => {
+                match result {
+                    Ok(()) => self.info(&format!(
+                        "Saved {label} to accounts.toml (its secret to secrets.toml, mode 0600)."
+                    )),
+                    Err(e) => {
+                        self.error(&format!("{label} is attached for this session only: {e}"))
+                    }
+                }
+                Vec::new()
+            }
             Action::Details { key, result } => {
                 if let Some(d) = &mut self.details
                     && d.key == key
@@ -105,6 +151,11 @@ impl State {
     }
 
     fn command(&mut self, cmd: Command) -> Vec<Effect> {
+        match self.mode {
+            Mode::Form => return self.form_command(cmd),
+            Mode::Confirm => return self.confirm_command(cmd),
+            _ => {}
+        }
         if self.mode == Mode::Help {
             match cmd {
                 Command::Up => self.help_scroll = self.help_scroll.saturating_sub(1),
@@ -183,8 +234,168 @@ impl State {
                 self.help_scroll = 0;
             }
             Command::Quit => self.should_quit = true,
+            Command::Attach => {
+                self.form = Some(AttachForm::default());
+                self.mode = Mode::Form;
+            }
+            Command::Edit => match self.selected_attached() {
+                Some(index) => {
+                    self.form = Some(AttachForm::edit(index, &self.accounts[index].account));
+                    self.mode = Mode::Form;
+                }
+                None => self.info("Only attached accounts can be edited; select one in the accounts list."),
+            },
+            Command::Detach => match self.selected_attached() {
+                Some(index) => {
+                    self.confirm = Some(Confirm::Detach { account: index });
+                    self.mode = Mode::Confirm;
+                }
+                None => self.info(
+                    "Only attached accounts can be detached (the emulator: set [emulator] enabled = false; environment: unset the variable).",
+                ),
+            },
+            Command::NextField | Command::PrevField | Command::Reveal | Command::Yes | Command::No => {}
         }
         self.details_effect()
+    }
+
+    /// The attached account under the cursor in the accounts view.
+    fn selected_attached(&self) -> Option<usize> {
+        if self.location != Location::Accounts {
+            return None;
+        }
+        let index = self.selected_account_index()?;
+        (self.accounts.get(index)?.account.source == Source::Attached).then_some(index)
+    }
+
+    fn form_command(&mut self, cmd: Command) -> Vec<Effect> {
+        let Some(form) = self.form.as_mut() else {
+            self.mode = Mode::Normal;
+            return Vec::new();
+        };
+        match cmd {
+            Command::NextField | Command::Down => form.move_focus(1),
+            Command::PrevField | Command::Up => form.move_focus(-1),
+            Command::Reveal => form.reveal = !form.reveal,
+            Command::Cancel => {
+                self.form = None;
+                self.mode = Mode::Normal;
+            }
+            Command::Quit => self.should_quit = true,
+            Command::Accept => return self.submit_form(),
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn form_input(&mut self, key: crossterm::event::KeyEvent) {
+        use crossterm::event::KeyCode;
+        let Some(form) = self.form.as_mut() else {
+            return;
+        };
+        let field = form.focused();
+        if field == Field::Kind {
+            match key.code {
+                KeyCode::Left => form.cycle_kind(-1),
+                KeyCode::Right | KeyCode::Char(' ') => form.cycle_kind(1),
+                _ => {}
+            }
+            return;
+        }
+        if let Some(input) = form.input_mut(field) {
+            input.handle_event(&crossterm::event::Event::Key(key));
+        }
+        form.changed(field);
+    }
+
+    fn submit_form(&mut self) -> Vec<Effect> {
+        let Some(form) = self.form.as_ref() else {
+            return Vec::new();
+        };
+        if let Err(e) = &form.validation {
+            let e = e.clone();
+            self.error(&format!("Cannot attach yet: {e}"));
+            return Vec::new();
+        }
+        let (index, id) = match form.editing {
+            Some(i) => (i, self.accounts[i].account.id.clone()),
+            None => {
+                let name = form
+                    .validation
+                    .as_ref()
+                    .map(|p| p.name.clone())
+                    .unwrap_or_default();
+                (self.accounts.len(), self.unique_id(&name))
+            }
+        };
+        let Some(account) = form.account(&id) else {
+            return Vec::new();
+        };
+        let node = AccountNode::new(account.clone());
+        if index < self.accounts.len() {
+            self.accounts[index] = node;
+        } else {
+            self.accounts.push(node);
+        }
+        self.form = None;
+        self.mode = Mode::Normal;
+        let mut effects = vec![Effect::AddAccount {
+            index,
+            account: Box::new(account),
+            persist: true,
+        }];
+        effects.extend(self.go(Location::Accounts));
+        if let Some(pos) = self.account_rows.iter().position(|&a| a == index) {
+            self.move_to(pos);
+        }
+        effects
+    }
+
+    fn unique_id(&self, name: &str) -> String {
+        let base = if name.is_empty() { "account" } else { name };
+        (1..)
+            .map(|n| {
+                if n == 1 {
+                    base.to_string()
+                } else {
+                    format!("{base}-{n}")
+                }
+            })
+            .find(|id| !self.accounts.iter().any(|a| a.account.id == *id))
+            .unwrap_or_else(|| base.to_string())
+    }
+
+    fn confirm_command(&mut self, cmd: Command) -> Vec<Effect> {
+        let Some(question) = self.confirm.take() else {
+            self.mode = Mode::Normal;
+            return Vec::new();
+        };
+        self.mode = Mode::Normal;
+        match (cmd, question) {
+            (Command::Yes, Confirm::Detach { account }) => {
+                let Some(node) = self.accounts.get_mut(account) else {
+                    return Vec::new();
+                };
+                node.detached = true;
+                let id = node.account.id.clone();
+                let label = node.account.label.clone();
+                self.info(&format!("Detached {label}."));
+                let mut effects = vec![Effect::RemoveAccount { index: account, id }];
+                effects.extend(self.go(Location::Accounts));
+                effects
+            }
+            (Command::Quit, _) => {
+                self.should_quit = true;
+                Vec::new()
+            }
+            (_, question) if !matches!(cmd, Command::No | Command::Cancel) => {
+                // Any other key leaves the question open.
+                self.confirm = Some(question);
+                self.mode = Mode::Confirm;
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
     }
 
     fn open_selected(&mut self) -> Vec<Effect> {
@@ -194,8 +405,9 @@ impl State {
         let name = entry.name.to_string();
         let kind = entry.kind;
         let next = match (&self.location, kind) {
-            (Location::Accounts, EntryKind::Account) => Location::Containers {
-                account: self.selected_account_index(),
+            (Location::Accounts, EntryKind::Account) => match self.selected_account_index() {
+                Some(account) => Location::Containers { account },
+                None => return Vec::new(),
             },
             (Location::Containers { account }, EntryKind::Container) => Location::Blobs {
                 account: *account,
@@ -226,12 +438,9 @@ impl State {
         self.go(next)
     }
 
-    fn selected_account_index(&self) -> usize {
-        self.listing
-            .view
-            .get(self.selected)
-            .map(|&i| i as usize)
-            .unwrap_or(0)
+    fn selected_account_index(&self) -> Option<usize> {
+        let entry = *self.listing.view.get(self.selected)? as usize;
+        self.account_rows.get(entry).copied()
     }
 
     fn back(&mut self) -> Vec<Effect> {
@@ -243,7 +452,7 @@ impl State {
             Location::Accounts => return Vec::new(),
             Location::Containers { account } => (
                 Location::Accounts,
-                self.accounts.get(*account).map(|a| a.label.clone()),
+                self.accounts.get(*account).map(|a| a.label().to_string()),
             ),
             Location::Blobs {
                 account,
@@ -310,6 +519,10 @@ impl State {
                 Vec::new()
             }
             Location::Containers { account } => {
+                if let Some(why) = self.cannot_list(account) {
+                    self.listing.error = Some(why);
+                    return Vec::new();
+                }
                 self.listing.loading = true;
                 vec![Effect::ListContainers {
                     generation,
@@ -322,6 +535,10 @@ impl State {
                 container,
                 prefix,
             } => {
+                if let Some(why) = self.cannot_list(account) {
+                    self.listing.error = Some(why);
+                    return Vec::new();
+                }
                 self.listing.loading = true;
                 let search = self.listing.search.clone().unwrap_or_default();
                 vec![Effect::ListBlobs {
@@ -334,14 +551,35 @@ impl State {
         }
     }
 
+    /// Why the account's credential cannot list here, if it cannot (greyed out
+    /// instead of sending a request that must fail).
+    fn cannot_list(&self, account: usize) -> Option<String> {
+        let node = self.accounts.get(account)?;
+        if let Some(why) = &node.broken {
+            return Some(why.clone());
+        }
+        let a = &node.account;
+        if a.allows('l') {
+            return None;
+        }
+        let perms = a.sas().map(|s| s.permissions.clone()).unwrap_or_default();
+        Some(format!(
+            "This SAS does not allow listing (its permissions are \"{perms}\"); ask for one with l (list)."
+        ))
+    }
+
     fn show_accounts(&mut self) {
-        self.listing.entries = self
-            .accounts
-            .iter()
-            .map(|a| Entry::account(&a.label))
+        let mut rows: Vec<usize> = (0..self.accounts.len())
+            .filter(|&i| !self.accounts[i].detached)
             .collect();
+        // Grouped by where they come from; configured order within a group.
+        rows.sort_by_key(|&i| self.accounts[i].account.source);
+        self.listing.entries = rows
+            .iter()
+            .map(|&i| Entry::account(self.accounts[i].label()))
+            .collect();
+        self.account_rows = rows;
         self.listing.loading = false;
-        // Accounts keep their configured order.
         self.listing.view = (0..self.listing.entries.len() as u32).collect();
     }
 
@@ -470,11 +708,30 @@ impl State {
         if self.details.as_ref().is_some_and(|d| d.key == key) {
             return Vec::new();
         }
+        if let Some(a) = self.accounts.get(key.account).map(|n| &n.account)
+            && !a.allows('r')
+        {
+            let perms = a.sas().map(|s| s.permissions.clone()).unwrap_or_default();
+            self.details = Some(DetailsState {
+                key,
+                result: Some(Err(format!(
+                    "This SAS does not allow reading properties (its permissions are \"{perms}\")."
+                ))),
+            });
+            return Vec::new();
+        }
         self.details = Some(DetailsState {
             key: key.clone(),
             result: None,
         });
         vec![Effect::FetchDetails(key)]
+    }
+
+    fn error(&mut self, text: &str) {
+        self.status = Some(StatusMessage {
+            level: Level::Error,
+            text: text.to_string(),
+        });
     }
 
     fn info(&mut self, text: &str) {

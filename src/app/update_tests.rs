@@ -8,11 +8,9 @@ use crate::azure::{BlobEntry, ContainerEntry};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 fn state() -> State {
-    State::new(vec![AccountNode {
-        label: "devstoreaccount1 (emulator)".into(),
-        host: "http://127.0.0.1:10000".into(),
-        error: None,
-    }])
+    State::new(vec![AccountNode::new(
+        crate::azure::Account::emulator("http://127.0.0.1:10000").unwrap(),
+    )])
 }
 
 fn container(name: &str) -> ContainerEntry {
@@ -68,7 +66,7 @@ fn type_text(s: &mut State, text: &str) {
 /// Opens container "data" and delivers one page of `blobs`.
 fn in_container(blobs: &[&str]) -> State {
     let mut s = state();
-    let g = generation(&s.start(None));
+    let g = generation(&s.start(None, Some(0)));
     s.update(Action::ContainersPage {
         generation: g,
         result: Ok(vec![container("data")]),
@@ -95,7 +93,7 @@ fn in_container(blobs: &[&str]) -> State {
 #[test]
 fn starts_by_listing_the_emulator_containers() {
     let mut s = state();
-    let fx = s.start(None);
+    let fx = s.start(None, Some(0));
     assert_eq!(
         fx,
         vec![Effect::ListContainers {
@@ -111,7 +109,7 @@ fn starts_by_listing_the_emulator_containers() {
 #[test]
 fn pages_stream_in_and_the_count_grows() {
     let mut s = state();
-    let g = generation(&s.start(None));
+    let g = generation(&s.start(None, Some(0)));
     s.update(Action::ContainersPage {
         generation: g,
         result: Ok(vec![container("a"), container("b")]),
@@ -219,7 +217,7 @@ fn prefix_search_asks_the_server_and_back_clears_it() {
 #[test]
 fn errors_reach_the_status_line_and_the_account_node() {
     let mut s = state();
-    let g = generation(&s.start(None));
+    let g = generation(&s.start(None, Some(0)));
     s.update(Action::ContainersPage {
         generation: g,
         result: Err("Nothing is listening at http://127.0.0.1:10000".into()),
@@ -268,16 +266,22 @@ fn details_follow_the_selection_and_ignore_stale_answers() {
 #[test]
 fn az_uri_opens_folder_or_searches_partial_name() {
     let mut s = state();
-    let fx = s.start(Some(AzPath {
-        container: "data".into(),
-        prefix: "raw/2024/".into(),
-    }));
+    let fx = s.start(
+        Some(AzPath {
+            container: "data".into(),
+            prefix: "raw/2024/".into(),
+        }),
+        Some(0),
+    );
     assert!(matches!(&fx[0], Effect::ListBlobs { prefix, .. } if prefix == "raw/2024/"));
     let mut s = state();
-    let fx = s.start(Some(AzPath {
-        container: "data".into(),
-        prefix: "raw/part-0".into(),
-    }));
+    let fx = s.start(
+        Some(AzPath {
+            container: "data".into(),
+            prefix: "raw/part-0".into(),
+        }),
+        Some(0),
+    );
     assert!(matches!(&fx[0], Effect::ListBlobs { prefix, .. } if prefix == "raw/part-0"));
     assert_eq!(s.listing.search.as_deref(), Some("part-0"));
 }

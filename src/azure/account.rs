@@ -1,7 +1,10 @@
 //! Which storage account to talk to and how to authenticate.
 
+use super::connection::{Credential, ParsedAccount, SasInfo};
 use super::secret::Secret;
+use azure_core::credentials::TokenCredential;
 use azure_core::http::Url;
+use std::sync::Arc;
 
 /// Azurite's documented well-known development account.
 pub const EMULATOR_ACCOUNT: &str = "devstoreaccount1";
@@ -11,26 +14,68 @@ pub const EMULATOR_KEY: &str =
 /// Where a default Azurite listens for the Blob service.
 pub const EMULATOR_HOST: &str = "http://127.0.0.1:10000";
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub enum Auth {
     /// Shared-key signing with the account key.
     SharedKey { key: Secret },
-    /// No credential: public containers, or a SAS already in the endpoint URL.
+    /// A SAS token added to every request.
+    Sas { token: Secret, info: SasInfo },
+    /// Microsoft Entra ID bearer tokens (RBAC on the data plane).
+    Token(Arc<dyn TokenCredential>),
+    /// No credential: public containers only.
     Anonymous,
+}
+
+impl std::fmt::Debug for Auth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Auth::SharedKey { .. } => f.write_str("SharedKey(***)"),
+            Auth::Sas { info, .. } => write!(f, "Sas(***, {info:?})"),
+            Auth::Token(_) => f.write_str("Token(***)"),
+            Auth::Anonymous => f.write_str("Anonymous"),
+        }
+    }
+}
+
+/// Where an account came from; the tree groups accounts by it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Source {
+    Emulator,
+    Attached,
+    Environment,
+    Entra,
+}
+
+impl Source {
+    pub fn label(self) -> &'static str {
+        match self {
+            Source::Emulator => "Local emulator",
+            Source::Attached => "Attached",
+            Source::Environment => "Environment",
+            Source::Entra => "Microsoft Entra ID",
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
 pub struct Account {
+    /// Stable id: the key of its secret, and how the config refers to it.
+    pub id: String,
     /// What the tree shows.
     pub label: String,
     /// The storage account name (signing needs it; path-style endpoints contain it).
     pub name: String,
     /// The Blob service endpoint, e.g. `https://acct.blob.core.windows.net/` or
-    /// `http://127.0.0.1:10000/devstoreaccount1`.
+    /// `http://127.0.0.1:10000/devstoreaccount1`. Never holds a secret.
     pub blob_endpoint: Url,
     pub auth: Auth,
     /// True for the local emulator, so errors can say how to start one.
     pub is_emulator: bool,
+    /// A container-level SAS reaches only this container.
+    pub container: Option<String>,
+    pub source: Source,
+    /// One line about the account (kind, SKU, SAS expiry…), shown on its node.
+    pub note: Option<String>,
 }
 
 impl Account {
@@ -44,6 +89,7 @@ impl Account {
             anyhow::bail!("emulator address {host:?} must start with http:// or https://");
         }
         Ok(Self {
+            id: "emulator".into(),
             label: format!("{EMULATOR_ACCOUNT} (emulator)"),
             name: EMULATOR_ACCOUNT.to_string(),
             blob_endpoint,
@@ -51,7 +97,55 @@ impl Account {
                 key: Secret::new(EMULATOR_KEY),
             },
             is_emulator: true,
+            container: None,
+            source: Source::Emulator,
+            note: None,
         })
+    }
+
+    /// Stands in for an account that could not be loaded; it sends no requests.
+    pub fn placeholder(id: &str, label: &str, source: Source, endpoint: Option<&str>) -> Self {
+        #[allow(clippy::expect_used)] // a constant that always parses
+        let blob_endpoint = endpoint
+            .and_then(|e| Url::parse(e).ok())
+            .unwrap_or_else(|| Url::parse("https://invalid.invalid").expect("constant URL"));
+        Self {
+            id: id.to_string(),
+            label: label.to_string(),
+            name: label.to_string(),
+            blob_endpoint,
+            auth: Auth::Anonymous,
+            is_emulator: false,
+            container: None,
+            source,
+            note: None,
+        }
+    }
+
+    pub fn from_parsed(id: &str, label: &str, source: Source, parsed: ParsedAccount) -> Self {
+        let (auth, note) = match parsed.credential {
+            Credential::Key(key) => (Auth::SharedKey { key }, Some("account key".to_string())),
+            Credential::Sas { token, info } => {
+                let note = sas_note(&info, parsed.container.as_deref());
+                (Auth::Sas { token, info }, Some(note))
+            }
+            Credential::Anonymous => (Auth::Anonymous, Some("anonymous".to_string())),
+        };
+        Self {
+            id: id.to_string(),
+            label: if label.is_empty() {
+                parsed.name.clone()
+            } else {
+                label.to_string()
+            },
+            name: parsed.name,
+            blob_endpoint: parsed.blob_endpoint,
+            auth,
+            is_emulator: parsed.is_emulator,
+            container: parsed.container,
+            source,
+            note,
+        }
     }
 
     /// `scheme://host:port` of the endpoint, for messages.
@@ -62,6 +156,38 @@ impl Account {
             None => format!("{}://{}", url.scheme(), url.host_str().unwrap_or("?")),
         }
     }
+
+    /// The SAS details, if this account uses one.
+    pub fn sas(&self) -> Option<&SasInfo> {
+        match &self.auth {
+            Auth::Sas { info, .. } => Some(info),
+            _ => None,
+        }
+    }
+
+    /// Whether the credential allows an operation letter (`l` list, `r` read, …).
+    /// Keys and tokens are checked by the service instead.
+    pub fn allows(&self, letter: char) -> bool {
+        self.sas().is_none_or(|s| s.allows(letter))
+    }
+}
+
+/// "SAS · container data · rl · expires 2026-12-01 00:00 UTC"
+pub fn sas_note(info: &SasInfo, container: Option<&str>) -> String {
+    let mut parts = vec!["SAS".to_string()];
+    if let Some(c) = container {
+        parts.push(format!("container {c}"));
+    }
+    if !info.permissions.is_empty() {
+        parts.push(format!("permissions {}", info.permissions));
+    }
+    if let Some(p) = &info.policy {
+        parts.push(format!("policy {p}"));
+    }
+    if let Some(se) = info.expiry {
+        parts.push(format!("expires {}", super::connection::format_time(se)));
+    }
+    parts.join(" · ")
 }
 
 #[cfg(test)]
@@ -82,5 +208,11 @@ mod tests {
     fn emulator_rejects_non_http() {
         assert!(Account::emulator("ftp://x").is_err());
         assert!(Account::emulator("not a url").is_err());
+    }
+
+    #[test]
+    fn debug_never_shows_keys() {
+        let a = Account::emulator("http://127.0.0.1:10000").unwrap();
+        assert!(!format!("{a:?}").contains(EMULATOR_KEY));
     }
 }

@@ -4,11 +4,12 @@
 
 use super::account::{Account, Auth};
 use super::listing::{BlobPage, ContainerEntry, ContainerPage, parse_blob_page};
-use super::signing::SharedKeyPolicy;
+use super::signing::{SasPolicy, SharedKeyPolicy};
 use azure_core::{
     http::{
         ClientOptions, Context, ExponentialRetryOptions, Method, Pipeline, Request, RetryOptions,
-        Transport, Url, policies::Policy,
+        Transport, Url,
+        policies::{Policy, auth::BearerTokenAuthorizationPolicy},
     },
     time::Duration,
 };
@@ -19,6 +20,9 @@ use azure_storage_blob::{
 use bytes::Bytes;
 use futures::{Stream, StreamExt};
 use std::{collections::HashMap, sync::Arc};
+
+/// The Entra ID scope of the Blob data plane.
+pub const STORAGE_SCOPE: &str = "https://storage.azure.com/.default";
 
 /// Properties and metadata of one blob, as name/value pairs ready to show.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -45,8 +49,11 @@ impl std::fmt::Debug for StorageClient {
 
 fn client_options(account: &Account) -> anyhow::Result<ClientOptions> {
     let mut per_try: Vec<Arc<dyn Policy>> = Vec::new();
-    if let Auth::SharedKey { key } = &account.auth {
-        per_try.push(Arc::new(SharedKeyPolicy::new(&account.name, key)));
+    match &account.auth {
+        Auth::SharedKey { key } => per_try.push(Arc::new(SharedKeyPolicy::new(&account.name, key))),
+        Auth::Sas { token, .. } => per_try.push(Arc::new(SasPolicy::new(token.clone()))),
+        // The SDK adds bearer tokens itself; the raw pipeline gets the same policy below.
+        Auth::Token(_) | Auth::Anonymous => {}
     }
     // A connect timeout, so an address that swallows packets fails in seconds
     // instead of leaving a listing spinning forever. reqwest honours HTTPS_PROXY.
@@ -76,14 +83,28 @@ impl StorageClient {
             ..Default::default()
         };
         let version = service_options.version.clone();
-        let service =
-            BlobServiceClient::new(account.blob_endpoint.clone(), None, Some(service_options))?;
+        let token = match &account.auth {
+            Auth::Token(credential) => Some(credential.clone()),
+            _ => None,
+        };
+        let service = BlobServiceClient::new(
+            account.blob_endpoint.clone(),
+            token.clone(),
+            Some(service_options),
+        )?;
+        let mut raw_per_try: Vec<Arc<dyn Policy>> = Vec::new();
+        if let Some(credential) = token {
+            raw_per_try.push(Arc::new(BearerTokenAuthorizationPolicy::new(
+                credential,
+                vec![STORAGE_SCOPE],
+            )));
+        }
         let pipeline = Pipeline::new(
             Some(env!("CARGO_PKG_NAME")),
             Some(env!("CARGO_PKG_VERSION")),
             options,
             Vec::new(),
-            Vec::new(),
+            raw_per_try,
             None,
         );
         Ok(Self {

@@ -3,13 +3,15 @@
 
 pub mod account;
 pub mod client;
+pub mod connection;
+pub mod env;
 pub mod error;
 pub mod listing;
 pub mod secret;
 pub mod signing;
 pub mod uri;
 
-pub use account::{Account, Auth};
+pub use account::{Account, Auth, Source};
 pub use client::StorageClient;
 pub use error::describe_error;
 pub use listing::{BlobEntry, BlobPage, ContainerEntry, ContainerPage};

@@ -77,3 +77,43 @@ impl Policy for SharedKeyPolicy {
         next[0].send(ctx, request, &next[1..]).await
     }
 }
+
+/// Adds a SAS token to every request's query, so the token lives in one place
+/// (never in an endpoint URL that might be shown or logged).
+pub struct SasPolicy {
+    token: Secret,
+}
+
+impl std::fmt::Debug for SasPolicy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SasPolicy(***)")
+    }
+}
+
+impl SasPolicy {
+    pub fn new(token: Secret) -> Self {
+        Self { token }
+    }
+}
+
+#[async_trait]
+impl Policy for SasPolicy {
+    async fn send(
+        &self,
+        ctx: &Context,
+        request: &mut Request,
+        next: &[Arc<dyn Policy>],
+    ) -> PolicyResult {
+        let url = request.url_mut();
+        let has_sig = url.query_pairs().any(|(k, _)| k == "sig");
+        if !has_sig {
+            let token = self.token.expose().trim_start_matches('?');
+            let query = match url.query() {
+                Some(q) if !q.is_empty() => format!("{q}&{token}"),
+                _ => token.to_string(),
+            };
+            url.set_query(Some(&query));
+        }
+        next[0].send(ctx, request, &next[1..]).await
+    }
+}

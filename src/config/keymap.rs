@@ -13,6 +13,8 @@ pub const DEFAULT_KEYMAP: &str = include_str!("../../assets/keymap.toml");
 pub const SECTIONS: &[(&str, &str)] = &[
     ("normal", "Browsing"),
     ("prompt", "Typing a filter or prefix"),
+    ("form", "In a form (other keys edit the field)"),
+    ("confirm", "Answering a question"),
     ("help", "This help"),
 ];
 
@@ -141,6 +143,8 @@ impl Keymap {
             Mode::Normal => "normal",
             Mode::Filter | Mode::PrefixSearch => "prompt",
             Mode::Help => "help",
+            Mode::Form => "form",
+            Mode::Confirm => "confirm",
         }
     }
 

@@ -22,6 +22,7 @@ enum Column {
     Modified,
     Tier,
     ContentType,
+    Source,
     Status,
 }
 
@@ -30,7 +31,8 @@ fn columns(location: &Location, width: u16) -> Vec<(Column, &'static str, Constr
     use Column::*;
     let all: Vec<(Column, &'static str, Constraint, u16)> = match location {
         Location::Accounts => vec![
-            (Name, "Account", Constraint::Length(34), 0),
+            (Name, "Account", Constraint::Length(32), 0),
+            (Source, "Source", Constraint::Length(18), 70),
             (Status, "Status", Constraint::Fill(1), 0),
         ],
         Location::Containers { .. } => vec![
@@ -136,18 +138,28 @@ fn row<'a>(state: &'a State, ui: &Ui, idx: usize, cols: &[(Column, &str, Constra
         ),
         Column::ContentType => Cell::from(e.content_type.as_deref().unwrap_or("").to_string()),
         Column::Status => {
-            let node = state.accounts.get(idx);
-            match node.and_then(|a| a.error.as_deref()) {
-                Some(err) => Cell::from(Span::styled(
-                    err.to_string(),
-                    Style::default().fg(ui.theme.error),
-                )),
-                None => Cell::from(Span::styled(
-                    node.map(|a| a.host.clone()).unwrap_or_default(),
-                    Style::default().fg(ui.theme.dim),
-                )),
+            let node = state
+                .account_rows
+                .get(idx)
+                .and_then(|&a| state.accounts.get(a));
+            match node.map(|n| n.status()) {
+                Some((true, err)) => {
+                    Cell::from(Span::styled(err, Style::default().fg(ui.theme.error)))
+                }
+                Some((false, text)) => {
+                    Cell::from(Span::styled(text, Style::default().fg(ui.theme.dim)))
+                }
+                None => Cell::from(""),
             }
         }
+        Column::Source => Cell::from(
+            state
+                .account_rows
+                .get(idx)
+                .and_then(|&a| state.accounts.get(a))
+                .map(|n| n.account.source.label())
+                .unwrap_or(""),
+        ),
         Column::Size => Cell::from(""),
     });
     Row::new(cells.collect::<Vec<_>>())

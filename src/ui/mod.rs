@@ -3,6 +3,7 @@
 pub mod browser;
 pub mod details;
 pub mod footer;
+pub mod form;
 pub mod format;
 pub mod header;
 pub mod help;
@@ -26,8 +27,15 @@ pub fn draw(frame: &mut Frame, state: &State, ui: &Ui) {
         details::draw(frame, area, state, ui);
     }
     footer::draw(frame, areas.info, areas.status, state, ui);
-    if state.mode == Mode::Help {
-        help::draw(frame, frame.area(), state, ui);
+    match state.mode {
+        Mode::Help => help::draw(frame, frame.area(), state, ui),
+        Mode::Form => {
+            if let Some(f) = &state.form {
+                form::draw_form(frame, frame.area(), f, ui);
+            }
+        }
+        Mode::Confirm => form::draw_confirm(frame, frame.area(), state, ui),
+        _ => {}
     }
 }
 

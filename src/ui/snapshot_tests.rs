@@ -32,12 +32,10 @@ fn render(state: &State, width: u16, height: u16) -> String {
 }
 
 fn base() -> State {
-    let mut s = State::new(vec![AccountNode {
-        label: "devstoreaccount1 (emulator)".into(),
-        host: "http://127.0.0.1:10000".into(),
-        error: None,
-    }]);
-    s.start(None);
+    let mut s = State::new(vec![AccountNode::new(
+        crate::azure::Account::emulator("http://127.0.0.1:10000").unwrap(),
+    )]);
+    s.start(None, Some(0));
     s.update(Action::Resize {
         width: 100,
         height: 16,

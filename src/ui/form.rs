@@ -1,0 +1,170 @@
+//! The attach/edit account form and the yes/no question, drawn over the list.
+
+use super::Ui;
+use crate::app::form::{AttachForm, AttachKind, Field};
+use crate::app::state::{Confirm, State};
+use ratatui::{
+    Frame,
+    layout::{Constraint, Layout, Position, Rect},
+    style::{Modifier, Style},
+    text::{Line, Span},
+    widgets::{Block, Borders, Clear, Paragraph, Wrap},
+};
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let [_, mid, _] = Layout::horizontal([
+        Constraint::Fill(1),
+        Constraint::Max(width),
+        Constraint::Fill(1),
+    ])
+    .areas(area);
+    let [_, popup, _] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Max(height),
+        Constraint::Fill(1),
+    ])
+    .areas(mid);
+    popup
+}
+
+/// How a secret field looks unless revealed: its length, not its content.
+fn masked(value: &str) -> String {
+    "•".repeat(value.chars().count().min(48))
+}
+
+pub fn draw_form(frame: &mut Frame, area: Rect, form: &AttachForm, ui: &Ui) {
+    let popup = centered(area, 90, 14);
+    let title = if form.editing.is_some() {
+        " Edit account "
+    } else {
+        " Attach a storage account "
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(Style::default().fg(ui.theme.accent))
+        .title(title);
+    let inner = block.inner(popup);
+    frame.render_widget(Clear, popup);
+    frame.render_widget(block, popup);
+
+    let label_width = 21u16;
+    let bold = Style::default().add_modifier(Modifier::BOLD);
+    let dim = Style::default().fg(ui.theme.dim);
+    let mut lines = Vec::new();
+    let mut cursor = None;
+    for (i, field) in form.fields().iter().enumerate() {
+        let focused = i == form.focus;
+        let marker = if focused { "›" } else { " " };
+        let title = format!(
+            "{marker}{:<width$}",
+            field.title(form.kind),
+            width = label_width as usize - 1
+        );
+        let mut spans = vec![Span::styled(
+            title,
+            if focused {
+                bold.fg(ui.theme.accent)
+            } else {
+                bold
+            },
+        )];
+        match field {
+            Field::Kind => {
+                for kind in AttachKind::ALL {
+                    let style = if kind == form.kind {
+                        Style::default()
+                            .fg(ui.theme.selection_fg)
+                            .bg(ui.theme.selection_bg)
+                    } else {
+                        dim
+                    };
+                    spans.push(Span::styled(format!(" {} ", kind.label()), style));
+                    spans.push(Span::raw(" "));
+                }
+            }
+            _ => {
+                let input = form.input(*field);
+                let value = input.map(|i| i.value()).unwrap_or("");
+                let width = inner.width.saturating_sub(label_width + 1).max(1) as usize;
+                let shown = if *field == Field::Secret && !form.reveal {
+                    masked(value)
+                } else {
+                    let scroll = input.map(|i| i.visual_scroll(width)).unwrap_or(0);
+                    value.chars().skip(scroll).collect()
+                };
+                if focused && let Some(input) = input {
+                    let scroll = if *field == Field::Secret && !form.reveal {
+                        0
+                    } else {
+                        input.visual_scroll(width)
+                    };
+                    let col = if *field == Field::Secret && !form.reveal {
+                        masked(value).chars().count()
+                    } else {
+                        input.visual_cursor().saturating_sub(scroll)
+                    };
+                    cursor = Some((col as u16, i as u16));
+                }
+                spans.push(Span::raw(shown));
+            }
+        }
+        lines.push(Line::from(spans));
+    }
+    lines.push(Line::default());
+    match &form.validation {
+        Ok(p) => {
+            let what = match &p.container {
+                Some(c) => format!("✓ {} · container {c} · {}", p.name, p.blob_endpoint),
+                None => format!("✓ {} · {}", p.name, p.blob_endpoint),
+            };
+            lines.push(Line::styled(what, Style::default().fg(ui.theme.info)));
+        }
+        Err(e) if e.is_empty() => lines.push(Line::default()),
+        Err(e) => lines.push(Line::styled(
+            format!("✗ {e}"),
+            Style::default().fg(ui.theme.error),
+        )),
+    }
+    lines.push(Line::default());
+    let reveal = if form.reveal { "mask" } else { "reveal" };
+    lines.push(Line::styled(
+        format!("Tab next field · ←/→ type · Ctrl-R {reveal} secret · Enter save · Esc cancel"),
+        dim,
+    ));
+    lines.push(Line::styled(
+        "Paste a connection string or SAS URL into any field: blobx fills the rest.",
+        dim,
+    ));
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    if let Some((col, row)) = cursor {
+        let x = (inner.x + label_width + col).min(inner.right().saturating_sub(1));
+        frame.set_cursor_position(Position::new(x, inner.y + row));
+    }
+}
+
+pub fn draw_confirm(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
+    let Some(question) = &state.confirm else {
+        return;
+    };
+    let text = match question {
+        Confirm::Detach { account } => {
+            let label = state
+                .accounts
+                .get(*account)
+                .map(|a| a.label().to_string())
+                .unwrap_or_default();
+            format!("Detach {label}? Its entry and its secret are removed from the config. (y/n)")
+        }
+    };
+    let popup = centered(area, 70, 5);
+    frame.render_widget(Clear, popup);
+    frame.render_widget(
+        Paragraph::new(text).wrap(Wrap { trim: false }).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(Style::default().fg(ui.theme.error))
+                .title(" Confirm "),
+        ),
+        popup,
+    );
+}
