@@ -326,3 +326,102 @@ fn help_opens_and_closes_without_quitting() {
     cmd(&mut s, Command::Quit);
     assert!(s.should_quit);
 }
+
+fn key_input(s: &mut State, code: KeyCode) {
+    s.update(Action::Input(KeyEvent::new(code, KeyModifiers::NONE)));
+}
+
+#[test]
+fn attach_form_validates_and_saves_only_when_valid() {
+    let mut s = state();
+    s.start(None, Some(0));
+    cmd(&mut s, Command::Attach);
+    assert_eq!(s.mode, Mode::Form);
+    // Enter while invalid keeps the form open and says why.
+    assert!(cmd(&mut s, Command::Accept).is_empty());
+    assert_eq!(s.mode, Mode::Form);
+    assert_eq!(s.status.as_ref().unwrap().level, Level::Error);
+    s.update(Action::Paste(format!(
+        "AccountName=prod;AccountKey={}",
+        crate::azure::account::EMULATOR_KEY
+    )));
+    assert!(s.form.as_ref().unwrap().validation.is_ok());
+    let fx = cmd(&mut s, Command::Accept);
+    assert!(
+        matches!(&fx[0], Effect::AddAccount { index: 1, persist: true, account } if account.label == "prod")
+    );
+    assert_eq!(s.mode, Mode::Normal);
+    assert_eq!(s.location, Location::Accounts);
+    assert_eq!(names(&s), ["devstoreaccount1 (emulator)", "prod"]);
+    assert_eq!(s.selected, 1, "the cursor is on the new account");
+    // The saved-notice arrives later.
+    s.update(Action::AccountSaved {
+        label: "prod".into(),
+        result: Err("disk full".into()),
+    });
+    assert!(
+        s.status
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("this session only")
+    );
+}
+
+#[test]
+fn edit_and_detach_only_attached_accounts() {
+    let mut s = state();
+    s.start(None, Some(0));
+    cmd(&mut s, Command::Back);
+    cmd(&mut s, Command::Edit);
+    assert_eq!(s.mode, Mode::Normal, "the emulator is not editable");
+    cmd(&mut s, Command::Detach);
+    assert_eq!(s.mode, Mode::Normal);
+    cmd(&mut s, Command::Attach);
+    s.update(Action::Paste("UseDevelopmentStorage=true".into()));
+    cmd(&mut s, Command::Accept);
+    // Rename through the edit form.
+    cmd(&mut s, Command::Edit);
+    assert_eq!(s.mode, Mode::Form);
+    let form = s.form.as_mut().unwrap();
+    form.focus = form.fields().len() - 1; // the label
+    for _ in 0..30 {
+        key_input(&mut s, KeyCode::Backspace);
+    }
+    for ch in "renamed".chars() {
+        key_input(&mut s, KeyCode::Char(ch));
+    }
+    let fx = cmd(&mut s, Command::Accept);
+    assert!(matches!(&fx[0], Effect::AddAccount { index: 1, .. }));
+    assert_eq!(names(&s)[1], "renamed");
+    // Detach asks first; "n" keeps it, "y" removes it.
+    cmd(&mut s, Command::Detach);
+    assert_eq!(s.mode, Mode::Confirm);
+    cmd(&mut s, Command::No);
+    assert_eq!(names(&s).len(), 2);
+    cmd(&mut s, Command::Detach);
+    let fx = cmd(&mut s, Command::Yes);
+    assert!(matches!(&fx[0], Effect::RemoveAccount { index: 1, .. }));
+    assert_eq!(names(&s), ["devstoreaccount1 (emulator)"]);
+}
+
+#[test]
+fn a_sas_without_list_is_greyed_out_not_sent() {
+    let parsed = crate::azure::connection::parse_sas_url(
+        "https://acct.blob.core.windows.net/data?sv=2022-11-02&se=2099-01-01&sp=r&sr=c&sig=x",
+        0,
+    )
+    .unwrap();
+    let account =
+        crate::azure::Account::from_parsed("x", "", crate::azure::Source::Attached, parsed);
+    let mut s = State::new(vec![AccountNode::new(account)]);
+    let fx = s.start(None, Some(0));
+    assert!(fx.is_empty(), "no request that must fail");
+    assert!(
+        s.listing
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("does not allow listing")
+    );
+}

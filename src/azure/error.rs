@@ -50,6 +50,15 @@ pub fn describe_error(err: &azure_core::Error, account: &Account) -> String {
         // "Server failed to authenticate the request".
         let auth_failed =
             code == "AuthenticationFailed" || message.contains("failed to authenticate");
+        if status == 403
+            && let Some(se) = account.sas().and_then(|s| s.expiry)
+            && se <= super::connection::now_unix()
+        {
+            return format!(
+                "The SAS expired on {}; edit the account (e) and paste a new one.",
+                super::connection::format_time(se)
+            );
+        }
         return match (status, code) {
             (403, _) if auth_failed => format!(
                 "Access denied (403): {} rejected the credentials (signature mismatch or expired SAS).",

@@ -7,6 +7,7 @@ pub mod connection;
 pub mod env;
 pub mod error;
 pub mod listing;
+pub mod sas;
 pub mod secret;
 pub mod signing;
 pub mod uri;

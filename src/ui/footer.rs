@@ -2,7 +2,7 @@
 
 use super::{Ui, format};
 use crate::app::action::Command;
-use crate::app::state::{Level, Mode, State};
+use crate::app::state::{Level, Location, Mode, State};
 use ratatui::{
     Frame,
     layout::{Position, Rect},
@@ -47,6 +47,29 @@ fn prompt(frame: &mut Frame, area: Rect, state: &State, ui: &Ui, label: &str) {
 
 fn info_line<'a>(state: &State, ui: &Ui) -> Line<'a> {
     let dim = Style::default().fg(ui.theme.dim);
+    if state.location == Location::Accounts {
+        // The status column is cut short; the selected account's full line goes here.
+        let node = state
+            .listing
+            .view
+            .get(state.selected)
+            .and_then(|&row| state.account_rows.get(row as usize))
+            .and_then(|&a| state.accounts.get(a));
+        let mut spans = vec![Span::raw(format!(
+            " {} accounts",
+            format::count(state.listing.entries.len())
+        ))];
+        if let Some(node) = node {
+            let (is_error, text) = node.status();
+            let style = if is_error {
+                Style::default().fg(ui.theme.error)
+            } else {
+                dim
+            };
+            spans.push(Span::styled(format!(" · {text}"), style));
+        }
+        return Line::from(spans);
+    }
     let total = state.listing.entries.len();
     let mut spans = vec![];
     if state.query.is_empty() {

@@ -170,3 +170,42 @@ fn tiny_terminal_does_not_panic() {
     render(&s, 1, 1);
     render(&s, 0, 0);
 }
+
+#[test]
+fn accounts_tree_with_a_broken_account() {
+    use crate::azure::{Account, Source};
+    let mut nodes = vec![AccountNode::new(
+        Account::emulator("http://127.0.0.1:10000").unwrap(),
+    )];
+    let parsed = crate::azure::connection::parse_sas_url(
+        "https://shared.blob.core.windows.net/data?sv=2022-11-02&se=2099-01-01T00:00:00Z&sp=rl&sr=c&sig=x",
+        0,
+    )
+    .unwrap();
+    nodes.push(AccountNode::new(Account::from_parsed(
+        "s",
+        "shared/data",
+        Source::Attached,
+        parsed,
+    )));
+    nodes.push(AccountNode::broken(
+        Account::placeholder("env", "environment variables", Source::Environment, None),
+        "AZURE_STORAGE_ACCOUNT=x is set but neither AZURE_STORAGE_KEY nor AZURE_STORAGE_SAS_TOKEN is".into(),
+    ));
+    let mut s = State::new(nodes);
+    s.start(None, None);
+    insta::assert_snapshot!(render(&s, 130, 8));
+}
+
+#[test]
+fn attach_form_masks_the_key() {
+    let mut s = containers();
+    s.update(Action::Command(Command::Attach));
+    s.update(Action::Paste(format!(
+        "AccountName=prod;AccountKey={}",
+        crate::azure::account::EMULATOR_KEY
+    )));
+    let out = render(&s, 100, 20);
+    assert!(!out.contains(crate::azure::account::EMULATOR_KEY));
+    insta::assert_snapshot!(out);
+}
