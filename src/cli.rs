@@ -87,6 +87,9 @@ pub fn gather_accounts(
             });
         }
     }
+    if config.settings.entra.enabled {
+        nodes.push(AccountNode::entra_discovery());
+    }
     match crate::azure::env::from_env(env) {
         Some(Ok(account)) => nodes.push(AccountNode::new(account)),
         Some(Err(why)) => {
@@ -173,6 +176,11 @@ fn run(args: Args) -> anyhow::Result<()> {
             tracing::warn!("{w}");
         }
         let mut runner = Runner::new(clients, store, tx);
+        if config.settings.entra.enabled {
+            runner.arm_endpoint = Some(
+                std::env::var("BLOBX_ARM_ENDPOINT").unwrap_or_else(|_| config.settings.entra.arm_endpoint.clone()),
+            );
+        }
         runner.run_all(state.start(start, default));
         let looper = Loop {
             config: &config,

@@ -144,7 +144,11 @@ async fn environment_connection_string_is_an_account() {
     let (nodes, warnings) =
         blobx::cli::gather_accounts(&config, Some(&emu.host), None, env).unwrap();
     assert!(warnings.is_empty(), "{warnings:?}");
-    assert_eq!(nodes.len(), 2, "emulator and environment");
+    assert_eq!(
+        nodes.len(),
+        3,
+        "emulator, Entra ID discovery and environment"
+    );
     let default = blobx::cli::default_account(&nodes, None).unwrap().unwrap();
     assert_eq!(
         nodes[default].account.source,

@@ -150,7 +150,8 @@ async fn no_emulator_says_so_and_keeps_working() {
     let screen = tui.wait_for("account row with error", |s| {
         s.contains("◆ devstoreaccount1 (emulator)") && s.contains("Nothing is listening")
     });
-    assert!(screen.contains("1 items"), "{screen}");
+    assert!(screen.contains("◆ Microsoft Entra ID"), "{screen}");
+    assert!(screen.contains("2 accounts"), "{screen}");
     tui.send("q");
     assert!(tui.wait_exit());
 }

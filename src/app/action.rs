@@ -140,6 +140,10 @@ pub enum Action {
         key: DetailsKey,
         result: Result<BlobDetails, String>,
     },
+    /// Entra ID discovery finished: the accounts found and how many subscriptions were read.
+    Discovered {
+        result: Result<(Vec<crate::azure::Account>, usize), String>,
+    },
     /// Saving an attached account to the config finished.
     AccountSaved {
         label: String,

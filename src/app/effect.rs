@@ -25,6 +25,8 @@ pub enum Effect {
         account: Box<Account>,
         persist: bool,
     },
+    /// Sign in with Entra ID and list storage accounts through Resource Manager.
+    Discover,
     /// Forget the account at `index` and remove it (and its secret) from the config.
     RemoveAccount {
         index: usize,
@@ -75,6 +77,7 @@ impl PartialEq for Effect {
                 },
             ) => g1 == g2 && a1 == a2 && c1 == c2 && p1 == p2,
             (Effect::FetchDetails(a), Effect::FetchDetails(b)) => a == b,
+            (Effect::Discover, Effect::Discover) => true,
             (
                 Effect::RemoveAccount { index: a, id: x },
                 Effect::RemoveAccount { index: b, id: y },

@@ -52,6 +52,8 @@ pub struct AccountNode {
     pub detached: bool,
     /// Why the account cannot be used at all (bad config, unreadable secret).
     pub broken: Option<String>,
+    /// The Entra ID node: opening it discovers accounts instead of listing containers.
+    pub discovery: bool,
 }
 
 impl AccountNode {
@@ -61,6 +63,22 @@ impl AccountNode {
             error: None,
             detached: false,
             broken: None,
+            discovery: false,
+        }
+    }
+
+    /// The node that signs in with Entra ID and lists the user's storage accounts.
+    pub fn entra_discovery() -> Self {
+        let mut account = Account::placeholder(
+            "entra",
+            "Microsoft Entra ID",
+            crate::azure::Source::Entra,
+            None,
+        );
+        account.note = Some("Enter: sign in (az login, service principal or managed identity) and list your storage accounts".into());
+        Self {
+            discovery: true,
+            ..Self::new(account)
         }
     }
 
@@ -81,6 +99,9 @@ impl AccountNode {
     pub fn status(&self) -> (bool, String) {
         if let Some(e) = &self.error {
             return (true, e.clone());
+        }
+        if self.discovery {
+            return (false, self.account.note.clone().unwrap_or_default());
         }
         let host = self.account.host();
         match &self.account.note {

@@ -23,6 +23,8 @@ pub struct Runner {
     /// Indexed like `State::accounts`; `None` for detached or unusable accounts.
     clients: Vec<Option<StorageClient>>,
     store: Option<AccountStore>,
+    /// Azure Resource Manager, for Entra ID discovery (`None`: turned off).
+    pub arm_endpoint: Option<String>,
     tx: UnboundedSender<Action>,
     listing: Option<CancellationToken>,
     details: Option<CancellationToken>,
@@ -37,6 +39,7 @@ impl Runner {
         Self {
             clients,
             store,
+            arm_endpoint: None,
             tx,
             listing: None,
             details: None,
@@ -149,6 +152,19 @@ impl Runner {
                         let _ = tx.send(Action::AccountSaved { label, result });
                     });
                 }
+            }
+            Effect::Discover => {
+                let Some(arm_endpoint) = self.arm_endpoint.clone() else {
+                    let _ = self.tx.send(Action::Discovered {
+                        result: Err("Entra ID discovery is turned off in config.toml".into()),
+                    });
+                    return;
+                };
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let result = discover(&arm_endpoint).await;
+                    let _ = tx.send(Action::Discovered { result });
+                });
             }
             Effect::RemoveAccount { index, id } => {
                 if let Some(slot) = self.clients.get_mut(index) {
@@ -281,6 +297,24 @@ async fn list_blobs(
             return;
         }
     }
+}
+
+async fn discover(arm_endpoint: &str) -> Result<(Vec<crate::azure::Account>, usize), String> {
+    let (credential, kind) = crate::azure::entra::credential(|k| std::env::var(k).ok())?;
+    tracing::info!(credential = kind, "Entra ID discovery");
+    let arm = crate::azure::entra::Arm::new(arm_endpoint, credential.clone())?;
+    let (found, subscriptions) = arm.discover().await?;
+    let accounts = found
+        .iter()
+        .filter_map(|d| match d.account(credential.clone()) {
+            Ok(a) => Some(a),
+            Err(e) => {
+                tracing::warn!(error = %e, "skipping a discovered account");
+                None
+            }
+        })
+        .collect();
+    Ok((accounts, subscriptions))
 }
 
 async fn fetch_details(client: StorageClient, key: DetailsKey, tx: UnboundedSender<Action>) {

@@ -39,14 +39,7 @@ impl State {
                 self.listing.search = (!rest.is_empty()).then_some(rest);
                 self.reload()
             }
-            None if self.accounts.len() == 1 => self.go(Location::Containers { account }),
-            None => {
-                let effects = self.go(Location::Accounts);
-                if let Some(pos) = self.account_rows.iter().position(|&a| a == account) {
-                    self.move_to(pos);
-                }
-                effects
-            }
+            None => self.go(Location::Containers { account }),
         }
     }
 
@@ -128,6 +121,7 @@ impl State {
                 });
                 self.take_page(result, done)
             }
+            Action::Discovered { result } => self.discovered(result),
             Action::AccountSaved { label, result } => {
                 match result {
                     Ok(()) => self.info(&format!(
@@ -257,6 +251,67 @@ impl State {
             Command::NextField | Command::PrevField | Command::Reveal | Command::Yes | Command::No => {}
         }
         self.details_effect()
+    }
+
+    fn start_discovery(&mut self, index: usize) -> Vec<Effect> {
+        let node = &mut self.accounts[index];
+        node.error = None;
+        node.account.note = Some("Signing in and listing subscriptions…".into());
+        self.info("Signing in with Microsoft Entra ID…");
+        vec![Effect::Discover]
+    }
+
+    fn discovered(
+        &mut self,
+        result: Result<(Vec<crate::azure::Account>, usize), String>,
+    ) -> Vec<Effect> {
+        let Some(node_index) = self.accounts.iter().position(|n| n.discovery) else {
+            return Vec::new();
+        };
+        let mut effects = Vec::new();
+        match result {
+            Err(e) => {
+                self.accounts[node_index].account.note = Some(
+                    "Enter: try again (az login, service principal or managed identity)".into(),
+                );
+                self.accounts[node_index].error = Some(e.clone());
+                self.error(&e);
+            }
+            Ok((found, subscriptions)) => {
+                let n = found.len();
+                self.accounts[node_index].account.note = Some(format!(
+                    "{n} storage account{} in {subscriptions} subscription{}; Enter: refresh",
+                    if n == 1 { "" } else { "s" },
+                    if subscriptions == 1 { "" } else { "s" }
+                ));
+                // Replace what an earlier discovery found.
+                for node in self
+                    .accounts
+                    .iter_mut()
+                    .filter(|n| n.account.source == Source::Entra && !n.discovery)
+                {
+                    node.detached = true;
+                }
+                for account in found {
+                    let index = self.accounts.len();
+                    self.accounts.push(AccountNode::new(account.clone()));
+                    effects.push(Effect::AddAccount {
+                        index,
+                        account: Box::new(account),
+                        persist: false,
+                    });
+                }
+                self.info(&format!(
+                    "Found {n} storage accounts through Microsoft Entra ID."
+                ));
+            }
+        }
+        if self.location == Location::Accounts {
+            let keep = self.selected;
+            self.show_accounts();
+            self.move_to(keep);
+        }
+        effects
     }
 
     /// The attached account under the cursor in the accounts view.
@@ -406,6 +461,9 @@ impl State {
         let kind = entry.kind;
         let next = match (&self.location, kind) {
             (Location::Accounts, EntryKind::Account) => match self.selected_account_index() {
+                Some(account) if self.accounts[account].discovery => {
+                    return self.start_discovery(account);
+                }
                 Some(account) => Location::Containers { account },
                 None => return Vec::new(),
             },

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod client;
 pub mod connection;
+pub mod entra;
 pub mod env;
 pub mod error;
 pub mod listing;

@@ -7,6 +7,32 @@ use serde::Deserialize;
 pub struct Settings {
     #[serde(default)]
     pub emulator: EmulatorSettings,
+    #[serde(default)]
+    pub entra: EntraSettings,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntraSettings {
+    /// Show the "Microsoft Entra ID" node that discovers accounts on request.
+    #[serde(default = "default_true")]
+    pub enabled: bool,
+    /// Azure Resource Manager (another cloud's, e.g. https://management.chinacloudapi.cn).
+    #[serde(default = "default_arm")]
+    pub arm_endpoint: String,
+}
+
+fn default_arm() -> String {
+    crate::azure::entra::ARM_ENDPOINT.to_string()
+}
+
+impl Default for EntraSettings {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            arm_endpoint: default_arm(),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]

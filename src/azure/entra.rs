@@ -1,0 +1,299 @@
+//! Microsoft Entra ID: which credential to use, and discovery of storage
+//! accounts through Azure Resource Manager (subscriptions, then accounts).
+
+use super::account::{Account, Auth, Source};
+use azure_core::credentials::TokenCredential;
+use azure_core::http::Url;
+use serde::Deserialize;
+use std::sync::Arc;
+
+pub const ARM_ENDPOINT: &str = "https://management.azure.com";
+const ARM_SCOPE: &str = "https://management.azure.com/.default";
+const SUBSCRIPTIONS_API: &str = "2022-12-01";
+const STORAGE_API: &str = "2023-05-01";
+
+/// Picks the credential the way the Azure CLI user expects: a service
+/// principal when its three variables are set, managed identity when the
+/// host offers one, else the developer tools (`az login`, `azd auth login`).
+pub fn credential(
+    get: impl Fn(&str) -> Option<String>,
+) -> Result<(Arc<dyn TokenCredential>, &'static str), String> {
+    let get = |k: &str| get(k).filter(|v| !v.trim().is_empty());
+    if let (Some(tenant), Some(client), Some(secret)) = (
+        get("AZURE_TENANT_ID"),
+        get("AZURE_CLIENT_ID"),
+        get("AZURE_CLIENT_SECRET"),
+    ) {
+        let c = azure_identity::ClientSecretCredential::new(&tenant, client, secret.into(), None)
+            .map_err(|e| {
+            format!(
+                "service principal from AZURE_TENANT_ID/AZURE_CLIENT_ID/AZURE_CLIENT_SECRET: {e}"
+            )
+        })?;
+        return Ok((c, "service principal"));
+    }
+    if get("IDENTITY_ENDPOINT").is_some()
+        || get("MSI_ENDPOINT").is_some()
+        || get("BLOBX_MANAGED_IDENTITY").is_some()
+    {
+        let c = azure_identity::ManagedIdentityCredential::new(None)
+            .map_err(|e| format!("managed identity: {e}"))?;
+        return Ok((c, "managed identity"));
+    }
+    let c = azure_identity::DeveloperToolsCredential::new(None)
+        .map_err(|e| format!("developer tools (az login / azd auth login): {e}"))?;
+    Ok((c, "az login / azd"))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subscription {
+    pub id: String,
+    pub name: String,
+}
+
+/// A storage account as ARM describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiscoveredAccount {
+    pub subscription: String,
+    pub name: String,
+    pub blob_endpoint: String,
+    pub kind: String,
+    pub sku: String,
+    pub location: String,
+    pub public_access_allowed: Option<bool>,
+}
+
+impl DiscoveredAccount {
+    pub fn note(&self) -> String {
+        let public = match self.public_access_allowed {
+            Some(true) => "public access allowed",
+            Some(false) => "public access off",
+            None => "public access unknown",
+        };
+        format!(
+            "{} · {} · {} · {} · {}",
+            self.subscription, self.kind, self.sku, self.location, public
+        )
+    }
+
+    /// The data-plane account, authorised with the same Entra credential (RBAC).
+    pub fn account(&self, credential: Arc<dyn TokenCredential>) -> Result<Account, String> {
+        let endpoint = Url::parse(self.blob_endpoint.trim_end_matches('/')).map_err(|e| {
+            format!(
+                "{}: blob endpoint {:?} is not a URL: {e}",
+                self.name, self.blob_endpoint
+            )
+        })?;
+        Ok(Account {
+            id: format!("entra:{}:{}", self.subscription, self.name),
+            label: self.name.clone(),
+            name: self.name.clone(),
+            blob_endpoint: endpoint,
+            auth: Auth::Token(credential),
+            is_emulator: false,
+            container: None,
+            source: Source::Entra,
+            note: Some(self.note()),
+        })
+    }
+}
+
+#[derive(Deserialize)]
+struct Page<T> {
+    #[serde(default = "Vec::new")]
+    value: Vec<T>,
+    #[serde(rename = "nextLink", default)]
+    next_link: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawSubscription {
+    #[serde(rename = "subscriptionId")]
+    subscription_id: String,
+    #[serde(rename = "displayName", default)]
+    display_name: Option<String>,
+    #[serde(default)]
+    state: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawAccount {
+    name: String,
+    #[serde(default)]
+    location: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    sku: Option<RawSku>,
+    #[serde(default)]
+    properties: Option<RawProperties>,
+}
+
+#[derive(Deserialize)]
+struct RawSku {
+    name: String,
+}
+
+#[derive(Deserialize)]
+struct RawProperties {
+    #[serde(rename = "primaryEndpoints", default)]
+    primary_endpoints: Option<RawEndpoints>,
+    #[serde(rename = "allowBlobPublicAccess", default)]
+    allow_blob_public_access: Option<bool>,
+}
+
+#[derive(Deserialize)]
+struct RawEndpoints {
+    #[serde(default)]
+    blob: Option<String>,
+}
+
+/// A small ARM client: bearer token, JSON, `nextLink` paging.
+pub struct Arm {
+    endpoint: Url,
+    credential: Arc<dyn TokenCredential>,
+    http: reqwest::Client,
+}
+
+impl Arm {
+    pub fn new(endpoint: &str, credential: Arc<dyn TokenCredential>) -> Result<Self, String> {
+        let endpoint =
+            Url::parse(endpoint).map_err(|e| format!("ARM endpoint {endpoint:?}: {e}"))?;
+        let loopback = endpoint
+            .host_str()
+            .is_some_and(|h| h == "localhost" || h.starts_with("127.") || h == "[::1]");
+        // Tokens travel over https only; plain http is allowed to this machine (a local stub).
+        if endpoint.scheme() != "https" && !loopback {
+            return Err(format!("ARM endpoint {endpoint} must use https"));
+        }
+        let http = reqwest::Client::builder()
+            .connect_timeout(std::time::Duration::from_secs(10))
+            .timeout(std::time::Duration::from_secs(60))
+            .build()
+            .map_err(|e| e.to_string())?;
+        Ok(Self {
+            endpoint,
+            credential,
+            http,
+        })
+    }
+
+    async fn get_all<T: for<'de> Deserialize<'de>>(&self, first: Url) -> Result<Vec<T>, String> {
+        let token = self
+            .credential
+            .get_token(&[ARM_SCOPE], None)
+            .await
+            .map_err(|e| {
+                format!(
+                    "could not sign in to Microsoft Entra ID: {}",
+                    first_line(&e.to_string())
+                )
+            })?;
+        let mut items = Vec::new();
+        let mut next = Some(first);
+        let mut pages = 0;
+        while let Some(url) = next.take() {
+            pages += 1;
+            if pages > 1000 {
+                return Err(
+                    "Azure Resource Manager kept returning more pages; stopped after 1,000".into(),
+                );
+            }
+            let response = self
+                .http
+                .get(url.clone())
+                .bearer_auth(token.token.secret())
+                .send()
+                .await
+                .map_err(|e| format!("Azure Resource Manager did not answer: {e}"))?;
+            let status = response.status();
+            let body = response.text().await.map_err(|e| e.to_string())?;
+            if !status.is_success() {
+                return Err(match status.as_u16() {
+                    401 => "Azure Resource Manager refused the sign-in (401); run az login again"
+                        .to_string(),
+                    403 => {
+                        "your identity may not list these resources (403); ask for the Reader role"
+                            .to_string()
+                    }
+                    s => format!("Azure Resource Manager answered {s}"),
+                });
+            }
+            let page: Page<T> = serde_json::from_str(&body)
+                .map_err(|e| format!("unexpected answer from Azure Resource Manager: {e}"))?;
+            items.extend(page.value);
+            next = match page.next_link.filter(|l| !l.is_empty()) {
+                Some(link) => {
+                    Some(Url::parse(&link).map_err(|e| format!("bad nextLink {link:?}: {e}"))?)
+                }
+                None => None,
+            };
+        }
+        Ok(items)
+    }
+
+    fn url(&self, path: &str, api: &str) -> Result<Url, String> {
+        let mut url = self.endpoint.join(path).map_err(|e| e.to_string())?;
+        url.query_pairs_mut().append_pair("api-version", api);
+        Ok(url)
+    }
+
+    pub async fn subscriptions(&self) -> Result<Vec<Subscription>, String> {
+        let raw: Vec<RawSubscription> = self
+            .get_all(self.url("/subscriptions", SUBSCRIPTIONS_API)?)
+            .await?;
+        Ok(raw
+            .into_iter()
+            .filter(|s| s.state.as_deref().is_none_or(|st| st == "Enabled"))
+            .map(|s| Subscription {
+                name: s.display_name.unwrap_or_else(|| s.subscription_id.clone()),
+                id: s.subscription_id,
+            })
+            .collect())
+    }
+
+    pub async fn storage_accounts(
+        &self,
+        sub: &Subscription,
+    ) -> Result<Vec<DiscoveredAccount>, String> {
+        let path = format!(
+            "/subscriptions/{}/providers/Microsoft.Storage/storageAccounts",
+            sub.id
+        );
+        let raw: Vec<RawAccount> = self.get_all(self.url(&path, STORAGE_API)?).await?;
+        Ok(raw
+            .into_iter()
+            .filter_map(|a| {
+                let props = a.properties;
+                let blob = props
+                    .as_ref()
+                    .and_then(|p| p.primary_endpoints.as_ref())
+                    .and_then(|e| e.blob.clone());
+                // Accounts without a Blob endpoint (e.g. FileStorage) cannot be browsed here.
+                Some(DiscoveredAccount {
+                    subscription: sub.name.clone(),
+                    blob_endpoint: blob?,
+                    kind: a.kind,
+                    sku: a.sku.map(|s| s.name).unwrap_or_default(),
+                    location: a.location,
+                    public_access_allowed: props.and_then(|p| p.allow_blob_public_access),
+                    name: a.name,
+                })
+            })
+            .collect())
+    }
+
+    /// Every storage account in every enabled subscription.
+    pub async fn discover(&self) -> Result<(Vec<DiscoveredAccount>, usize), String> {
+        let subs = self.subscriptions().await?;
+        let mut all = Vec::new();
+        for sub in &subs {
+            all.extend(self.storage_accounts(sub).await?);
+        }
+        Ok((all, subs.len()))
+    }
+}
+
+fn first_line(s: &str) -> String {
+    s.lines().next().unwrap_or(s).chars().take(300).collect()
+}
