@@ -7,28 +7,42 @@ use clap::Parser;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+#[derive(Debug, clap::Subcommand)]
+pub enum Cmd {
+    /// Copy between local paths and az:// locations, for scripts.
+    Cp(crate::headless::cp::Args),
+    /// Read or replace an account's Blob service CORS rules.
+    Cors(crate::headless::cors::Args),
+    /// Print a SAS URL for a container, blob or folder.
+    Sas(crate::headless::sas::Args),
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "blobx",
     version,
+    args_conflicts_with_subcommands = true,
     about = "A fast terminal explorer for Azure Blob Storage",
     after_help = "With no configuration blobx opens the local emulator account (devstoreaccount1 at http://127.0.0.1:10000).\n\
 Config files (config.toml, keymap.toml, theme.toml) live in the config dir; logs in the data dir (BLOBX_LOG sets the level)."
 )]
 pub struct Args {
+    #[command(subcommand)]
+    pub command: Option<Cmd>,
+
     /// Where to open, as az://container/path (on the default account).
     pub location: Option<String>,
 
     /// Address of the local emulator's Blob service.
-    #[arg(long, env = "BLOBX_EMULATOR", value_name = "URL")]
+    #[arg(long, global = true, env = "BLOBX_EMULATOR", value_name = "URL")]
     pub emulator: Option<String>,
 
     /// Read config.toml, keymap.toml, theme.toml and accounts.toml from this folder.
-    #[arg(long, env = "BLOBX_CONFIG_DIR", value_name = "DIR")]
+    #[arg(long, global = true, env = "BLOBX_CONFIG_DIR", value_name = "DIR")]
     pub config_dir: Option<PathBuf>,
 
     /// Which account az:// locations and the first screen use (label, name or id).
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, global = true, value_name = "NAME")]
     pub account: Option<String>,
 }
 
@@ -42,9 +56,41 @@ where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
-    let args = Args::parse_from(args);
+    let mut args = Args::parse_from(args);
+    if let Some(command) = args.command.take() {
+        return run_headless(command, args);
+    }
     match run(args) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("blobx: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run_headless(command: Cmd, args: Args) -> ExitCode {
+    let _log = crate::logging::init();
+    let result = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(anyhow::Error::from)
+        .and_then(|rt| {
+            rt.block_on(async {
+                let ctx = crate::headless::Context::load(
+                    args.emulator.as_deref(),
+                    args.config_dir,
+                    args.account.as_deref(),
+                )?;
+                match command {
+                    Cmd::Cp(a) => crate::headless::cp::run(a, &ctx).await,
+                    Cmd::Cors(a) => crate::headless::cors::run(a, &ctx).await,
+                    Cmd::Sas(a) => crate::headless::sas::run(a, &ctx).await,
+                }
+            })
+        });
+    match result {
+        Ok(code) => code,
         Err(e) => {
             eprintln!("blobx: {e:#}");
             ExitCode::from(2)

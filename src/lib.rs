@@ -7,6 +7,7 @@ pub mod app;
 pub mod azure;
 pub mod cli;
 pub mod config;
+pub mod headless;
 pub mod logging;
 pub mod terminal;
 pub mod ui;

@@ -1,0 +1,72 @@
+//! Headless subcommands for scripts: the same account resolution and Azure
+//! code as the TUI, plain output on stdout, messages on stderr, and a non-zero
+//! exit status when anything failed.
+
+pub mod cors;
+pub mod cp;
+pub mod sas;
+
+use crate::app::state::AccountNode;
+use crate::azure::{Account, StorageClient};
+use crate::config::Config;
+use crate::config::accounts::AccountStore;
+use std::path::PathBuf;
+
+/// What every subcommand needs: the accounts as the TUI would see them.
+pub struct Context {
+    pub config: Config,
+    pub nodes: Vec<AccountNode>,
+    pub default: Option<usize>,
+    pub store: Option<AccountStore>,
+}
+
+impl Context {
+    pub fn load(
+        emulator: Option<&str>,
+        config_dir: Option<PathBuf>,
+        account: Option<&str>,
+    ) -> anyhow::Result<Self> {
+        let config_dir = crate::config::paths::config_dir(config_dir);
+        let config = Config::load(config_dir.as_deref());
+        for w in &config.warnings {
+            eprintln!("blobx: warning: {w}");
+        }
+        let store = config_dir.as_deref().map(AccountStore::new);
+        let (nodes, warnings) =
+            crate::cli::gather_accounts(&config, emulator, store.as_ref(), |k| {
+                std::env::var(k).ok()
+            })?;
+        for w in &warnings {
+            eprintln!("blobx: warning: {w}");
+        }
+        let default = crate::cli::default_account(&nodes, account)?;
+        Ok(Self {
+            config,
+            nodes,
+            default,
+            store,
+        })
+    }
+
+    /// The account named by label, name or id, or the default one.
+    pub fn account(&self, name: Option<&str>) -> anyhow::Result<&Account> {
+        let index = match name {
+            Some(n) => crate::cli::default_account(&self.nodes, Some(n))?,
+            None => self.default,
+        }
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "no usable account; attach one in blobx or set AZURE_STORAGE_CONNECTION_STRING"
+            )
+        })?;
+        let node = &self.nodes[index];
+        if let Some(why) = &node.broken {
+            anyhow::bail!("account {}: {why}", node.account.label);
+        }
+        Ok(&node.account)
+    }
+
+    pub fn client(&self, name: Option<&str>) -> anyhow::Result<StorageClient> {
+        StorageClient::new(self.account(name)?.clone())
+    }
+}
