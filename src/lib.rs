@@ -10,4 +10,5 @@ pub mod config;
 pub mod headless;
 pub mod logging;
 pub mod terminal;
+pub mod transfer;
 pub mod ui;

@@ -270,6 +270,7 @@ fn az_uri_opens_folder_or_searches_partial_name() {
         Some(AzPath {
             container: "data".into(),
             prefix: "raw/2024/".into(),
+            account: None,
         }),
         Some(0),
     );
@@ -279,6 +280,7 @@ fn az_uri_opens_folder_or_searches_partial_name() {
         Some(AzPath {
             container: "data".into(),
             prefix: "raw/part-0".into(),
+            account: None,
         }),
         Some(0),
     );

@@ -35,8 +35,8 @@ pub struct BlobDetails {
 pub struct StorageClient {
     account: Arc<Account>,
     service: Arc<BlobServiceClient>,
-    pipeline: Pipeline,
-    version: String,
+    pub(crate) pipeline: Pipeline,
+    pub(crate) version: String,
 }
 
 impl std::fmt::Debug for StorageClient {
@@ -47,7 +47,7 @@ impl std::fmt::Debug for StorageClient {
     }
 }
 
-fn client_options(account: &Account) -> anyhow::Result<ClientOptions> {
+fn client_options(account: &Account, max_retries: u32) -> anyhow::Result<ClientOptions> {
     let mut per_try: Vec<Arc<dyn Policy>> = Vec::new();
     match &account.auth {
         Auth::SharedKey { key } => per_try.push(Arc::new(SharedKeyPolicy::new(&account.name, key))),
@@ -66,8 +66,8 @@ fn client_options(account: &Account) -> anyhow::Result<ClientOptions> {
         // Few, quick retries: a person is waiting and the status line tells them what failed.
         retry: RetryOptions::exponential(ExponentialRetryOptions {
             initial_delay: Duration::milliseconds(200),
-            max_retries: 3,
-            max_total_elapsed: Duration::seconds(30),
+            max_retries,
+            max_total_elapsed: Duration::seconds(20 * i64::from(max_retries.max(1))),
             max_delay: Duration::seconds(5),
         }),
         transport: Some(Transport::new(Arc::new(http))),
@@ -77,7 +77,17 @@ fn client_options(account: &Account) -> anyhow::Result<ClientOptions> {
 
 impl StorageClient {
     pub fn new(account: Account) -> anyhow::Result<Self> {
-        let options = client_options(&account)?;
+        Self::with_retries(account, 3)
+    }
+
+    /// A client that retries harder, for background transfers: nobody waits on
+    /// each request, and a flaky network should cost time, not the transfer.
+    pub fn for_transfers(account: Account) -> anyhow::Result<Self> {
+        Self::with_retries(account, 8)
+    }
+
+    fn with_retries(account: Account, max_retries: u32) -> anyhow::Result<Self> {
+        let options = client_options(&account, max_retries)?;
         let service_options = BlobServiceClientOptions {
             client_options: options.clone(),
             ..Default::default()
@@ -222,7 +232,7 @@ impl StorageClient {
         Ok(())
     }
 
-    fn container_url(&self, container: &str) -> Url {
+    pub(crate) fn container_url(&self, container: &str) -> Url {
         let mut url = self.account.blob_endpoint.clone();
         if let Ok(mut segments) = url.path_segments_mut() {
             segments.pop_if_empty().push(container);

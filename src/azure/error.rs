@@ -76,6 +76,10 @@ pub fn describe_error(err: &azure_core::Error, account: &Account) -> String {
             }
             (404, _) => format!("Not found (404){}.", with_code(code)),
             (409, _) => format!("Conflict (409){}.", with_code(code)),
+            (501, _) => format!(
+                "The service does not support this operation (501){}.",
+                with_code(code)
+            ),
             (500..=599, _) => format!(
                 "The storage service failed ({status}){}; try again in a moment.",
                 with_code(code)

@@ -2,12 +2,14 @@
 //! work through `app::Effect`s and gets plain data back.
 
 pub mod account;
+pub mod blob_io;
 pub mod client;
 pub mod connection;
 pub mod entra;
 pub mod env;
 pub mod error;
 pub mod listing;
+pub mod naming;
 pub mod sas;
 pub mod secret;
 pub mod signing;

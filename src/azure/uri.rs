@@ -5,6 +5,8 @@
 pub struct AzPath {
     pub container: String,
     pub prefix: String,
+    /// `az://container@account/…` names an account (label, name or id).
+    pub account: Option<String>,
 }
 
 /// Parses `az://container[/prefix]` (also `abfs://`, which fsspec treats alike).
@@ -18,8 +20,12 @@ pub fn parse_az_uri(input: &str) -> Result<AzPath, String> {
         Some((c, p)) => (c, p),
         None => (rest, ""),
     };
-    // fsspec allows container@account; the account part is for a later release.
-    let container = container.split('@').next().unwrap_or(container);
+    // fsspec's container@account form names the account.
+    let (container, account) = match container.split_once('@') {
+        Some((c, a)) if !a.is_empty() => (c, Some(a.to_string())),
+        Some((c, _)) => (c, None),
+        None => (container, None),
+    };
     if container.is_empty() {
         return Err(format!(
             "{input:?} has no container name (expected az://container/path)"
@@ -28,6 +34,7 @@ pub fn parse_az_uri(input: &str) -> Result<AzPath, String> {
     Ok(AzPath {
         container: container.to_string(),
         prefix: prefix.to_string(),
+        account,
     })
 }
 
@@ -41,7 +48,8 @@ mod tests {
             parse_az_uri("az://data").unwrap(),
             AzPath {
                 container: "data".into(),
-                prefix: "".into()
+                prefix: "".into(),
+                account: None,
             }
         );
     }
@@ -51,6 +59,15 @@ mod tests {
         let p = parse_az_uri("az://data/2024/01/").unwrap();
         assert_eq!(p.container, "data");
         assert_eq!(p.prefix, "2024/01/");
+    }
+
+    #[test]
+    fn container_at_account() {
+        let p = parse_az_uri("az://data@prod/x.csv").unwrap();
+        assert_eq!(
+            (p.container.as_str(), p.account.as_deref()),
+            ("data", Some("prod"))
+        );
     }
 
     #[test]

@@ -19,3 +19,10 @@ pub fn log_dir() -> Option<PathBuf> {
         .map(PathBuf::from)
         .or_else(|| project().map(|p| p.data_dir().join("logs")))
 }
+
+/// `$BLOBX_DATA_DIR`, else e.g. `~/.local/share/blobx` (transfer journals).
+pub fn data_dir() -> Option<PathBuf> {
+    std::env::var_os("BLOBX_DATA_DIR")
+        .map(PathBuf::from)
+        .or_else(|| project().map(|p| p.data_dir().to_path_buf()))
+}

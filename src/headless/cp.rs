@@ -1,14 +1,441 @@
-//! `blobx cp`: TODO(issue) — scaffold only; the subcommand reports that it is not available yet.
+//! `blobx cp SRC DST [--recursive]`: uploads, downloads and server-side copies
+//! for scripts and benchmarks, on the same engine as the TUI. A progress bar
+//! on a terminal, a summary line, `--json` for machines, and a non-zero exit
+//! status if anything failed. Re-running an interrupted copy resumes it.
 
 use super::Context;
+use crate::azure::StorageClient;
+use crate::azure::uri::{AzPath, parse_az_uri};
+use crate::transfer::conflict::Conflict;
+use crate::transfer::engine::{EngineOptions, Snapshot};
+use crate::transfer::{Endpoint, Engine, ItemSpec, Kind, Status};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Arguments (not available yet).
-    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
-    pub rest: Vec<String>,
+    /// A local file or folder, or az://container/path (az://container@ACCOUNT/path for another account).
+    pub source: String,
+    /// Where to put it: a local path or az://container/path.
+    pub dest: String,
+    /// Copy a folder or a blob prefix with everything below it.
+    #[arg(short, long)]
+    pub recursive: bool,
+    /// When the target exists: never (skip it), always, rename (keep both), if-different (size).
+    #[arg(long, default_value = "never", value_name = "WHEN")]
+    pub overwrite: String,
+    /// Print a JSON summary on stdout instead of the summary line.
+    #[arg(long)]
+    pub json: bool,
+    /// Files transferred at once.
+    #[arg(long, default_value_t = 16, value_name = "N")]
+    pub parallel_files: usize,
+    /// Requests in flight per file.
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    pub parallel_chunks: usize,
 }
 
-pub async fn run(_args: Args, _ctx: &Context) -> anyhow::Result<std::process::ExitCode> {
-    anyhow::bail!("`blobx cp` is not available yet")
+enum Place {
+    Local(PathBuf),
+    Blob { account: usize, path: AzPath },
+}
+
+fn place(ctx: &Context, s: &str) -> anyhow::Result<Place> {
+    if s.contains("://") {
+        let path = parse_az_uri(s).map_err(|e| anyhow::anyhow!(e))?;
+        let account = match &path.account {
+            Some(a) => crate::cli::default_account(&ctx.nodes, Some(a))?,
+            None => ctx.default,
+        }
+        .ok_or_else(|| anyhow::anyhow!("no usable account for {s}"))?;
+        if let Some(why) = &ctx.nodes[account].broken {
+            anyhow::bail!("account {}: {why}", ctx.nodes[account].account.label);
+        }
+        Ok(Place::Blob { account, path })
+    } else {
+        Ok(Place::Local(PathBuf::from(s)))
+    }
+}
+
+/// Every file below `dir`, with its path relative to `dir` using `/`.
+fn walk(dir: &Path) -> anyhow::Result<Vec<(PathBuf, String, u64)>> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let entries = std::fs::read_dir(&d)
+            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", d.display()))?;
+        for entry in entries {
+            let entry = entry?;
+            let kind = entry.file_type()?;
+            let path = entry.path();
+            if kind.is_dir() {
+                stack.push(path);
+            } else if kind.is_file() {
+                let rel = path
+                    .strip_prefix(dir)
+                    .map_err(|e| anyhow::anyhow!("{e}"))?
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                out.push((path, rel, entry.metadata()?.len()));
+            } else {
+                eprintln!("blobx: skipping {} (not a regular file)", path.display());
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Every blob under `prefix`, flat.
+async fn list_all(
+    client: &StorageClient,
+    container: &str,
+    prefix: &str,
+) -> anyhow::Result<Vec<(String, u64)>> {
+    let mut out = Vec::new();
+    let mut marker = None;
+    loop {
+        let page = client
+            .list_blobs_page(container, prefix, None, marker.as_deref(), 5000)
+            .await
+            .map_err(|e| anyhow::anyhow!(crate::azure::describe_error(&e, client.account())))?;
+        out.extend(
+            page.entries
+                .into_iter()
+                .filter(|e| !e.name.ends_with('/'))
+                .map(|e| (e.name, e.size)),
+        );
+        marker = page.next_marker;
+        if marker.is_none() {
+            return Ok(out);
+        }
+    }
+}
+
+/// A relative blob path as a safe local path: no `..`, no absolute parts.
+fn safe_relative(rel: &str) -> anyhow::Result<PathBuf> {
+    let mut p = PathBuf::new();
+    for part in rel.split('/').filter(|s| !s.is_empty() && *s != ".") {
+        if part == ".." {
+            anyhow::bail!("refusing to write {rel:?}: it climbs out of the target folder");
+        }
+        p.push(part);
+    }
+    Ok(p)
+}
+
+fn join_prefix(prefix: &str, rest: &str) -> String {
+    if prefix.is_empty() || prefix.ends_with('/') {
+        format!("{prefix}{rest}")
+    } else {
+        format!("{prefix}/{rest}")
+    }
+}
+
+async fn plan(
+    ctx: &Context,
+    args: &Args,
+    clients: &[Option<(String, StorageClient)>],
+) -> anyhow::Result<Vec<ItemSpec>> {
+    let client = |i: usize| {
+        clients
+            .get(i)
+            .and_then(|c| c.as_ref())
+            .map(|(_, c)| c.clone())
+            .ok_or_else(|| anyhow::anyhow!("account {i} is not available"))
+    };
+    let blob = |account: usize, container: &str, name: String| Endpoint::Blob {
+        account,
+        container: container.to_string(),
+        name,
+    };
+    let mut specs = Vec::new();
+    match (place(ctx, &args.source)?, place(ctx, &args.dest)?) {
+        (Place::Local(_), Place::Local(_)) => anyhow::bail!("both ends are local; use cp"),
+        (Place::Local(src), Place::Blob { account, path }) => {
+            let meta =
+                std::fs::metadata(&src).map_err(|e| anyhow::anyhow!("{}: {e}", src.display()))?;
+            if meta.is_dir() {
+                if !args.recursive {
+                    anyhow::bail!("{} is a folder; add --recursive", src.display());
+                }
+                for (file, rel, size) in walk(&src)? {
+                    specs.push(ItemSpec {
+                        kind: Kind::Upload,
+                        source: Endpoint::Local(file),
+                        target: blob(account, &path.container, join_prefix(&path.prefix, &rel)),
+                        size,
+                    });
+                }
+            } else {
+                let file_name = src
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let name = if path.prefix.is_empty() || path.prefix.ends_with('/') {
+                    format!("{}{file_name}", path.prefix)
+                } else {
+                    path.prefix.clone()
+                };
+                specs.push(ItemSpec {
+                    kind: Kind::Upload,
+                    source: Endpoint::Local(src),
+                    target: blob(account, &path.container, name),
+                    size: meta.len(),
+                });
+            }
+        }
+        (Place::Blob { account, path }, dest) => {
+            let c = client(account)?;
+            let recursive = args.recursive || path.prefix.is_empty() || path.prefix.ends_with('/');
+            let blobs: Vec<(String, String, u64)> = if recursive {
+                if !args.recursive {
+                    anyhow::bail!(
+                        "az://{}/{} is a folder; add --recursive",
+                        path.container,
+                        path.prefix
+                    );
+                }
+                list_all(&c, &path.container, &path.prefix)
+                    .await?
+                    .into_iter()
+                    .map(|(name, size)| {
+                        let rel = name[path.prefix.len()..].to_string();
+                        (name, rel, size)
+                    })
+                    .collect()
+            } else {
+                let props = c
+                    .blob_props(&path.container, &path.prefix)
+                    .await
+                    .map_err(|e| anyhow::anyhow!(crate::azure::describe_error(&e, c.account())))?;
+                let leaf = path
+                    .prefix
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or(&path.prefix)
+                    .to_string();
+                vec![(path.prefix.clone(), leaf, props.size)]
+            };
+            for (name, rel, size) in blobs {
+                let source = blob(account, &path.container, name);
+                match &dest {
+                    Place::Local(dir) => {
+                        let target = if recursive || dir.is_dir() || args.dest.ends_with('/') {
+                            dir.join(safe_relative(&rel)?)
+                        } else {
+                            dir.clone()
+                        };
+                        specs.push(ItemSpec {
+                            kind: Kind::Download,
+                            source,
+                            target: Endpoint::Local(target),
+                            size,
+                        });
+                    }
+                    Place::Blob {
+                        account: da,
+                        path: dp,
+                    } => {
+                        let name = if recursive || dp.prefix.is_empty() || dp.prefix.ends_with('/')
+                        {
+                            join_prefix(&dp.prefix, &rel)
+                        } else {
+                            dp.prefix.clone()
+                        };
+                        specs.push(ItemSpec {
+                            kind: Kind::Copy,
+                            source,
+                            target: blob(*da, &dp.container, name),
+                            size,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    Ok(specs)
+}
+
+fn human(bytes: u64) -> String {
+    humansize::format_size(bytes, humansize::BINARY)
+}
+
+pub async fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
+    let conflict = Conflict::parse(&args.overwrite).map_err(|e| anyhow::anyhow!(e))?;
+    let clients: Vec<Option<(String, StorageClient)>> = ctx
+        .nodes
+        .iter()
+        .map(|n| {
+            (n.broken.is_none() && !n.discovery)
+                .then(|| {
+                    StorageClient::for_transfers(n.account.clone())
+                        .ok()
+                        .map(|c| (n.account.id.clone(), c))
+                })
+                .flatten()
+        })
+        .collect();
+    let specs = plan(ctx, &args, &clients).await?;
+    // Writing into a container that does not exist yet creates it, as azcopy does.
+    let mut targets: Vec<(usize, String)> = specs
+        .iter()
+        .filter_map(|s| match &s.target {
+            Endpoint::Blob {
+                account, container, ..
+            } => Some((*account, container.clone())),
+            Endpoint::Local(_) => None,
+        })
+        .collect();
+    targets.sort();
+    targets.dedup();
+    for (account, container) in targets {
+        if let Err(why) = crate::azure::naming::check_container_name(&container) {
+            anyhow::bail!("{container:?}: {why}");
+        }
+        if let Some(Some((_, c))) = clients.get(account) {
+            c.ensure_container(&container).await.map_err(|e| {
+                anyhow::anyhow!(
+                    "{container}: {}",
+                    crate::azure::describe_error(&e, c.account())
+                )
+            })?;
+        }
+    }
+    if specs.is_empty() {
+        eprintln!("blobx: nothing to copy");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let engine = Engine::new(
+        clients,
+        EngineOptions {
+            files_in_parallel: args.parallel_files.max(1),
+            chunks_in_parallel: args.parallel_chunks.max(1),
+            ..EngineOptions::default()
+        },
+    );
+    let started = Instant::now();
+    let total: u64 = specs.iter().map(|s| s.size).sum();
+    let count = specs.len();
+    engine.enqueue(specs, conflict);
+
+    let bar = (!args.json && std::io::stderr().is_terminal()).then(|| {
+        let bar = indicatif::ProgressBar::new(total);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:30} {binary_bytes}/{binary_total_bytes} {binary_bytes_per_sec} ETA {eta} {msg}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let snapshot = loop {
+        let s = engine.sample();
+        if let Some(bar) = &bar {
+            bar.set_position(s.done_bytes);
+            let finished = s.count(|st| st.is_finished());
+            bar.set_message(format!("{finished}/{count} files"));
+        }
+        if !s.active() {
+            break s;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    Ok(report(&snapshot, started.elapsed(), args.json))
+}
+
+fn report(s: &Snapshot, elapsed: Duration, json: bool) -> ExitCode {
+    let done = s.count(|st| *st == Status::Done);
+    let skipped = s.count(|st| matches!(st, Status::Skipped(_)));
+    let failed: Vec<_> = s
+        .items
+        .iter()
+        .filter_map(|i| match &i.status {
+            Status::Failed(why) => Some((i.source.clone(), why.clone())),
+            _ => None,
+        })
+        .collect();
+    let bytes: u64 = s
+        .items
+        .iter()
+        .filter(|i| i.status == Status::Done)
+        .map(|i| i.total)
+        .sum();
+    let secs = elapsed.as_secs_f64().max(0.001);
+    if json {
+        let doc = serde_json::json!({
+            "files": s.items.len(),
+            "done": done,
+            "skipped": skipped,
+            "failed": failed.len(),
+            "bytes": bytes,
+            "sent_bytes": s.sent_bytes,
+            "reused_bytes": s.reused_bytes,
+            "seconds": secs,
+            "bytes_per_second": (bytes as f64 / secs) as u64,
+            "failures": failed.iter().map(|(item, error)| serde_json::json!({"item": item, "error": error})).collect::<Vec<_>>(),
+            "skips": s.items.iter().filter_map(|i| match &i.status {
+                Status::Skipped(why) => Some(serde_json::json!({"item": i.source, "why": why})),
+                _ => None,
+            }).collect::<Vec<_>>(),
+        });
+        println!("{doc}");
+    } else {
+        for (item, why) in &failed {
+            eprintln!("blobx: failed: {item}: {why}");
+        }
+        let mut line = format!(
+            "{done} of {} files, {} in {secs:.1} s ({}/s)",
+            s.items.len(),
+            human(bytes),
+            human((bytes as f64 / secs) as u64)
+        );
+        if s.reused_bytes > 0 {
+            line.push_str(&format!(
+                "; resumed, {} not sent again",
+                human(s.reused_bytes)
+            ));
+        }
+        if skipped > 0 {
+            line.push_str(&format!(
+                "; {skipped} skipped (already there; --overwrite to replace)"
+            ));
+        }
+        if !failed.is_empty() {
+            line.push_str(&format!("; {} failed", failed.len()));
+        }
+        eprintln!("{line}");
+    }
+    if failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_cannot_escape() {
+        assert_eq!(safe_relative("a/b.txt").unwrap(), PathBuf::from("a/b.txt"));
+        assert!(safe_relative("../etc/passwd").is_err());
+        assert!(safe_relative("a/../../x").is_err());
+        assert_eq!(safe_relative("/abs//x").unwrap(), PathBuf::from("abs/x"));
+    }
+
+    #[test]
+    fn prefixes_join_with_one_slash() {
+        assert_eq!(join_prefix("", "a"), "a");
+        assert_eq!(join_prefix("p/", "a"), "p/a");
+        assert_eq!(join_prefix("p", "a"), "p/a");
+    }
 }

@@ -1,0 +1,182 @@
+//! Downloads: parallel ranged GETs (pinned to the blob's ETag) written in
+//! order to `NAME.part` beside the target, hashed on the way, fsynced, checked
+//! against the blob's Content-MD5, then renamed atomically. A partial download
+//! never sits under the final name; a resumed one continues from the `.part`.
+
+use super::journal::Entry;
+use super::model::Stop;
+use super::worker::{Ctx, fail};
+use base64::Engine;
+use futures::{StreamExt, TryStreamExt};
+use md5::{Digest, Md5};
+use std::path::{Path, PathBuf};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// Bytes per ranged GET.
+pub const CHUNK: u64 = 4 << 20;
+
+pub fn part_path(target: &Path) -> PathBuf {
+    let mut name = target
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
+    name.push(".part");
+    target.with_file_name(name)
+}
+
+/// One ranged GET, with its share of the memory budget.
+async fn fetch<'a>(
+    ctx: &Ctx<'a>,
+    container: &str,
+    blob: &str,
+    offset: u64,
+    len: u64,
+    etag: &str,
+) -> Result<(bytes::Bytes, Option<tokio::sync::SemaphorePermit<'a>>), Stop> {
+    ctx.control.check()?;
+    let permit = ctx.memory(len).await;
+    let data = ctx
+        .client
+        .get_range(container, blob, offset, len, etag)
+        .await
+        .map_err(|e| fail(ctx, &e))?;
+    if data.len() as u64 != len {
+        return Err(Stop::Failed(format!(
+            "the service sent {} bytes for a {len}-byte range",
+            data.len()
+        )));
+    }
+    Ok((data, permit))
+}
+
+pub async fn download(
+    ctx: &Ctx<'_>,
+    container: &str,
+    blob: &str,
+    target: &Path,
+) -> Result<(), Stop> {
+    let props = ctx
+        .client
+        .blob_props(container, blob)
+        .await
+        .map_err(|e| fail(ctx, &e))?;
+    let size = props.size;
+    if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
+        tokio::fs::create_dir_all(dir)
+            .await
+            .map_err(|e| Stop::Failed(format!("cannot create {}: {e}", dir.display())))?;
+    }
+    let part = part_path(target);
+    let entry = Entry {
+        kind: "download".into(),
+        local: target.display().to_string(),
+        account: ctx.account_id.to_string(),
+        container: container.to_string(),
+        blob: blob.to_string(),
+        size,
+        stamp: props.etag.clone(),
+        block_size: CHUNK,
+    };
+    let mut hasher = Md5::new();
+    let mut start = 0u64;
+    let resumable = ctx
+        .journal
+        .is_some_and(|j| j.find(&entry).as_ref() == Some(&entry));
+    if resumable && let Ok(meta) = tokio::fs::metadata(&part).await {
+        // The .part holds a verified prefix: it is only ever appended in order.
+        start = meta.len().min(size);
+        let mut f = tokio::fs::File::open(&part).await?;
+        let mut buf = vec![0u8; 1 << 20];
+        let mut left = start;
+        while left > 0 {
+            let n = f.read(&mut buf[..left.min(1 << 20) as usize]).await?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&buf[..n]);
+            left -= n as u64;
+        }
+        ctx.progress.reset();
+        ctx.progress.reuse(start);
+        tracing::info!(blob, start, "resuming download");
+    }
+    if let Some(j) = ctx.journal {
+        j.save(&entry)?;
+    }
+    let mut file = tokio::fs::OpenOptions::new()
+        .create(true)
+        .write(true)
+        .truncate(start == 0)
+        .open(&part)
+        .await
+        .map_err(|e| Stop::Failed(format!("cannot write {}: {e}", part.display())))?;
+    if start > 0 {
+        file.set_len(start).await?;
+        tokio::io::AsyncSeekExt::seek(&mut file, std::io::SeekFrom::Start(start)).await?;
+    }
+    let offsets: Vec<u64> = (start..size).step_by(CHUNK as usize).collect();
+    let etag = props.etag.as_str();
+    let mut chunks = futures::stream::iter(offsets)
+        .map(|offset| fetch(ctx, container, blob, offset, CHUNK.min(size - offset), etag))
+        // `buffered` keeps order, so the file is always a contiguous prefix.
+        .buffered(ctx.parallel.max(1));
+    while let Some((data, _permit)) = chunks.try_next().await? {
+        file.write_all(&data).await?;
+        hasher.update(&data);
+        ctx.progress.add(data.len() as u64);
+    }
+    file.flush().await?;
+    file.sync_all().await?;
+    drop(file);
+
+    let written = tokio::fs::metadata(&part).await?.len();
+    let digest = base64::engine::general_purpose::STANDARD.encode(hasher.finalize());
+    let problem = if written != size {
+        Some(format!("got {written} of {size} bytes"))
+    } else if props.content_md5.as_deref().is_some_and(|m| m != digest) {
+        Some("the data does not match the blob's Content-MD5".to_string())
+    } else {
+        None
+    };
+    if let Some(p) = problem {
+        // Corrupt data must not be resumed from either.
+        let _ = tokio::fs::remove_file(&part).await;
+        if let Some(j) = ctx.journal {
+            j.remove(&entry);
+        }
+        return Err(Stop::Failed(format!(
+            "{p}; nothing was written to {}",
+            target.display()
+        )));
+    }
+    tokio::fs::rename(&part, target).await.map_err(|e| {
+        Stop::Failed(format!(
+            "cannot move the download into place at {}: {e}",
+            target.display()
+        ))
+    })?;
+    if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty())
+        && let Ok(d) = std::fs::File::open(dir)
+    {
+        // Make the rename itself durable.
+        let _ = d.sync_all();
+    }
+    if let Some(j) = ctx.journal {
+        j.remove(&entry);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn part_file_sits_beside_the_target() {
+        assert_eq!(
+            part_path(Path::new("/d/x.csv")),
+            PathBuf::from("/d/x.csv.part")
+        );
+        assert_eq!(part_path(Path::new("x")), PathBuf::from("x.part"));
+    }
+}

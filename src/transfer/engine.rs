@@ -1,0 +1,644 @@
+//! The queue: items run in order, at most `files_in_parallel` at a time, each
+//! with `chunks_in_parallel` requests in flight, all buffers inside one memory
+//! budget. Pause keeps partial state for resume; cancel removes it. `sample`
+//! turns the workers' counters into throughput a few times a second.
+
+use super::conflict::{Conflict, numbered};
+use super::download::part_path;
+use super::journal::{Entry, Journal};
+use super::model::{Control, Endpoint, ItemSpec, Kind, Progress, Status, Stop};
+use super::worker::{BUDGET_UNIT, Ctx};
+use crate::azure::StorageClient;
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+use tokio::sync::Semaphore;
+
+#[derive(Clone, Debug)]
+pub struct EngineOptions {
+    pub files_in_parallel: usize,
+    pub chunks_in_parallel: usize,
+    /// Bytes of transfer buffers alive at once, across all transfers.
+    pub memory_budget: u64,
+    pub journal: Option<Journal>,
+}
+
+impl Default for EngineOptions {
+    fn default() -> Self {
+        Self {
+            files_in_parallel: 16,
+            chunks_in_parallel: 8,
+            memory_budget: 32 << 20,
+            journal: Journal::default_dir().map(Journal::new),
+        }
+    }
+}
+
+/// One row of the transfers pane.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ItemView {
+    pub id: u64,
+    pub name: String,
+    pub kind: Kind,
+    pub source: String,
+    pub target: String,
+    pub status: Status,
+    pub done: u64,
+    pub total: u64,
+    /// Bytes per second, smoothed.
+    pub rate: u64,
+    pub eta_secs: Option<u64>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Snapshot {
+    pub items: Vec<ItemView>,
+    /// All transfers together, bytes per second, smoothed.
+    pub rate: u64,
+    /// Bytes moved in each of the last 60 seconds, oldest first.
+    pub history: Vec<u64>,
+    pub done_bytes: u64,
+    pub total_bytes: u64,
+    /// Bytes that crossed the network, and bytes a resume did not send again.
+    pub sent_bytes: u64,
+    pub reused_bytes: u64,
+}
+
+impl Snapshot {
+    pub fn count(&self, f: impl Fn(&Status) -> bool) -> usize {
+        self.items.iter().filter(|i| f(&i.status)).count()
+    }
+
+    pub fn active(&self) -> bool {
+        self.items.iter().any(|i| {
+            matches!(
+                i.status,
+                Status::Queued | Status::Running | Status::Verifying
+            )
+        })
+    }
+}
+
+struct Item {
+    id: u64,
+    spec: ItemSpec,
+    conflict: Conflict,
+    status: Status,
+    progress: Arc<Progress>,
+    control: Control,
+    /// Where it actually went (a "keep both" answer renames it).
+    final_target: Option<Endpoint>,
+}
+
+#[derive(Default)]
+struct Sampler {
+    last: Option<Instant>,
+    last_sent: HashMap<u64, u64>,
+    rates: HashMap<u64, f64>,
+    total_rate: f64,
+    second_started: Option<Instant>,
+    second_bytes: u64,
+    history: VecDeque<u64>,
+}
+
+struct Inner {
+    clients: RwLock<Vec<Option<(String, StorageClient)>>>,
+    items: Mutex<Vec<Item>>,
+    options: EngineOptions,
+    budget: Semaphore,
+    next_id: AtomicU64,
+    sampler: Mutex<Sampler>,
+}
+
+#[derive(Clone)]
+pub struct Engine {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Engine")
+    }
+}
+
+impl Engine {
+    /// `clients[i]` serves account index `i`, with its stable id for the journal.
+    pub fn new(clients: Vec<Option<(String, StorageClient)>>, options: EngineOptions) -> Self {
+        let units =
+            (options.memory_budget.div_ceil(BUDGET_UNIT)).clamp(1, u32::MAX as u64 >> 4) as usize;
+        Self {
+            inner: Arc::new(Inner {
+                clients: RwLock::new(clients),
+                items: Mutex::new(Vec::new()),
+                budget: Semaphore::new(units),
+                options,
+                next_id: AtomicU64::new(1),
+                sampler: Mutex::new(Sampler::default()),
+            }),
+        }
+    }
+
+    pub fn set_client(&self, index: usize, id: String, client: Option<StorageClient>) {
+        if let Ok(mut clients) = self.inner.clients.write() {
+            if clients.len() <= index {
+                clients.resize_with(index + 1, || None);
+            }
+            clients[index] = client.map(|c| (id, c));
+        }
+    }
+
+    pub fn journal(&self) -> Option<&Journal> {
+        self.inner.options.journal.as_ref()
+    }
+
+    /// Adds items to the end of the queue and starts what fits.
+    pub fn enqueue(&self, specs: Vec<ItemSpec>, conflict: Conflict) -> Vec<u64> {
+        let ids: Vec<u64> = {
+            let Ok(mut items) = self.inner.items.lock() else {
+                return Vec::new();
+            };
+            specs
+                .into_iter()
+                .map(|spec| {
+                    let id = self.inner.next_id.fetch_add(1, Ordering::Relaxed);
+                    items.push(Item {
+                        id,
+                        spec,
+                        conflict,
+                        status: Status::Queued,
+                        progress: Arc::new(Progress::default()),
+                        control: Control::default(),
+                        final_target: None,
+                    });
+                    id
+                })
+                .collect()
+        };
+        kick(&self.inner);
+        ids
+    }
+
+    fn with_item(&self, id: u64, f: impl FnOnce(&mut Item)) {
+        if let Ok(mut items) = self.inner.items.lock()
+            && let Some(item) = items.iter_mut().find(|i| i.id == id)
+        {
+            f(item);
+        }
+        kick(&self.inner);
+    }
+
+    pub fn pause(&self, id: u64) {
+        self.with_item(id, |item| match item.status {
+            Status::Queued => item.status = Status::Paused,
+            Status::Running => item.control.pause.cancel(),
+            _ => {}
+        });
+    }
+
+    pub fn resume(&self, id: u64) {
+        self.with_item(id, |item| {
+            if item.status == Status::Paused {
+                item.control = Control::default();
+                item.status = Status::Queued;
+            }
+        });
+    }
+
+    pub fn cancel(&self, id: u64) {
+        let inner = self.inner.clone();
+        self.with_item(id, |item| match item.status {
+            Status::Queued => item.status = Status::Cancelled,
+            Status::Paused => {
+                // Nothing runs; clean up what a resume would have used.
+                cleanup(&inner, &item.spec);
+                item.status = Status::Cancelled;
+            }
+            Status::Running | Status::Verifying => item.control.cancel.cancel(),
+            _ => {}
+        });
+    }
+
+    pub fn retry(&self, id: u64) {
+        self.with_item(id, |item| {
+            if matches!(item.status, Status::Failed(_) | Status::Cancelled) {
+                item.control = Control::default();
+                item.status = Status::Queued;
+            }
+        });
+    }
+
+    /// Moves a queued item one place earlier (`-1`) or later (`1`) in the queue.
+    pub fn reorder(&self, id: u64, delta: isize) {
+        if let Ok(mut items) = self.inner.items.lock()
+            && let Some(pos) = items.iter().position(|i| i.id == id)
+        {
+            let to = (pos as isize + delta).clamp(0, items.len() as isize - 1) as usize;
+            items.swap(pos, to);
+        }
+    }
+
+    pub fn ids(&self) -> Vec<u64> {
+        self.inner
+            .items
+            .lock()
+            .map(|i| i.iter().map(|x| x.id).collect())
+            .unwrap_or_default()
+    }
+
+    pub fn pause_all(&self) {
+        for id in self.ids() {
+            self.pause(id);
+        }
+    }
+
+    pub fn resume_all(&self) {
+        for id in self.ids() {
+            self.resume(id);
+        }
+    }
+
+    /// Current state with rates; call it a few times a second.
+    pub fn sample(&self) -> Snapshot {
+        let now = Instant::now();
+        let Ok(items) = self.inner.items.lock() else {
+            return Snapshot::default();
+        };
+        let Ok(mut s) = self.inner.sampler.lock() else {
+            return Snapshot::default();
+        };
+        let dt = s
+            .last
+            .map(|l| now.duration_since(l).as_secs_f64())
+            .unwrap_or(0.0);
+        s.last = Some(now);
+        // Smooth over about two seconds so the number is readable.
+        let alpha = if dt > 0.0 { (dt / 2.0).min(1.0) } else { 0.0 };
+        let mut views = Vec::with_capacity(items.len());
+        let mut delta_total = 0u64;
+        let (mut done_bytes, mut total_bytes, mut sent_bytes, mut reused_bytes) = (0, 0, 0, 0);
+        for item in items.iter() {
+            let done = item.progress.done.load(Ordering::Relaxed);
+            let sent = item.progress.sent.load(Ordering::Relaxed);
+            sent_bytes += sent;
+            reused_bytes += item.progress.reused.load(Ordering::Relaxed);
+            let prev = s.last_sent.insert(item.id, sent).unwrap_or(sent);
+            let delta = sent.saturating_sub(prev);
+            delta_total += delta;
+            let instant = if dt > 0.0 { delta as f64 / dt } else { 0.0 };
+            let rate = s.rates.entry(item.id).or_insert(0.0);
+            *rate = if item.status == Status::Running {
+                *rate + alpha * (instant - *rate)
+            } else {
+                0.0
+            };
+            let total = item.spec.size.max(done);
+            done_bytes += done;
+            total_bytes += total;
+            let eta = (*rate > 1.0 && item.status == Status::Running)
+                .then(|| ((total - done) as f64 / *rate) as u64);
+            views.push(ItemView {
+                id: item.id,
+                name: item.spec.name(),
+                kind: item.spec.kind,
+                source: item.spec.source.display(),
+                target: item
+                    .final_target
+                    .as_ref()
+                    .unwrap_or(&item.spec.target)
+                    .display(),
+                status: item.status.clone(),
+                done,
+                total,
+                rate: *rate as u64,
+                eta_secs: eta,
+            });
+        }
+        if dt > 0.0 {
+            s.total_rate += alpha * (delta_total as f64 / dt - s.total_rate);
+        }
+        s.second_bytes += delta_total;
+        let started = *s.second_started.get_or_insert(now);
+        if now.duration_since(started) >= Duration::from_secs(1) {
+            let bytes = std::mem::take(&mut s.second_bytes);
+            s.history.push_back(bytes);
+            while s.history.len() > 60 {
+                s.history.pop_front();
+            }
+            s.second_started = Some(now);
+        }
+        Snapshot {
+            items: views,
+            rate: s.total_rate as u64,
+            history: s.history.iter().copied().collect(),
+            done_bytes,
+            total_bytes,
+            sent_bytes,
+            reused_bytes,
+        }
+    }
+
+    /// Waits until nothing is queued or running.
+    pub async fn wait_idle(&self) {
+        loop {
+            let busy = self
+                .inner
+                .items
+                .lock()
+                .map(|items| {
+                    items.iter().any(|i| {
+                        matches!(
+                            i.status,
+                            Status::Queued | Status::Running | Status::Verifying
+                        )
+                    })
+                })
+                .unwrap_or(false);
+            if !busy {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+/// Starts queued items while there is room.
+fn kick(inner: &Arc<Inner>) {
+    let Ok(mut items) = inner.items.lock() else {
+        return;
+    };
+    let running = items
+        .iter()
+        .filter(|i| matches!(i.status, Status::Running | Status::Verifying))
+        .count();
+    let mut room = inner
+        .options
+        .files_in_parallel
+        .max(1)
+        .saturating_sub(running);
+    for item in items.iter_mut() {
+        if room == 0 {
+            break;
+        }
+        if item.status != Status::Queued {
+            continue;
+        }
+        room -= 1;
+        item.status = Status::Running;
+        let (id, spec, conflict) = (item.id, item.spec.clone(), item.conflict);
+        let (progress, control) = (item.progress.clone(), item.control.clone());
+        let inner = inner.clone();
+        tokio::spawn(async move {
+            let result = execute(&inner, &spec, conflict, &progress, &control).await;
+            let status = match result {
+                Ok((Outcome::Done, target)) => {
+                    set_target(&inner, id, target);
+                    Status::Done
+                }
+                Ok((Outcome::Skipped(why), _)) => Status::Skipped(why),
+                Err(Stop::Paused) => Status::Paused,
+                Err(Stop::Cancelled) => {
+                    cleanup(&inner, &spec);
+                    Status::Cancelled
+                }
+                Err(Stop::Failed(why)) => {
+                    tracing::warn!(item = %spec.source.display(), error = %why, "transfer failed");
+                    Status::Failed(why)
+                }
+            };
+            if let Ok(mut items) = inner.items.lock()
+                && let Some(item) = items.iter_mut().find(|i| i.id == id)
+            {
+                item.status = status;
+            }
+            kick(&inner);
+        });
+    }
+}
+
+fn set_target(inner: &Inner, id: u64, target: Endpoint) {
+    if let Ok(mut items) = inner.items.lock()
+        && let Some(item) = items.iter_mut().find(|i| i.id == id)
+        && target != item.spec.target
+    {
+        item.final_target = Some(target);
+    }
+}
+
+enum Outcome {
+    Done,
+    Skipped(String),
+}
+
+fn client(inner: &Inner, account: usize) -> Result<(String, StorageClient), Stop> {
+    inner
+        .clients
+        .read()
+        .ok()
+        .and_then(|c| c.get(account).cloned().flatten())
+        .ok_or_else(|| Stop::Failed("the account of this transfer is not available".into()))
+}
+
+/// Removes what a cancelled transfer left for resuming.
+fn cleanup(inner: &Inner, spec: &ItemSpec) {
+    if let (Kind::Download, Endpoint::Local(target)) = (spec.kind, &spec.target) {
+        let _ = std::fs::remove_file(part_path(target));
+    }
+    let Some(journal) = &inner.options.journal else {
+        return;
+    };
+    let (local, blob_end) = match (&spec.source, &spec.target) {
+        (Endpoint::Local(p), b @ Endpoint::Blob { .. })
+        | (b @ Endpoint::Blob { .. }, Endpoint::Local(p)) => (p, b),
+        _ => return,
+    };
+    if let Endpoint::Blob {
+        account,
+        container,
+        name,
+    } = blob_end
+        && let Ok((account_id, _)) = client(inner, *account)
+    {
+        journal.remove(&Entry {
+            kind: if spec.kind == Kind::Upload {
+                "upload"
+            } else {
+                "download"
+            }
+            .into(),
+            local: local.display().to_string(),
+            account: account_id,
+            container: container.clone(),
+            blob: name.clone(),
+            size: 0,
+            stamp: String::new(),
+            block_size: 0,
+        });
+    }
+}
+
+async fn execute(
+    inner: &Inner,
+    spec: &ItemSpec,
+    conflict: Conflict,
+    progress: &Progress,
+    control: &Control,
+) -> Result<(Outcome, Endpoint), Stop> {
+    let (blob_account, container, name) = match (&spec.kind, &spec.source, &spec.target) {
+        (
+            Kind::Download,
+            Endpoint::Blob {
+                account,
+                container,
+                name,
+            },
+            _,
+        ) => (*account, container.clone(), name.clone()),
+        (
+            _,
+            _,
+            Endpoint::Blob {
+                account,
+                container,
+                name,
+            },
+        ) => (*account, container.clone(), name.clone()),
+        _ => return Err(Stop::Failed("this transfer has no blob end".into())),
+    };
+    let (account_id, client_) = client(inner, blob_account)?;
+    let ctx = Ctx {
+        client: &client_,
+        account_id: &account_id,
+        progress,
+        control,
+        journal: inner.options.journal.as_ref(),
+        budget: &inner.budget,
+        parallel: inner.options.chunks_in_parallel,
+    };
+    match (&spec.kind, &spec.source, &spec.target) {
+        (Kind::Upload, Endpoint::Local(path), _) => {
+            let Some(name) =
+                resolve_blob_conflict(&ctx, &container, &name, spec.size, conflict).await?
+            else {
+                return Ok((
+                    Outcome::Skipped(conflict_note(conflict)),
+                    spec.target.clone(),
+                ));
+            };
+            super::upload::upload(&ctx, path, &container, &name).await?;
+            Ok((
+                Outcome::Done,
+                Endpoint::Blob {
+                    account: blob_account,
+                    container,
+                    name,
+                },
+            ))
+        }
+        (Kind::Download, _, Endpoint::Local(target)) => {
+            let Some(target) = resolve_local_conflict(target, spec.size, conflict) else {
+                return Ok((
+                    Outcome::Skipped(conflict_note(conflict)),
+                    spec.target.clone(),
+                ));
+            };
+            super::download::download(&ctx, &container, &name, &target).await?;
+            Ok((Outcome::Done, Endpoint::Local(target)))
+        }
+        (
+            Kind::Copy,
+            Endpoint::Blob {
+                account,
+                container: sc,
+                name: sn,
+            },
+            _,
+        ) => {
+            let (_, source) = client(inner, *account)?;
+            let Some(name) =
+                resolve_blob_conflict(&ctx, &container, &name, spec.size, conflict).await?
+            else {
+                return Ok((
+                    Outcome::Skipped(conflict_note(conflict)),
+                    spec.target.clone(),
+                ));
+            };
+            super::copy::copy(&ctx, &source, sc, sn, &container, &name).await?;
+            Ok((
+                Outcome::Done,
+                Endpoint::Blob {
+                    account: blob_account,
+                    container,
+                    name,
+                },
+            ))
+        }
+        _ => Err(Stop::Failed("unsupported source and target".into())),
+    }
+}
+
+fn conflict_note(conflict: Conflict) -> String {
+    match conflict {
+        Conflict::IfDifferent => "already there with the same size".into(),
+        _ => "already there (not overwritten)".into(),
+    }
+}
+
+/// The blob name to write, or `None` to skip.
+async fn resolve_blob_conflict(
+    ctx: &Ctx<'_>,
+    container: &str,
+    name: &str,
+    size: u64,
+    conflict: Conflict,
+) -> Result<Option<String>, Stop> {
+    let existing = ctx
+        .client
+        .blob_exists(container, name)
+        .await
+        .map_err(|e| super::worker::fail(ctx, &e))?;
+    let Some(props) = existing else {
+        return Ok(Some(name.to_string()));
+    };
+    Ok(match conflict {
+        Conflict::Overwrite => Some(name.to_string()),
+        Conflict::Skip => None,
+        Conflict::IfDifferent => (props.size != size).then(|| name.to_string()),
+        Conflict::KeepBoth => {
+            for n in 1..1000 {
+                let candidate = numbered(name, n);
+                if ctx
+                    .client
+                    .blob_exists(container, &candidate)
+                    .await
+                    .map_err(|e| super::worker::fail(ctx, &e))?
+                    .is_none()
+                {
+                    return Ok(Some(candidate));
+                }
+            }
+            return Err(Stop::Failed("no free name after 999 tries".into()));
+        }
+    })
+}
+
+fn resolve_local_conflict(
+    target: &std::path::Path,
+    size: u64,
+    conflict: Conflict,
+) -> Option<std::path::PathBuf> {
+    let Ok(meta) = std::fs::metadata(target) else {
+        return Some(target.to_path_buf());
+    };
+    match conflict {
+        Conflict::Overwrite => Some(target.to_path_buf()),
+        Conflict::Skip => None,
+        Conflict::IfDifferent => (meta.len() != size).then(|| target.to_path_buf()),
+        Conflict::KeepBoth => {
+            let name = target.file_name()?.to_string_lossy().into_owned();
+            (1..1000)
+                .map(|n| target.with_file_name(numbered(&name, n)))
+                .find(|p| !p.exists())
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! One small JSON file per unfinished transfer, so a crash (even `kill -9`)
+//! can resume: uploads reuse the blocks already staged, downloads continue
+//! from their `.part` file. Written atomically; removed when the item is done.
+
+use md5::{Digest, Md5};
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    pub kind: String,
+    /// Local path of the file (upload source or download target).
+    pub local: String,
+    /// Stable account id (not an index), so a restart can find the account again.
+    pub account: String,
+    pub container: String,
+    pub blob: String,
+    pub size: u64,
+    /// What must not have changed for a resume to be safe: the local file's
+    /// modification time (upload) or the blob's ETag (download).
+    pub stamp: String,
+    pub block_size: u64,
+}
+
+impl Entry {
+    pub fn key(&self) -> String {
+        let mut h = Md5::new();
+        h.update(format!(
+            "{}|{}|{}|{}|{}",
+            self.kind, self.local, self.account, self.container, self.blob
+        ));
+        format!("{:x}", h.finalize())
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Journal {
+    dir: PathBuf,
+}
+
+impl Journal {
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        Self { dir: dir.into() }
+    }
+
+    /// `$BLOBX_DATA_DIR/transfers`, else the platform data dir.
+    pub fn default_dir() -> Option<PathBuf> {
+        crate::config::paths::data_dir().map(|d| d.join("transfers"))
+    }
+
+    fn path(&self, key: &str) -> PathBuf {
+        self.dir.join(format!("{key}.json"))
+    }
+
+    /// The saved entry for the same transfer, if any.
+    pub fn find(&self, like: &Entry) -> Option<Entry> {
+        let text = std::fs::read_to_string(self.path(&like.key())).ok()?;
+        serde_json::from_str(&text).ok()
+    }
+
+    pub fn save(&self, entry: &Entry) -> std::io::Result<()> {
+        std::fs::create_dir_all(&self.dir)?;
+        let path = self.path(&entry.key());
+        let tmp = path.with_extension("json.tmp");
+        let text = serde_json::to_string_pretty(entry).map_err(std::io::Error::other)?;
+        std::fs::write(&tmp, text)?;
+        std::fs::rename(&tmp, &path)
+    }
+
+    pub fn remove(&self, entry: &Entry) {
+        let _ = std::fs::remove_file(self.path(&entry.key()));
+    }
+
+    /// Every unfinished transfer (for "resume after restart").
+    pub fn pending(&self) -> Vec<Entry> {
+        let Ok(dir) = std::fs::read_dir(&self.dir) else {
+            return Vec::new();
+        };
+        dir.flatten()
+            .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
+            .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+            .filter_map(|t| serde_json::from_str(&t).ok())
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn save_find_remove() {
+        let dir = tempfile::tempdir().unwrap();
+        let j = Journal::new(dir.path());
+        let e = Entry {
+            kind: "upload".into(),
+            local: "/tmp/a".into(),
+            account: "emulator".into(),
+            container: "c".into(),
+            blob: "a".into(),
+            size: 10,
+            stamp: "1".into(),
+            block_size: 4,
+        };
+        assert!(j.find(&e).is_none());
+        j.save(&e).unwrap();
+        assert_eq!(j.find(&e), Some(e.clone()));
+        assert_eq!(j.pending().len(), 1);
+        j.remove(&e);
+        assert!(j.pending().is_empty());
+    }
+}

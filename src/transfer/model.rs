@@ -1,0 +1,166 @@
+//! What a transfer is, and how far it has got.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Endpoint {
+    Local(PathBuf),
+    /// `account` indexes the engine's clients.
+    Blob {
+        account: usize,
+        container: String,
+        name: String,
+    },
+}
+
+impl Endpoint {
+    pub fn display(&self) -> String {
+        match self {
+            Endpoint::Local(p) => p.display().to_string(),
+            Endpoint::Blob {
+                container, name, ..
+            } => format!("az://{container}/{name}"),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Upload,
+    Download,
+    /// Server-side: the service moves the bytes.
+    Copy,
+}
+
+impl Kind {
+    pub fn arrow(self) -> &'static str {
+        match self {
+            Kind::Upload => "↑",
+            Kind::Download => "↓",
+            Kind::Copy => "⇄",
+        }
+    }
+}
+
+/// One file or blob to move.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ItemSpec {
+    pub kind: Kind,
+    pub source: Endpoint,
+    pub target: Endpoint,
+    /// Known size in bytes (from the listing or the file system).
+    pub size: u64,
+}
+
+impl ItemSpec {
+    pub fn name(&self) -> String {
+        match (&self.kind, &self.source, &self.target) {
+            (Kind::Upload, Endpoint::Local(p), _) => p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            (_, Endpoint::Blob { name, .. }, _) => {
+                name.rsplit('/').next().unwrap_or(name).to_string()
+            }
+            _ => self.source.display(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Status {
+    Queued,
+    Running,
+    Paused,
+    Verifying,
+    Done,
+    /// Not transferred on purpose (conflict answer), with why.
+    Skipped(String),
+    Failed(String),
+    Cancelled,
+}
+
+impl Status {
+    pub fn is_finished(&self) -> bool {
+        matches!(
+            self,
+            Status::Done | Status::Skipped(_) | Status::Failed(_) | Status::Cancelled
+        )
+    }
+
+    pub fn label(&self) -> String {
+        match self {
+            Status::Queued => "queued".into(),
+            Status::Running => "running".into(),
+            Status::Paused => "paused".into(),
+            Status::Verifying => "verifying".into(),
+            Status::Done => "done".into(),
+            Status::Skipped(why) => format!("skipped: {why}"),
+            Status::Failed(why) => format!("failed: {why}"),
+            Status::Cancelled => "cancelled".into(),
+        }
+    }
+}
+
+/// Counters the workers bump; the sampler reads them. No messages per chunk.
+#[derive(Debug, Default)]
+pub struct Progress {
+    /// Bytes of the item that are done (including resumed parts).
+    pub done: AtomicU64,
+    /// Bytes that crossed the network in this run.
+    pub sent: AtomicU64,
+    /// Bytes not sent again because a resume found them already there.
+    pub reused: AtomicU64,
+}
+
+impl Progress {
+    pub fn add(&self, n: u64) {
+        self.done.fetch_add(n, Ordering::Relaxed);
+        self.sent.fetch_add(n, Ordering::Relaxed);
+    }
+
+    pub fn reuse(&self, n: u64) {
+        self.done.fetch_add(n, Ordering::Relaxed);
+        self.reused.fetch_add(n, Ordering::Relaxed);
+    }
+
+    pub fn reset(&self) {
+        self.done.store(0, Ordering::Relaxed);
+    }
+}
+
+/// Why a transfer stopped early.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stop {
+    /// Paused: partial state kept for resume.
+    Paused,
+    /// Cancelled: partial state removed.
+    Cancelled,
+    Failed(String),
+}
+
+impl From<std::io::Error> for Stop {
+    fn from(e: std::io::Error) -> Self {
+        Stop::Failed(e.to_string())
+    }
+}
+
+/// Whether the worker should keep going: paused or cancelled is checked between chunks.
+#[derive(Clone, Debug, Default)]
+pub struct Control {
+    pub pause: tokio_util::sync::CancellationToken,
+    pub cancel: tokio_util::sync::CancellationToken,
+}
+
+impl Control {
+    pub fn check(&self) -> Result<(), Stop> {
+        if self.cancel.is_cancelled() {
+            Err(Stop::Cancelled)
+        } else if self.pause.is_cancelled() {
+            Err(Stop::Paused)
+        } else {
+            Ok(())
+        }
+    }
+}
