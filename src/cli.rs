@@ -228,6 +228,7 @@ fn run(args: Args) -> anyhow::Result<()> {
             );
         }
         runner.run_all(state.start(start, default));
+        runner.check_unfinished();
         let looper = Loop {
             config: &config,
             state,

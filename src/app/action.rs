@@ -35,6 +35,24 @@ pub enum Command {
     Reveal,
     Yes,
     No,
+    Mark,
+    Download,
+    Upload,
+    CopyMarked,
+    Paste,
+    Transfers,
+    TransfersFull,
+    PauseResume,
+    CancelTransfer,
+    Retry,
+    MoveUp,
+    MoveDown,
+    PauseAll,
+    Complete,
+    Skip,
+    Overwrite,
+    KeepBoth,
+    IfDifferent,
 }
 
 /// Name in the keymap file and the sentence the help screen shows.
@@ -85,6 +103,80 @@ pub const COMMANDS: &[(Command, &str, &str)] = &[
     (Command::Reveal, "reveal", "Show or mask secrets"),
     (Command::Yes, "yes", "Yes"),
     (Command::No, "no", "No"),
+    (Command::Mark, "mark", "Mark or unmark for download or copy"),
+    (
+        Command::Download,
+        "download",
+        "Download the marked (or selected) blobs and folders",
+    ),
+    (
+        Command::Upload,
+        "upload",
+        "Upload a local file or folder here",
+    ),
+    (
+        Command::CopyMarked,
+        "copy",
+        "Copy the marked blobs (paste them elsewhere, server-side)",
+    ),
+    (
+        Command::Paste,
+        "paste",
+        "Paste copied blobs here (server-side copy)",
+    ),
+    (
+        Command::Transfers,
+        "transfers",
+        "Show, focus or hide the transfers pane",
+    ),
+    (
+        Command::TransfersFull,
+        "transfers_full",
+        "Transfers pane full screen",
+    ),
+    (
+        Command::PauseResume,
+        "pause",
+        "Pause or resume the selected transfer",
+    ),
+    (
+        Command::CancelTransfer,
+        "cancel_transfer",
+        "Cancel the selected transfer",
+    ),
+    (Command::Retry, "retry", "Retry the selected transfer"),
+    (
+        Command::MoveUp,
+        "move_up",
+        "Move the queued transfer earlier",
+    ),
+    (
+        Command::MoveDown,
+        "move_down",
+        "Move the queued transfer later",
+    ),
+    (
+        Command::PauseAll,
+        "pause_all",
+        "Pause or resume all transfers",
+    ),
+    (Command::Complete, "complete", "Complete the path"),
+    (Command::Skip, "skip", "Skip existing targets"),
+    (
+        Command::Overwrite,
+        "overwrite",
+        "Overwrite existing targets",
+    ),
+    (
+        Command::KeepBoth,
+        "keep_both",
+        "Keep both (write as name (1).ext)",
+    ),
+    (
+        Command::IfDifferent,
+        "if_different",
+        "Overwrite only if the size differs",
+    ),
     (Command::Quit, "quit", "Quit blobx"),
 ];
 
@@ -144,6 +236,14 @@ pub enum Action {
     Discovered {
         result: Result<(Vec<crate::azure::Account>, usize), String>,
     },
+    /// The transfer engine's counters changed.
+    Transfers(crate::transfer::Snapshot),
+    /// A batch was expanded to files; `existing` of their targets are already there.
+    TransferPlanned {
+        result: Result<(Vec<crate::transfer::ItemSpec>, usize), String>,
+    },
+    /// Unfinished transfers found in the journal at start-up.
+    Unfinished(Vec<crate::transfer::journal::Entry>),
     /// Saving an attached account to the config finished.
     AccountSaved {
         label: String,

@@ -25,6 +25,37 @@ pub enum Effect {
         account: Box<Account>,
         persist: bool,
     },
+    /// Expand a download to files and count existing targets.
+    PlanDownload {
+        selection: crate::transfer::plan::Selection,
+        dir: std::path::PathBuf,
+    },
+    /// Expand an upload to files and count existing targets.
+    PlanUpload {
+        local: std::path::PathBuf,
+        account: usize,
+        container: String,
+        prefix: String,
+    },
+    /// Expand a server-side copy to blobs and count existing targets.
+    PlanCopy {
+        selection: crate::transfer::plan::Selection,
+        account: usize,
+        container: String,
+        prefix: String,
+    },
+    /// Queue these transfers with the batch's answer for existing targets.
+    Enqueue {
+        specs: Vec<crate::transfer::ItemSpec>,
+        conflict: crate::transfer::conflict::Conflict,
+    },
+    /// Pause, resume, cancel, retry or move one transfer (or all, for pause).
+    TransferOp {
+        id: Option<u64>,
+        op: TransferOp,
+    },
+    /// Queue the unfinished transfers of an earlier run again.
+    ResumeUnfinished(Vec<crate::transfer::journal::Entry>),
     /// Sign in with Entra ID and list storage accounts through Resource Manager.
     Discover,
     /// Forget the account at `index` and remove it (and its secret) from the config.
@@ -32,6 +63,18 @@ pub enum Effect {
         index: usize,
         id: String,
     },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TransferOp {
+    Pause,
+    Resume,
+    Cancel,
+    Retry,
+    Up,
+    Down,
+    PauseAll,
+    ResumeAll,
 }
 
 impl PartialEq for Effect {
@@ -78,6 +121,29 @@ impl PartialEq for Effect {
             ) => g1 == g2 && a1 == a2 && c1 == c2 && p1 == p2,
             (Effect::FetchDetails(a), Effect::FetchDetails(b)) => a == b,
             (Effect::Discover, Effect::Discover) => true,
+            (
+                Effect::PlanDownload {
+                    selection: a,
+                    dir: x,
+                },
+                Effect::PlanDownload {
+                    selection: b,
+                    dir: y,
+                },
+            ) => a == b && x == y,
+            (
+                Effect::Enqueue {
+                    specs: a,
+                    conflict: x,
+                },
+                Effect::Enqueue {
+                    specs: b,
+                    conflict: y,
+                },
+            ) => a == b && x == y,
+            (Effect::TransferOp { id: a, op: x }, Effect::TransferOp { id: b, op: y }) => {
+                a == b && x == y
+            }
             (
                 Effect::RemoveAccount { index: a, id: x },
                 Effect::RemoveAccount { index: b, id: y },

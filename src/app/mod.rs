@@ -8,6 +8,7 @@ pub mod form;
 pub mod run;
 pub mod state;
 pub mod tasks;
+mod transfers;
 mod update;
 pub mod view;
 

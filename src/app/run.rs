@@ -24,14 +24,20 @@ pub fn translate(event: &Event, state: &State, config: &Config) -> Option<Action
         Event::Key(key) if key.kind != KeyEventKind::Release => {
             if let Some(cmd) = config.keymap.command(state.mode, key) {
                 Some(Action::Command(cmd))
-            } else if matches!(state.mode, Mode::Filter | Mode::PrefixSearch | Mode::Form) {
+            } else if matches!(
+                state.mode,
+                Mode::Filter | Mode::PrefixSearch | Mode::Form | Mode::Path
+            ) {
                 Some(Action::Input(*key))
             } else {
                 None
             }
         }
         Event::Paste(text)
-            if matches!(state.mode, Mode::Filter | Mode::PrefixSearch | Mode::Form) =>
+            if matches!(
+                state.mode,
+                Mode::Filter | Mode::PrefixSearch | Mode::Form | Mode::Path
+            ) =>
         {
             Some(Action::Paste(text.clone()))
         }

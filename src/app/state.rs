@@ -34,12 +34,51 @@ pub enum Mode {
     Form,
     /// A yes/no question.
     Confirm,
+    /// Typing a local path for a download or upload.
+    Path,
+    /// Keys go to the transfers pane.
+    Transfers,
 }
 
 /// What a yes/no question is about.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Confirm {
-    Detach { account: usize },
+    Detach {
+        account: usize,
+    },
+    /// Some targets of a batch exist: skip, overwrite, keep both, or if different.
+    Conflicts {
+        specs: Vec<crate::transfer::ItemSpec>,
+        existing: usize,
+    },
+    /// Transfers are running; quitting leaves them resumable.
+    Quit,
+    /// Unfinished transfers from an earlier run were found.
+    Resume {
+        entries: Vec<crate::transfer::journal::Entry>,
+    },
+}
+
+/// What a path prompt is for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PathAction {
+    /// Download the selection into a local folder.
+    Download(crate::transfer::plan::Selection),
+    /// Upload a local file or folder into this container and folder.
+    Upload {
+        account: usize,
+        container: String,
+        prefix: String,
+    },
+}
+
+/// The transfers pane.
+#[derive(Debug, Default)]
+pub struct TransfersPane {
+    pub snapshot: crate::transfer::Snapshot,
+    pub visible: bool,
+    pub full: bool,
+    pub selected: usize,
 }
 
 #[derive(Clone, Debug)]
@@ -171,6 +210,16 @@ pub struct State {
     pub confirm: Option<Confirm>,
     /// In the accounts view: which account each entry is.
     pub account_rows: Vec<usize>,
+    pub transfers: TransfersPane,
+    /// Marked entries of the current folder (full blob names; folders end in `/`).
+    pub marks: std::collections::BTreeSet<String>,
+    /// Blobs picked with "copy", waiting for "paste" in another place.
+    pub clipboard: Option<crate::transfer::plan::Selection>,
+    pub path_action: Option<PathAction>,
+    /// The last folder downloaded into, offered next time.
+    pub last_dir: String,
+    /// Terminal height, to size the list when the transfers pane opens.
+    pub height: u16,
     pub(super) next_generation: u64,
 }
 
@@ -197,6 +246,12 @@ impl State {
             form: None,
             confirm: None,
             account_rows: Vec::new(),
+            transfers: TransfersPane::default(),
+            marks: Default::default(),
+            clipboard: None,
+            path_action: None,
+            last_dir: String::new(),
+            height: 24,
             next_generation: 1,
         }
     }

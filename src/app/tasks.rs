@@ -2,9 +2,13 @@
 //! listing cancels the previous one, so leaving a folder stops its paging.
 
 use super::action::{Action, DetailsKey};
-use super::effect::Effect;
+use super::effect::{Effect, TransferOp};
 use crate::azure::{ContainerEntry, StorageClient, describe_error};
 use crate::config::accounts::AccountStore;
+use crate::transfer::conflict::Conflict;
+use crate::transfer::engine::EngineOptions;
+use crate::transfer::journal::Entry;
+use crate::transfer::{Endpoint, Engine, ItemSpec, Kind, Snapshot, plan};
 use futures::StreamExt;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc::UnboundedSender;
@@ -28,6 +32,16 @@ pub struct Runner {
     tx: UnboundedSender<Action>,
     listing: Option<CancellationToken>,
     details: Option<CancellationToken>,
+    engine: Engine,
+}
+
+/// How often the transfers pane hears about progress (only when it changed).
+const SAMPLE_EVERY: Duration = Duration::from_millis(250);
+
+fn transfer_client(c: &StorageClient) -> Option<(String, StorageClient)> {
+    StorageClient::for_transfers(c.account().clone())
+        .ok()
+        .map(|t| (c.account().id.clone(), t))
 }
 
 impl Runner {
@@ -36,6 +50,14 @@ impl Runner {
         store: Option<AccountStore>,
         tx: UnboundedSender<Action>,
     ) -> Self {
+        let engine = Engine::new(
+            clients
+                .iter()
+                .map(|c| c.as_ref().and_then(transfer_client))
+                .collect(),
+            EngineOptions::default(),
+        );
+        spawn_sampler(engine.clone(), tx.clone());
         Self {
             clients,
             store,
@@ -43,6 +65,19 @@ impl Runner {
             tx,
             listing: None,
             details: None,
+            engine,
+        }
+    }
+
+    /// Offers the transfers an earlier run left unfinished (a crash, or quit anyway).
+    pub fn check_unfinished(&self) {
+        let pending = self
+            .engine
+            .journal()
+            .map(|j| j.pending())
+            .unwrap_or_default();
+        if !pending.is_empty() {
+            let _ = self.tx.send(Action::Unfinished(pending));
         }
     }
 
@@ -143,6 +178,11 @@ impl Runner {
                 if index >= self.clients.len() {
                     self.clients.resize_with(index + 1, || None);
                 }
+                self.engine.set_client(
+                    index,
+                    account.id.clone(),
+                    client.as_ref().and_then(transfer_client).map(|(_, c)| c),
+                );
                 self.clients[index] = client;
                 tracing::info!(account = %label, index, "account attached");
                 if let (true, Some(store)) = (persist, self.store.clone()) {
@@ -152,6 +192,126 @@ impl Runner {
                         let _ = tx.send(Action::AccountSaved { label, result });
                     });
                 }
+            }
+            Effect::PlanDownload { selection, dir } => {
+                let Some(client) = self.client(selection.account) else {
+                    return;
+                };
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let result = match plan::downloads(&client, &selection, &dir).await {
+                        Ok(specs) => {
+                            let existing = plan::count_conflicts(&specs, |_| None).await;
+                            Ok((specs, existing))
+                        }
+                        Err(e) => Err(e),
+                    };
+                    let _ = tx.send(Action::TransferPlanned { result });
+                });
+            }
+            Effect::PlanUpload {
+                local,
+                account,
+                container,
+                prefix,
+            } => {
+                let clients = self.clients.clone();
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    // Walking a local folder is blocking file-system work.
+                    let planned = tokio::task::spawn_blocking(move || {
+                        plan::uploads(&local, account, &container, &prefix)
+                    })
+                    .await;
+                    let result = match planned {
+                        Ok(Ok(specs)) => {
+                            let existing = plan::count_conflicts(&specs, |i| {
+                                clients.get(i).cloned().flatten()
+                            })
+                            .await;
+                            Ok((specs, existing))
+                        }
+                        Ok(Err(e)) => Err(e),
+                        Err(e) => Err(format!("planning the upload failed: {e}")),
+                    };
+                    let _ = tx.send(Action::TransferPlanned { result });
+                });
+            }
+            Effect::PlanCopy {
+                selection,
+                account,
+                container,
+                prefix,
+            } => {
+                let Some(source) = self.client(selection.account) else {
+                    return;
+                };
+                let clients = self.clients.clone();
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let result =
+                        match plan::copies(&source, &selection, account, &container, &prefix).await
+                        {
+                            Ok(specs) => {
+                                let existing = plan::count_conflicts(&specs, |i| {
+                                    clients.get(i).cloned().flatten()
+                                })
+                                .await;
+                                Ok((specs, existing))
+                            }
+                            Err(e) => Err(e),
+                        };
+                    let _ = tx.send(Action::TransferPlanned { result });
+                });
+            }
+            Effect::Enqueue { specs, conflict } => {
+                // Writing into a container that does not exist yet creates it first.
+                let mut targets: Vec<(usize, String)> = specs
+                    .iter()
+                    .filter_map(|s| match &s.target {
+                        Endpoint::Blob {
+                            account, container, ..
+                        } => Some((*account, container.clone())),
+                        Endpoint::Local(_) => None,
+                    })
+                    .collect();
+                targets.sort();
+                targets.dedup();
+                let clients = self.clients.clone();
+                let engine = self.engine.clone();
+                tokio::spawn(async move {
+                    for (account, container) in targets {
+                        if let Some(Some(c)) = clients.get(account)
+                            && let Err(e) = c.ensure_container(&container).await
+                        {
+                            tracing::warn!(%container, error = %e, "cannot create the target container");
+                        }
+                    }
+                    engine.enqueue(specs, conflict);
+                });
+            }
+            Effect::TransferOp { id, op } => match (id, op) {
+                (Some(id), TransferOp::Pause) => self.engine.pause(id),
+                (Some(id), TransferOp::Resume) => self.engine.resume(id),
+                (Some(id), TransferOp::Cancel) => self.engine.cancel(id),
+                (Some(id), TransferOp::Retry) => self.engine.retry(id),
+                (Some(id), TransferOp::Up) => self.engine.reorder(id, -1),
+                (Some(id), TransferOp::Down) => self.engine.reorder(id, 1),
+                (_, TransferOp::PauseAll) => self.engine.pause_all(),
+                (_, TransferOp::ResumeAll) => self.engine.resume_all(),
+                (None, _) => {}
+            },
+            Effect::ResumeUnfinished(entries) => {
+                let specs: Vec<ItemSpec> =
+                    entries.iter().filter_map(|e| self.resume_spec(e)).collect();
+                if specs.len() < entries.len() {
+                    tracing::warn!(
+                        missing = entries.len() - specs.len(),
+                        "some unfinished transfers belong to accounts that are gone"
+                    );
+                }
+                // The same transfer continues; its target is its own partial state.
+                self.engine.enqueue(specs, Conflict::Overwrite);
             }
             Effect::Discover => {
                 let Some(arm_endpoint) = self.arm_endpoint.clone() else {
@@ -170,6 +330,7 @@ impl Runner {
                 if let Some(slot) = self.clients.get_mut(index) {
                     *slot = None;
                 }
+                self.engine.set_client(index, id.clone(), None);
                 tracing::info!(%id, "account detached");
                 if let Some(store) = self.store.clone() {
                     let tx = self.tx.clone();
@@ -184,6 +345,30 @@ impl Runner {
                 }
             }
         }
+    }
+
+    fn resume_spec(&self, e: &Entry) -> Option<ItemSpec> {
+        let account = self
+            .clients
+            .iter()
+            .position(|c| c.as_ref().is_some_and(|c| c.account().id == e.account))?;
+        let blob = Endpoint::Blob {
+            account,
+            container: e.container.clone(),
+            name: e.blob.clone(),
+        };
+        let local = Endpoint::Local(std::path::PathBuf::from(&e.local));
+        let (kind, source, target) = match e.kind.as_str() {
+            "upload" => (Kind::Upload, local, blob),
+            "download" => (Kind::Download, blob, local),
+            _ => return None,
+        };
+        Some(ItemSpec {
+            kind,
+            source,
+            target,
+            size: e.size,
+        })
     }
 
     fn replace_listing(&mut self) -> CancellationToken {
@@ -297,6 +482,24 @@ async fn list_blobs(
             return;
         }
     }
+}
+
+/// Samples the engine a few times a second and tells the UI only about changes.
+fn spawn_sampler(engine: Engine, tx: UnboundedSender<Action>) {
+    tokio::spawn(async move {
+        let mut last = Snapshot::default();
+        let mut tick = tokio::time::interval(SAMPLE_EVERY);
+        loop {
+            tick.tick().await;
+            let snapshot = engine.sample();
+            if snapshot != last {
+                last = snapshot.clone();
+                if tx.send(Action::Transfers(snapshot)).is_err() {
+                    return;
+                }
+            }
+        }
+    });
 }
 
 async fn discover(arm_endpoint: &str) -> Result<(Vec<crate::azure::Account>, usize), String> {

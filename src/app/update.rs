@@ -77,7 +77,8 @@ impl State {
                 Vec::new()
             }
             Action::Resize { height, .. } => {
-                self.page_rows = crate::ui::layout::list_rows(height);
+                self.height = height;
+                self.resize_list();
                 self.keep_selection_visible();
                 Vec::new()
             }
@@ -122,6 +123,15 @@ impl State {
                 self.take_page(result, done)
             }
             Action::Discovered { result } => self.discovered(result),
+            Action::Transfers(snapshot) => self.transfers_update(snapshot),
+            Action::TransferPlanned { result } => self.planned(result),
+            Action::Unfinished(entries) => {
+                if !entries.is_empty() {
+                    self.confirm = Some(Confirm::Resume { entries });
+                    self.mode = Mode::Confirm;
+                }
+                Vec::new()
+            }
             Action::AccountSaved { label, result } => {
                 match result {
                     Ok(()) => self.info(&format!(
@@ -148,6 +158,8 @@ impl State {
         match self.mode {
             Mode::Form => return self.form_command(cmd),
             Mode::Confirm => return self.confirm_command(cmd),
+            Mode::Path => return self.path_command(cmd),
+            Mode::Transfers => return self.transfers_command(cmd),
             _ => {}
         }
         if self.mode == Mode::Help {
@@ -159,6 +171,9 @@ impl State {
                 _ => {}
             }
             return Vec::new();
+        }
+        if let Some(effects) = self.transfer_command(cmd) {
+            return effects;
         }
         match cmd {
             Command::Up => self.move_by(-1),
@@ -227,7 +242,7 @@ impl State {
                 self.mode = Mode::Help;
                 self.help_scroll = 0;
             }
-            Command::Quit => self.should_quit = true,
+            Command::Quit => return self.quit(),
             Command::Attach => {
                 self.form = Some(AttachForm::default());
                 self.mode = Mode::Form;
@@ -248,7 +263,8 @@ impl State {
                     "Only attached accounts can be detached (the emulator: set [emulator] enabled = false; environment: unset the variable).",
                 ),
             },
-            Command::NextField | Command::PrevField | Command::Reveal | Command::Yes | Command::No => {}
+            // Commands of other modes (forms, questions, the transfers pane).
+            _ => {}
         }
         self.details_effect()
     }
@@ -439,6 +455,23 @@ impl State {
                 effects.extend(self.go(Location::Accounts));
                 effects
             }
+            (Command::Quit | Command::Yes, Confirm::Quit) => {
+                self.should_quit = true;
+                Vec::new()
+            }
+            (_, Confirm::Conflicts { specs, existing }) => {
+                self.conflict_answer(cmd, specs, existing)
+            }
+            (Command::Yes, Confirm::Resume { entries }) => {
+                self.info(&format!("Resuming {} unfinished transfers.", entries.len()));
+                self.transfers.visible = true;
+                self.resize_list();
+                vec![Effect::ResumeUnfinished(entries)]
+            }
+            (Command::No | Command::Cancel, Confirm::Resume { .. }) => {
+                self.info("Left for later: they are offered again at the next start.");
+                Vec::new()
+            }
             (Command::Quit, _) => {
                 self.should_quit = true;
                 Vec::new()
@@ -548,6 +581,7 @@ impl State {
     /// Moves to a new place: clears the rows and starts listing it.
     pub fn go(&mut self, location: Location) -> Vec<Effect> {
         self.location = location;
+        self.marks.clear();
         self.listing.search = None;
         self.query.clear();
         self.filter.reset();

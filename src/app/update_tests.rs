@@ -427,3 +427,164 @@ fn a_sas_without_list_is_greyed_out_not_sent() {
             .contains("does not allow listing")
     );
 }
+
+#[test]
+fn marks_then_download_asks_for_a_folder_then_plans() {
+    let mut s = in_container(&["a.csv", "b.csv", "dir/"]);
+    // Folders sort first: dir/, a.csv, b.csv.
+    cmd(&mut s, Command::Mark); // dir/
+    cmd(&mut s, Command::Down); // skip a.csv
+    cmd(&mut s, Command::Mark); // b.csv
+    assert_eq!(s.marks.len(), 2);
+    cmd(&mut s, Command::Download);
+    assert_eq!(s.mode, Mode::Path);
+    for _ in 0..200 {
+        key_input(&mut s, KeyCode::Backspace);
+    }
+    for ch in "/tmp/out".chars() {
+        key_input(&mut s, KeyCode::Char(ch));
+    }
+    let fx = cmd(&mut s, Command::Accept);
+    match &fx[0] {
+        Effect::PlanDownload { selection, dir } => {
+            assert_eq!(dir, &std::path::PathBuf::from("/tmp/out"));
+            let names: Vec<_> = selection
+                .items
+                .iter()
+                .map(|(n, folder, _)| (n.as_str(), *folder))
+                .collect();
+            assert_eq!(names, [("b.csv", false), ("dir/", true)]);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(s.marks.is_empty(), "marks are used up");
+    assert_eq!(s.last_dir, "/tmp/out", "the folder is remembered");
+}
+
+#[test]
+fn existing_targets_are_asked_about_once_per_batch() {
+    use crate::transfer::conflict::Conflict;
+    use crate::transfer::{Endpoint, ItemSpec, Kind};
+    let mut s = in_container(&["a.csv"]);
+    let spec = ItemSpec {
+        kind: Kind::Download,
+        source: Endpoint::Blob {
+            account: 0,
+            container: "data".into(),
+            name: "a.csv".into(),
+        },
+        target: Endpoint::Local("/tmp/a.csv".into()),
+        size: 1,
+    };
+    let fx = s.update(Action::TransferPlanned {
+        result: Ok((vec![spec.clone(), spec.clone()], 1)),
+    });
+    assert!(fx.is_empty());
+    assert_eq!(s.mode, Mode::Confirm);
+    // An unrelated key keeps the question open.
+    assert!(cmd(&mut s, Command::Down).is_empty());
+    assert_eq!(s.mode, Mode::Confirm);
+    let fx = cmd(&mut s, Command::KeepBoth);
+    assert_eq!(
+        fx,
+        vec![Effect::Enqueue {
+            specs: vec![spec.clone(), spec],
+            conflict: Conflict::KeepBoth
+        }]
+    );
+    assert!(s.transfers.visible, "the pane opens for the new batch");
+}
+
+#[test]
+fn quitting_with_running_transfers_asks_first() {
+    use crate::transfer::engine::ItemView;
+    use crate::transfer::{Kind, Snapshot, Status};
+    let mut s = in_container(&["a.csv"]);
+    let running = ItemView {
+        id: 1,
+        name: "a.csv".into(),
+        kind: Kind::Upload,
+        source: "a.csv".into(),
+        target: "az://data/a.csv".into(),
+        status: Status::Running,
+        done: 1,
+        total: 2,
+        rate: 1,
+        eta_secs: Some(1),
+    };
+    s.update(Action::Transfers(Snapshot {
+        items: vec![running],
+        ..Default::default()
+    }));
+    cmd(&mut s, Command::Quit);
+    assert!(!s.should_quit);
+    assert_eq!(s.mode, Mode::Confirm);
+    cmd(&mut s, Command::No);
+    assert!(!s.should_quit);
+    cmd(&mut s, Command::Quit);
+    cmd(&mut s, Command::Yes);
+    assert!(s.should_quit);
+}
+
+#[test]
+fn the_transfers_pane_drives_the_engine() {
+    use super::effect::TransferOp;
+    use crate::transfer::engine::ItemView;
+    use crate::transfer::{Kind, Snapshot, Status};
+    let item = |id, status| ItemView {
+        id,
+        name: format!("f{id}"),
+        kind: Kind::Download,
+        source: String::new(),
+        target: String::new(),
+        status,
+        done: 0,
+        total: 10,
+        rate: 0,
+        eta_secs: None,
+    };
+    let mut s = in_container(&["a.csv"]);
+    s.update(Action::Transfers(Snapshot {
+        items: vec![
+            item(1, Status::Running),
+            item(2, Status::Queued),
+            item(3, Status::Paused),
+        ],
+        ..Default::default()
+    }));
+    cmd(&mut s, Command::Transfers);
+    assert_eq!(s.mode, Mode::Transfers);
+    assert_eq!(
+        cmd(&mut s, Command::PauseResume),
+        vec![Effect::TransferOp {
+            id: Some(1),
+            op: TransferOp::Pause
+        }]
+    );
+    cmd(&mut s, Command::Down);
+    assert_eq!(
+        cmd(&mut s, Command::MoveUp),
+        vec![Effect::TransferOp {
+            id: Some(2),
+            op: TransferOp::Up
+        }]
+    );
+    cmd(&mut s, Command::Bottom);
+    assert_eq!(
+        cmd(&mut s, Command::PauseResume),
+        vec![Effect::TransferOp {
+            id: Some(3),
+            op: TransferOp::Resume
+        }]
+    );
+    assert_eq!(
+        cmd(&mut s, Command::CancelTransfer),
+        vec![Effect::TransferOp {
+            id: Some(3),
+            op: TransferOp::Cancel
+        }]
+    );
+    cmd(&mut s, Command::Cancel);
+    assert_eq!(s.mode, Mode::Normal, "Esc gives the keys back to the list");
+    assert!(s.transfers.visible);
+}

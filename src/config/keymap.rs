@@ -13,6 +13,8 @@ pub const DEFAULT_KEYMAP: &str = include_str!("../../assets/keymap.toml");
 pub const SECTIONS: &[(&str, &str)] = &[
     ("normal", "Browsing"),
     ("prompt", "Typing a filter or prefix"),
+    ("transfers", "Transfers pane"),
+    ("path", "Typing a local path"),
     ("form", "In a form (other keys edit the field)"),
     ("confirm", "Answering a question"),
     ("help", "This help"),
@@ -145,6 +147,8 @@ impl Keymap {
             Mode::Help => "help",
             Mode::Form => "form",
             Mode::Confirm => "confirm",
+            Mode::Path => "path",
+            Mode::Transfers => "transfers",
         }
     }
 

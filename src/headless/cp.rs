@@ -8,9 +8,10 @@ use crate::azure::StorageClient;
 use crate::azure::uri::{AzPath, parse_az_uri};
 use crate::transfer::conflict::Conflict;
 use crate::transfer::engine::{EngineOptions, Snapshot};
+use crate::transfer::plan::{join_prefix, list_all, safe_relative, walk};
 use crate::transfer::{Endpoint, Engine, ItemSpec, Kind, Status};
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -59,83 +60,6 @@ fn place(ctx: &Context, s: &str) -> anyhow::Result<Place> {
     }
 }
 
-/// Every file below `dir`, with its path relative to `dir` using `/`.
-fn walk(dir: &Path) -> anyhow::Result<Vec<(PathBuf, String, u64)>> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let entries = std::fs::read_dir(&d)
-            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", d.display()))?;
-        for entry in entries {
-            let entry = entry?;
-            let kind = entry.file_type()?;
-            let path = entry.path();
-            if kind.is_dir() {
-                stack.push(path);
-            } else if kind.is_file() {
-                let rel = path
-                    .strip_prefix(dir)
-                    .map_err(|e| anyhow::anyhow!("{e}"))?
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                    .collect::<Vec<_>>()
-                    .join("/");
-                out.push((path, rel, entry.metadata()?.len()));
-            } else {
-                eprintln!("blobx: skipping {} (not a regular file)", path.display());
-            }
-        }
-    }
-    out.sort();
-    Ok(out)
-}
-
-/// Every blob under `prefix`, flat.
-async fn list_all(
-    client: &StorageClient,
-    container: &str,
-    prefix: &str,
-) -> anyhow::Result<Vec<(String, u64)>> {
-    let mut out = Vec::new();
-    let mut marker = None;
-    loop {
-        let page = client
-            .list_blobs_page(container, prefix, None, marker.as_deref(), 5000)
-            .await
-            .map_err(|e| anyhow::anyhow!(crate::azure::describe_error(&e, client.account())))?;
-        out.extend(
-            page.entries
-                .into_iter()
-                .filter(|e| !e.name.ends_with('/'))
-                .map(|e| (e.name, e.size)),
-        );
-        marker = page.next_marker;
-        if marker.is_none() {
-            return Ok(out);
-        }
-    }
-}
-
-/// A relative blob path as a safe local path: no `..`, no absolute parts.
-fn safe_relative(rel: &str) -> anyhow::Result<PathBuf> {
-    let mut p = PathBuf::new();
-    for part in rel.split('/').filter(|s| !s.is_empty() && *s != ".") {
-        if part == ".." {
-            anyhow::bail!("refusing to write {rel:?}: it climbs out of the target folder");
-        }
-        p.push(part);
-    }
-    Ok(p)
-}
-
-fn join_prefix(prefix: &str, rest: &str) -> String {
-    if prefix.is_empty() || prefix.ends_with('/') {
-        format!("{prefix}{rest}")
-    } else {
-        format!("{prefix}/{rest}")
-    }
-}
-
 async fn plan(
     ctx: &Context,
     args: &Args,
@@ -163,7 +87,11 @@ async fn plan(
                 if !args.recursive {
                     anyhow::bail!("{} is a folder; add --recursive", src.display());
                 }
-                for (file, rel, size) in walk(&src)? {
+                let (files, skipped) = walk(&src).map_err(|e| anyhow::anyhow!(e))?;
+                for p in skipped {
+                    eprintln!("blobx: skipping {} (not a regular file)", p.display());
+                }
+                for (file, rel, size) in files {
                     specs.push(ItemSpec {
                         kind: Kind::Upload,
                         source: Endpoint::Local(file),
@@ -201,7 +129,8 @@ async fn plan(
                     );
                 }
                 list_all(&c, &path.container, &path.prefix)
-                    .await?
+                    .await
+                    .map_err(|e| anyhow::anyhow!(e))?
                     .into_iter()
                     .map(|(name, size)| {
                         let rel = name[path.prefix.len()..].to_string();
@@ -226,7 +155,7 @@ async fn plan(
                 match &dest {
                     Place::Local(dir) => {
                         let target = if recursive || dir.is_dir() || args.dest.ends_with('/') {
-                            dir.join(safe_relative(&rel)?)
+                            dir.join(safe_relative(&rel).map_err(|e| anyhow::anyhow!(e))?)
                         } else {
                             dir.clone()
                         };
@@ -417,25 +346,5 @@ fn report(s: &Snapshot, elapsed: Duration, json: bool) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn relative_paths_cannot_escape() {
-        assert_eq!(safe_relative("a/b.txt").unwrap(), PathBuf::from("a/b.txt"));
-        assert!(safe_relative("../etc/passwd").is_err());
-        assert!(safe_relative("a/../../x").is_err());
-        assert_eq!(safe_relative("/abs//x").unwrap(), PathBuf::from("abs/x"));
-    }
-
-    #[test]
-    fn prefixes_join_with_one_slash() {
-        assert_eq!(join_prefix("", "a"), "a");
-        assert_eq!(join_prefix("p/", "a"), "p/a");
-        assert_eq!(join_prefix("p", "a"), "p/a");
     }
 }

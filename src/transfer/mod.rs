@@ -9,6 +9,7 @@ pub mod download;
 pub mod engine;
 pub mod journal;
 pub mod model;
+pub mod plan;
 pub mod upload;
 pub mod worker;
 

@@ -174,7 +174,16 @@ fn name_line<'a>(state: &State, ui: &Ui, e: &Entry) -> Line<'a> {
         EntryKind::Blob => ("  ", None),
     };
     let base = color.map_or(Style::default(), |c| Style::default().fg(c));
-    let mut spans = vec![Span::styled(icon, base)];
+    let mut spans = if state.is_marked(e) {
+        vec![Span::styled(
+            "● ",
+            Style::default()
+                .fg(ui.theme.matched)
+                .add_modifier(Modifier::BOLD),
+        )]
+    } else {
+        vec![Span::styled(icon, base)]
+    };
     let positions = state.filter.positions(&e.name);
     if positions.is_empty() {
         spans.push(Span::styled(e.name.to_string(), base));

@@ -16,6 +16,13 @@ pub fn draw(frame: &mut Frame, info: Rect, status: Rect, state: &State, ui: &Ui)
     match state.mode {
         Mode::Filter => prompt(frame, info, state, ui, "/"),
         Mode::PrefixSearch => prompt(frame, info, state, ui, "prefix: "),
+        Mode::Path => {
+            let label = match &state.path_action {
+                Some(crate::app::state::PathAction::Download(_)) => "download into: ",
+                _ => "upload from: ",
+            };
+            prompt(frame, info, state, ui, label)
+        }
         _ => frame.render_widget(info_line(state, ui), info),
     }
     frame.render_widget(status_line(state, ui), status);

@@ -155,8 +155,18 @@ pub fn draw_confirm(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
                 .unwrap_or_default();
             format!("Detach {label}? Its entry and its secret are removed from the config. (y/n)")
         }
+        Confirm::Conflicts { specs, existing } => format!(
+            "{existing} of {} targets already exist.\ns: skip them · o: overwrite · k: keep both (name (1).ext) · i: overwrite if the size differs · Esc: queue nothing",
+            specs.len()
+        ),
+        Confirm::Quit => "Transfers are still running. Quit anyway? They stay in the journal and can be resumed at the next start. (y/n)".to_string(),
+        Confirm::Resume { entries } => format!(
+            "{} transfer{} did not finish last time. Resume now? Uploads reuse the blocks already sent; downloads continue from their .part file. (y/n)",
+            entries.len(),
+            if entries.len() == 1 { "" } else { "s" }
+        ),
     };
-    let popup = centered(area, 70, 5);
+    let popup = centered(area, 70, 7);
     frame.render_widget(Clear, popup);
     frame.render_widget(
         Paragraph::new(text).wrap(Wrap { trim: false }).block(

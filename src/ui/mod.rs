@@ -8,6 +8,7 @@ pub mod format;
 pub mod header;
 pub mod help;
 pub mod layout;
+pub mod transfers;
 
 use crate::app::state::{Mode, State};
 use crate::config::{Keymap, Theme};
@@ -20,11 +21,19 @@ pub struct Ui<'a> {
 }
 
 pub fn draw(frame: &mut Frame, state: &State, ui: &Ui) {
-    let areas = layout::split(frame.area(), state.show_details);
+    let areas = layout::split(
+        frame.area(),
+        state.show_details,
+        state.transfers.visible,
+        state.transfers.full,
+    );
     header::draw(frame, areas.header, state, ui);
     browser::draw(frame, areas.list, state, ui);
     if let Some(area) = areas.details {
         details::draw(frame, area, state, ui);
+    }
+    if let Some(area) = areas.transfers {
+        transfers::draw(frame, area, state, ui);
     }
     footer::draw(frame, areas.info, areas.status, state, ui);
     match state.mode {

@@ -209,3 +209,73 @@ fn attach_form_masks_the_key() {
     assert!(!out.contains(crate::azure::account::EMULATOR_KEY));
     insta::assert_snapshot!(out);
 }
+
+#[test]
+fn transfers_pane_with_progress() {
+    use crate::transfer::engine::ItemView;
+    use crate::transfer::{Kind, Snapshot, Status};
+    let mut s = folder();
+    let item = |id, name: &str, kind, status, done, total, rate, eta| ItemView {
+        id,
+        name: name.into(),
+        kind,
+        source: String::new(),
+        target: String::new(),
+        status,
+        done,
+        total,
+        rate,
+        eta_secs: eta,
+    };
+    s.update(Action::Transfers(Snapshot {
+        items: vec![
+            item(
+                1,
+                "train.parquet",
+                Kind::Download,
+                Status::Running,
+                24 << 20,
+                48 << 20,
+                12 << 20,
+                Some(2),
+            ),
+            item(
+                2,
+                "test.parquet",
+                Kind::Download,
+                Status::Queued,
+                0,
+                12 << 20,
+                0,
+                None,
+            ),
+            item(
+                3,
+                "notes.md",
+                Kind::Upload,
+                Status::Done,
+                1200,
+                1200,
+                0,
+                None,
+            ),
+            item(
+                4,
+                "big.bin",
+                Kind::Copy,
+                Status::Failed("Access denied (403).".into()),
+                0,
+                1 << 30,
+                0,
+                None,
+            ),
+        ],
+        rate: 12 << 20,
+        history: vec![0, 1 << 20, 6 << 20, 12 << 20, 12 << 20],
+        done_bytes: (24 << 20) + 1200,
+        total_bytes: (60 << 20) + 1200 + (1 << 30),
+        ..Default::default()
+    }));
+    s.update(Action::Command(Command::Transfers));
+    insta::assert_snapshot!(render(&s, 120, 24));
+}

@@ -1,0 +1,491 @@
+//! The state side of transfers: marks, the path prompt, the conflict
+//! question, the transfers pane and quitting while transfers run.
+
+use super::action::Command;
+use super::effect::{Effect, TransferOp};
+use super::entry::EntryKind;
+use super::state::{Confirm, Location, Mode, PathAction, State};
+use crate::transfer::conflict::Conflict;
+use crate::transfer::plan::Selection;
+use crate::transfer::{ItemSpec, Snapshot, Status};
+use std::path::PathBuf;
+
+impl State {
+    pub fn is_marked(&self, entry: &super::entry::Entry) -> bool {
+        match &self.location {
+            Location::Blobs { prefix, .. } if !self.marks.is_empty() => {
+                self.marks.contains(&format!("{prefix}{}", entry.name))
+            }
+            _ => false,
+        }
+    }
+
+    /// The marked entries of this folder, or else the one under the cursor.
+    pub fn selection(&self) -> Option<Selection> {
+        let Location::Blobs {
+            account,
+            container,
+            prefix,
+        } = &self.location
+        else {
+            return None;
+        };
+        let entry_item = |name: &str, kind: EntryKind, size: u64| {
+            (format!("{prefix}{name}"), kind == EntryKind::Folder, size)
+        };
+        let items: Vec<(String, bool, u64)> = if self.marks.is_empty() {
+            let e = self.selected_entry()?;
+            vec![entry_item(&e.name, e.kind, e.size)]
+        } else {
+            self.listing
+                .entries
+                .iter()
+                .filter(|e| self.marks.contains(&format!("{prefix}{}", e.name)))
+                .map(|e| entry_item(&e.name, e.kind, e.size))
+                .collect()
+        };
+        (!items.is_empty()).then(|| Selection {
+            account: *account,
+            container: container.clone(),
+            base: prefix.clone(),
+            items,
+        })
+    }
+
+    /// Browser commands that start or show transfers; `None` if `cmd` is not one.
+    pub(super) fn transfer_command(&mut self, cmd: Command) -> Option<Vec<Effect>> {
+        Some(match cmd {
+            Command::Mark => {
+                if let (Location::Blobs { prefix, .. }, Some(e)) =
+                    (&self.location, self.selected_entry())
+                {
+                    let key = format!("{prefix}{}", e.name);
+                    if !self.marks.remove(&key) {
+                        self.marks.insert(key);
+                    }
+                    self.update(super::action::Action::Command(Command::Down))
+                } else {
+                    self.note("Marks are for blobs and folders inside a container.");
+                    Vec::new()
+                }
+            }
+            Command::Download => {
+                match self.selection() {
+                    Some(sel) => {
+                        let start = if self.last_dir.is_empty() {
+                            current_dir()
+                        } else {
+                            self.last_dir.clone()
+                        };
+                        self.open_path_prompt(PathAction::Download(sel), start);
+                    }
+                    None => {
+                        self.note("Select a blob or folder (or mark some with Space) to download.")
+                    }
+                }
+                Vec::new()
+            }
+            Command::Upload => {
+                match &self.location {
+                    Location::Blobs {
+                        account,
+                        container,
+                        prefix,
+                    } => {
+                        let action = PathAction::Upload {
+                            account: *account,
+                            container: container.clone(),
+                            prefix: prefix.clone(),
+                        };
+                        self.open_path_prompt(action, current_dir());
+                    }
+                    _ => self.note("Open a container (and folder) to upload into."),
+                }
+                Vec::new()
+            }
+            Command::CopyMarked => {
+                match self.selection() {
+                    Some(sel) => {
+                        let n = sel.items.len();
+                        self.clipboard = Some(sel);
+                        self.note(&format!(
+                            "Copied {n} item{}: open the target folder (any container or account) and press p to paste; the service copies the bytes.",
+                            if n == 1 { "" } else { "s" }
+                        ));
+                    }
+                    None => self.note("Select or mark blobs to copy."),
+                }
+                Vec::new()
+            }
+            Command::Paste => match (&self.location, self.clipboard.clone()) {
+                (
+                    Location::Blobs {
+                        account,
+                        container,
+                        prefix,
+                    },
+                    Some(selection),
+                ) => vec![Effect::PlanCopy {
+                    selection,
+                    account: *account,
+                    container: container.clone(),
+                    prefix: prefix.clone(),
+                }],
+                (_, None) => {
+                    self.note("Nothing copied yet: mark blobs and press y first.");
+                    Vec::new()
+                }
+                _ => {
+                    self.note("Open a container (and folder) to paste into.");
+                    Vec::new()
+                }
+            },
+            Command::Transfers => {
+                self.transfers.visible = true;
+                self.mode = Mode::Transfers;
+                self.resize_list();
+                Vec::new()
+            }
+            Command::TransfersFull => {
+                self.transfers.visible = true;
+                self.transfers.full = !self.transfers.full;
+                self.mode = Mode::Transfers;
+                self.resize_list();
+                Vec::new()
+            }
+            _ => return None,
+        })
+    }
+
+    fn open_path_prompt(&mut self, action: PathAction, start: String) {
+        self.path_action = Some(action);
+        self.input = tui_input::Input::new(start);
+        self.mode = Mode::Path;
+    }
+
+    pub(super) fn path_command(&mut self, cmd: Command) -> Vec<Effect> {
+        match cmd {
+            Command::Cancel => {
+                self.mode = Mode::Normal;
+                self.path_action = None;
+                Vec::new()
+            }
+            Command::Complete => {
+                let (completed, choices) = complete_path(self.input.value());
+                self.input = tui_input::Input::new(completed);
+                if choices.len() > 1 {
+                    let shown: Vec<&str> = choices.iter().take(8).map(String::as_str).collect();
+                    self.note(&format!(
+                        "{}{}",
+                        shown.join("  "),
+                        if choices.len() > 8 { "  …" } else { "" }
+                    ));
+                }
+                Vec::new()
+            }
+            Command::Accept => {
+                let path = expand_home(self.input.value().trim());
+                if path.as_os_str().is_empty() {
+                    self.note("Type a path first.");
+                    return Vec::new();
+                }
+                self.mode = Mode::Normal;
+                match self.path_action.take() {
+                    Some(PathAction::Download(selection)) => {
+                        self.last_dir = path.display().to_string();
+                        self.marks.clear();
+                        self.note("Looking at what to download…");
+                        vec![Effect::PlanDownload {
+                            selection,
+                            dir: path,
+                        }]
+                    }
+                    Some(PathAction::Upload {
+                        account,
+                        container,
+                        prefix,
+                    }) => {
+                        self.note("Looking at what to upload…");
+                        vec![Effect::PlanUpload {
+                            local: path,
+                            account,
+                            container,
+                            prefix,
+                        }]
+                    }
+                    None => Vec::new(),
+                }
+            }
+            Command::Quit => self.quit(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// A batch is planned: ask about existing targets once, or queue it.
+    pub(super) fn planned(
+        &mut self,
+        result: Result<(Vec<ItemSpec>, usize), String>,
+    ) -> Vec<Effect> {
+        match result {
+            Err(e) => {
+                self.fail(&e);
+                Vec::new()
+            }
+            Ok((specs, _)) if specs.is_empty() => {
+                self.note("Nothing to transfer: the selection holds no files.");
+                Vec::new()
+            }
+            Ok((specs, existing)) if existing > 0 => {
+                self.confirm = Some(Confirm::Conflicts { specs, existing });
+                self.mode = Mode::Confirm;
+                Vec::new()
+            }
+            Ok((specs, _)) => self.enqueue(specs, Conflict::Skip),
+        }
+    }
+
+    pub(super) fn enqueue(&mut self, specs: Vec<ItemSpec>, conflict: Conflict) -> Vec<Effect> {
+        let bytes: u64 = specs.iter().map(|s| s.size).sum();
+        self.note(&format!(
+            "Queued {} transfer{} ({}); t shows them.",
+            specs.len(),
+            if specs.len() == 1 { "" } else { "s" },
+            crate::ui::format::size(bytes)
+        ));
+        if !self.transfers.visible {
+            self.transfers.visible = true;
+            self.resize_list();
+        }
+        vec![Effect::Enqueue { specs, conflict }]
+    }
+
+    /// The answer to "some targets exist".
+    pub(super) fn conflict_answer(
+        &mut self,
+        cmd: Command,
+        specs: Vec<ItemSpec>,
+        existing: usize,
+    ) -> Vec<Effect> {
+        let conflict = match cmd {
+            Command::Skip => Conflict::Skip,
+            Command::Overwrite => Conflict::Overwrite,
+            Command::KeepBoth => Conflict::KeepBoth,
+            Command::IfDifferent => Conflict::IfDifferent,
+            Command::Cancel | Command::No => {
+                self.note("Nothing queued.");
+                return Vec::new();
+            }
+            _ => {
+                self.confirm = Some(Confirm::Conflicts { specs, existing });
+                self.mode = Mode::Confirm;
+                return Vec::new();
+            }
+        };
+        self.enqueue(specs, conflict)
+    }
+
+    /// Quitting asks first while transfers run; they stay resumable.
+    pub(super) fn quit(&mut self) -> Vec<Effect> {
+        if self.transfers.snapshot.active() {
+            self.confirm = Some(Confirm::Quit);
+            self.mode = Mode::Confirm;
+        } else {
+            self.should_quit = true;
+        }
+        Vec::new()
+    }
+
+    pub(super) fn transfers_update(&mut self, snapshot: Snapshot) -> Vec<Effect> {
+        let finished_batch = self.transfers.snapshot.active() && !snapshot.active();
+        self.transfers.snapshot = snapshot;
+        let n = self.transfers.snapshot.items.len();
+        self.transfers.selected = self.transfers.selected.min(n.saturating_sub(1));
+        // Show what uploads and copies just added, keeping the cursor where it was.
+        if finished_batch
+            && matches!(self.location, Location::Blobs { .. })
+            && self.mode == Mode::Normal
+        {
+            self.listing.reselect = self.selected_entry().map(|e| e.name.clone());
+            return self.reload();
+        }
+        Vec::new()
+    }
+
+    fn selected_transfer(&self) -> Option<(u64, Status)> {
+        self.transfers
+            .snapshot
+            .items
+            .get(self.transfers.selected)
+            .map(|i| (i.id, i.status.clone()))
+    }
+
+    pub(super) fn transfers_command(&mut self, cmd: Command) -> Vec<Effect> {
+        let op = |id, op| vec![Effect::TransferOp { id: Some(id), op }];
+        match cmd {
+            Command::Up => self.transfers.selected = self.transfers.selected.saturating_sub(1),
+            Command::Down => {
+                let n = self.transfers.snapshot.items.len();
+                self.transfers.selected = (self.transfers.selected + 1).min(n.saturating_sub(1));
+            }
+            Command::Top => self.transfers.selected = 0,
+            Command::Bottom => {
+                self.transfers.selected = self.transfers.snapshot.items.len().saturating_sub(1)
+            }
+            Command::PauseResume => {
+                if let Some((id, status)) = self.selected_transfer() {
+                    return match status {
+                        Status::Paused => op(id, TransferOp::Resume),
+                        Status::Queued | Status::Running => op(id, TransferOp::Pause),
+                        _ => Vec::new(),
+                    };
+                }
+            }
+            Command::CancelTransfer => {
+                if let Some((id, _)) = self.selected_transfer() {
+                    return op(id, TransferOp::Cancel);
+                }
+            }
+            Command::Retry => {
+                if let Some((id, _)) = self.selected_transfer() {
+                    return op(id, TransferOp::Retry);
+                }
+            }
+            Command::MoveUp | Command::MoveDown => {
+                if let Some((id, Status::Queued)) = self.selected_transfer() {
+                    let up = cmd == Command::MoveUp;
+                    let n = self.transfers.snapshot.items.len();
+                    self.transfers.selected = if up {
+                        self.transfers.selected.saturating_sub(1)
+                    } else {
+                        (self.transfers.selected + 1).min(n.saturating_sub(1))
+                    };
+                    return op(id, if up { TransferOp::Up } else { TransferOp::Down });
+                }
+            }
+            Command::PauseAll => {
+                let any_active = self.transfers.snapshot.active();
+                let op = if any_active {
+                    TransferOp::PauseAll
+                } else {
+                    TransferOp::ResumeAll
+                };
+                return vec![Effect::TransferOp { id: None, op }];
+            }
+            Command::TransfersFull => {
+                self.transfers.full = !self.transfers.full;
+                self.resize_list();
+            }
+            Command::Transfers => {
+                self.transfers.visible = false;
+                self.transfers.full = false;
+                self.mode = Mode::Normal;
+                self.resize_list();
+            }
+            Command::Cancel | Command::Back => self.mode = Mode::Normal,
+            Command::Help => self.mode = Mode::Help,
+            Command::Quit => return self.quit(),
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    pub(super) fn resize_list(&mut self) {
+        self.page_rows =
+            crate::ui::layout::list_rows(self.height, self.transfers.visible, self.transfers.full);
+        let rows = self.page_rows.max(1);
+        if self.selected >= self.offset + rows {
+            self.offset = self.selected + 1 - rows;
+        }
+    }
+
+    fn note(&mut self, text: &str) {
+        self.status = Some(super::state::StatusMessage {
+            level: super::state::Level::Info,
+            text: text.to_string(),
+        });
+    }
+
+    fn fail(&mut self, text: &str) {
+        self.status = Some(super::state::StatusMessage {
+            level: super::state::Level::Error,
+            text: text.to_string(),
+        });
+    }
+}
+
+fn current_dir() -> String {
+    std::env::current_dir()
+        .map(|d| format!("{}/", d.display()))
+        .unwrap_or_default()
+}
+
+fn expand_home(path: &str) -> PathBuf {
+    match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => PathBuf::from(home).join(rest),
+        _ if path == "~" => std::env::var_os("HOME")
+            .map(PathBuf::from)
+            .unwrap_or_default(),
+        _ => PathBuf::from(path),
+    }
+}
+
+/// Completes the last path component against the file system: the longest
+/// common prefix of the matches, and the matches (folders end in `/`).
+pub fn complete_path(typed: &str) -> (String, Vec<String>) {
+    let (dir_part, stem) = match typed.rfind('/') {
+        Some(i) => (&typed[..=i], &typed[i + 1..]),
+        None => ("", typed),
+    };
+    let dir = if dir_part.is_empty() {
+        PathBuf::from(".")
+    } else {
+        expand_home(dir_part)
+    };
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return (typed.to_string(), Vec::new());
+    };
+    let mut matches: Vec<String> = entries
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if !name.starts_with(stem) || (stem.is_empty() && name.starts_with('.')) {
+                return None;
+            }
+            let is_dir = e.file_type().map(|t| t.is_dir()).unwrap_or(false);
+            Some(if is_dir { format!("{name}/") } else { name })
+        })
+        .collect();
+    matches.sort();
+    let Some(first) = matches.first() else {
+        return (typed.to_string(), matches);
+    };
+    let common = matches.iter().fold(first.clone(), |acc, m| {
+        acc.chars()
+            .zip(m.chars())
+            .take_while(|(a, b)| a == b)
+            .map(|(a, _)| a)
+            .collect()
+    });
+    (format!("{dir_part}{common}"), matches)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn completes_the_common_prefix_and_marks_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("reports")).unwrap();
+        std::fs::write(dir.path().join("report.csv"), "").unwrap();
+        std::fs::write(dir.path().join("other"), "").unwrap();
+        let base = format!("{}/", dir.path().display());
+        let (done, choices) = complete_path(&format!("{base}rep"));
+        assert_eq!(done, format!("{base}report"));
+        assert_eq!(choices, ["report.csv", "reports/"]);
+        let (done, _) = complete_path(&format!("{base}reports"));
+        assert_eq!(done, format!("{base}reports/"));
+        let (done, choices) = complete_path(&format!("{base}zzz"));
+        assert_eq!((done, choices.len()), (format!("{base}zzz"), 0));
+    }
+}
