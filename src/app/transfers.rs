@@ -296,7 +296,15 @@ impl State {
     }
 
     pub(super) fn transfers_update(&mut self, snapshot: Snapshot) -> Vec<Effect> {
-        let finished_batch = self.transfers.snapshot.active() && !snapshot.active();
+        // Uploads and copies change listings; count the finished ones.
+        let written = |s: &Snapshot| {
+            s.items
+                .iter()
+                .filter(|i| i.status == Status::Done && i.kind != crate::transfer::Kind::Download)
+                .count()
+        };
+        let finished_batch =
+            written(&snapshot) > written(&self.transfers.snapshot) && !snapshot.active();
         self.transfers.snapshot = snapshot;
         let n = self.transfers.snapshot.items.len();
         self.transfers.selected = self.transfers.selected.min(n.saturating_sub(1));
