@@ -7,9 +7,12 @@ use crate::azure::{StorageClient, describe_error};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+/// A local file: its path, its path relative to the walked folder (with `/`), its size.
+pub type LocalFile = (PathBuf, String, u64);
+
 /// Every regular file below `dir`, with its path relative to `dir` using `/`.
 /// Links and special files are skipped (and named in the second list).
-pub fn walk(dir: &Path) -> Result<(Vec<(PathBuf, String, u64)>, Vec<PathBuf>), String> {
+pub fn walk(dir: &Path) -> Result<(Vec<LocalFile>, Vec<PathBuf>), String> {
     let mut files = Vec::new();
     let mut skipped = Vec::new();
     let mut stack = vec![dir.to_path_buf()];

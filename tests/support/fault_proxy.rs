@@ -150,8 +150,7 @@ async fn handle(mut client: TcpStream, upstream: String, fault: Fault, counters:
         }
         Fault::Reset => {
             counters.resets.fetch_add(1, Ordering::Relaxed);
-            // Drop without a byte of answer: the client sees a reset/EOF.
-            let _ = client.set_linger(Some(std::time::Duration::ZERO));
+            // Close without a byte of answer: the client sees the connection end.
             return;
         }
         _ => {}
@@ -173,7 +172,6 @@ async fn handle(mut client: TcpStream, upstream: String, fault: Fault, counters:
         // Headers promise the whole body; half of it arrives.
         let cut = end + 4 + (response.len() - end - 4) / 2;
         let _ = client.write_all(&response[..cut]).await;
-        let _ = client.set_linger(Some(std::time::Duration::ZERO));
         return;
     }
     let _ = client.write_all(&response).await;
