@@ -265,29 +265,17 @@ impl Runner {
                 });
             }
             Effect::Enqueue { specs, conflict } => {
-                // Writing into a container that does not exist yet creates it first.
-                let mut targets: Vec<(usize, String)> = specs
-                    .iter()
-                    .filter_map(|s| match &s.target {
-                        Endpoint::Blob {
-                            account, container, ..
-                        } => Some((*account, container.clone())),
-                        Endpoint::Local(_) => None,
-                    })
-                    .collect();
-                targets.sort();
-                targets.dedup();
-                let clients = self.clients.clone();
                 let engine = self.engine.clone();
+                let tx = self.tx.clone();
                 tokio::spawn(async move {
-                    for (account, container) in targets {
-                        if let Some(Some(c)) = clients.get(account)
-                            && let Err(e) = c.ensure_container(&container).await
-                        {
-                            tracing::warn!(%container, error = %e, "cannot create the target container");
+                    match engine.prepare_targets(&specs).await {
+                        Ok(()) => {
+                            engine.enqueue(specs, conflict);
+                        }
+                        Err(e) => {
+                            let _ = tx.send(Action::TransferPlanned { result: Err(e) });
                         }
                     }
-                    engine.enqueue(specs, conflict);
                 });
             }
             Effect::TransferOp { id, op } => match (id, op) {

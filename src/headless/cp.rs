@@ -210,31 +210,6 @@ pub async fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         })
         .collect();
     let specs = plan(ctx, &args, &clients).await?;
-    // Writing into a container that does not exist yet creates it, as azcopy does.
-    let mut targets: Vec<(usize, String)> = specs
-        .iter()
-        .filter_map(|s| match &s.target {
-            Endpoint::Blob {
-                account, container, ..
-            } => Some((*account, container.clone())),
-            Endpoint::Local(_) => None,
-        })
-        .collect();
-    targets.sort();
-    targets.dedup();
-    for (account, container) in targets {
-        if let Err(why) = crate::azure::naming::check_container_name(&container) {
-            anyhow::bail!("{container:?}: {why}");
-        }
-        if let Some(Some((_, c))) = clients.get(account) {
-            c.ensure_container(&container).await.map_err(|e| {
-                anyhow::anyhow!(
-                    "{container}: {}",
-                    crate::azure::describe_error(&e, c.account())
-                )
-            })?;
-        }
-    }
     if specs.is_empty() {
         eprintln!("blobx: nothing to copy");
         return Ok(ExitCode::SUCCESS);
@@ -247,6 +222,10 @@ pub async fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
             ..EngineOptions::default()
         },
     );
+    engine
+        .prepare_targets(&specs)
+        .await
+        .map_err(|e| anyhow::anyhow!(e))?;
     let started = Instant::now();
     let total: u64 = specs.iter().map(|s| s.size).sum();
     let count = specs.len();

@@ -152,6 +152,35 @@ impl Engine {
         self.inner.options.journal.as_ref()
     }
 
+    /// Makes sure every target container exists (uploads into a new container
+    /// just work, as with azcopy), after checking its name.
+    pub async fn prepare_targets(&self, specs: &[ItemSpec]) -> Result<(), String> {
+        let mut targets: Vec<(usize, String)> = specs
+            .iter()
+            .filter_map(|s| match &s.target {
+                Endpoint::Blob {
+                    account, container, ..
+                } => Some((*account, container.clone())),
+                Endpoint::Local(_) => None,
+            })
+            .collect();
+        targets.sort();
+        targets.dedup();
+        for (account, container) in targets {
+            crate::azure::naming::check_container_name(&container)
+                .map_err(|why| format!("{container:?}: {why}"))?;
+            let (_, c) =
+                client(&self.inner, account).map_err(|_| format!("no account for {container}"))?;
+            c.ensure_container(&container).await.map_err(|e| {
+                format!(
+                    "{container}: {}",
+                    crate::azure::describe_error(&e, c.account())
+                )
+            })?;
+        }
+        Ok(())
+    }
+
     /// Adds items to the end of the queue and starts what fits.
     pub fn enqueue(&self, specs: Vec<ItemSpec>, conflict: Conflict) -> Vec<u64> {
         let ids: Vec<u64> = {
