@@ -9,6 +9,8 @@ use std::process::ExitCode;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Cmd {
+    /// Read or change a container's public access level and stored access policies.
+    Access(crate::headless::access::Args),
     /// Copy between local paths and az:// locations, for scripts.
     Cp(crate::headless::cp::Args),
     /// Read or replace an account's Blob service CORS rules.
@@ -44,6 +46,10 @@ pub struct Args {
     /// Which account az:// locations and the first screen use (label, name or id).
     #[arg(long, global = true, value_name = "NAME")]
     pub account: Option<String>,
+
+    /// Change nothing: uploads, copies and overwrites are refused and hidden.
+    #[arg(long)]
+    pub readonly: bool,
 }
 
 pub fn main() -> ExitCode {
@@ -83,6 +89,7 @@ fn run_headless(command: Cmd, args: Args) -> ExitCode {
                     args.account.as_deref(),
                 )?;
                 match command {
+                    Cmd::Access(a) => crate::headless::access::run(a, &ctx).await,
                     Cmd::Cp(a) => crate::headless::cp::run(a, &ctx).await,
                     Cmd::Cors(a) => crate::headless::cors::run(a, &ctx).await,
                     Cmd::Sas(a) => crate::headless::sas::run(a, &ctx).await,
@@ -211,6 +218,7 @@ fn run(args: Args) -> anyhow::Result<()> {
             .collect::<Vec<_>>();
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         let mut state = State::new(nodes);
+        state.readonly = args.readonly || config.settings.readonly;
         let warnings: Vec<String> = config.warnings.iter().chain(&account_warnings).cloned().collect();
         if let Some(w) = warnings.first() {
             state.status = Some(crate::app::state::StatusMessage {

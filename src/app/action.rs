@@ -196,6 +196,15 @@ impl Command {
             .unwrap_or("?")
     }
 
+    /// Changes the service or may overwrite a local file: refused, and hidden
+    /// from the help, in read-only mode.
+    pub fn is_mutating(self) -> bool {
+        matches!(
+            self,
+            Command::Upload | Command::Paste | Command::Overwrite | Command::IfDifferent
+        )
+    }
+
     pub fn description(self) -> &'static str {
         COMMANDS
             .iter()

@@ -220,6 +220,8 @@ pub struct State {
     pub last_dir: String,
     /// Terminal height, to size the list when the transfers pane opens.
     pub height: u16,
+    /// `--readonly`: nothing that changes the service or overwrites a local file.
+    pub readonly: bool,
     pub(super) next_generation: u64,
 }
 
@@ -252,6 +254,7 @@ impl State {
             path_action: None,
             last_dir: String::new(),
             height: 24,
+            readonly: false,
             next_generation: 1,
         }
     }

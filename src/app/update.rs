@@ -155,6 +155,13 @@ impl State {
     }
 
     fn command(&mut self, cmd: Command) -> Vec<Effect> {
+        if self.readonly && cmd.is_mutating() {
+            self.error(&format!(
+                "Read-only mode: \"{}\" is turned off (started with --readonly or readonly = true).",
+                cmd.description()
+            ));
+            return Vec::new();
+        }
         match self.mode {
             Mode::Form => return self.form_command(cmd),
             Mode::Confirm => return self.confirm_command(cmd),

@@ -588,3 +588,17 @@ fn the_transfers_pane_drives_the_engine() {
     assert_eq!(s.mode, Mode::Normal, "Esc gives the keys back to the list");
     assert!(s.transfers.visible);
 }
+
+#[test]
+fn readonly_refuses_changes_and_says_why() {
+    let mut s = in_container(&["a.csv"]);
+    s.readonly = true;
+    assert!(cmd(&mut s, Command::Upload).is_empty());
+    assert_eq!(s.mode, Mode::Normal, "no upload prompt");
+    let status = s.status.clone().unwrap();
+    assert_eq!(status.level, Level::Error);
+    assert!(status.text.contains("Read-only"), "{}", status.text);
+    // Reading is still fine.
+    cmd(&mut s, Command::Download);
+    assert_eq!(s.mode, Mode::Path);
+}

@@ -240,6 +240,19 @@ impl StorageClient {
         url
     }
 
+    /// Sends a request built by the caller (container ACL, blob actions the
+    /// SDK lacks) through the same signed pipeline, with our service version.
+    /// Any status outside 2xx comes back as the SDK's HTTP error.
+    pub(crate) async fn send_request(
+        &self,
+        mut request: Request,
+    ) -> azure_core::Result<azure_core::http::RawResponse> {
+        request.insert_header("x-ms-version", self.version.clone());
+        self.pipeline
+            .send(&Context::new(), &mut request, None)
+            .await
+    }
+
     async fn get_xml(&self, url: Url) -> azure_core::Result<String> {
         let mut request = Request::new(url, Method::Get);
         request.insert_header("accept", "application/xml");

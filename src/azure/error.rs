@@ -75,6 +75,38 @@ pub fn describe_error(err: &azure_core::Error, account: &Account) -> String {
                 "The blob does not exist (404); it may have been deleted or renamed.".to_string()
             }
             (404, _) => format!("Not found (404){}.", with_code(code)),
+            (409, "PublicAccessNotPermitted") => PUBLIC_ACCESS_NOT_PERMITTED.to_string(),
+            _ if message.contains("Public access is not permitted") => {
+                PUBLIC_ACCESS_NOT_PERMITTED.to_string()
+            }
+            (409, "ContainerAlreadyExists") => {
+                "A container with that name already exists (409).".to_string()
+            }
+            (409, "ContainerBeingDeleted") => {
+                "A container with that name is still being deleted; try again in a minute (409)."
+                    .to_string()
+            }
+            (409, "BlobAlreadyExists") => {
+                "A blob with that name already exists (409).".to_string()
+            }
+            (409, "SnapshotsPresent") => {
+                "The blob has snapshots; delete it together with its snapshots, or keep it (409)."
+                    .to_string()
+            }
+            (409, "BlobArchived") => {
+                "The blob is in the Archive tier: change its tier to Hot, Cool or Cold to rehydrate it first (409).".to_string()
+            }
+            (409, "BlobBeingRehydrated") => {
+                "The blob is being rehydrated from Archive; try again when that has finished (409).".to_string()
+            }
+            (409, "LeaseAlreadyPresent" | "LeaseIdMismatchWithLeaseOperation")
+            | (412, "LeaseIdMissing" | "LeaseIdMismatch" | "LeaseLost") => {
+                "It has an active lease held by someone else; break the lease first.".to_string()
+            }
+            (412, _) => format!(
+                "It changed since it was read (412){}; reload and try again.",
+                with_code(code)
+            ),
             (409, _) => format!("Conflict (409){}.", with_code(code)),
             (501, _) => format!(
                 "The service does not support this operation (501){}.",
@@ -124,6 +156,9 @@ fn service_message(body: &[u8]) -> Option<String> {
     let end = start + text[start..].find("</Message>")?;
     text[start..end].lines().next().map(str::to_string)
 }
+
+/// What to say when the account forbids public containers (AllowBlobPublicAccess = false).
+pub const PUBLIC_ACCESS_NOT_PERMITTED: &str = "Public access is not permitted on this storage account: its \"Allow Blob anonymous access\" setting (AllowBlobPublicAccess) is off, so no container can be made public. Keep the container private and share a SAS instead, or ask an account owner to turn that setting on.";
 
 fn with_code(code: &str) -> String {
     if code.is_empty() {

@@ -1,6 +1,7 @@
 //! Everything that talks to Azure Storage. No ratatui in here: the UI asks for
 //! work through `app::Effect`s and gets plain data back.
 
+pub mod access;
 pub mod account;
 pub mod blob_io;
 pub mod client;
@@ -10,6 +11,7 @@ pub mod env;
 pub mod error;
 pub mod listing;
 pub mod naming;
+pub mod ops;
 pub mod sas;
 pub mod secret;
 pub mod signing;

@@ -5,6 +5,9 @@ use serde::Deserialize;
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
+    /// Refuse (and hide) everything that changes the service or overwrites a local file.
+    #[serde(default)]
+    pub readonly: bool,
     #[serde(default)]
     pub emulator: EmulatorSettings,
     #[serde(default)]

@@ -2,6 +2,7 @@
 //! code as the TUI, plain output on stdout, messages on stderr, and a non-zero
 //! exit status when anything failed.
 
+pub mod access;
 pub mod cors;
 pub mod cp;
 pub mod sas;

@@ -421,6 +421,17 @@ fn kick(inner: &Arc<Inner>) {
             let result = execute(&inner, &spec, conflict, &progress, &control).await;
             let status = match result {
                 Ok((Outcome::Done, target)) => {
+                    if spec.kind != Kind::Download {
+                        // One audit line per change made to the service; never a secret.
+                        tracing::info!(
+                            target: "blobx::audit",
+                            action = if spec.kind == Kind::Upload { "upload" } else { "copy" },
+                            from = %spec.source.display(),
+                            to = %target.display(),
+                            bytes = spec.size,
+                            "service changed"
+                        );
+                    }
                     set_target(&inner, id, target);
                     Status::Done
                 }

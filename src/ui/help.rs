@@ -11,7 +11,7 @@ use ratatui::{
     widgets::{Block, Borders, Clear, Paragraph},
 };
 
-pub fn lines<'a>(ui: &Ui) -> Vec<Line<'a>> {
+pub fn lines<'a>(ui: &Ui, readonly: bool) -> Vec<Line<'a>> {
     let mut lines = Vec::new();
     for (section, title) in SECTIONS {
         let bindings = ui.keymap.bindings(section);
@@ -27,7 +27,10 @@ pub fn lines<'a>(ui: &Ui) -> Vec<Line<'a>> {
                 .fg(ui.theme.accent)
                 .add_modifier(Modifier::BOLD),
         ));
-        for (command, keys) in bindings {
+        for (command, keys) in bindings
+            .iter()
+            .filter(|(c, _)| !(readonly && c.is_mutating()))
+        {
             let keys = keys
                 .iter()
                 .map(|k| k.label.as_str())
@@ -58,7 +61,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
         Constraint::Fill(1),
     ])
     .areas(mid);
-    let lines = lines(ui);
+    let lines = lines(ui, state.readonly);
     let max_scroll = lines
         .len()
         .saturating_sub(popup.height.saturating_sub(2) as usize);

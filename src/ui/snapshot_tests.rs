@@ -279,3 +279,23 @@ fn transfers_pane_with_progress() {
     s.update(Action::Command(Command::Transfers));
     insta::assert_snapshot!(render(&s, 120, 24));
 }
+
+#[test]
+fn readonly_help_hides_what_would_change_things() {
+    let keymap = Keymap::default();
+    let theme = Theme::default();
+    let ui = Ui {
+        keymap: &keymap,
+        theme: &theme,
+    };
+    let text = |readonly| {
+        super::help::lines(&ui, readonly)
+            .iter()
+            .map(|l| l.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert!(text(false).contains("Upload a local file"));
+    assert!(!text(true).contains("Upload a local file"));
+    assert!(text(true).contains("Download the marked"));
+}

@@ -1,0 +1,561 @@
+//! Container access settings and SAS against a real Azurite: the ACL
+//! read-modify-write keeps the half it does not change, a stale view is
+//! refused, invalid input is refused before any request, SAS tokens are
+//! accepted for what they grant and refused for the rest, and the headless
+//! `blobx access` / `blobx sas` commands keep signatures out of stderr and logs.
+
+mod support;
+
+use blobx::azure::access::{
+    PublicAccess, StoredPolicy, get_access, parse_time_input, set_policies, set_public_access,
+};
+use blobx::azure::account::{EMULATOR_ACCOUNT, EMULATOR_KEY};
+use blobx::azure::connection::{now_unix, parse_sas_url};
+use blobx::azure::ops::OpError;
+use blobx::azure::sas::{SasOptions, SasTarget, sign_service_sas};
+use blobx::azure::secret::Secret;
+use blobx::azure::{Account, Source, StorageClient};
+use std::collections::HashMap;
+use std::path::Path;
+use std::process::{Command, Output};
+use support::emulator::Emulator;
+use support::seed::{BlobSpec, client, fill};
+use support::unique;
+
+fn key() -> Secret {
+    Secret::new(EMULATOR_KEY)
+}
+
+fn policy(id: &str, permissions: &str, hours: i64) -> StoredPolicy {
+    StoredPolicy {
+        id: id.into(),
+        start: None,
+        expiry: time::OffsetDateTime::from_unix_timestamp(now_unix() + hours * 3600).ok(),
+        permissions: permissions.into(),
+    }
+}
+
+async fn container_with(blobs: Vec<BlobSpec>) -> (&'static Emulator, StorageClient, String) {
+    let emu = Emulator::shared();
+    let c = client(&emu.host);
+    let name = unique("acl");
+    fill(&c, &name, blobs).await.unwrap();
+    (emu, c, name)
+}
+
+/// Whole seconds, as the service stores them.
+fn seconds(p: &[StoredPolicy]) -> Vec<(String, Option<i64>, Option<i64>, String)> {
+    p.iter()
+        .map(|p| {
+            (
+                p.id.clone(),
+                p.start.map(|t| t.unix_timestamp()),
+                p.expiry.map(|t| t.unix_timestamp()),
+                p.permissions.clone(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn saving_one_half_keeps_the_other() {
+    let (_, c, name) = container_with(vec![]).await;
+    let fresh = get_access(&c, &name).await.unwrap();
+    assert_eq!(fresh.public_access, PublicAccess::Private);
+    assert!(fresh.policies.is_empty());
+
+    let mut with_start = policy("rw", "lwr", 48);
+    with_start.start = Some(parse_time_input("2026-01-01T00:00:00Z").unwrap());
+    let policies = vec![policy("read-only", "rl", 24), with_start];
+    let saved = set_policies(&c, &name, &policies, None).await.unwrap();
+    // Permissions come back in Azure's order.
+    assert_eq!(saved.policies[1].permissions, "rwl");
+    let read = get_access(&c, &name).await.unwrap();
+    assert_eq!(seconds(&read.policies), seconds(&saved.policies));
+
+    // The level changes; the policies stay.
+    set_public_access(&c, &name, PublicAccess::Blob, None)
+        .await
+        .unwrap();
+    let read = get_access(&c, &name).await.unwrap();
+    assert_eq!(read.public_access, PublicAccess::Blob);
+    assert_eq!(seconds(&read.policies), seconds(&saved.policies));
+
+    // The policies change; the level stays.
+    set_policies(&c, &name, &[policy("only", "r", 1)], None)
+        .await
+        .unwrap();
+    let read = get_access(&c, &name).await.unwrap();
+    assert_eq!(read.public_access, PublicAccess::Blob);
+    assert_eq!(read.policies.len(), 1);
+    assert_eq!(read.policies[0].id, "only");
+
+    set_public_access(&c, &name, PublicAccess::Container, None)
+        .await
+        .unwrap();
+    set_policies(&c, &name, &[], None).await.unwrap();
+    let read = get_access(&c, &name).await.unwrap();
+    assert_eq!(read.public_access, PublicAccess::Container);
+    assert!(read.policies.is_empty());
+}
+
+#[tokio::test]
+async fn a_change_made_meanwhile_is_not_overwritten() {
+    let (_, c, name) = container_with(vec![]).await;
+    let seen = get_access(&c, &name).await.unwrap();
+    // Someone else saves a policy after our form was opened…
+    set_policies(&c, &name, &[policy("theirs", "r", 1)], None)
+        .await
+        .unwrap();
+    // …so saving the level from the old view is refused, and nothing changes.
+    let err = set_public_access(&c, &name, PublicAccess::Container, Some(&seen.etag))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, OpError::Changed(_)), "{err:?}");
+    let account = c.account().clone();
+    assert!(err.describe(&account).contains("changed since"));
+    let now = get_access(&c, &name).await.unwrap();
+    assert_eq!(now.public_access, PublicAccess::Private);
+    assert_eq!(now.policies[0].id, "theirs");
+    // With the current ETag it goes through.
+    set_public_access(&c, &name, PublicAccess::Container, Some(&now.etag))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn invalid_policies_are_refused_before_anything_is_sent() {
+    // Nothing listens on port 1: a request would fail as a connection error.
+    let nowhere = StorageClient::new(Account::emulator("http://127.0.0.1:1").unwrap()).unwrap();
+    let six: Vec<_> = (0..6).map(|i| policy(&format!("p{i}"), "r", 1)).collect();
+    let cases = [
+        (six, "at most 5"),
+        (vec![policy(&"x".repeat(65), "r", 1)], "at most 64"),
+        (vec![policy("bad", "rq", 1)], "'q'"),
+        (
+            vec![policy("a", "r", 1), policy("a", "w", 1)],
+            "two policies",
+        ),
+    ];
+    for (policies, why) in cases {
+        match set_policies(&nowhere, "data", &policies, None).await {
+            Err(OpError::Invalid(msg)) => assert!(msg.contains(why), "{msg}"),
+            other => panic!("expected a refusal for {why}: {other:?}"),
+        }
+    }
+}
+
+/// An account that uses the SAS URL, as a user pasting it would.
+fn sas_account(url: &str) -> Account {
+    Account::from_parsed(
+        "t",
+        "",
+        Source::Attached,
+        parse_sas_url(url, now_unix()).unwrap(),
+    )
+}
+
+fn sign(target: &SasTarget, opts: &SasOptions) -> Secret {
+    sign_service_sas(EMULATOR_ACCOUNT, &key(), target, opts, now_unix()).unwrap()
+}
+
+async fn http_status(method: reqwest::Method, url: &str, body: &'static str) -> u16 {
+    reqwest::Client::new()
+        .request(method, url)
+        .header("x-ms-blob-type", "BlockBlob")
+        .header("x-ms-version", "2022-11-02")
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test]
+async fn a_sas_works_for_what_it_grants_and_no_more() {
+    let (emu, _, name) = container_with(vec![BlobSpec::new("a.txt", "hello")]).await;
+    let base = format!("{}/{EMULATOR_ACCOUNT}/{name}", emu.host);
+    let in_an_hour = Some(now_unix() + 3600);
+
+    // Container SAS, read + list: lists and reads, cannot write.
+    let token = sign(
+        &SasTarget::Container(name.clone()),
+        &SasOptions {
+            permissions: "rl".into(),
+            expiry: in_an_hour,
+            ..Default::default()
+        },
+    );
+    let sas = StorageClient::new(sas_account(&format!("{base}?{}", token.expose()))).unwrap();
+    let page = sas
+        .list_blobs_page(&name, "", None, None, 100)
+        .await
+        .unwrap();
+    assert_eq!(page.entries.len(), 1);
+    let put = sas
+        .put_blob(&name, "new.txt", "x".into(), None, HashMap::new())
+        .await
+        .unwrap_err();
+    assert_eq!(put.http_status().map(u16::from), Some(403));
+
+    // Blob SAS, read only: GET works, Put Blob is refused.
+    let read_only = sign(
+        &SasTarget::Blob {
+            container: name.clone(),
+            blob: "a.txt".into(),
+        },
+        &SasOptions {
+            permissions: "r".into(),
+            expiry: in_an_hour,
+            https_only: false,
+            ip_range: Some("0.0.0.0-255.255.255.255".into()),
+            ..Default::default()
+        },
+    );
+    let url = format!("{base}/a.txt?{}", read_only.expose());
+    assert_eq!(http_status(reqwest::Method::GET, &url, "").await, 200);
+    assert_eq!(
+        http_status(reqwest::Method::PUT, &url, "overwrite").await,
+        403
+    );
+
+    // Blob SAS with create + write: Put Blob works.
+    let writer = sign(
+        &SasTarget::Blob {
+            container: name.clone(),
+            blob: "b.txt".into(),
+        },
+        &SasOptions {
+            permissions: "cw".into(),
+            expiry: in_an_hour,
+            ..Default::default()
+        },
+    );
+    let url = format!("{base}/b.txt?{}", writer.expose());
+    assert_eq!(http_status(reqwest::Method::PUT, &url, "new").await, 201);
+
+    // HTTPS-only is refused over plain HTTP.
+    let https_only = sign(
+        &SasTarget::Container(name.clone()),
+        &SasOptions {
+            permissions: "rl".into(),
+            expiry: in_an_hour,
+            https_only: true,
+            ..Default::default()
+        },
+    );
+    let url = format!("{base}?restype=container&comp=list&{}", https_only.expose());
+    assert_eq!(http_status(reqwest::Method::GET, &url, "").await, 403);
+}
+
+#[tokio::test]
+async fn a_policy_bound_sas_follows_its_policy() {
+    let (emu, c, name) = container_with(vec![BlobSpec::new("a.txt", "hello")]).await;
+    set_policies(&c, &name, &[policy("readers", "rl", 1)], None)
+        .await
+        .unwrap();
+    let token = sign(
+        &SasTarget::Container(name.clone()),
+        &SasOptions {
+            policy: Some("readers".into()),
+            ..Default::default()
+        },
+    );
+    assert!(token.expose().contains("si=readers"));
+    assert!(!token.expose().contains("se="));
+    let base = format!("{}/{EMULATOR_ACCOUNT}/{name}", emu.host);
+    let list = format!("{base}?restype=container&comp=list&{}", token.expose());
+    assert_eq!(http_status(reqwest::Method::GET, &list, "").await, 200);
+    let put = format!("{base}/new.txt?{}", token.expose());
+    assert_eq!(http_status(reqwest::Method::PUT, &put, "x").await, 403);
+    // Deleting the policy revokes every SAS bound to it.
+    set_policies(&c, &name, &[], None).await.unwrap();
+    assert_eq!(http_status(reqwest::Method::GET, &list, "").await, 403);
+}
+
+// ---------------------------------------------------------------------------
+// The headless commands, through the built binary
+
+fn blobx(emu: &Emulator, dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    use std::io::Write;
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_blobx"));
+    // Global flags go after the subcommand (a location and a subcommand exclude each other).
+    cmd.args(args)
+        .arg("--emulator")
+        .arg(&emu.host)
+        .env("BLOBX_CONFIG_DIR", dir.join("config"))
+        .env("BLOBX_LOG_DIR", dir.join("logs"))
+        .env_remove("BLOBX_LOG")
+        .env_remove("AZURE_STORAGE_CONNECTION_STRING")
+        .env_remove("AZURE_STORAGE_ACCOUNT")
+        .env_remove("AZURE_STORAGE_KEY")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    if let (Some(text), Some(mut pipe)) = (stdin, child.stdin.take()) {
+        pipe.write_all(text.as_bytes()).unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn logs(dir: &Path) -> String {
+    let mut all = String::new();
+    if let Ok(entries) = std::fs::read_dir(dir.join("logs")) {
+        for e in entries.flatten() {
+            all.push_str(&std::fs::read_to_string(e.path()).unwrap_or_default());
+        }
+    }
+    all
+}
+
+#[tokio::test]
+async fn blobx_access_get_and_set() {
+    let (emu, c, name) = container_with(vec![]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let uri = format!("az://{name}");
+    set_policies(&c, &name, &[policy("keep-me", "rl", 2)], None)
+        .await
+        .unwrap();
+
+    let out = blobx(emu, dir.path(), &["access", "get", &uri], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let got: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(got["public_access"], "private");
+    assert_eq!(got["policies"][0]["id"], "keep-me");
+    let etag = got["etag"].as_str().unwrap().to_string();
+
+    // Only the level: the policy stays.
+    let out = blobx(
+        emu,
+        dir.path(),
+        &["access", "set", &uri, "-"],
+        Some(r#"{"public_access": "blob"}"#),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("public now"),
+        "{}",
+        text(&out.stderr)
+    );
+    let now = get_access(&c, &name).await.unwrap();
+    assert_eq!(now.public_access, PublicAccess::Blob);
+    assert_eq!(now.policies[0].id, "keep-me");
+
+    // A file carrying the old ETag is refused: the container changed since.
+    let file = dir.path().join("access.json");
+    std::fs::write(
+        &file,
+        format!(r#"{{"policies": [], "etag": {}}}"#, serde_json::json!(etag)),
+    )
+    .unwrap();
+    let out = blobx(
+        emu,
+        dir.path(),
+        &["access", "set", &uri, file.to_str().unwrap()],
+        None,
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("changed since"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(get_access(&c, &name).await.unwrap().policies.len(), 1);
+
+    // Invalid values are refused with their message, and nothing changes.
+    let out = blobx(
+        emu,
+        dir.path(),
+        &["access", "set", &uri, "-"],
+        Some(r#"{"policies": [{"id": "x", "permissions": "rwz"}]}"#),
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("'z' is not a permission"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = blobx(
+        emu,
+        dir.path(),
+        &["access", "set", &uri, "-"],
+        Some(r#"{"public_access": "world"}"#),
+    );
+    assert!(text(&out.stderr).contains("private, blob or container"));
+    let after = get_access(&c, &name).await.unwrap();
+    assert_eq!(after.public_access, PublicAccess::Blob);
+    assert_eq!(after.policies[0].id, "keep-me");
+
+    // Policies replaced through a file, level kept.
+    std::fs::write(
+        &file,
+        r#"{"policies": [{"id": "new", "expiry": "2099-01-01", "permissions": "r"}]}"#,
+    )
+    .unwrap();
+    let out = blobx(
+        emu,
+        dir.path(),
+        &["access", "set", &uri, file.to_str().unwrap()],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let after = get_access(&c, &name).await.unwrap();
+    assert_eq!(after.public_access, PublicAccess::Blob);
+    assert_eq!(after.policies[0].id, "new");
+}
+
+#[tokio::test]
+async fn blobx_sas_prints_a_working_url_and_hides_the_signature() {
+    let (emu, c, name) = container_with(vec![
+        BlobSpec::new("data/a.csv", "a,b\n"),
+        BlobSpec::new("top.txt", "hi"),
+    ])
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut seen: Vec<Output> = Vec::new();
+    let mut run = |args: &[&str]| {
+        let out = blobx(emu, dir.path(), args, None);
+        seen.push(Output {
+            status: out.status,
+            stdout: out.stdout.clone(),
+            stderr: out.stderr.clone(),
+        });
+        out
+    };
+
+    // Container, read + list: the URL lists; it cannot write.
+    let out = run(&[
+        "sas",
+        &format!("az://{name}"),
+        "--permissions",
+        "rl",
+        "--expires",
+        "30m",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let url = text(&out.stdout).trim().to_string();
+    assert!(url.contains("sig="), "{url}");
+    let sas = StorageClient::new(sas_account(&url)).unwrap();
+    assert_eq!(
+        sas.list_blobs_page(&name, "", None, None, 10)
+            .await
+            .unwrap()
+            .entries
+            .len(),
+        2
+    );
+    assert!(
+        sas.put_blob(&name, "no.txt", "x".into(), None, HashMap::new())
+            .await
+            .is_err()
+    );
+
+    // A blob: read-only by default.
+    let out = run(&["sas", &format!("az://{name}/top.txt")]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let blob_url = text(&out.stdout).trim().to_string();
+    assert!(
+        blob_url.contains("sr=b") && blob_url.contains("sp=r&"),
+        "{blob_url}"
+    );
+    assert_eq!(http_status(reqwest::Method::GET, &blob_url, "").await, 200);
+    assert_eq!(http_status(reqwest::Method::PUT, &blob_url, "x").await, 403);
+
+    // A folder becomes a container SAS, with a note saying so.
+    let out = run(&["sas", &format!("az://{name}/data")]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("sr=c"));
+    assert!(
+        text(&out.stderr).contains("virtual folder"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // Bound to a stored access policy: no se/sp of its own.
+    set_policies(&c, &name, &[policy("readers", "rl", 1)], None)
+        .await
+        .unwrap();
+    let out = run(&[
+        "sas",
+        &format!("az://{name}"),
+        "--policy",
+        "readers",
+        "--https-only",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let policy_url = text(&out.stdout);
+    assert!(policy_url.contains("si=readers") && policy_url.contains("spr=https"));
+    assert!(!policy_url.contains("se="));
+    // Conflicting with the policy, or naming a missing one, is refused.
+    let out = run(&[
+        "sas",
+        &format!("az://{name}"),
+        "--policy",
+        "readers",
+        "--expires",
+        "1h",
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("leave out the expiry"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = run(&["sas", &format!("az://{name}"), "--policy", "nope"]);
+    assert!(
+        text(&out.stderr).contains("has: readers"),
+        "{}",
+        text(&out.stderr)
+    );
+    // Bad flags are refused in words.
+    let out = run(&[
+        "sas",
+        &format!("az://{name}/top.txt"),
+        "--permissions",
+        "rl",
+    ]);
+    assert!(text(&out.stderr).contains("l (list) applies to containers"));
+    let out = run(&["sas", &format!("az://{name}"), "--expires", "soon"]);
+    assert!(text(&out.stderr).contains("not a duration"));
+
+    // No signature anywhere but stdout: not on stderr, not in the log.
+    let all_logs = logs(dir.path());
+    assert!(
+        all_logs.contains("signed a SAS"),
+        "the log should record the event"
+    );
+    let mut signatures = Vec::new();
+    for out in &seen {
+        let stdout = text(&out.stdout);
+        if let Some((_, q)) = stdout.trim().split_once('?') {
+            signatures.extend(
+                url::form_urlencoded::parse(q.as_bytes())
+                    .filter(|(k, _)| k == "sig")
+                    .map(|(_, v)| v.into_owned()),
+            );
+        }
+        let stderr = text(&out.stderr);
+        assert!(
+            !stderr.contains("sig="),
+            "stderr holds a signature: {stderr}"
+        );
+    }
+    assert!(signatures.len() >= 4);
+    assert!(
+        !all_logs.contains("sig="),
+        "the log holds a signature:\n{all_logs}"
+    );
+    for sig in &signatures {
+        assert!(!all_logs.contains(sig.as_str()));
+        for out in &seen {
+            assert!(!text(&out.stderr).contains(sig.as_str()));
+        }
+    }
+}
