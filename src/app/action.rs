@@ -53,6 +53,15 @@ pub enum Command {
     Overwrite,
     KeepBoth,
     IfDifferent,
+    Preview,
+    NewContainer,
+    Delete,
+    Rename,
+    Tier,
+    PublicAccess,
+    Sas,
+    BreakLease,
+    Handoff,
 }
 
 /// Name in the keymap file and the sentence the help screen shows.
@@ -177,6 +186,39 @@ pub const COMMANDS: &[(Command, &str, &str)] = &[
         "if_different",
         "Overwrite only if the size differs",
     ),
+    (
+        Command::Preview,
+        "preview",
+        "Preview the blob (first 64 KiB: text, JSON, CSV, hex)",
+    ),
+    (Command::NewContainer, "new_container", "Create a container"),
+    (
+        Command::Delete,
+        "delete",
+        "Delete the container, or the marked blobs and folders",
+    ),
+    (
+        Command::Rename,
+        "rename",
+        "Rename or move the blob (copy, verify, then delete)",
+    ),
+    (Command::Tier, "tier", "Change the blob's access tier"),
+    (
+        Command::PublicAccess,
+        "public_access",
+        "Set the container's public access level",
+    ),
+    (
+        Command::Sas,
+        "sas",
+        "Make a SAS URL (copied to the clipboard)",
+    ),
+    (Command::BreakLease, "break_lease", "Break the blob's lease"),
+    (
+        Command::Handoff,
+        "handoff",
+        "URLs and azcopy / az commands for the selection",
+    ),
     (Command::Quit, "quit", "Quit blobx"),
 ];
 
@@ -201,7 +243,16 @@ impl Command {
     pub fn is_mutating(self) -> bool {
         matches!(
             self,
-            Command::Upload | Command::Paste | Command::Overwrite | Command::IfDifferent
+            Command::Upload
+                | Command::Paste
+                | Command::Overwrite
+                | Command::IfDifferent
+                | Command::NewContainer
+                | Command::Delete
+                | Command::Rename
+                | Command::Tier
+                | Command::PublicAccess
+                | Command::BreakLease
         )
     }
 
@@ -244,6 +295,11 @@ pub enum Action {
     /// Entra ID discovery finished: the accounts found and how many subscriptions were read.
     Discovered {
         result: Result<(Vec<crate::azure::Account>, usize), String>,
+    },
+    /// A request from `app::ops` finished.
+    OpDone {
+        account: usize,
+        result: Result<super::ops::OpOutcome, String>,
     },
     /// The transfer engine's counters changed.
     Transfers(crate::transfer::Snapshot),

@@ -56,6 +56,13 @@ pub enum Effect {
     },
     /// Queue the unfinished transfers of an earlier run again.
     ResumeUnfinished(Vec<crate::transfer::journal::Entry>),
+    /// An everyday action on the service (see `app::ops`).
+    Op {
+        account: usize,
+        request: super::ops::OpRequest,
+    },
+    /// Put text on the clipboard (OSC 52, which also works over SSH).
+    Clipboard(String),
     /// Sign in with Entra ID and list storage accounts through Resource Manager.
     Discover,
     /// Forget the account at `index` and remove it (and its secret) from the config.
@@ -121,6 +128,17 @@ impl PartialEq for Effect {
             ) => g1 == g2 && a1 == a2 && c1 == c2 && p1 == p2,
             (Effect::FetchDetails(a), Effect::FetchDetails(b)) => a == b,
             (Effect::Discover, Effect::Discover) => true,
+            (
+                Effect::Op {
+                    account: a,
+                    request: x,
+                },
+                Effect::Op {
+                    account: b,
+                    request: y,
+                },
+            ) => a == b && x == y,
+            (Effect::Clipboard(a), Effect::Clipboard(b)) => a == b,
             (
                 Effect::PlanDownload {
                     selection: a,

@@ -5,6 +5,7 @@ pub mod action;
 pub mod effect;
 pub mod entry;
 pub mod form;
+pub mod ops;
 pub mod run;
 pub mod state;
 pub mod tasks;

@@ -38,6 +38,8 @@ pub enum Mode {
     Path,
     /// Keys go to the transfers pane.
     Transfers,
+    /// A one-line question (new container name, tier, SAS lifetime…).
+    Ask,
 }
 
 /// What a yes/no question is about.
@@ -57,6 +59,24 @@ pub enum Confirm {
     Resume {
         entries: Vec<crate::transfer::journal::Entry>,
     },
+    /// "Delete 12 blobs (3 MiB) from data?"
+    DeleteBlobs {
+        account: usize,
+        plan: crate::azure::ops::DeletePlan,
+    },
+    BreakLease {
+        account: usize,
+        container: String,
+        blob: String,
+    },
+    /// A SAS URL to show (masked until revealed); already on the clipboard.
+    Sas {
+        url: crate::azure::secret::Secret,
+        revealed: bool,
+        note: Option<String>,
+    },
+    /// URLs and commands for other tools.
+    Handoff(crate::azure::ops::Handoff),
 }
 
 /// What a path prompt is for.
@@ -222,6 +242,10 @@ pub struct State {
     pub height: u16,
     /// `--readonly`: nothing that changes the service or overwrites a local file.
     pub readonly: bool,
+    /// The preview pane (shown instead of the details pane while set).
+    pub preview: Option<super::ops::PreviewState>,
+    /// The open one-line question.
+    pub ask: Option<super::ops::Ask>,
     pub(super) next_generation: u64,
 }
 
@@ -255,6 +279,8 @@ impl State {
             last_dir: String::new(),
             height: 24,
             readonly: false,
+            preview: None,
+            ask: None,
             next_generation: 1,
         }
     }

@@ -301,6 +301,33 @@ impl Runner {
                 // The same transfer continues; its target is its own partial state.
                 self.engine.enqueue(specs, Conflict::Overwrite);
             }
+            Effect::Op { account, request } => {
+                let Some(client) = self.client(account) else {
+                    let _ = self.tx.send(Action::OpDone {
+                        account,
+                        result: Err("this account is not available".into()),
+                    });
+                    return;
+                };
+                let tx = self.tx.clone();
+                // Boxed as `dyn Send`: some ops stream with borrowed closures,
+                // which the compiler cannot prove Send through an opaque type.
+                let work: std::pin::Pin<Box<dyn std::future::Future<Output = _> + Send>> =
+                    Box::pin(async move { super::ops::execute(&client, request).await });
+                tokio::spawn(async move {
+                    let result = work.await;
+                    let _ = tx.send(Action::OpDone { account, result });
+                });
+            }
+            Effect::Clipboard(text) => {
+                // OSC 52: the terminal puts it on the clipboard, also over SSH.
+                use base64::Engine as _;
+                use std::io::Write as _;
+                let encoded = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
+                let mut out = std::io::stdout();
+                let _ = write!(out, "\x1b]52;c;{encoded}\x07");
+                let _ = out.flush();
+            }
             Effect::Discover => {
                 let Some(arm_endpoint) = self.arm_endpoint.clone() else {
                     let _ = self.tx.send(Action::Discovered {

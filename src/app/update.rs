@@ -124,6 +124,7 @@ impl State {
             }
             Action::Discovered { result } => self.discovered(result),
             Action::Transfers(snapshot) => self.transfers_update(snapshot),
+            Action::OpDone { account, result } => self.op_done(account, result),
             Action::TransferPlanned { result } => self.planned(result),
             Action::Unfinished(entries) => {
                 if !entries.is_empty() {
@@ -166,6 +167,7 @@ impl State {
             Mode::Form => return self.form_command(cmd),
             Mode::Confirm => return self.confirm_command(cmd),
             Mode::Path => return self.path_command(cmd),
+            Mode::Ask => return self.ask_command(cmd),
             Mode::Transfers => return self.transfers_command(cmd),
             _ => {}
         }
@@ -180,6 +182,9 @@ impl State {
             return Vec::new();
         }
         if let Some(effects) = self.transfer_command(cmd) {
+            return effects;
+        }
+        if let Some(effects) = self.ops_command(cmd) {
             return effects;
         }
         match cmd {
@@ -229,7 +234,18 @@ impl State {
                 Mode::PrefixSearch => self.mode = Mode::Normal,
                 _ => {}
             },
+            Command::MoveDown | Command::MoveUp => {
+                if let Some(p) = self.preview.as_mut() {
+                    let step = self.page_rows.max(1) / 2;
+                    p.scroll = if cmd == Command::MoveDown {
+                        p.scroll + step
+                    } else {
+                        p.scroll.saturating_sub(step)
+                    };
+                }
+            }
             Command::Details => {
+                self.preview = None;
                 self.show_details = !self.show_details;
                 if !self.show_details {
                     self.details = None;
@@ -449,6 +465,13 @@ impl State {
             return Vec::new();
         };
         self.mode = Mode::Normal;
+        let question = match self.ops_confirm(cmd, question) {
+            Some(effects) => return effects,
+            None => match self.confirm.take() {
+                Some(q) => q,
+                None => return Vec::new(),
+            },
+        };
         match (cmd, question) {
             (Command::Yes, Confirm::Detach { account }) => {
                 let Some(node) = self.accounts.get_mut(account) else {
@@ -593,6 +616,7 @@ impl State {
         self.query.clear();
         self.filter.reset();
         self.details = None;
+        self.preview = None;
         self.reload()
     }
 

@@ -602,3 +602,99 @@ fn readonly_refuses_changes_and_says_why() {
     cmd(&mut s, Command::Download);
     assert_eq!(s.mode, Mode::Path);
 }
+
+#[test]
+fn new_container_is_validated_before_anything_is_sent() {
+    use super::ops::OpRequest;
+    let mut s = state();
+    let g = generation(&s.start(None, Some(0)));
+    s.update(Action::ContainersPage {
+        generation: g,
+        result: Ok(vec![container("data")]),
+        done: true,
+    });
+    cmd(&mut s, Command::NewContainer);
+    assert_eq!(s.mode, Mode::Ask);
+    type_text(&mut s, "Bad_Name");
+    assert!(
+        cmd(&mut s, Command::Accept).is_empty(),
+        "nothing sent while invalid"
+    );
+    assert!(s.status.as_ref().unwrap().text.contains("only a-z"));
+    for _ in 0..8 {
+        key_input(&mut s, KeyCode::Backspace);
+    }
+    type_text(&mut s, "good-name");
+    let fx = cmd(&mut s, Command::Accept);
+    assert_eq!(
+        fx,
+        vec![Effect::Op {
+            account: 0,
+            request: OpRequest::CreateContainer {
+                name: "good-name".into()
+            }
+        }]
+    );
+}
+
+#[test]
+fn delete_asks_with_a_count_then_deletes_the_plan() {
+    use super::ops::{OpOutcome, OpRequest};
+    use crate::azure::ops::{DeletePlan, Target};
+    let mut s = in_container(&["a.csv", "dir/"]);
+    cmd(&mut s, Command::Mark); // dir/
+    let fx = cmd(&mut s, Command::Delete);
+    assert_eq!(
+        fx,
+        vec![Effect::Op {
+            account: 0,
+            request: OpRequest::PlanDelete {
+                container: "data".into(),
+                targets: vec![Target::Folder("dir/".into())]
+            }
+        }]
+    );
+    let plan = DeletePlan {
+        container: "data".into(),
+        blobs: vec![("dir/x".into(), 10), ("dir/y".into(), 20)],
+        total_bytes: 30,
+    };
+    s.update(Action::OpDone {
+        account: 0,
+        result: Ok(OpOutcome::DeletePlan(plan.clone())),
+    });
+    assert_eq!(s.mode, Mode::Confirm);
+    assert!(cmd(&mut s, Command::No).is_empty(), "no deletes nothing");
+    s.update(Action::OpDone {
+        account: 0,
+        result: Ok(OpOutcome::DeletePlan(plan.clone())),
+    });
+    let fx = cmd(&mut s, Command::Yes);
+    assert_eq!(
+        fx,
+        vec![Effect::Op {
+            account: 0,
+            request: OpRequest::Delete { plan }
+        }]
+    );
+}
+
+#[test]
+fn preview_opens_for_a_blob_and_closes_again() {
+    use super::ops::OpRequest;
+    let mut s = in_container(&["a.csv"]);
+    let fx = cmd(&mut s, Command::Preview);
+    assert_eq!(
+        fx,
+        vec![Effect::Op {
+            account: 0,
+            request: OpRequest::Preview {
+                container: "data".into(),
+                blob: "a.csv".into()
+            }
+        }]
+    );
+    assert!(s.preview.is_some());
+    assert!(cmd(&mut s, Command::Preview).is_empty());
+    assert!(s.preview.is_none());
+}

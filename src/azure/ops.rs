@@ -842,11 +842,20 @@ pub async fn delete_planned(
     include_snapshots: bool,
 ) -> BatchReport {
     let container = plan.container.as_str();
-    let results: Vec<_> = futures::stream::iter(plan.blobs.iter())
-        .map(|(name, size)| async move {
-            let r = delete_blob(client, container, name, include_snapshots).await;
-            (name, *size, r)
-        })
+    // Owned items and a named async fn: a closure borrowing each item would
+    // make the future impossible to spawn (it could not be proven Send).
+    async fn one(
+        client: &StorageClient,
+        container: &str,
+        name: String,
+        size: u64,
+        include_snapshots: bool,
+    ) -> (String, u64, OpResult<()>) {
+        let r = delete_blob(client, container, &name, include_snapshots).await;
+        (name, size, r)
+    }
+    let results: Vec<_> = futures::stream::iter(plan.blobs.clone())
+        .map(|(name, size)| one(client, container, name, size, include_snapshots))
         .buffer_unordered(16)
         .collect()
         .await;
@@ -859,9 +868,7 @@ pub async fn delete_planned(
             }
             // Deleted meanwhile by someone else: it is gone, as asked.
             Err(e) if e.status() == Some(404) => report.done += 1,
-            Err(e) => report
-                .failed
-                .push((name.clone(), e.describe(client.account()))),
+            Err(e) => report.failed.push((name, e.describe(client.account()))),
         }
     }
     report.failed.sort();

@@ -15,6 +15,7 @@ pub const SECTIONS: &[(&str, &str)] = &[
     ("prompt", "Typing a filter or prefix"),
     ("transfers", "Transfers pane"),
     ("path", "Typing a local path"),
+    ("ask", "Answering a one-line question"),
     ("form", "In a form (other keys edit the field)"),
     ("confirm", "Answering a question"),
     ("help", "This help"),
@@ -149,6 +150,7 @@ impl Keymap {
             Mode::Confirm => "confirm",
             Mode::Path => "path",
             Mode::Transfers => "transfers",
+            Mode::Ask => "ask",
         }
     }
 

@@ -16,6 +16,10 @@ pub fn draw(frame: &mut Frame, info: Rect, status: Rect, state: &State, ui: &Ui)
     match state.mode {
         Mode::Filter => prompt(frame, info, state, ui, "/"),
         Mode::PrefixSearch => prompt(frame, info, state, ui, "prefix: "),
+        Mode::Ask => {
+            let label = state.ask.as_ref().map(|a| a.label()).unwrap_or_default();
+            prompt(frame, info, state, ui, &label)
+        }
         Mode::Path => {
             let label = match &state.path_action {
                 Some(crate::app::state::PathAction::Download(_)) => "download into: ",
@@ -24,6 +28,18 @@ pub fn draw(frame: &mut Frame, info: Rect, status: Rect, state: &State, ui: &Ui)
             prompt(frame, info, state, ui, label)
         }
         _ => frame.render_widget(info_line(state, ui), info),
+    }
+    if let (Mode::Ask, Some(ask)) = (state.mode, &state.ask) {
+        // Checked as typed: the reason shows before Enter is pressed.
+        let line = match ask.check(state.input.value()) {
+            Ok(()) => Line::styled(
+                " ✓ Enter to confirm · Esc to cancel",
+                Style::default().fg(ui.theme.info),
+            ),
+            Err(why) => Line::styled(format!(" ✗ {why}"), Style::default().fg(ui.theme.error)),
+        };
+        frame.render_widget(line, status);
+        return;
     }
     frame.render_widget(status_line(state, ui), status);
 }

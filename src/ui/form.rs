@@ -160,13 +160,34 @@ pub fn draw_confirm(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
             specs.len()
         ),
         Confirm::Quit => "Transfers are still running. Quit anyway? They stay in the journal and can be resumed at the next start. (y/n)".to_string(),
+        Confirm::DeleteBlobs { plan, .. } => format!("{} This cannot be undone unless soft delete is on. (y/n)", plan.question()),
+        Confirm::BreakLease { blob, .. } => format!("Break the lease on {blob}? Whoever holds it loses it at once. (y/n)"),
+        Confirm::Sas { url, revealed, note } => {
+            let shown = if *revealed { url.expose().to_string() } else { crate::azure::sas::mask_sig(url.expose()) };
+            format!(
+                "{shown}\n\nCopied to the clipboard. Ctrl-R {} the signature · any other key closes.{}",
+                if *revealed { "masks" } else { "reveals" },
+                note.as_deref().map(|n| format!("\n{n}")).unwrap_or_default()
+            )
+        }
+        Confirm::Handoff(h) => crate::app::ops::handoff_lines(h).join("\n"),
         Confirm::Resume { entries } => format!(
             "{} transfer{} did not finish last time. Resume now? Uploads reuse the blocks already sent; downloads continue from their .part file. (y/n)",
             entries.len(),
             if entries.len() == 1 { "" } else { "s" }
         ),
     };
-    let popup = centered(area, 70, 7);
+    let width = if matches!(question, Confirm::Handoff(_) | Confirm::Sas { .. }) {
+        110
+    } else {
+        72
+    };
+    // Room for the wrapped text plus the border.
+    let wrapped: usize = text
+        .lines()
+        .map(|l| l.chars().count() / (width as usize - 4) + 1)
+        .sum();
+    let popup = centered(area, width, (wrapped as u16 + 3).min(area.height));
     frame.render_widget(Clear, popup);
     frame.render_widget(
         Paragraph::new(text).wrap(Wrap { trim: false }).block(

@@ -8,6 +8,7 @@ pub mod format;
 pub mod header;
 pub mod help;
 pub mod layout;
+pub mod preview;
 pub mod transfers;
 
 use crate::app::state::{Mode, State};
@@ -23,14 +24,17 @@ pub struct Ui<'a> {
 pub fn draw(frame: &mut Frame, state: &State, ui: &Ui) {
     let areas = layout::split(
         frame.area(),
-        state.show_details,
+        state.show_details || state.preview.is_some(),
         state.transfers.visible,
         state.transfers.full,
     );
     header::draw(frame, areas.header, state, ui);
     browser::draw(frame, areas.list, state, ui);
     if let Some(area) = areas.details {
-        details::draw(frame, area, state, ui);
+        match &state.preview {
+            Some(p) => preview::draw(frame, area, p, ui),
+            None => details::draw(frame, area, state, ui),
+        }
     }
     if let Some(area) = areas.transfers {
         transfers::draw(frame, area, state, ui);

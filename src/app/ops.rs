@@ -1,0 +1,743 @@
+//! Everyday actions on containers and blobs, from the keyboard: preview,
+//! create and delete containers, delete blobs and folders, rename, access
+//! tier, public access level, SAS, and handing a selection to other tools.
+//! Each asks first where it matters and validates what is typed as it is typed.
+
+use super::action::Command;
+use super::effect::Effect;
+use super::entry::EntryKind;
+use super::state::{Confirm, Location, Mode, State};
+use crate::azure::access::PublicAccess;
+use crate::azure::ops::{self, AccessTier, DeletePlan, Handoff, Preview, Target};
+use crate::azure::sas::parse_duration;
+use crate::azure::secret::Secret;
+
+/// Work for the service, run by the runner with the account's client.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OpRequest {
+    Preview {
+        container: String,
+        blob: String,
+    },
+    CreateContainer {
+        name: String,
+    },
+    DeleteContainer {
+        name: String,
+        typed: String,
+    },
+    PlanDelete {
+        container: String,
+        targets: Vec<Target>,
+    },
+    Delete {
+        plan: DeletePlan,
+    },
+    Rename {
+        container: String,
+        from: String,
+        to: String,
+    },
+    SetTier {
+        container: String,
+        blob: String,
+        tier: AccessTier,
+    },
+    SetPublicAccess {
+        container: String,
+        level: PublicAccess,
+    },
+    Sas {
+        container: String,
+        path: Option<String>,
+        permissions: String,
+        expires_in: i64,
+    },
+    BreakLease {
+        container: String,
+        blob: String,
+    },
+}
+
+/// What a finished request brings back.
+#[derive(Clone, Debug)]
+pub enum OpOutcome {
+    /// Done; say so, and reload the listing (something changed).
+    Changed(String),
+    Preview {
+        blob: String,
+        preview: Preview,
+    },
+    DeletePlan(DeletePlan),
+    Sas {
+        url: Secret,
+        note: Option<String>,
+    },
+}
+
+/// What a text prompt is for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Ask {
+    NewContainer,
+    DeleteContainer {
+        name: String,
+    },
+    Rename {
+        container: String,
+        from: String,
+    },
+    Tier {
+        container: String,
+        blob: String,
+    },
+    PublicAccess {
+        container: String,
+    },
+    Sas {
+        container: String,
+        path: Option<String>,
+    },
+}
+
+impl Ask {
+    pub fn label(&self) -> String {
+        match self {
+            Ask::NewContainer => "new container: ".into(),
+            Ask::DeleteContainer { name } => format!("type {name} to delete it: "),
+            Ask::Rename { .. } => "new name: ".into(),
+            Ask::Tier { .. } => "tier (hot, cool, cold, archive): ".into(),
+            Ask::PublicAccess { .. } => "public access (private, blob, container): ".into(),
+            Ask::Sas { .. } => "SAS permissions and lifetime (e.g. rl 1h): ".into(),
+        }
+    }
+
+    /// Whether the text is acceptable, and why not.
+    pub fn check(&self, text: &str) -> Result<(), String> {
+        let t = text.trim();
+        match self {
+            Ask::NewContainer => ops::check_container_name(t),
+            Ask::DeleteContainer { name } => ops::check_delete_confirmation(name, t),
+            Ask::Rename { from, .. } => {
+                ops::check_new_blob_name(t)?;
+                if t == from {
+                    Err("that is its name already".into())
+                } else {
+                    Ok(())
+                }
+            }
+            Ask::Tier { .. } => AccessTier::parse(t).map(|_| ()),
+            Ask::PublicAccess { .. } => PublicAccess::parse(t).map(|_| ()),
+            Ask::Sas { .. } => parse_sas_input(t).map(|_| ()),
+        }
+    }
+}
+
+/// "rl 1h" → ("rl", 3600).
+fn parse_sas_input(text: &str) -> Result<(String, i64), String> {
+    let mut parts = text.split_whitespace();
+    let permissions = parts
+        .next()
+        .ok_or("type permissions (r a c w d l) and a lifetime, e.g. rl 1h")?;
+    if let Some(c) = permissions.chars().find(|c| !"racwdl".contains(*c)) {
+        return Err(format!("{c:?} is not a SAS permission (use r a c w d l)"));
+    }
+    let expires_in = parse_duration(parts.next().unwrap_or("1h"))?;
+    if parts.next().is_some() {
+        return Err("only permissions and a lifetime, e.g. rl 1h".into());
+    }
+    Ok((permissions.to_string(), expires_in))
+}
+
+/// The preview pane's state.
+#[derive(Clone, Debug)]
+pub struct PreviewState {
+    pub blob: String,
+    pub result: Option<Result<Preview, String>>,
+    pub scroll: usize,
+}
+
+impl State {
+    fn blob_place(&self) -> Option<(usize, String, String)> {
+        match &self.location {
+            Location::Blobs {
+                account,
+                container,
+                prefix,
+            } => Some((*account, container.clone(), prefix.clone())),
+            _ => None,
+        }
+    }
+
+    fn op(&self, account: usize, request: OpRequest) -> Vec<Effect> {
+        vec![Effect::Op { account, request }]
+    }
+
+    fn open_ask(&mut self, ask: Ask, initial: String) {
+        self.input = tui_input::Input::new(initial);
+        self.ask = Some(ask);
+        self.mode = Mode::Ask;
+    }
+
+    /// Browser commands for everyday actions; `None` if `cmd` is not one.
+    pub(super) fn ops_command(&mut self, cmd: Command) -> Option<Vec<Effect>> {
+        let selected = self.selected_entry().map(|e| (e.name.to_string(), e.kind));
+        Some(match cmd {
+            Command::Preview => match (self.blob_place(), selected) {
+                (Some((account, container, prefix)), Some((name, EntryKind::Blob)))
+                    if self
+                        .preview
+                        .as_ref()
+                        .is_none_or(|p| p.blob != format!("{prefix}{name}")) =>
+                {
+                    let blob = format!("{prefix}{name}");
+                    self.preview = Some(PreviewState {
+                        blob: blob.clone(),
+                        result: None,
+                        scroll: 0,
+                    });
+                    self.op(account, OpRequest::Preview { container, blob })
+                }
+                (_, Some((_, EntryKind::Blob))) => {
+                    // `v` again closes it.
+                    self.preview = None;
+                    Vec::new()
+                }
+                _ => {
+                    self.preview = None;
+                    self.note_op("Select a blob to preview it.");
+                    Vec::new()
+                }
+            },
+            Command::NewContainer => {
+                match &self.location {
+                    Location::Containers { .. } => self.open_ask(Ask::NewContainer, String::new()),
+                    _ => self.note_op("Containers are created in an account's container list."),
+                }
+                Vec::new()
+            }
+            Command::Delete => match (&self.location, self.blob_place(), selected) {
+                (Location::Containers { .. }, _, Some((name, EntryKind::Container))) => {
+                    self.open_ask(Ask::DeleteContainer { name }, String::new());
+                    Vec::new()
+                }
+                (_, Some((account, container, _)), Some(_)) => {
+                    let targets = self.selection().map(|sel| {
+                        sel.items
+                            .into_iter()
+                            .map(|(n, folder, _)| {
+                                if folder {
+                                    Target::Folder(n)
+                                } else {
+                                    Target::Blob(n)
+                                }
+                            })
+                            .collect::<Vec<_>>()
+                    });
+                    match targets {
+                        Some(targets) => {
+                            self.note_op("Counting what would be deleted…");
+                            self.op(account, OpRequest::PlanDelete { container, targets })
+                        }
+                        None => Vec::new(),
+                    }
+                }
+                _ => {
+                    self.note_op("Select a container, blob or folder to delete.");
+                    Vec::new()
+                }
+            },
+            Command::Rename => {
+                match (self.blob_place(), selected) {
+                    (Some((_, container, prefix)), Some((name, EntryKind::Blob))) => {
+                        let from = format!("{prefix}{name}");
+                        self.open_ask(
+                            Ask::Rename {
+                                container,
+                                from: from.clone(),
+                            },
+                            from,
+                        );
+                    }
+                    _ => self.note_op(
+                        "Select a blob to rename or move (blobx copies, verifies, then deletes).",
+                    ),
+                }
+                Vec::new()
+            }
+            Command::Tier => {
+                match (self.blob_place(), selected) {
+                    (Some((_, container, prefix)), Some((name, EntryKind::Blob))) => {
+                        self.open_ask(
+                            Ask::Tier {
+                                container,
+                                blob: format!("{prefix}{name}"),
+                            },
+                            String::new(),
+                        );
+                    }
+                    _ => self.note_op("Select a blob to change its access tier."),
+                }
+                Vec::new()
+            }
+            Command::PublicAccess => {
+                match (&self.location, selected) {
+                    (Location::Containers { .. }, Some((name, EntryKind::Container))) => {
+                        self.open_ask(Ask::PublicAccess { container: name }, String::new());
+                    }
+                    (Location::Blobs { container, .. }, _) => {
+                        let container = container.clone();
+                        self.open_ask(Ask::PublicAccess { container }, String::new());
+                    }
+                    _ => self.note_op("Select a container to set its public access level."),
+                }
+                Vec::new()
+            }
+            Command::Sas => {
+                match (&self.location, self.blob_place(), selected) {
+                    (Location::Containers { .. }, _, Some((name, EntryKind::Container))) => {
+                        self.open_ask(
+                            Ask::Sas {
+                                container: name,
+                                path: None,
+                            },
+                            "rl 1h".into(),
+                        );
+                    }
+                    (_, Some((_, container, prefix)), Some((name, kind))) => {
+                        let path = Some(format!("{prefix}{name}"));
+                        let start = if kind == EntryKind::Blob {
+                            "r 1h"
+                        } else {
+                            "rl 1h"
+                        };
+                        self.open_ask(Ask::Sas { container, path }, start.into());
+                    }
+                    _ => self.note_op("Select a container, folder or blob to make a SAS for."),
+                }
+                Vec::new()
+            }
+            Command::BreakLease => match (self.blob_place(), selected) {
+                (Some((account, container, prefix)), Some((name, EntryKind::Blob))) => {
+                    self.confirm = Some(Confirm::BreakLease {
+                        account,
+                        container,
+                        blob: format!("{prefix}{name}"),
+                    });
+                    self.mode = Mode::Confirm;
+                    Vec::new()
+                }
+                _ => {
+                    self.note_op("Select a blob to break its lease.");
+                    Vec::new()
+                }
+            },
+            Command::Handoff => {
+                match (self.blob_place(), self.selection()) {
+                    (Some((account, container, _)), Some(sel)) => {
+                        let items: Vec<(String, bool)> =
+                            sel.items.iter().map(|(n, f, _)| (n.clone(), *f)).collect();
+                        let handoff =
+                            ops::handoff(&self.accounts[account].account, &container, &items);
+                        let text = handoff.urls.join("\n");
+                        self.confirm = Some(Confirm::Handoff(handoff));
+                        self.mode = Mode::Confirm;
+                        return Some(vec![Effect::Clipboard(text)]);
+                    }
+                    _ => self.note_op("Select blobs or folders to hand to other tools."),
+                }
+                Vec::new()
+            }
+            _ => return None,
+        })
+    }
+
+    /// Keys while a text prompt is open.
+    pub(super) fn ask_command(&mut self, cmd: Command) -> Vec<Effect> {
+        match cmd {
+            Command::Cancel => {
+                self.ask = None;
+                self.mode = Mode::Normal;
+                Vec::new()
+            }
+            Command::Accept => {
+                let Some(ask) = self.ask.clone() else {
+                    self.mode = Mode::Normal;
+                    return Vec::new();
+                };
+                let text = self.input.value().trim().to_string();
+                if let Err(why) = ask.check(&text) {
+                    self.fail_op(&why);
+                    return Vec::new();
+                }
+                self.ask = None;
+                self.mode = Mode::Normal;
+                let account = match &self.location {
+                    Location::Containers { account } | Location::Blobs { account, .. } => *account,
+                    Location::Accounts => return Vec::new(),
+                };
+                let request = match ask {
+                    Ask::NewContainer => OpRequest::CreateContainer { name: text },
+                    Ask::DeleteContainer { name } => {
+                        OpRequest::DeleteContainer { name, typed: text }
+                    }
+                    Ask::Rename { container, from } => OpRequest::Rename {
+                        container,
+                        from,
+                        to: text,
+                    },
+                    Ask::Tier { container, blob } => match AccessTier::parse(&text) {
+                        Ok(tier) => OpRequest::SetTier {
+                            container,
+                            blob,
+                            tier,
+                        },
+                        Err(e) => {
+                            self.fail_op(&e);
+                            return Vec::new();
+                        }
+                    },
+                    Ask::PublicAccess { container } => match PublicAccess::parse(&text) {
+                        Ok(level) => OpRequest::SetPublicAccess { container, level },
+                        Err(e) => {
+                            self.fail_op(&e);
+                            return Vec::new();
+                        }
+                    },
+                    Ask::Sas { container, path } => match parse_sas_input(&text) {
+                        Ok((permissions, expires_in)) => OpRequest::Sas {
+                            container,
+                            path,
+                            permissions,
+                            expires_in,
+                        },
+                        Err(e) => {
+                            self.fail_op(&e);
+                            return Vec::new();
+                        }
+                    },
+                };
+                self.note_op("Working…");
+                self.op(account, request)
+            }
+            Command::Quit => self.quit(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// A request finished.
+    pub(super) fn op_done(
+        &mut self,
+        account: usize,
+        result: Result<OpOutcome, String>,
+    ) -> Vec<Effect> {
+        match result {
+            Err(e) => {
+                if let Some(p) = self.preview.as_mut()
+                    && p.result.is_none()
+                {
+                    p.result = Some(Err(e.clone()));
+                }
+                self.fail_op(&e);
+                Vec::new()
+            }
+            Ok(OpOutcome::Changed(what)) => {
+                self.note_op(&what);
+                self.listing.reselect = self.selected_entry().map(|e| e.name.clone());
+                self.reload()
+            }
+            Ok(OpOutcome::Preview { blob, preview }) => {
+                if let Some(p) = self.preview.as_mut()
+                    && p.blob == blob
+                {
+                    p.result = Some(Ok(preview));
+                }
+                Vec::new()
+            }
+            Ok(OpOutcome::DeletePlan(plan)) if plan.blobs.is_empty() => {
+                self.note_op("Nothing to delete.");
+                Vec::new()
+            }
+            Ok(OpOutcome::DeletePlan(plan)) => {
+                self.confirm = Some(Confirm::DeleteBlobs { account, plan });
+                self.mode = Mode::Confirm;
+                Vec::new()
+            }
+            Ok(OpOutcome::Sas { url, note }) => {
+                self.confirm = Some(Confirm::Sas {
+                    url: url.clone(),
+                    revealed: false,
+                    note,
+                });
+                self.mode = Mode::Confirm;
+                // Copied at once (OSC 52 works over SSH); the screen masks the signature.
+                vec![Effect::Clipboard(url.expose().to_string())]
+            }
+        }
+    }
+
+    /// Answers to the questions this module asks.
+    pub(super) fn ops_confirm(&mut self, cmd: Command, question: Confirm) -> Option<Vec<Effect>> {
+        Some(match (cmd, question) {
+            (Command::Yes, Confirm::DeleteBlobs { account, plan }) => {
+                self.marks.clear();
+                self.note_op("Deleting…");
+                self.op(account, OpRequest::Delete { plan })
+            }
+            (
+                Command::Yes,
+                Confirm::BreakLease {
+                    account,
+                    container,
+                    blob,
+                },
+            ) => self.op(account, OpRequest::BreakLease { container, blob }),
+            (
+                Command::Reveal,
+                Confirm::Sas {
+                    url,
+                    revealed,
+                    note,
+                },
+            ) => {
+                self.confirm = Some(Confirm::Sas {
+                    url,
+                    revealed: !revealed,
+                    note,
+                });
+                self.mode = Mode::Confirm;
+                Vec::new()
+            }
+            (_, Confirm::Sas { .. } | Confirm::Handoff(_)) => Vec::new(),
+            (_, q @ (Confirm::DeleteBlobs { .. } | Confirm::BreakLease { .. })) => {
+                if !matches!(cmd, Command::No | Command::Cancel) {
+                    self.confirm = Some(q);
+                    self.mode = Mode::Confirm;
+                }
+                Vec::new()
+            }
+            (_, other) => {
+                // Not ours: give it back untouched.
+                self.confirm = Some(other);
+                return None;
+            }
+        })
+    }
+
+    fn note_op(&mut self, text: &str) {
+        self.status = Some(super::state::StatusMessage {
+            level: super::state::Level::Info,
+            text: text.to_string(),
+        });
+    }
+
+    fn fail_op(&mut self, text: &str) {
+        self.status = Some(super::state::StatusMessage {
+            level: super::state::Level::Error,
+            text: text.to_string(),
+        });
+    }
+}
+
+/// Runs a request against the account's client (in a task).
+pub async fn execute(
+    client: &crate::azure::StorageClient,
+    request: OpRequest,
+) -> Result<OpOutcome, String> {
+    let account = client.account();
+    let e = |err: ops::OpError| err.describe(account);
+    Ok(match request {
+        OpRequest::Preview { container, blob } => OpOutcome::Preview {
+            preview: ops::preview(client, &container, &blob).await.map_err(e)?,
+            blob,
+        },
+        OpRequest::CreateContainer { name } => {
+            ops::create_container(client, &name).await.map_err(e)?;
+            audit("create container", &name);
+            OpOutcome::Changed(format!("Created container {name}."))
+        }
+        OpRequest::DeleteContainer { name, typed } => {
+            ops::delete_container(client, &name, &typed)
+                .await
+                .map_err(e)?;
+            audit("delete container", &name);
+            OpOutcome::Changed(format!("Deleted container {name}."))
+        }
+        OpRequest::PlanDelete { container, targets } => OpOutcome::DeletePlan(
+            ops::plan_delete(client, &container, &targets)
+                .await
+                .map_err(e)?,
+        ),
+        OpRequest::Delete { plan } => {
+            let report = ops::delete_planned(client, &plan, true).await;
+            audit(
+                "delete blobs",
+                &format!("{} ({} blobs)", plan.container, plan.blobs.len()),
+            );
+            OpOutcome::Changed(report.summary("Deleted"))
+        }
+        OpRequest::Rename {
+            container,
+            from,
+            to,
+        } => {
+            let spec = ops::MoveSpec {
+                src_container: container.clone(),
+                src: from.clone(),
+                dst_container: container.clone(),
+                dst: to.clone(),
+                overwrite: false,
+            };
+            ops::rename_blob(client, &spec).await.map_err(e)?;
+            audit("rename", &format!("{container}/{from} -> {to}"));
+            OpOutcome::Changed(format!(
+                "Renamed {from} to {to} (copied, verified, then the old one deleted)."
+            ))
+        }
+        OpRequest::SetTier {
+            container,
+            blob,
+            tier,
+        } => {
+            let change = ops::set_tier(client, &container, &blob, tier, None)
+                .await
+                .map_err(e)?;
+            audit(
+                "set tier",
+                &format!("{container}/{blob} -> {}", tier.as_str()),
+            );
+            OpOutcome::Changed(match change {
+                ops::TierChange::Done => format!("{blob} is now {}.", tier.as_str()),
+                ops::TierChange::Rehydrating => {
+                    format!(
+                        "{blob} is being rehydrated to {}; that can take hours.",
+                        tier.as_str()
+                    )
+                }
+            })
+        }
+        OpRequest::SetPublicAccess { container, level } => {
+            crate::azure::access::set_public_access(client, &container, level, None)
+                .await
+                .map_err(e)?;
+            audit(
+                "set public access",
+                &format!("{container} -> {}", level.as_str()),
+            );
+            let warning = level.warning().map(|w| format!(" {w}")).unwrap_or_default();
+            OpOutcome::Changed(format!(
+                "{container}: public access is {}.{warning}",
+                level.as_str()
+            ))
+        }
+        OpRequest::Sas {
+            container,
+            path,
+            permissions,
+            expires_in,
+        } => {
+            let key = crate::azure::sas::signing_key(account)?;
+            let now = crate::azure::connection::now_unix();
+            let (target, note, url_path) = match &path {
+                Some(p) if !p.ends_with('/') => (
+                    crate::azure::sas::SasTarget::Blob {
+                        container: container.clone(),
+                        blob: p.clone(),
+                    },
+                    None,
+                    p.clone(),
+                ),
+                Some(p) => (
+                    crate::azure::sas::SasTarget::Container(container.clone()),
+                    Some(crate::azure::sas::FOLDER_SAS_NOTE.to_string()),
+                    p.clone(),
+                ),
+                None => (
+                    crate::azure::sas::SasTarget::Container(container.clone()),
+                    None,
+                    String::new(),
+                ),
+            };
+            let options = crate::azure::sas::SasOptions {
+                permissions,
+                expiry: Some(now + expires_in),
+                ..Default::default()
+            };
+            let token =
+                crate::azure::sas::sign_service_sas(&account.name, key, &target, &options, now)?;
+            let resource = url::Url::parse(&ops::resource_url(account, &container, &url_path))
+                .map_err(|err| err.to_string())?;
+            OpOutcome::Sas {
+                url: crate::azure::sas::sas_url(&resource, &token),
+                note,
+            }
+        }
+        OpRequest::BreakLease { container, blob } => {
+            ops::break_blob_lease(client, &container, &blob)
+                .await
+                .map_err(e)?;
+            audit("break lease", &format!("{container}/{blob}"));
+            OpOutcome::Changed(format!("Broke the lease on {blob}."))
+        }
+    })
+}
+
+fn audit(action: &str, what: &str) {
+    tracing::info!(target: "blobx::audit", action, what, "service changed");
+}
+
+/// The handoff popup's lines.
+pub fn handoff_lines(h: &Handoff) -> Vec<String> {
+    let mut lines = vec!["URLs (copied to the clipboard):".to_string()];
+    lines.extend(h.urls.iter().map(|u| format!("  {u}")));
+    lines.push("az:// URIs:".into());
+    lines.extend(h.az_uris.iter().map(|u| format!("  {u}")));
+    lines.push("azcopy:".into());
+    lines.extend(h.azcopy.iter().map(|u| format!("  {u}")));
+    lines.push("az storage:".into());
+    lines.extend(h.az_cli.iter().map(|u| format!("  {u}")));
+    if !h.note.is_empty() {
+        lines.push(h.note.clone());
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sas_input_is_checked_as_typed() {
+        assert_eq!(parse_sas_input("rl 1h").unwrap(), ("rl".into(), 3600));
+        assert_eq!(parse_sas_input("r").unwrap().1, 3600, "an hour by default");
+        assert!(parse_sas_input("rx 1h").unwrap_err().contains("'x'"));
+        assert!(parse_sas_input("").is_err());
+        assert!(parse_sas_input("r 1h extra").is_err());
+    }
+
+    #[test]
+    fn asks_validate() {
+        assert!(Ask::NewContainer.check("ok-name").is_ok());
+        assert!(Ask::NewContainer.check("No").is_err());
+        let del = Ask::DeleteContainer {
+            name: "logs".into(),
+        };
+        assert!(del.check("logs").is_ok());
+        assert!(del.check("log").is_err());
+        assert!(
+            Ask::Tier {
+                container: "c".into(),
+                blob: "b".into()
+            }
+            .check("cool")
+            .is_ok()
+        );
+        assert!(
+            Ask::Tier {
+                container: "c".into(),
+                blob: "b".into()
+            }
+            .check("lukewarm")
+            .is_err()
+        );
+    }
+}
