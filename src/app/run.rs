@@ -81,6 +81,8 @@ impl Loop<'_> {
         let mut ticker = tokio::time::interval(TICK);
         let mut dirty = true;
         let mut next_frame = Instant::now();
+        // Lets the test suite prove the terminal is restored after a panic.
+        let panic_after_first_frame = std::env::var_os("BLOBX_DEBUG_PANIC").is_some();
         loop {
             if self.state.should_quit {
                 break;
@@ -89,6 +91,9 @@ impl Loop<'_> {
                 terminal.draw(|f| ui::draw(f, &self.state, &ui))?;
                 dirty = false;
                 next_frame = Instant::now() + FRAME;
+                if panic_after_first_frame {
+                    panic!("BLOBX_DEBUG_PANIC is set: panicking on purpose");
+                }
             }
             let animating = self.state.listing.loading;
             tokio::select! {

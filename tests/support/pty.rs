@@ -115,6 +115,21 @@ impl Tui {
         self.wait_for(text, |s| s.contains(text))
     }
 
+    /// Resizes the terminal, as a person dragging the window would.
+    pub fn resize(&mut self, cols: u16, rows: u16) {
+        self._master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("resize pty");
+        if let Ok(mut p) = self.parser.lock() {
+            p.screen_mut().set_size(rows, cols);
+        }
+    }
+
     pub fn pid(&self) -> Option<u32> {
         self.child.process_id()
     }
