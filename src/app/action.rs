@@ -54,6 +54,7 @@ pub enum Command {
     KeepBoth,
     IfDifferent,
     Preview,
+    Find,
     NewContainer,
     Delete,
     Rename,
@@ -191,6 +192,11 @@ pub const COMMANDS: &[(Command, &str, &str)] = &[
         "preview",
         "Preview the blob (first 64 KiB: text, JSON, CSV, hex)",
     ),
+    (
+        Command::Find,
+        "find",
+        "Find below this folder: glob (**/*.csv), /regex/ or text",
+    ),
     (Command::NewContainer, "new_container", "Create a container"),
     (
         Command::Delete,
@@ -295,6 +301,12 @@ pub enum Action {
     /// Entra ID discovery finished: the accounts found and how many subscriptions were read.
     Discovered {
         result: Result<(Vec<crate::azure::Account>, usize), String>,
+    },
+    /// A page of a recursive search: matches, and how many blobs were scanned.
+    FindPage {
+        generation: u64,
+        result: Result<(Vec<BlobEntry>, usize), String>,
+        done: bool,
     },
     /// A request from `app::ops` finished.
     OpDone {

@@ -56,6 +56,14 @@ pub enum Effect {
     },
     /// Queue the unfinished transfers of an earlier run again.
     ResumeUnfinished(Vec<crate::transfer::journal::Entry>),
+    /// List flat below `prefix` (plus the pattern's literal start) and keep what matches.
+    Find {
+        generation: u64,
+        account: usize,
+        container: String,
+        prefix: String,
+        text: String,
+    },
     /// An everyday action on the service (see `app::ops`).
     Op {
         account: usize,
@@ -139,6 +147,20 @@ impl PartialEq for Effect {
                 },
             ) => a == b && x == y,
             (Effect::Clipboard(a), Effect::Clipboard(b)) => a == b,
+            (
+                Effect::Find {
+                    generation: g1,
+                    prefix: p1,
+                    text: t1,
+                    ..
+                },
+                Effect::Find {
+                    generation: g2,
+                    prefix: p2,
+                    text: t2,
+                    ..
+                },
+            ) => g1 == g2 && p1 == p2 && t1 == t2,
             (
                 Effect::PlanDownload {
                     selection: a,

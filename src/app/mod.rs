@@ -4,6 +4,7 @@
 pub mod action;
 pub mod effect;
 pub mod entry;
+pub mod find;
 pub mod form;
 pub mod ops;
 pub mod run;

@@ -78,6 +78,7 @@ pub enum OpOutcome {
 /// What a text prompt is for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Ask {
+    Find,
     NewContainer,
     DeleteContainer {
         name: String,
@@ -102,6 +103,7 @@ pub enum Ask {
 impl Ask {
     pub fn label(&self) -> String {
         match self {
+            Ask::Find => "find below this folder (glob, /regex/ or text): ".into(),
             Ask::NewContainer => "new container: ".into(),
             Ask::DeleteContainer { name } => format!("type {name} to delete it: "),
             Ask::Rename { .. } => "new name: ".into(),
@@ -115,6 +117,7 @@ impl Ask {
     pub fn check(&self, text: &str) -> Result<(), String> {
         let t = text.trim();
         match self {
+            Ask::Find => super::find::Find::parse(t).map(|_| ()),
             Ask::NewContainer => ops::check_container_name(t),
             Ask::DeleteContainer { name } => ops::check_delete_confirmation(name, t),
             Ask::Rename { from, .. } => {
@@ -208,6 +211,13 @@ impl State {
                     Vec::new()
                 }
             },
+            Command::Find => {
+                match &self.location {
+                    Location::Blobs { .. } => self.open_ask(Ask::Find, String::new()),
+                    _ => self.note_op("Open a container to search in it."),
+                }
+                Vec::new()
+            }
             Command::NewContainer => {
                 match &self.location {
                     Location::Containers { .. } => self.open_ask(Ask::NewContainer, String::new()),
@@ -376,6 +386,7 @@ impl State {
                     Location::Accounts => return Vec::new(),
                 };
                 let request = match ask {
+                    Ask::Find => return self.start_find(text),
                     Ask::NewContainer => OpRequest::CreateContainer { name: text },
                     Ask::DeleteContainer { name } => {
                         OpRequest::DeleteContainer { name, typed: text }

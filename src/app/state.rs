@@ -185,6 +185,8 @@ pub struct Listing {
     pub search: Option<String>,
     /// Select this name once it arrives (the folder we came back from).
     pub reselect: Option<Box<str>>,
+    /// A recursive search replaces the folder listing while set.
+    pub find: Option<super::find::FindInfo>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -301,6 +301,25 @@ impl Runner {
                 // The same transfer continues; its target is its own partial state.
                 self.engine.enqueue(specs, Conflict::Overwrite);
             }
+            Effect::Find {
+                generation,
+                account,
+                container,
+                prefix,
+                text,
+            } => {
+                let token = self.replace_listing();
+                let Some(client) = self.client(account) else {
+                    return;
+                };
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    tokio::select! {
+                        _ = token.cancelled() => {}
+                        _ = find(client, container, prefix, text, generation, tx) => {}
+                    }
+                });
+            }
             Effect::Op { account, request } => {
                 let Some(client) = self.client(account) else {
                     let _ = self.tx.send(Action::OpDone {
@@ -494,6 +513,62 @@ async fn list_blobs(
             || done
         {
             tracing::info!(%container, %prefix, pages, count, elapsed_ms = started.elapsed().as_millis() as u64, "listing finished");
+            return;
+        }
+    }
+}
+
+/// Lists flat from the pattern's literal start and streams the matches.
+async fn find(
+    client: StorageClient,
+    container: String,
+    prefix: String,
+    text: String,
+    generation: u64,
+    tx: UnboundedSender<Action>,
+) {
+    let pattern = match super::find::Find::parse(&text) {
+        Ok(p) => p,
+        Err(e) => {
+            let _ = tx.send(Action::FindPage {
+                generation,
+                result: Err(e),
+                done: true,
+            });
+            return;
+        }
+    };
+    let start = format!("{prefix}{}", pattern.literal_prefix);
+    let mut marker: Option<String> = None;
+    loop {
+        let page = client
+            .list_blobs_page(&container, &start, None, marker.as_deref(), LIST_PAGE_SIZE)
+            .await;
+        let (result, done) = match page {
+            Ok(p) => {
+                let scanned = p.entries.len();
+                marker = p.next_marker;
+                let matches = p
+                    .entries
+                    .into_iter()
+                    .filter(|e| {
+                        !e.is_prefix
+                            && pattern.matches(e.name.strip_prefix(&prefix).unwrap_or(&e.name))
+                    })
+                    .collect();
+                (Ok((matches, scanned)), marker.is_none())
+            }
+            Err(e) => (Err(describe_error(&e, client.account())), true),
+        };
+        if tx
+            .send(Action::FindPage {
+                generation,
+                result,
+                done,
+            })
+            .is_err()
+            || done
+        {
             return;
         }
     }

@@ -125,6 +125,11 @@ impl State {
             Action::Discovered { result } => self.discovered(result),
             Action::Transfers(snapshot) => self.transfers_update(snapshot),
             Action::OpDone { account, result } => self.op_done(account, result),
+            Action::FindPage {
+                generation,
+                result,
+                done,
+            } => self.find_page(generation, result, done),
             Action::TransferPlanned { result } => self.planned(result),
             Action::Unfinished(entries) => {
                 if !entries.is_empty() {
@@ -210,6 +215,10 @@ impl State {
                 }
             }
             Command::ClearFilter => {
+                if self.listing.find.is_some() {
+                    self.listing.find = None;
+                    return self.reload();
+                }
                 if self.listing.search.is_some() {
                     self.listing.search = None;
                     return self.reload();
@@ -565,6 +574,10 @@ impl State {
     }
 
     fn back(&mut self) -> Vec<Effect> {
+        if self.listing.find.is_some() {
+            self.listing.find = None;
+            return self.reload();
+        }
         if self.listing.search.is_some() {
             self.listing.search = None;
             return self.reload();
@@ -706,7 +719,11 @@ impl State {
         self.listing.view = (0..self.listing.entries.len() as u32).collect();
     }
 
-    fn take_page(&mut self, result: Result<Vec<Entry>, String>, done: bool) -> Vec<Effect> {
+    pub(super) fn take_page(
+        &mut self,
+        result: Result<Vec<Entry>, String>,
+        done: bool,
+    ) -> Vec<Effect> {
         match result {
             Ok(mut entries) => {
                 self.listing.pages += 1;

@@ -698,3 +698,42 @@ fn preview_opens_for_a_blob_and_closes_again() {
     assert!(cmd(&mut s, Command::Preview).is_empty());
     assert!(s.preview.is_none());
 }
+
+#[test]
+fn find_searches_below_the_folder_and_streams_matches() {
+    let mut s = in_container(&["raw/"]);
+    cmd(&mut s, Command::Find);
+    assert_eq!(s.mode, Mode::Ask);
+    type_text(&mut s, "**/*.csv");
+    let fx = cmd(&mut s, Command::Accept);
+    let generation = match &fx[..] {
+        [
+            Effect::Find {
+                generation,
+                prefix,
+                text,
+                ..
+            },
+        ] => {
+            assert_eq!((prefix.as_str(), text.as_str()), ("", "**/*.csv"));
+            *generation
+        }
+        other => panic!("{other:?}"),
+    };
+    s.update(Action::FindPage {
+        generation,
+        result: Ok((vec![blob("raw/2024/a.csv")], 5000)),
+        done: false,
+    });
+    s.update(Action::FindPage {
+        generation,
+        result: Ok((vec![blob("raw/2025/b.csv")], 1200)),
+        done: true,
+    });
+    assert_eq!(names(&s), ["raw/2024/a.csv", "raw/2025/b.csv"]);
+    assert_eq!(s.listing.find.as_ref().unwrap().scanned, 6200);
+    // Esc ends the search and lists the folder again.
+    let fx = cmd(&mut s, Command::ClearFilter);
+    assert!(matches!(&fx[0], Effect::ListBlobs { .. }));
+    assert!(s.listing.find.is_none());
+}

@@ -95,7 +95,18 @@ fn info_line<'a>(state: &State, ui: &Ui) -> Line<'a> {
     }
     let total = state.listing.entries.len();
     let mut spans = vec![];
-    if state.query.is_empty() {
+    if let Some(f) = &state.listing.find {
+        spans.push(Span::raw(format!(
+            " {} matches of {} scanned ",
+            format::count(state.listing.view.len()),
+            format::count(f.scanned)
+        )));
+        spans.push(Span::styled(
+            format!("find: {}", f.text),
+            Style::default().fg(ui.theme.matched),
+        ));
+        spans.push(Span::styled(" (Esc ends it)", dim));
+    } else if state.query.is_empty() {
         spans.push(Span::raw(format!(" {} items", format::count(total))));
     } else {
         spans.push(Span::raw(format!(
