@@ -54,6 +54,8 @@ pub enum Command {
     KeepBoth,
     IfDifferent,
     Preview,
+    EditMetadata,
+    EditHeaders,
     Find,
     NewContainer,
     Delete,
@@ -197,6 +199,16 @@ pub const COMMANDS: &[(Command, &str, &str)] = &[
         "find",
         "Find below this folder: glob (**/*.csv), /regex/ or text",
     ),
+    (
+        Command::EditMetadata,
+        "edit_metadata",
+        "Edit the blob's metadata",
+    ),
+    (
+        Command::EditHeaders,
+        "edit_headers",
+        "Edit content type, cache control, content disposition",
+    ),
     (Command::NewContainer, "new_container", "Create a container"),
     (
         Command::Delete,
@@ -254,6 +266,8 @@ impl Command {
                 | Command::Overwrite
                 | Command::IfDifferent
                 | Command::NewContainer
+                | Command::EditMetadata
+                | Command::EditHeaders
                 | Command::Delete
                 | Command::Rename
                 | Command::Tier

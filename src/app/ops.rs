@@ -57,6 +57,16 @@ pub enum OpRequest {
         container: String,
         blob: String,
     },
+    SetMetadata {
+        container: String,
+        blob: String,
+        pairs: Vec<(String, String)>,
+    },
+    SetHeaders {
+        container: String,
+        blob: String,
+        edit: ops::HeaderEdit,
+    },
 }
 
 /// What a finished request brings back.
@@ -79,6 +89,14 @@ pub enum OpOutcome {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Ask {
     Find,
+    Metadata {
+        container: String,
+        blob: String,
+    },
+    Headers {
+        container: String,
+        blob: String,
+    },
     NewContainer,
     DeleteContainer {
         name: String,
@@ -104,6 +122,8 @@ impl Ask {
     pub fn label(&self) -> String {
         match self {
             Ask::Find => "find below this folder (glob, /regex/ or text): ".into(),
+            Ask::Metadata { .. } => "metadata (name=value; name2=value2): ".into(),
+            Ask::Headers { .. } => "type=…; cache=…; disposition=…: ".into(),
             Ask::NewContainer => "new container: ".into(),
             Ask::DeleteContainer { name } => format!("type {name} to delete it: "),
             Ask::Rename { .. } => "new name: ".into(),
@@ -118,6 +138,8 @@ impl Ask {
         let t = text.trim();
         match self {
             Ask::Find => super::find::Find::parse(t).map(|_| ()),
+            Ask::Metadata { .. } => parse_pairs(t).and_then(|p| ops::check_metadata(&p)),
+            Ask::Headers { .. } => parse_headers(t).and_then(|e| ops::check_header_edit(&e)),
             Ask::NewContainer => ops::check_container_name(t),
             Ask::DeleteContainer { name } => ops::check_delete_confirmation(name, t),
             Ask::Rename { from, .. } => {
@@ -133,6 +155,37 @@ impl Ask {
             Ask::Sas { .. } => parse_sas_input(t).map(|_| ()),
         }
     }
+}
+
+/// "a=1; b=2" → [("a","1"), ("b","2")]; empty text means no metadata.
+fn parse_pairs(text: &str) -> Result<Vec<(String, String)>, String> {
+    text.split(';')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            p.split_once('=')
+                .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+                .ok_or_else(|| format!("{p:?} is not name=value"))
+        })
+        .collect()
+}
+
+/// "type=text/csv; cache=max-age=60; disposition=attachment": the three headers.
+fn parse_headers(text: &str) -> Result<ops::HeaderEdit, String> {
+    let mut edit = ops::HeaderEdit::default();
+    for part in text.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+        let (k, v) = part
+            .split_once('=')
+            .ok_or_else(|| format!("{part:?} is not name=value"))?;
+        let v = Some(v.trim().to_string());
+        match k.trim() {
+            "type" => edit.content_type = v,
+            "cache" => edit.cache_control = v,
+            "disposition" => edit.content_disposition = v,
+            other => return Err(format!("{other:?}: use type, cache or disposition")),
+        }
+    }
+    Ok(edit)
 }
 
 /// "rl 1h" → ("rl", 3600).
@@ -215,6 +268,56 @@ impl State {
                 match &self.location {
                     Location::Blobs { .. } => self.open_ask(Ask::Find, String::new()),
                     _ => self.note_op("Open a container to search in it."),
+                }
+                Vec::new()
+            }
+            Command::EditMetadata | Command::EditHeaders => {
+                let (Some((_, container, prefix)), Some((name, EntryKind::Blob))) =
+                    (self.blob_place(), selected)
+                else {
+                    self.note_op("Select a blob to edit its metadata or headers.");
+                    return Some(Vec::new());
+                };
+                let blob = format!("{prefix}{name}");
+                // Saving replaces all metadata, so start from what the blob has now.
+                let loaded = self
+                    .details
+                    .as_ref()
+                    .filter(|d| d.key.blob == blob)
+                    .and_then(|d| d.result.as_ref())
+                    .and_then(|r| r.as_ref().ok())
+                    .cloned();
+                let Some(details) = loaded else {
+                    self.show_details = true;
+                    self.note_op(
+                        "Reading its properties first; press the key again when they show.",
+                    );
+                    return Some(self.refresh_details());
+                };
+                if cmd == Command::EditMetadata {
+                    let current = details
+                        .metadata
+                        .iter()
+                        .map(|(k, v)| format!("{k}={v}"))
+                        .collect::<Vec<_>>()
+                        .join("; ");
+                    self.open_ask(Ask::Metadata { container, blob }, current);
+                } else {
+                    let prop = |n: &str| {
+                        details
+                            .properties
+                            .iter()
+                            .find(|(k, _)| k == n)
+                            .map(|(_, v)| v.clone())
+                            .unwrap_or_default()
+                    };
+                    let current = format!(
+                        "type={}; cache={}; disposition={}",
+                        prop("content-type"),
+                        prop("cache-control"),
+                        prop("content-disposition")
+                    );
+                    self.open_ask(Ask::Headers { container, blob }, current);
                 }
                 Vec::new()
             }
@@ -387,6 +490,28 @@ impl State {
                 };
                 let request = match ask {
                     Ask::Find => return self.start_find(text),
+                    Ask::Metadata { container, blob } => match parse_pairs(&text) {
+                        Ok(pairs) => OpRequest::SetMetadata {
+                            container,
+                            blob,
+                            pairs,
+                        },
+                        Err(e) => {
+                            self.fail_op(&e);
+                            return Vec::new();
+                        }
+                    },
+                    Ask::Headers { container, blob } => match parse_headers(&text) {
+                        Ok(edit) => OpRequest::SetHeaders {
+                            container,
+                            blob,
+                            edit,
+                        },
+                        Err(e) => {
+                            self.fail_op(&e);
+                            return Vec::new();
+                        }
+                    },
                     Ask::NewContainer => OpRequest::CreateContainer { name: text },
                     Ask::DeleteContainer { name } => {
                         OpRequest::DeleteContainer { name, typed: text }
@@ -681,6 +806,28 @@ pub async fn execute(
                 url: crate::azure::sas::sas_url(&resource, &token),
                 note,
             }
+        }
+        OpRequest::SetMetadata {
+            container,
+            blob,
+            pairs,
+        } => {
+            ops::set_metadata(client, &container, &blob, &pairs, None)
+                .await
+                .map_err(e)?;
+            audit("set metadata", &format!("{container}/{blob}"));
+            OpOutcome::Changed(format!("Saved {} metadata entries on {blob}.", pairs.len()))
+        }
+        OpRequest::SetHeaders {
+            container,
+            blob,
+            edit,
+        } => {
+            ops::set_content_headers(client, &container, &blob, &edit, None)
+                .await
+                .map_err(e)?;
+            audit("set headers", &format!("{container}/{blob}"));
+            OpOutcome::Changed(format!("Saved the headers of {blob}."))
         }
         OpRequest::BreakLease { container, blob } => {
             ops::break_blob_lease(client, &container, &blob)

@@ -822,6 +822,12 @@ impl State {
         }
     }
 
+    /// Fetches the selected blob's details again (after an edit, or on request).
+    pub(super) fn refresh_details(&mut self) -> Vec<Effect> {
+        self.details = None;
+        self.details_effect()
+    }
+
     /// When the details pane is open, make sure it shows the selected blob.
     fn details_effect(&mut self) -> Vec<Effect> {
         if !self.show_details {

@@ -737,3 +737,41 @@ fn find_searches_below_the_folder_and_streams_matches() {
     assert!(matches!(&fx[0], Effect::ListBlobs { .. }));
     assert!(s.listing.find.is_none());
 }
+
+#[test]
+fn metadata_edit_starts_from_what_the_blob_has() {
+    use super::ops::OpRequest;
+    use crate::azure::client::BlobDetails;
+    let mut s = in_container(&["m.onnx"]);
+    // Without its properties loaded, the edit waits for them (saving replaces all metadata).
+    let fx = cmd(&mut s, Command::EditMetadata);
+    assert!(matches!(&fx[..], [Effect::FetchDetails(_)]));
+    assert_eq!(s.mode, Mode::Normal);
+    let key = s.details.as_ref().unwrap().key.clone();
+    s.update(Action::Details {
+        key,
+        result: Ok(BlobDetails {
+            properties: vec![],
+            metadata: vec![("owner".into(), "ml".into())],
+        }),
+    });
+    cmd(&mut s, Command::EditMetadata);
+    assert_eq!(s.mode, Mode::Ask);
+    assert_eq!(s.input.value(), "owner=ml");
+    type_text(&mut s, "; stage=prod");
+    let fx = cmd(&mut s, Command::Accept);
+    assert_eq!(
+        fx,
+        vec![Effect::Op {
+            account: 0,
+            request: OpRequest::SetMetadata {
+                container: "data".into(),
+                blob: "m.onnx".into(),
+                pairs: vec![
+                    ("owner".into(), "ml".into()),
+                    ("stage".into(), "prod".into())
+                ]
+            }
+        }]
+    );
+}
