@@ -56,6 +56,7 @@ pub enum Command {
     Preview,
     EditMetadata,
     EditHeaders,
+    Policies,
     Find,
     NewContainer,
     Delete,
@@ -65,6 +66,20 @@ pub enum Command {
     Sas,
     BreakLease,
     Handoff,
+    Cors,
+    CorsAdd,
+    CorsEdit,
+    CorsDuplicate,
+    CorsDelete,
+    CorsRuleUp,
+    CorsRuleDown,
+    CorsSave,
+    CorsUndo,
+    CorsPresets,
+    CorsTest,
+    CorsExport,
+    CorsImport,
+    CorsReload,
 }
 
 /// Name in the keymap file and the sentence the help screen shows.
@@ -205,6 +220,11 @@ pub const COMMANDS: &[(Command, &str, &str)] = &[
         "Edit the blob's metadata",
     ),
     (
+        Command::Policies,
+        "policies",
+        "Edit the container's stored access policies",
+    ),
+    (
         Command::EditHeaders,
         "edit_headers",
         "Edit content type, cache control, content disposition",
@@ -237,6 +257,68 @@ pub const COMMANDS: &[(Command, &str, &str)] = &[
         "handoff",
         "URLs and azcopy / az commands for the selection",
     ),
+    (
+        Command::Cors,
+        "cors",
+        "CORS rules of the account: edit, test a preflight, save, undo",
+    ),
+    (Command::CorsAdd, "cors_add", "Add a CORS rule"),
+    (
+        Command::CorsEdit,
+        "cors_edit",
+        "Edit the selected rule; pick or confirm in lists",
+    ),
+    (
+        Command::CorsDuplicate,
+        "cors_duplicate",
+        "Duplicate the selected rule",
+    ),
+    (
+        Command::CorsDelete,
+        "cors_delete",
+        "Delete the selected rule",
+    ),
+    (
+        Command::CorsRuleUp,
+        "cors_rule_up",
+        "Move the rule earlier (the first match decides)",
+    ),
+    (
+        Command::CorsRuleDown,
+        "cors_rule_down",
+        "Move the rule later",
+    ),
+    (
+        Command::CorsSave,
+        "cors_save",
+        "Review the changes, then save (only the CORS rules are written)",
+    ),
+    (Command::CorsUndo, "cors_undo", "Undo the last save"),
+    (
+        Command::CorsPresets,
+        "cors_presets",
+        "Presets: browser uploads, local development, copy from another account",
+    ),
+    (
+        Command::CorsTest,
+        "cors_test",
+        "Test a rule: send the real preflight to the service",
+    ),
+    (
+        Command::CorsExport,
+        "cors_export",
+        "Export the rules to a JSON file",
+    ),
+    (
+        Command::CorsImport,
+        "cors_import",
+        "Import rules from a JSON file",
+    ),
+    (
+        Command::CorsReload,
+        "cors_reload",
+        "Read the rules from the service again",
+    ),
     (Command::Quit, "quit", "Quit blobx"),
 ];
 
@@ -268,11 +350,14 @@ impl Command {
                 | Command::NewContainer
                 | Command::EditMetadata
                 | Command::EditHeaders
+                | Command::Policies
                 | Command::Delete
                 | Command::Rename
                 | Command::Tier
                 | Command::PublicAccess
                 | Command::BreakLease
+                | Command::CorsSave
+                | Command::CorsUndo
         )
     }
 
@@ -340,6 +425,8 @@ pub enum Action {
         label: String,
         result: Result<(), String>,
     },
+    /// Background work of the CORS editor finished.
+    Cors(super::cors::CorsEvent),
 }
 
 /// Which blob a details request was for.

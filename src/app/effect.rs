@@ -78,6 +78,8 @@ pub enum Effect {
         index: usize,
         id: String,
     },
+    /// Work of the CORS editor (read, save, test, copy, export, import).
+    Cors(super::cors::CorsEffect),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -188,6 +190,7 @@ impl PartialEq for Effect {
                 Effect::RemoveAccount { index: a, id: x },
                 Effect::RemoveAccount { index: b, id: y },
             ) => a == b && x == y,
+            (Effect::Cors(a), Effect::Cors(b)) => a == b,
             _ => false,
         }
     }

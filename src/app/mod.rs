@@ -2,6 +2,7 @@
 //! `Effect`s run as tasks → result `Action`s → render.
 
 pub mod action;
+pub mod cors;
 pub mod effect;
 pub mod entry;
 pub mod find;

@@ -26,7 +26,12 @@ pub fn translate(event: &Event, state: &State, config: &Config) -> Option<Action
                 Some(Action::Command(cmd))
             } else if matches!(
                 state.mode,
-                Mode::Filter | Mode::PrefixSearch | Mode::Form | Mode::Path | Mode::Ask
+                Mode::Filter
+                    | Mode::PrefixSearch
+                    | Mode::Form
+                    | Mode::Path
+                    | Mode::Ask
+                    | Mode::CorsInput
             ) {
                 Some(Action::Input(*key))
             } else {
@@ -36,7 +41,12 @@ pub fn translate(event: &Event, state: &State, config: &Config) -> Option<Action
         Event::Paste(text)
             if matches!(
                 state.mode,
-                Mode::Filter | Mode::PrefixSearch | Mode::Form | Mode::Path | Mode::Ask
+                Mode::Filter
+                    | Mode::PrefixSearch
+                    | Mode::Form
+                    | Mode::Path
+                    | Mode::Ask
+                    | Mode::CorsInput
             ) =>
         {
             Some(Action::Paste(text.clone()))

@@ -40,6 +40,10 @@ pub enum Mode {
     Transfers,
     /// A one-line question (new container name, tier, SAS lifetime…).
     Ask,
+    /// The CORS rules editor: its table, lists and questions.
+    Cors,
+    /// Typing into a field of the CORS editor (rule form, test, file path).
+    CorsInput,
 }
 
 /// What a yes/no question is about.
@@ -248,6 +252,8 @@ pub struct State {
     pub preview: Option<super::ops::PreviewState>,
     /// The open one-line question.
     pub ask: Option<super::ops::Ask>,
+    /// The CORS rules editor, and what each account's last CORS save replaced.
+    pub cors: super::cors::CorsState,
     pub(super) next_generation: u64,
 }
 
@@ -283,6 +289,7 @@ impl State {
             readonly: false,
             preview: None,
             ask: None,
+            cors: Default::default(),
             next_generation: 1,
         }
     }

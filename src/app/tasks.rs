@@ -378,6 +378,7 @@ impl Runner {
                     });
                 }
             }
+            Effect::Cors(effect) => super::cors::spawn(effect, |i| self.client(i), self.tx.clone()),
         }
     }
 

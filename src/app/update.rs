@@ -46,6 +46,15 @@ impl State {
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
         match action {
             Action::Command(cmd) => self.command(cmd),
+            Action::Paste(text) if self.mode == Mode::CorsInput => {
+                self.cors_paste(&text);
+                Vec::new()
+            }
+            Action::Input(key) if self.mode == Mode::CorsInput => {
+                self.cors_input(key);
+                Vec::new()
+            }
+            Action::Cors(event) => self.cors_event(event),
             Action::Paste(text) => {
                 if self.mode == Mode::Form {
                     if let Some(form) = self.form.as_mut() {
@@ -173,6 +182,7 @@ impl State {
             Mode::Confirm => return self.confirm_command(cmd),
             Mode::Path => return self.path_command(cmd),
             Mode::Ask => return self.ask_command(cmd),
+            Mode::Cors | Mode::CorsInput => return self.cors_command(cmd),
             Mode::Transfers => return self.transfers_command(cmd),
             _ => {}
         }
@@ -286,6 +296,7 @@ impl State {
                 }
                 None => self.info("Only attached accounts can be edited; select one in the accounts list."),
             },
+            Command::Cors => return self.open_cors(),
             Command::Detach => match self.selected_attached() {
                 Some(index) => {
                     self.confirm = Some(Confirm::Detach { account: index });

@@ -6,6 +6,7 @@ pub mod account;
 pub mod blob_io;
 pub mod client;
 pub mod connection;
+pub mod cors;
 pub mod entra;
 pub mod env;
 pub mod error;

@@ -45,7 +45,10 @@ impl SharedKeyPolicy {
             builder = builder.header(name.as_str(), value.as_str());
         }
         // Shared Key signs Content-Length; the transport adds it later, so add it now.
-        let has_length = request.headers().iter().any(|(n, _)| n.as_str() == "content-length");
+        let has_length = request
+            .headers()
+            .iter()
+            .any(|(n, _)| n.as_str() == "content-length");
         if let Some(len) = request.body().len().filter(|l| *l > 0 && !has_length) {
             builder = builder.header("content-length", len.to_string());
         }

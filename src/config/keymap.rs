@@ -16,6 +16,7 @@ pub const SECTIONS: &[(&str, &str)] = &[
     ("transfers", "Transfers pane"),
     ("path", "Typing a local path"),
     ("ask", "Answering a one-line question"),
+    ("cors", "CORS rules editor"),
     ("form", "In a form (other keys edit the field)"),
     ("confirm", "Answering a question"),
     ("help", "This help"),
@@ -151,6 +152,9 @@ impl Keymap {
             Mode::Path => "path",
             Mode::Transfers => "transfers",
             Mode::Ask => "ask",
+            Mode::Cors => "cors",
+            // The editor's text fields take the same keys as the other forms.
+            Mode::CorsInput => "form",
         }
     }
 

@@ -1,6 +1,7 @@
 //! Drawing: pure functions of `State`. No I/O, no mutation.
 
 pub mod browser;
+pub mod cors;
 pub mod details;
 pub mod footer;
 pub mod form;
@@ -40,6 +41,9 @@ pub fn draw(frame: &mut Frame, state: &State, ui: &Ui) {
         transfers::draw(frame, area, state, ui);
     }
     footer::draw(frame, areas.info, areas.status, state, ui);
+    if state.cors.editor.is_some() {
+        cors::draw(frame, frame.area(), state, ui);
+    }
     match state.mode {
         Mode::Help => help::draw(frame, frame.area(), state, ui),
         Mode::Form => {
