@@ -775,3 +775,58 @@ fn metadata_edit_starts_from_what_the_blob_has() {
         }]
     );
 }
+
+#[test]
+fn stored_policies_are_read_then_saved_with_the_etag_they_were_read_at() {
+    use super::ops::{OpOutcome, OpRequest};
+    use crate::azure::access::ContainerAccess;
+    let mut s = in_container(&["a.csv"]);
+    let fx = cmd(&mut s, Command::Policies);
+    assert_eq!(
+        fx,
+        vec![Effect::Op {
+            account: 0,
+            request: OpRequest::GetAccess {
+                container: "data".into()
+            }
+        }]
+    );
+    s.update(Action::OpDone {
+        account: 0,
+        result: Ok(OpOutcome::Access {
+            container: "data".into(),
+            access: ContainerAccess {
+                etag: "\"0x1\"".into(),
+                ..Default::default()
+            },
+        }),
+    });
+    assert_eq!(s.mode, Mode::Ask);
+    type_text(&mut s, "readers rl 2027-01-01; bad xyz 2027-01-01");
+    assert!(
+        cmd(&mut s, Command::Accept).is_empty(),
+        "invalid permissions are refused before sending"
+    );
+    for _ in 0.."; bad xyz 2027-01-01".len() {
+        key_input(&mut s, KeyCode::Backspace);
+    }
+    let fx = cmd(&mut s, Command::Accept);
+    match &fx[..] {
+        [
+            Effect::Op {
+                request:
+                    OpRequest::SetPolicies {
+                        container,
+                        policies,
+                        etag,
+                    },
+                ..
+            },
+        ] => {
+            assert_eq!((container.as_str(), etag.as_str()), ("data", "\"0x1\""));
+            assert_eq!(policies.len(), 1);
+            assert_eq!(policies[0].permissions, "rl");
+        }
+        other => panic!("{other:?}"),
+    }
+}
