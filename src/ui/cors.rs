@@ -2,6 +2,7 @@
 //! diff and questions as popups. Key hints come from the keymap.
 
 use super::Ui;
+use super::layout::centered;
 use crate::app::action::Command;
 use crate::app::cors::{CorsEditor, CorsView, PRESETS, RuleField, RuleForm, TestField, TestForm};
 use crate::app::state::State;
@@ -16,22 +17,6 @@ use ratatui::{
     widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, Wrap},
 };
 use tui_input::Input;
-
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let [_, mid, _] = Layout::horizontal([
-        Constraint::Fill(1),
-        Constraint::Max(width),
-        Constraint::Fill(1),
-    ])
-    .areas(area);
-    let [_, popup, _] = Layout::vertical([
-        Constraint::Fill(1),
-        Constraint::Max(height),
-        Constraint::Fill(1),
-    ])
-    .areas(mid);
-    popup
-}
 
 fn popup(frame: &mut Frame, area: Rect, title: &str, ui: &Ui) -> Rect {
     let block = Block::default()

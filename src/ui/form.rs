@@ -1,31 +1,16 @@
 //! The attach/edit account form and the yes/no question, drawn over the list.
 
 use super::Ui;
+use super::layout::centered;
 use crate::app::form::{AttachForm, AttachKind, Field};
 use crate::app::state::{Confirm, State};
 use ratatui::{
     Frame,
-    layout::{Constraint, Layout, Position, Rect},
+    layout::{Position, Rect},
     style::{Modifier, Style},
     text::{Line, Span},
     widgets::{Block, Borders, Clear, Paragraph, Wrap},
 };
-
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let [_, mid, _] = Layout::horizontal([
-        Constraint::Fill(1),
-        Constraint::Max(width),
-        Constraint::Fill(1),
-    ])
-    .areas(area);
-    let [_, popup, _] = Layout::vertical([
-        Constraint::Fill(1),
-        Constraint::Max(height),
-        Constraint::Fill(1),
-    ])
-    .areas(mid);
-    popup
-}
 
 /// How a secret field looks unless revealed: its length, not its content.
 fn masked(value: &str) -> String {

@@ -68,3 +68,20 @@ pub fn list_rows(height: u16, transfers: bool, full: bool) -> usize {
     };
     body.saturating_sub(1).max(1) as usize
 }
+
+/// A box of at most `width` × `height`, centred in `area` (popups, dialogs).
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let [_, mid, _] = Layout::horizontal([
+        Constraint::Fill(1),
+        Constraint::Max(width),
+        Constraint::Fill(1),
+    ])
+    .areas(area);
+    let [_, popup, _] = Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Max(height),
+        Constraint::Fill(1),
+    ])
+    .areas(mid);
+    popup
+}
