@@ -154,26 +154,25 @@ impl StorageClient {
         marker: Option<&str>,
         max_results: u32,
     ) -> azure_core::Result<BlobPage> {
-        let mut url = self.container_url(container);
-        {
-            let mut q = url.query_pairs_mut();
-            q.append_pair("restype", "container")
-                .append_pair("comp", "list");
-            if !prefix.is_empty() {
-                q.append_pair("prefix", prefix);
-            }
-            if let Some(d) = delimiter {
-                q.append_pair("delimiter", d);
-            }
-            if let Some(m) = marker {
-                q.append_pair("marker", m);
-            }
-            q.append_pair("maxresults", &max_results.to_string());
-        }
-        let body = self.get_xml(url).await?;
+        let body = self
+            .get_xml(self.list_url(container, prefix, delimiter, marker, max_results))
+            .await?;
         parse_blob_page(&body).map_err(|e| {
             azure_core::Error::with_message(azure_core::error::ErrorKind::DataConversion, e)
         })
+    }
+
+    /// The raw body of one List Blobs page, unparsed (the benchmark's floor).
+    pub async fn raw_list_body(
+        &self,
+        container: &str,
+        prefix: &str,
+        delimiter: Option<&str>,
+        marker: Option<&str>,
+        max_results: u32,
+    ) -> azure_core::Result<String> {
+        self.get_xml(self.list_url(container, prefix, delimiter, marker, max_results))
+            .await
     }
 
     /// All properties and metadata of a blob (one HEAD request).
@@ -230,6 +229,33 @@ impl StorageClient {
         };
         client.upload(data.into(), Some(options)).await?;
         Ok(())
+    }
+
+    fn list_url(
+        &self,
+        container: &str,
+        prefix: &str,
+        delimiter: Option<&str>,
+        marker: Option<&str>,
+        max_results: u32,
+    ) -> Url {
+        let mut url = self.container_url(container);
+        {
+            let mut q = url.query_pairs_mut();
+            q.append_pair("restype", "container")
+                .append_pair("comp", "list");
+            if !prefix.is_empty() {
+                q.append_pair("prefix", prefix);
+            }
+            if let Some(d) = delimiter {
+                q.append_pair("delimiter", d);
+            }
+            if let Some(m) = marker {
+                q.append_pair("marker", m);
+            }
+            q.append_pair("maxresults", &max_results.to_string());
+        }
+        url
     }
 
     pub(crate) fn container_url(&self, container: &str) -> Url {
