@@ -591,3 +591,58 @@ async fn kill_nine_then_resume_sends_nothing_twice() {
     );
     assert!(!part.exists());
 }
+
+/// Many multi-block files at once with a memory budget far smaller than what
+/// they would like to hold: every transfer must still finish (no waiting on
+/// memory that only unpolled work could free).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_tight_memory_budget_never_deadlocks() {
+    let emu = Emulator::shared();
+    let dir = tempfile::tempdir().unwrap();
+    let c = StorageClient::for_transfers(Account::emulator(&emu.host).unwrap()).unwrap();
+    let engine = Engine::new(
+        vec![Some(("emulator".into(), c))],
+        EngineOptions {
+            files_in_parallel: 8,
+            chunks_in_parallel: 4,
+            memory_budget: 8 << 20,
+            journal: None,
+        },
+    );
+    let container = unique("budget");
+    client(&emu.host)
+        .ensure_container(&container)
+        .await
+        .unwrap();
+    let size = 3 * BLOCK_SIZE as usize + 5;
+    let mut ups = Vec::new();
+    for i in 0..8 {
+        let p = dir.path().join(format!("u{i}.bin"));
+        std::fs::write(&p, data(size, 100 + i)).unwrap();
+        ups.push(up(&p, &container, &format!("b{i}.bin")));
+    }
+    let within = std::time::Duration::from_secs(180);
+    let statuses = tokio::time::timeout(within, run(&engine, ups, Conflict::Skip))
+        .await
+        .expect("uploads stalled: the memory budget deadlocked");
+    assert!(statuses.iter().all(|s| *s == Status::Done), "{statuses:?}");
+    let downs = (0..8)
+        .map(|i| {
+            down(
+                &container,
+                &format!("b{i}.bin"),
+                &dir.path().join(format!("d{i}.bin")),
+                size as u64,
+            )
+        })
+        .collect();
+    let statuses = tokio::time::timeout(within, run(&engine, downs, Conflict::Skip))
+        .await
+        .expect("downloads stalled: the memory budget deadlocked");
+    assert!(statuses.iter().all(|s| *s == Status::Done), "{statuses:?}");
+    for i in 0..8u64 {
+        assert!(
+            std::fs::read(dir.path().join(format!("d{i}.bin"))).unwrap() == data(size, 100 + i)
+        );
+    }
+}

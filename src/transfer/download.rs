@@ -7,7 +7,8 @@ use super::journal::Entry;
 use super::model::Stop;
 use super::worker::{Ctx, fail};
 use base64::Engine;
-use futures::{StreamExt, TryStreamExt};
+use futures::StreamExt;
+use futures::stream::FuturesOrdered;
 use md5::{Digest, Md5};
 use std::path::{Path, PathBuf};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -32,9 +33,9 @@ async fn fetch<'a>(
     offset: u64,
     len: u64,
     etag: &str,
+    permit: Option<tokio::sync::SemaphorePermit<'a>>,
 ) -> Result<(bytes::Bytes, Option<tokio::sync::SemaphorePermit<'a>>), Stop> {
     ctx.control.check()?;
-    let permit = ctx.memory(len).await;
     let data = ctx
         .client
         .get_range(container, blob, offset, len, etag)
@@ -116,14 +117,30 @@ pub async fn download(
     }
     let offsets: Vec<u64> = (start..size).step_by(CHUNK as usize).collect();
     let etag = props.etag.as_str();
-    let mut chunks = futures::stream::iter(offsets)
-        .map(|offset| fetch(ctx, container, blob, offset, CHUNK.min(size - offset), etag))
-        // `buffered` keeps order, so the file is always a contiguous prefix.
-        .buffered(ctx.parallel.max(1));
-    while let Some((data, _permit)) = chunks.try_next().await? {
-        file.write_all(&data).await?;
-        hasher.update(&data);
-        ctx.progress.add(data.len() as u64);
+    // Ranges are fetched `parallel` at a time and written in order (so the
+    // .part is always a contiguous prefix). Memory is reserved in file order,
+    // and completed chunks keep being written while waiting for it, so a
+    // chunk the writer needs never waits behind chunks holding the budget.
+    let parallel = ctx.parallel.max(1);
+    let mut pending = offsets.into_iter().peekable();
+    let mut in_flight = FuturesOrdered::new();
+    loop {
+        let next_len = pending.peek().map(|o| CHUNK.min(size - o));
+        let want_more = in_flight.len() < parallel && next_len.is_some();
+        tokio::select! {
+            permit = ctx.memory(next_len.unwrap_or(0)), if want_more => {
+                if let (Some(offset), Some(len)) = (pending.next(), next_len) {
+                    in_flight.push_back(fetch(ctx, container, blob, offset, len, etag, permit));
+                }
+            }
+            Some(chunk) = in_flight.next(), if !in_flight.is_empty() => {
+                let (data, _permit) = chunk?;
+                file.write_all(&data).await?;
+                hasher.update(&data);
+                ctx.progress.add(data.len() as u64);
+            }
+            else => break,
+        }
     }
     file.flush().await?;
     file.sync_all().await?;

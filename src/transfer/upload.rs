@@ -118,7 +118,14 @@ pub async fn upload(ctx: &Ctx<'_>, path: &Path, container: &str, blob: &str) -> 
     for i in 0..blocks {
         ctx.control.check()?;
         let len = block_size.min(size - i * block_size);
-        let permit = ctx.memory(len).await;
+        // Keep the staged blocks moving while waiting for memory: they hold
+        // the budget, and only finish (and free it) while they are polled.
+        let permit = loop {
+            tokio::select! {
+                permit = ctx.memory(len) => break permit,
+                Some(r) = in_flight.next(), if !in_flight.is_empty() => r?,
+            }
+        };
         let mut buf = vec![0u8; len as usize];
         file.read_exact(&mut buf).await?;
         whole.update(&buf);
