@@ -72,6 +72,10 @@ pub struct FuzzyFilter {
     query: String,
     matched: Vec<u32>,
     scanned: usize,
+    /// Every entry in sort order, kept while the rows and the sort stay the
+    /// same, so a keystroke filters an already sorted list instead of sorting.
+    sorted: Vec<u32>,
+    sorted_for: Option<(usize, Sort)>,
 }
 
 impl std::fmt::Debug for FuzzyFilter {
@@ -90,8 +94,35 @@ impl Default for FuzzyFilter {
             query: String::new(),
             matched: Vec::new(),
             scanned: 0,
+            sorted: Vec::new(),
+            sorted_for: None,
         }
     }
+}
+
+/// Whether `needle` appears in `hay` in order (what makes a fuzzy match at
+/// all); smart case as the matcher: case-sensitive only if the query has an
+/// upper-case letter. The scoring matcher is kept for highlighting the few
+/// visible rows; filtering 100,000 names only needs this yes/no, which is
+/// far cheaper.
+fn is_subsequence(hay: &str, needle: &str, case_sensitive: bool) -> bool {
+    let mut wanted = needle.chars().peekable();
+    for c in hay.chars() {
+        let Some(&w) = wanted.peek() else {
+            return true;
+        };
+        let hit = if case_sensitive {
+            c == w
+        } else if c.is_ascii() && w.is_ascii() {
+            c.eq_ignore_ascii_case(&w)
+        } else {
+            c.to_lowercase().eq(w.to_lowercase())
+        };
+        if hit {
+            wanted.next();
+        }
+    }
+    wanted.peek().is_none()
 }
 
 impl FuzzyFilter {
@@ -105,15 +136,12 @@ impl FuzzyFilter {
             // The listing was replaced: start over.
             self.reset();
         }
+        let case_sensitive = query.chars().any(char::is_uppercase);
         if query != self.query {
             // A longer query can only match a subset of what the shorter one did.
             if !self.query.is_empty() && query.starts_with(self.query.as_str()) {
-                let matcher = &self.matcher;
-                self.matched.retain(|&i| {
-                    matcher
-                        .fuzzy_match(&entries[i as usize].name, query)
-                        .is_some()
-                });
+                self.matched
+                    .retain(|&i| is_subsequence(&entries[i as usize].name, query, case_sensitive));
             } else {
                 self.matched.clear();
                 self.scanned = 0;
@@ -121,7 +149,7 @@ impl FuzzyFilter {
             self.query = query.to_string();
         }
         for (i, e) in entries.iter().enumerate().skip(self.scanned) {
-            if self.query.is_empty() || self.matcher.fuzzy_match(&e.name, &self.query).is_some() {
+            if self.query.is_empty() || is_subsequence(&e.name, &self.query, case_sensitive) {
                 self.matched.push(i as u32);
             }
         }
@@ -133,6 +161,21 @@ impl FuzzyFilter {
         self.query.clear();
         self.matched.clear();
         self.scanned = 0;
+        self.sorted.clear();
+        self.sorted_for = None;
+    }
+
+    /// All entries in `sort` order (cached until the rows or the sort change).
+    fn sorted(&mut self, entries: &[Entry], sort: Sort) -> &[u32] {
+        if self.sorted_for != Some((entries.len(), sort)) {
+            self.sorted = (0..entries.len() as u32).collect();
+            // Pages arrive in name order, so for the default sort this is
+            // nearly sorted and the stable sort runs in close to linear time.
+            self.sorted
+                .sort_by(|&a, &b| compare(&entries[a as usize], &entries[b as usize], sort));
+            self.sorted_for = Some((entries.len(), sort));
+        }
+        &self.sorted
     }
 
     /// Character positions of the match in `name`, for highlighting.
@@ -154,11 +197,20 @@ pub fn build_view(
     query: &str,
     sort: Sort,
 ) -> Vec<u32> {
-    let mut view = filter.apply(entries, query).to_vec();
-    // Pages arrive in name order, so for the default sort this is nearly sorted
-    // and the stable sort runs in close to linear time.
-    view.sort_by(|&a, &b| compare(&entries[a as usize], &entries[b as usize], sort));
-    view
+    if query.is_empty() {
+        filter.apply(entries, query);
+        return filter.sorted(entries, sort).to_vec();
+    }
+    let mut keep = vec![false; entries.len()];
+    for &i in filter.apply(entries, query) {
+        keep[i as usize] = true;
+    }
+    filter
+        .sorted(entries, sort)
+        .iter()
+        .copied()
+        .filter(|&i| keep[i as usize])
+        .collect()
 }
 
 #[cfg(test)]
@@ -258,6 +310,44 @@ mod tests {
             ),
             ["beta"]
         );
+    }
+
+    #[test]
+    fn the_fast_check_agrees_with_the_scoring_matcher() {
+        let m = SkimMatcherV2::default().smart_case();
+        let names = [
+            "train.parquet",
+            "Test.CSV",
+            "über-daten.csv",
+            "a/b/c",
+            "x",
+            "",
+            "blob-0999.bin",
+        ];
+        let queries = [
+            "t",
+            "trn",
+            "TC",
+            "tc",
+            "üd",
+            "ÜD",
+            "abc",
+            "zz",
+            "blob-0999",
+            "b9",
+            "x",
+            "tEst",
+        ];
+        for n in names {
+            for q in queries {
+                let cs = q.chars().any(char::is_uppercase);
+                assert_eq!(
+                    is_subsequence(n, q, cs),
+                    m.fuzzy_match(n, q).is_some(),
+                    "{n:?} / {q:?}"
+                );
+            }
+        }
     }
 
     #[test]
