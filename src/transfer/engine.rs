@@ -107,6 +107,7 @@ struct Inner {
     items: Mutex<Vec<Item>>,
     options: EngineOptions,
     budget: Semaphore,
+    budget_units: u32,
     next_id: AtomicU64,
     sampler: Mutex<Sampler>,
 }
@@ -132,6 +133,7 @@ impl Engine {
                 clients: RwLock::new(clients),
                 items: Mutex::new(Vec::new()),
                 budget: Semaphore::new(units),
+                budget_units: units as u32,
                 options,
                 next_id: AtomicU64::new(1),
                 sampler: Mutex::new(Sampler::default()),
@@ -553,6 +555,7 @@ async fn execute(
         control,
         journal: inner.options.journal.as_ref(),
         budget: &inner.budget,
+        budget_units: inner.budget_units,
         parallel: inner.options.chunks_in_parallel,
     };
     match (&spec.kind, &spec.source, &spec.target) {

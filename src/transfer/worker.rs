@@ -17,6 +17,8 @@ pub struct Ctx<'a> {
     pub control: &'a Control,
     pub journal: Option<&'a Journal>,
     pub budget: &'a Semaphore,
+    /// The budget's size in units (what a single buffer is capped at).
+    pub budget_units: u32,
     /// Requests in flight for this one transfer.
     pub parallel: usize,
 }
@@ -26,9 +28,7 @@ impl<'a> Ctx<'a> {
     pub async fn memory(&self, bytes: u64) -> Option<SemaphorePermit<'a>> {
         let units = bytes.div_ceil(BUDGET_UNIT).max(1);
         // A single buffer larger than the whole budget still gets to run, alone.
-        let units = units
-            .min(self.budget.available_permits().max(1) as u64)
-            .min(u32::MAX as u64) as u32;
+        let units = units.min(u64::from(self.budget_units.max(1))) as u32;
         self.budget.acquire_many(units).await.ok()
     }
 }
