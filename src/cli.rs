@@ -48,8 +48,12 @@ pub struct Args {
     pub account: Option<String>,
 
     /// Change nothing: uploads, copies and overwrites are refused and hidden.
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub readonly: bool,
+
+    /// Cap transfer bandwidth, in megabits per second (changeable in the transfers pane).
+    #[arg(long, global = true, value_name = "MBPS")]
+    pub cap_mbps: Option<f64>,
 }
 
 pub fn main() -> ExitCode {
@@ -83,11 +87,15 @@ fn run_headless(command: Cmd, args: Args) -> ExitCode {
         .map_err(anyhow::Error::from)
         .and_then(|rt| {
             rt.block_on(async {
-                let ctx = crate::headless::Context::load(
+                let mut ctx = crate::headless::Context::load(
                     args.emulator.as_deref(),
                     args.config_dir,
                     args.account.as_deref(),
                 )?;
+                ctx.readonly |= args.readonly;
+                if let Some(cap) = args.cap_mbps {
+                    ctx.cap = cap_from_flag(cap)?;
+                }
                 match command {
                     Cmd::Access(a) => crate::headless::access::run(a, &ctx).await,
                     Cmd::Cp(a) => crate::headless::cp::run(a, &ctx).await,
@@ -103,6 +111,10 @@ fn run_headless(command: Cmd, args: Args) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn cap_from_flag(mbps: f64) -> anyhow::Result<Option<u64>> {
+    crate::transfer::throttle::parse_cap(&mbps.to_string()).map_err(|e| anyhow::anyhow!(e))
 }
 
 /// Every account to show, with the reason next to any that cannot be used,
@@ -229,7 +241,23 @@ fn run(args: Args) -> anyhow::Result<()> {
         for w in &warnings {
             tracing::warn!("{w}");
         }
+        let cap = match args.cap_mbps {
+            Some(m) => cap_from_flag(m)?,
+            None => config.settings.cap(),
+        };
         let mut runner = Runner::new(clients, store, tx);
+        runner.set_cap(cap);
+        if let Some(dir) = &config_dir {
+            let path = crate::config::bookmarks::path_in(dir);
+            match crate::config::bookmarks::load(&path) {
+                Ok(marks) => state.bookmarks.items = marks,
+                Err(e) => state.status = Some(crate::app::state::StatusMessage {
+                    level: crate::app::state::Level::Error,
+                    text: e,
+                }),
+            }
+            runner.bookmarks_path = Some(path);
+        }
         if config.settings.entra.enabled {
             runner.arm_endpoint = Some(
                 std::env::var("BLOBX_ARM_ENDPOINT").unwrap_or_else(|_| config.settings.entra.arm_endpoint.clone()),

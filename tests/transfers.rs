@@ -607,6 +607,7 @@ async fn a_tight_memory_budget_never_deadlocks() {
             chunks_in_parallel: 4,
             memory_budget: 8 << 20,
             journal: None,
+            cap: None,
         },
     );
     let container = unique("budget");

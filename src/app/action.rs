@@ -80,6 +80,11 @@ pub enum Command {
     CorsExport,
     CorsImport,
     CorsReload,
+    ToggleReadonly,
+    Bookmark,
+    Bookmarks,
+    SetCap,
+    ExportReport,
 }
 
 /// Name in the keymap file and the sentence the help screen shows.
@@ -319,6 +324,31 @@ pub const COMMANDS: &[(Command, &str, &str)] = &[
         "cors_reload",
         "Read the rules from the service again",
     ),
+    (
+        Command::ToggleReadonly,
+        "toggle_readonly",
+        "Mark the account read-only, or writable again",
+    ),
+    (
+        Command::Bookmark,
+        "bookmark",
+        "Bookmark this place (account, container, folder)",
+    ),
+    (
+        Command::Bookmarks,
+        "bookmarks",
+        "Bookmarks: jump to one (d deletes it)",
+    ),
+    (
+        Command::SetCap,
+        "set_cap",
+        "Bandwidth cap for all transfers (Mb/s), changeable while they run",
+    ),
+    (
+        Command::ExportReport,
+        "export_report",
+        "Export the transfers' report (size, status, error, MD5) as CSV",
+    ),
     (Command::Quit, "quit", "Quit blobx"),
 ];
 
@@ -427,6 +457,11 @@ pub enum Action {
     },
     /// Background work of the CORS editor finished.
     Cors(super::cors::CorsEvent),
+    /// A local file was written (bookmarks, a transfer report): what, or why not.
+    Saved {
+        what: String,
+        result: Result<(), String>,
+    },
 }
 
 /// Which blob a details request was for.

@@ -80,6 +80,15 @@ pub enum Effect {
     },
     /// Work of the CORS editor (read, save, test, copy, export, import).
     Cors(super::cors::CorsEffect),
+    /// Write the bookmarks to bookmarks.toml.
+    SaveBookmarks(Vec<crate::config::bookmarks::Bookmark>),
+    /// Change the bandwidth cap (bytes per second; `None` lifts it).
+    SetCap(Option<u64>),
+    /// Write the transfers' report as CSV (never over an existing file).
+    WriteReport {
+        path: std::path::PathBuf,
+        items: Vec<crate::transfer::engine::ItemView>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -191,6 +200,9 @@ impl PartialEq for Effect {
                 Effect::RemoveAccount { index: b, id: y },
             ) => a == b && x == y,
             (Effect::Cors(a), Effect::Cors(b)) => a == b,
+            (Effect::SaveBookmarks(a), Effect::SaveBookmarks(b)) => a == b,
+            (Effect::SetCap(a), Effect::SetCap(b)) => a == b,
+            (Effect::WriteReport { path: a, .. }, Effect::WriteReport { path: b, .. }) => a == b,
             _ => false,
         }
     }

@@ -2,6 +2,7 @@
 //! `Effect`s run as tasks → result `Action`s → render.
 
 pub mod action;
+mod bookmarks;
 pub mod cors;
 pub mod effect;
 pub mod entry;
@@ -16,7 +17,7 @@ mod update;
 pub mod view;
 
 #[cfg(test)]
-mod update_tests;
+pub(crate) mod update_tests;
 
 pub use action::{Action, Command};
 pub use effect::Effect;

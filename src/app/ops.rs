@@ -133,6 +133,8 @@ pub enum Ask {
         container: String,
         path: Option<String>,
     },
+    /// The bandwidth cap, typed in the transfers pane.
+    Cap,
 }
 
 impl Ask {
@@ -148,6 +150,7 @@ impl Ask {
             Ask::Tier { .. } => "tier (hot, cool, cold, archive): ".into(),
             Ask::PublicAccess { .. } => "public access (private, blob, container): ".into(),
             Ask::Sas { .. } => "SAS permissions and lifetime (e.g. rl 1h): ".into(),
+            Ask::Cap => "bandwidth cap in Mb/s (0 = none): ".into(),
         }
     }
 
@@ -174,6 +177,7 @@ impl Ask {
             Ask::Tier { .. } => AccessTier::parse(t).map(|_| ()),
             Ask::PublicAccess { .. } => PublicAccess::parse(t).map(|_| ()),
             Ask::Sas { .. } => parse_sas_input(t).map(|_| ()),
+            Ask::Cap => crate::transfer::throttle::parse_cap(t).map(|_| ()),
         }
     }
 }
@@ -589,12 +593,16 @@ impl State {
                 }
                 self.ask = None;
                 self.mode = Mode::Normal;
+                if ask == Ask::Cap {
+                    return self.set_cap(&text);
+                }
                 let account = match &self.location {
                     Location::Containers { account } | Location::Blobs { account, .. } => *account,
                     Location::Accounts => return Vec::new(),
                 };
                 let request = match ask {
                     Ask::Find => return self.start_find(text),
+                    Ask::Cap => return Vec::new(),
                     Ask::Policies { container, etag } => match parse_policies(&text) {
                         Ok(policies) => OpRequest::SetPolicies {
                             container,

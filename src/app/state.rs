@@ -38,6 +38,8 @@ pub enum Mode {
     Path,
     /// Keys go to the transfers pane.
     Transfers,
+    /// The bookmarks list.
+    Bookmarks,
     /// A one-line question (new container name, tier, SAS lifetime…).
     Ask,
     /// The CORS rules editor: its table, lists and questions.
@@ -94,6 +96,8 @@ pub enum PathAction {
         container: String,
         prefix: String,
     },
+    /// Write the transfers' report (CSV) to a new file.
+    Report,
 }
 
 /// The transfers pane.
@@ -166,11 +170,15 @@ impl AccountNode {
         if self.discovery {
             return (false, self.account.note.clone().unwrap_or_default());
         }
-        let host = self.account.host();
-        match &self.account.note {
-            Some(n) => (false, format!("{host} · {n}")),
-            None => (false, host),
+        let mut text = self.account.host();
+        if self.account.readonly {
+            text.push_str(" · read-only");
         }
+        if let Some(n) = &self.account.note {
+            text.push_str(" · ");
+            text.push_str(n);
+        }
+        (false, text)
     }
 }
 
@@ -254,6 +262,7 @@ pub struct State {
     pub ask: Option<super::ops::Ask>,
     /// The CORS rules editor, and what each account's last CORS save replaced.
     pub cors: super::cors::CorsState,
+    pub bookmarks: super::bookmarks::BookmarkList,
     pub(super) next_generation: u64,
 }
 
@@ -290,8 +299,37 @@ impl State {
             preview: None,
             ask: None,
             cors: Default::default(),
+            bookmarks: Default::default(),
             next_generation: 1,
         }
+    }
+
+    /// The account a command acts on: the CORS editor's, the one being
+    /// browsed, or the one under the cursor in the accounts view.
+    pub fn account_in_scope(&self) -> Option<usize> {
+        if matches!(self.mode, Mode::Cors | Mode::CorsInput)
+            && let Some(ed) = &self.cors.editor
+        {
+            return Some(ed.account);
+        }
+        match &self.location {
+            Location::Containers { account } | Location::Blobs { account, .. } => Some(*account),
+            Location::Accounts => {
+                let entry = *self.listing.view.get(self.selected)? as usize;
+                self.account_rows.get(entry).copied()
+            }
+        }
+    }
+
+    /// The label of the account in scope when the user marked it read-only.
+    pub fn readonly_account(&self) -> Option<&str> {
+        let node = self.accounts.get(self.account_in_scope()?)?;
+        node.account.readonly.then(|| node.label())
+    }
+
+    /// Whether changes are off here: everywhere (`--readonly`) or for this account.
+    pub fn changes_off(&self) -> bool {
+        self.readonly || self.readonly_account().is_some()
     }
 
     pub fn selected_entry(&self) -> Option<&Entry> {

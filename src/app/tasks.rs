@@ -29,6 +29,8 @@ pub struct Runner {
     store: Option<AccountStore>,
     /// Azure Resource Manager, for Entra ID discovery (`None`: turned off).
     pub arm_endpoint: Option<String>,
+    /// Where bookmarks are saved (`None`: no config dir, kept for the session).
+    pub bookmarks_path: Option<std::path::PathBuf>,
     tx: UnboundedSender<Action>,
     listing: Option<CancellationToken>,
     details: Option<CancellationToken>,
@@ -62,11 +64,16 @@ impl Runner {
             clients,
             store,
             arm_endpoint: None,
+            bookmarks_path: None,
             tx,
             listing: None,
             details: None,
             engine,
         }
+    }
+
+    pub fn set_cap(&self, bytes_per_sec: Option<u64>) {
+        self.engine.set_cap(bytes_per_sec);
     }
 
     /// Offers the transfers an earlier run left unfinished (a crash, or quit anyway).
@@ -379,6 +386,34 @@ impl Runner {
                 }
             }
             Effect::Cors(effect) => super::cors::spawn(effect, |i| self.client(i), self.tx.clone()),
+            Effect::SetCap(cap) => self.engine.set_cap(cap),
+            Effect::SaveBookmarks(marks) => {
+                let Some(path) = self.bookmarks_path.clone() else {
+                    return;
+                };
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let result = crate::config::bookmarks::save(&path, &marks);
+                    let _ = tx.send(Action::Saved {
+                        what: String::new(),
+                        result,
+                    });
+                });
+            }
+            Effect::WriteReport { path, items } => {
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let result = crate::transfer::report::write(&path, &items, false);
+                    let _ = tx.send(Action::Saved {
+                        what: format!(
+                            "the report of {} transfers to {}",
+                            items.len(),
+                            path.display()
+                        ),
+                        result,
+                    });
+                });
+            }
         }
     }
 

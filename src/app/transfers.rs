@@ -213,6 +213,13 @@ impl State {
                             prefix,
                         }]
                     }
+                    Some(PathAction::Report) => {
+                        self.mode = Mode::Transfers;
+                        vec![Effect::WriteReport {
+                            path,
+                            items: self.transfers.snapshot.items.clone(),
+                        }]
+                    }
                     None => Vec::new(),
                 }
             }
@@ -389,12 +396,55 @@ impl State {
                 self.mode = Mode::Normal;
                 self.resize_list();
             }
+            Command::SetCap => {
+                let now = self
+                    .transfers
+                    .snapshot
+                    .cap
+                    .map(|b| format!("{}", b as f64 * 8.0 / 1_000_000.0))
+                    .unwrap_or_default();
+                self.ask = Some(super::ops::Ask::Cap);
+                self.input = tui_input::Input::new(now);
+                self.mode = Mode::Ask;
+            }
+            Command::ExportReport => {
+                if self.transfers.snapshot.items.is_empty() {
+                    self.note("No transfers to report yet.");
+                } else {
+                    let dir = if self.last_dir.is_empty() {
+                        current_dir()
+                    } else {
+                        self.last_dir.clone()
+                    };
+                    let path = std::path::Path::new(&dir).join(report_name());
+                    self.open_path_prompt(PathAction::Report, path.display().to_string());
+                }
+            }
             Command::Cancel | Command::Back => self.mode = Mode::Normal,
             Command::Help => self.mode = Mode::Help,
             Command::Quit => return self.quit(),
             _ => {}
         }
         Vec::new()
+    }
+
+    /// The cap typed in the transfers pane (already checked as typed).
+    pub(super) fn set_cap(&mut self, text: &str) -> Vec<Effect> {
+        self.mode = Mode::Transfers;
+        match crate::transfer::throttle::parse_cap(text) {
+            Ok(cap) => {
+                self.transfers.snapshot.cap = cap;
+                self.note(&format!(
+                    "Bandwidth cap: {}.",
+                    crate::transfer::throttle::describe(cap)
+                ));
+                vec![Effect::SetCap(cap)]
+            }
+            Err(e) => {
+                self.fail(&e);
+                Vec::new()
+            }
+        }
     }
 
     pub(super) fn resize_list(&mut self) {
@@ -419,6 +469,17 @@ impl State {
             text: text.to_string(),
         });
     }
+}
+
+/// A fresh name per export, so an earlier report is never in the way.
+fn report_name() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    let stamp = now
+        .format(time::macros::format_description!(
+            "[year][month][day]-[hour][minute][second]"
+        ))
+        .unwrap_or_default();
+    format!("blobx-transfers-{stamp}.csv")
 }
 
 fn current_dir() -> String {

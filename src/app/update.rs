@@ -158,6 +158,14 @@ impl State {
                 }
                 Vec::new()
             }
+            Action::Saved { what, result } => {
+                match result {
+                    Ok(()) if !what.is_empty() => self.info(&format!("Wrote {what}.")),
+                    Ok(()) => {}
+                    Err(e) => self.error(&e),
+                }
+                Vec::new()
+            }
             Action::Details { key, result } => {
                 if let Some(d) = &mut self.details
                     && d.key == key
@@ -170,11 +178,25 @@ impl State {
     }
 
     fn command(&mut self, cmd: Command) -> Vec<Effect> {
-        if self.readonly && cmd.is_mutating() {
+        // Deleting a bookmark changes only blobx's own config.
+        let changes_service = cmd.is_mutating() && self.mode != Mode::Bookmarks;
+        if self.readonly && changes_service {
             self.error(&format!(
                 "Read-only mode: \"{}\" is turned off (started with --readonly or readonly = true).",
                 cmd.description()
             ));
+            return Vec::new();
+        }
+        // Conflict answers only touch local files or a batch already allowed.
+        if changes_service
+            && !matches!(cmd, Command::Overwrite | Command::IfDifferent)
+            && let Some(label) = self.readonly_account()
+        {
+            let msg = format!(
+                "{label} is marked read-only: \"{}\" is turned off (w on the account turns it back on).",
+                cmd.description()
+            );
+            self.error(&msg);
             return Vec::new();
         }
         match self.mode {
@@ -184,6 +206,7 @@ impl State {
             Mode::Ask => return self.ask_command(cmd),
             Mode::Cors | Mode::CorsInput => return self.cors_command(cmd),
             Mode::Transfers => return self.transfers_command(cmd),
+            Mode::Bookmarks => return self.bookmarks_command(cmd),
             _ => {}
         }
         if self.mode == Mode::Help {
@@ -200,6 +223,9 @@ impl State {
             return effects;
         }
         if let Some(effects) = self.ops_command(cmd) {
+            return effects;
+        }
+        if let Some(effects) = self.bookmark_command(cmd) {
             return effects;
         }
         match cmd {
@@ -884,14 +910,14 @@ impl State {
         vec![Effect::FetchDetails(key)]
     }
 
-    fn error(&mut self, text: &str) {
+    pub(super) fn error(&mut self, text: &str) {
         self.status = Some(StatusMessage {
             level: Level::Error,
             text: text.to_string(),
         });
     }
 
-    fn info(&mut self, text: &str) {
+    pub(super) fn info(&mut self, text: &str) {
         self.status = Some(StatusMessage {
             level: Level::Info,
             text: text.to_string(),

@@ -7,13 +7,13 @@ use crate::azure::uri::AzPath;
 use crate::azure::{BlobEntry, ContainerEntry};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-fn state() -> State {
+pub(super) fn state() -> State {
     State::new(vec![AccountNode::new(
         crate::azure::Account::emulator("http://127.0.0.1:10000").unwrap(),
     )])
 }
 
-fn container(name: &str) -> ContainerEntry {
+pub(super) fn container(name: &str) -> ContainerEntry {
     ContainerEntry {
         name: name.into(),
         last_modified: None,
@@ -22,7 +22,7 @@ fn container(name: &str) -> ContainerEntry {
     }
 }
 
-fn blob(name: &str) -> BlobEntry {
+pub(super) fn blob(name: &str) -> BlobEntry {
     BlobEntry {
         name: name.into(),
         is_prefix: name.ends_with('/'),
@@ -33,7 +33,7 @@ fn blob(name: &str) -> BlobEntry {
     }
 }
 
-fn generation(effects: &[Effect]) -> u64 {
+pub(super) fn generation(effects: &[Effect]) -> u64 {
     match effects.first() {
         Some(Effect::ListContainers { generation, .. } | Effect::ListBlobs { generation, .. }) => {
             *generation
@@ -42,7 +42,7 @@ fn generation(effects: &[Effect]) -> u64 {
     }
 }
 
-fn names(s: &State) -> Vec<String> {
+pub(super) fn names(s: &State) -> Vec<String> {
     s.listing
         .view
         .iter()
@@ -50,11 +50,11 @@ fn names(s: &State) -> Vec<String> {
         .collect()
 }
 
-fn cmd(s: &mut State, c: Command) -> Vec<Effect> {
+pub(super) fn cmd(s: &mut State, c: Command) -> Vec<Effect> {
     s.update(Action::Command(c))
 }
 
-fn type_text(s: &mut State, text: &str) {
+pub(super) fn type_text(s: &mut State, text: &str) {
     for ch in text.chars() {
         s.update(Action::Input(KeyEvent::new(
             KeyCode::Char(ch),
@@ -64,7 +64,7 @@ fn type_text(s: &mut State, text: &str) {
 }
 
 /// Opens container "data" and delivers one page of `blobs`.
-fn in_container(blobs: &[&str]) -> State {
+pub(super) fn in_container(blobs: &[&str]) -> State {
     let mut s = state();
     let g = generation(&s.start(None, Some(0)));
     s.update(Action::ContainersPage {
@@ -511,6 +511,7 @@ fn quitting_with_running_transfers_asks_first() {
         total: 2,
         rate: 1,
         eta_secs: Some(1),
+        checksum: None,
     };
     s.update(Action::Transfers(Snapshot {
         items: vec![running],
@@ -542,6 +543,7 @@ fn the_transfers_pane_drives_the_engine() {
         total: 10,
         rate: 0,
         eta_secs: None,
+        checksum: None,
     };
     let mut s = in_container(&["a.csv"]);
     s.update(Action::Transfers(Snapshot {

@@ -76,6 +76,8 @@ pub struct Account {
     pub source: Source,
     /// One line about the account (kind, SKU, SAS expiry…), shown on its node.
     pub note: Option<String>,
+    /// Marked read-only by the user: nothing that changes it is allowed.
+    pub readonly: bool,
 }
 
 impl Account {
@@ -100,6 +102,7 @@ impl Account {
             container: None,
             source: Source::Emulator,
             note: None,
+            readonly: false,
         })
     }
 
@@ -119,6 +122,7 @@ impl Account {
             container: None,
             source,
             note: None,
+            readonly: false,
         }
     }
 
@@ -145,6 +149,7 @@ impl Account {
             container: parsed.container,
             source,
             note,
+            readonly: false,
         }
     }
 

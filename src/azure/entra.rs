@@ -94,6 +94,7 @@ impl DiscoveredAccount {
             container: None,
             source: Source::Entra,
             note: Some(self.note()),
+            readonly: false,
         })
     }
 }

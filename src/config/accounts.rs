@@ -28,6 +28,13 @@ pub struct StoredAccount {
     pub blob_endpoint: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container: Option<String>,
+    /// Marked read-only in blobx (`w`): refuse every change to this account.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub readonly: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -259,6 +266,7 @@ fn to_account(stored: &StoredAccount, secret: String) -> Result<Account, String>
     if let Some(info) = account.sas() {
         account.note = Some(sas_note(info, account.container.as_deref()));
     }
+    account.readonly = stored.readonly;
     Ok(account)
 }
 
@@ -278,6 +286,7 @@ fn from_account(account: &Account) -> Result<(StoredAccount, Secret), String> {
             name: account.name.clone(),
             blob_endpoint: account.blob_endpoint.to_string(),
             container: account.container.clone(),
+            readonly: account.readonly,
         },
         secret,
     ))

@@ -17,6 +17,7 @@ pub const SECTIONS: &[(&str, &str)] = &[
     ("path", "Typing a local path"),
     ("ask", "Answering a one-line question"),
     ("cors", "CORS rules editor"),
+    ("bookmarks", "Bookmarks list"),
     ("form", "In a form (other keys edit the field)"),
     ("confirm", "Answering a question"),
     ("help", "This help"),
@@ -153,6 +154,7 @@ impl Keymap {
             Mode::Transfers => "transfers",
             Mode::Ask => "ask",
             Mode::Cors => "cors",
+            Mode::Bookmarks => "bookmarks",
             // The editor's text fields take the same keys as the other forms.
             Mode::CorsInput => "form",
         }

@@ -2,6 +2,7 @@
 //! files in the user's config dir.
 
 pub mod accounts;
+pub mod bookmarks;
 pub mod keymap;
 pub mod paths;
 pub mod settings;

@@ -8,6 +8,9 @@ pub struct Settings {
     /// Refuse (and hide) everything that changes the service or overwrites a local file.
     #[serde(default)]
     pub readonly: bool,
+    /// Bandwidth cap for transfers in megabits per second (0 or absent: none).
+    #[serde(default)]
+    pub cap_mbps: Option<u32>,
     #[serde(default)]
     pub emulator: EmulatorSettings,
     #[serde(default)]
@@ -23,6 +26,14 @@ pub struct EntraSettings {
     /// Azure Resource Manager (another cloud's, e.g. https://management.chinacloudapi.cn).
     #[serde(default = "default_arm")]
     pub arm_endpoint: String,
+}
+
+impl Settings {
+    /// The configured cap in bytes per second.
+    pub fn cap(&self) -> Option<u64> {
+        self.cap_mbps
+            .and_then(|m| crate::transfer::throttle::mbps_to_bytes(f64::from(m)))
+    }
 }
 
 fn default_arm() -> String {

@@ -60,6 +60,7 @@ pub async fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
             print_json(&AccessJson::from_access(&container, &access))?;
         }
         Action::Set { target, file } => {
+            ctx.allow_change("access set")?;
             let (account, container) = container_of(ctx, &target)?;
             let text = if file == "-" {
                 let mut s = String::new();

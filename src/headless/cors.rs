@@ -84,6 +84,9 @@ pub async fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
             account: name,
             dry_run,
         } => {
+            if !dry_run {
+                ctx.allow_change("cors set")?;
+            }
             // Every check happens before the first request.
             let text = read_input(&file)?;
             let (from, rules) = parse_json(&text).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;

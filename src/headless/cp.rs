@@ -36,6 +36,9 @@ pub struct Args {
     /// Requests in flight per file.
     #[arg(long, default_value_t = 8, value_name = "N")]
     pub parallel_chunks: usize,
+    /// Write a CSV report (each file, size, status, error, checksum) to FILE at the end.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<std::path::PathBuf>,
 }
 
 enum Place {
@@ -210,6 +213,12 @@ pub async fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         })
         .collect();
     let specs = plan(ctx, &args, &clients).await?;
+    if specs.iter().any(|s| s.kind != Kind::Download) {
+        ctx.allow_change("writing to the service (upload or copy)")?;
+    }
+    if matches!(conflict, Conflict::Overwrite | Conflict::IfDifferent) {
+        ctx.allow_change("--overwrite of existing files")?;
+    }
     if specs.is_empty() {
         eprintln!("blobx: nothing to copy");
         return Ok(ExitCode::SUCCESS);
@@ -219,6 +228,7 @@ pub async fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         EngineOptions {
             files_in_parallel: args.parallel_files.max(1),
             chunks_in_parallel: args.parallel_chunks.max(1),
+            cap: ctx.cap,
             ..EngineOptions::default()
         },
     );
@@ -256,7 +266,15 @@ pub async fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    Ok(report(&snapshot, started.elapsed(), args.json))
+    let code = report(&snapshot, started.elapsed(), args.json);
+    if let Some(path) = &args.report {
+        if let Err(e) = crate::transfer::report::write(path, &snapshot.items, true) {
+            eprintln!("blobx: {e}");
+            return Ok(ExitCode::from(1));
+        }
+        eprintln!("blobx: report written to {}", path.display());
+    }
+    Ok(code)
 }
 
 fn report(s: &Snapshot, elapsed: Duration, json: bool) -> ExitCode {

@@ -19,6 +19,10 @@ pub struct Context {
     pub nodes: Vec<AccountNode>,
     pub default: Option<usize>,
     pub store: Option<AccountStore>,
+    /// Bandwidth cap for transfers, bytes per second.
+    pub cap: Option<u64>,
+    /// `--readonly` or the config setting: refuse every change.
+    pub readonly: bool,
 }
 
 impl Context {
@@ -41,11 +45,15 @@ impl Context {
             eprintln!("blobx: warning: {w}");
         }
         let default = crate::cli::default_account(&nodes, account)?;
+        let readonly = config.settings.readonly;
+        let cap = config.settings.cap();
         Ok(Self {
             config,
             nodes,
             default,
             store,
+            cap,
+            readonly,
         })
     }
 
@@ -65,6 +73,16 @@ impl Context {
             anyhow::bail!("account {}: {why}", node.account.label);
         }
         Ok(&node.account)
+    }
+
+    /// Refuses a change in read-only mode, naming it (exit status 2).
+    pub fn allow_change(&self, what: &str) -> anyhow::Result<()> {
+        if self.readonly {
+            anyhow::bail!(
+                "read-only mode: {what} is refused (started with --readonly or readonly = true)"
+            );
+        }
+        Ok(())
     }
 
     pub fn client(&self, name: Option<&str>) -> anyhow::Result<StorageClient> {

@@ -81,7 +81,7 @@ pub async fn copy(
     src_blob: &str,
     container: &str,
     blob: &str,
-) -> Result<(), Stop> {
+) -> Result<Option<String>, Stop> {
     let props = source
         .blob_props(src_container, src_blob)
         .await
@@ -158,7 +158,7 @@ async fn verify(
     props: &crate::azure::blob_io::BlobProps,
     container: &str,
     blob: &str,
-) -> Result<(), Stop> {
+) -> Result<Option<String>, Stop> {
     let copied = ctx
         .client
         .blob_props(container, blob)
@@ -171,5 +171,5 @@ async fn verify(
             "the copy does not match its source (size or MD5)".into(),
         ));
     }
-    Ok(())
+    Ok(copied.content_md5)
 }

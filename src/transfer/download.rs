@@ -36,6 +36,7 @@ async fn fetch<'a>(
     permit: Option<tokio::sync::SemaphorePermit<'a>>,
 ) -> Result<(bytes::Bytes, Option<tokio::sync::SemaphorePermit<'a>>), Stop> {
     ctx.control.check()?;
+    ctx.pace(len).await?;
     let data = ctx
         .client
         .get_range(container, blob, offset, len, etag)
@@ -55,7 +56,7 @@ pub async fn download(
     container: &str,
     blob: &str,
     target: &Path,
-) -> Result<(), Stop> {
+) -> Result<String, Stop> {
     let props = ctx
         .client
         .blob_props(container, blob)
@@ -181,7 +182,7 @@ pub async fn download(
     if let Some(j) = ctx.journal {
         j.remove(&entry);
     }
-    Ok(())
+    Ok(digest)
 }
 
 #[cfg(test)]

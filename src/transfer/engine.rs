@@ -7,6 +7,7 @@ use super::conflict::{Conflict, numbered};
 use super::download::part_path;
 use super::journal::{Entry, Journal};
 use super::model::{Control, Endpoint, ItemSpec, Kind, Progress, Status, Stop};
+use super::throttle::Throttle;
 use super::worker::{BUDGET_UNIT, Ctx};
 use crate::azure::StorageClient;
 use std::collections::{HashMap, VecDeque};
@@ -22,6 +23,8 @@ pub struct EngineOptions {
     /// Bytes of transfer buffers alive at once, across all transfers.
     pub memory_budget: u64,
     pub journal: Option<Journal>,
+    /// Bandwidth cap for all transfers together, bytes per second.
+    pub cap: Option<u64>,
 }
 
 impl Default for EngineOptions {
@@ -31,6 +34,7 @@ impl Default for EngineOptions {
             chunks_in_parallel: 8,
             memory_budget: 32 << 20,
             journal: Journal::default_dir().map(Journal::new),
+            cap: None,
         }
     }
 }
@@ -49,6 +53,8 @@ pub struct ItemView {
     /// Bytes per second, smoothed.
     pub rate: u64,
     pub eta_secs: Option<u64>,
+    /// Base64 MD5 of what was moved, once done.
+    pub checksum: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -63,6 +69,8 @@ pub struct Snapshot {
     /// Bytes that crossed the network, and bytes a resume did not send again.
     pub sent_bytes: u64,
     pub reused_bytes: u64,
+    /// The bandwidth cap in force, bytes per second.
+    pub cap: Option<u64>,
 }
 
 impl Snapshot {
@@ -89,6 +97,7 @@ struct Item {
     control: Control,
     /// Where it actually went (a "keep both" answer renames it).
     final_target: Option<Endpoint>,
+    checksum: Option<String>,
 }
 
 #[derive(Default)]
@@ -108,6 +117,7 @@ struct Inner {
     options: EngineOptions,
     budget: Semaphore,
     budget_units: u32,
+    throttle: Throttle,
     next_id: AtomicU64,
     sampler: Mutex<Sampler>,
 }
@@ -134,6 +144,7 @@ impl Engine {
                 items: Mutex::new(Vec::new()),
                 budget: Semaphore::new(units),
                 budget_units: units as u32,
+                throttle: Throttle::new(options.cap),
                 options,
                 next_id: AtomicU64::new(1),
                 sampler: Mutex::new(Sampler::default()),
@@ -148,6 +159,15 @@ impl Engine {
             }
             clients[index] = client.map(|c| (id, c));
         }
+    }
+
+    /// Changes the bandwidth cap; running transfers follow at once.
+    pub fn set_cap(&self, bytes_per_sec: Option<u64>) {
+        self.inner.throttle.set_cap(bytes_per_sec);
+    }
+
+    pub fn cap(&self) -> Option<u64> {
+        self.inner.throttle.cap()
     }
 
     pub fn journal(&self) -> Option<&Journal> {
@@ -201,6 +221,7 @@ impl Engine {
                         progress: Arc::new(Progress::default()),
                         control: Control::default(),
                         final_target: None,
+                        checksum: None,
                     });
                     id
                 })
@@ -343,6 +364,7 @@ impl Engine {
                 total,
                 rate: *rate as u64,
                 eta_secs: eta,
+                checksum: item.checksum.clone(),
             });
         }
         if dt > 0.0 {
@@ -366,6 +388,7 @@ impl Engine {
             total_bytes,
             sent_bytes,
             reused_bytes,
+            cap: self.inner.throttle.cap(),
         }
     }
 
@@ -422,7 +445,7 @@ fn kick(inner: &Arc<Inner>) {
         tokio::spawn(async move {
             let result = execute(&inner, &spec, conflict, &progress, &control).await;
             let status = match result {
-                Ok((Outcome::Done, target)) => {
+                Ok((Outcome::Done(checksum), target)) => {
                     if spec.kind != Kind::Download {
                         // One audit line per change made to the service; never a secret.
                         tracing::info!(
@@ -434,7 +457,7 @@ fn kick(inner: &Arc<Inner>) {
                             "service changed"
                         );
                     }
-                    set_target(&inner, id, target);
+                    set_target(&inner, id, target, checksum);
                     Status::Done
                 }
                 Ok((Outcome::Skipped(why), _)) => Status::Skipped(why),
@@ -458,17 +481,20 @@ fn kick(inner: &Arc<Inner>) {
     }
 }
 
-fn set_target(inner: &Inner, id: u64, target: Endpoint) {
+fn set_target(inner: &Inner, id: u64, target: Endpoint, checksum: Option<String>) {
     if let Ok(mut items) = inner.items.lock()
         && let Some(item) = items.iter_mut().find(|i| i.id == id)
-        && target != item.spec.target
     {
-        item.final_target = Some(target);
+        item.checksum = checksum;
+        if target != item.spec.target {
+            item.final_target = Some(target);
+        }
     }
 }
 
 enum Outcome {
-    Done,
+    /// With the base64 MD5 of what arrived, when known.
+    Done(Option<String>),
     Skipped(String),
 }
 
@@ -557,6 +583,7 @@ async fn execute(
         budget: &inner.budget,
         budget_units: inner.budget_units,
         parallel: inner.options.chunks_in_parallel,
+        throttle: &inner.throttle,
     };
     match (&spec.kind, &spec.source, &spec.target) {
         (Kind::Upload, Endpoint::Local(path), _) => {
@@ -568,9 +595,9 @@ async fn execute(
                     spec.target.clone(),
                 ));
             };
-            super::upload::upload(&ctx, path, &container, &name).await?;
+            let md5 = super::upload::upload(&ctx, path, &container, &name).await?;
             Ok((
-                Outcome::Done,
+                Outcome::Done(Some(md5)),
                 Endpoint::Blob {
                     account: blob_account,
                     container,
@@ -585,8 +612,8 @@ async fn execute(
                     spec.target.clone(),
                 ));
             };
-            super::download::download(&ctx, &container, &name, &target).await?;
-            Ok((Outcome::Done, Endpoint::Local(target)))
+            let md5 = super::download::download(&ctx, &container, &name, &target).await?;
+            Ok((Outcome::Done(Some(md5)), Endpoint::Local(target)))
         }
         (
             Kind::Copy,
@@ -606,9 +633,9 @@ async fn execute(
                     spec.target.clone(),
                 ));
             };
-            super::copy::copy(&ctx, &source, sc, sn, &container, &name).await?;
+            let md5 = super::copy::copy(&ctx, &source, sc, sn, &container, &name).await?;
             Ok((
-                Outcome::Done,
+                Outcome::Done(md5),
                 Endpoint::Blob {
                     account: blob_account,
                     container,

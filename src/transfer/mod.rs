@@ -10,6 +10,8 @@ pub mod engine;
 pub mod journal;
 pub mod model;
 pub mod plan;
+pub mod report;
+pub mod throttle;
 pub mod upload;
 pub mod worker;
 

@@ -54,7 +54,13 @@ fn mtime_stamp(meta: &std::fs::Metadata) -> String {
         .unwrap_or_default()
 }
 
-pub async fn upload(ctx: &Ctx<'_>, path: &Path, container: &str, blob: &str) -> Result<(), Stop> {
+/// Returns the base64 MD5 of what the service now holds.
+pub async fn upload(
+    ctx: &Ctx<'_>,
+    path: &Path,
+    container: &str,
+    blob: &str,
+) -> Result<String, Stop> {
     let meta = tokio::fs::metadata(path).await?;
     if !meta.is_file() {
         return Err(Stop::Failed(format!("{} is not a file", path.display())));
@@ -74,12 +80,13 @@ pub async fn upload(ctx: &Ctx<'_>, path: &Path, container: &str, blob: &str) -> 
         }
         let md5 = Md5::digest(&data);
         let n = data.len() as u64;
+        ctx.pace(n).await?;
         ctx.client
             .put_blob_bytes(container, blob, Bytes::from(data), &content_type, &md5)
             .await
             .map_err(|e| fail(ctx, &e))?;
         ctx.progress.add(n);
-        return Ok(());
+        return Ok(b64(&md5));
     }
 
     let block_size = block_size_for(size);
@@ -173,7 +180,7 @@ pub async fn upload(ctx: &Ctx<'_>, path: &Path, container: &str, blob: &str) -> 
     if let Some(j) = ctx.journal {
         j.remove(&entry);
     }
-    Ok(())
+    Ok(md5)
 }
 
 /// Stages one block; the memory permit is released when it is done.
@@ -188,6 +195,7 @@ async fn stage(
     ctx.control.check()?;
     let len = data.len() as u64;
     let md5 = Md5::digest(&data);
+    ctx.pace(len).await?;
     ctx.client
         .put_block(container, blob, &id, data, &md5)
         .await

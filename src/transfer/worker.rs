@@ -3,6 +3,7 @@
 
 use super::journal::Journal;
 use super::model::{Control, Progress, Stop};
+use super::throttle::Throttle;
 use crate::azure::{StorageClient, describe_error};
 use tokio::sync::{Semaphore, SemaphorePermit};
 
@@ -21,6 +22,8 @@ pub struct Ctx<'a> {
     pub budget_units: u32,
     /// Requests in flight for this one transfer.
     pub parallel: usize,
+    /// The bandwidth cap shared by all transfers.
+    pub throttle: &'a Throttle,
 }
 
 impl<'a> Ctx<'a> {
@@ -30,6 +33,16 @@ impl<'a> Ctx<'a> {
         // A single buffer larger than the whole budget still gets to run, alone.
         let units = units.min(u64::from(self.budget_units.max(1))) as u32;
         self.budget.acquire_many(units).await.ok()
+    }
+
+    /// Waits for the bandwidth cap to let `bytes` through; a pause or cancel
+    /// ends the wait at once.
+    pub async fn pace(&self, bytes: u64) -> Result<(), Stop> {
+        tokio::select! {
+            _ = self.throttle.take(bytes) => self.control.check(),
+            _ = self.control.pause.cancelled() => Err(Stop::Paused),
+            _ = self.control.cancel.cancelled() => Err(Stop::Cancelled),
+        }
     }
 }
 

@@ -160,10 +160,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
             Style::default().fg(ui.theme.accent),
         ));
     }
-    if state.cors.undo.contains_key(&ed.account) && !state.readonly {
+    if state.cors.undo.contains_key(&ed.account) && !state.changes_off() {
         notes.push(Span::styled("last save can be undone (u)", dim));
     }
-    if state.readonly {
+    if state.changes_off() {
         notes.push(Span::styled("read-only: saving is turned off", dim));
     }
     let mut spans = Vec::new();
@@ -175,7 +175,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
     }
     frame.render_widget(Line::from(spans), extra);
     frame.render_widget(
-        Paragraph::new(hint_line(ui, state.readonly)).wrap(Wrap { trim: true }),
+        Paragraph::new(hint_line(ui, state.changes_off())).wrap(Wrap { trim: true }),
         keys,
     );
 

@@ -34,5 +34,17 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
             Style::default().fg(ui.theme.matched),
         ));
     }
+    // Always in sight, so nobody wonders why a key does nothing.
+    if state.readonly {
+        spans.push(Span::styled(
+            "  read-only",
+            Style::default().fg(ui.theme.error),
+        ));
+    } else if state.readonly_account().is_some() {
+        spans.push(Span::styled(
+            "  read-only account",
+            Style::default().fg(ui.theme.error),
+        ));
+    }
     frame.render_widget(Line::from(spans), area);
 }

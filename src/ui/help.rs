@@ -61,7 +61,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
         Constraint::Fill(1),
     ])
     .areas(mid);
-    let lines = lines(ui, state.readonly);
+    let lines = lines(ui, state.changes_off());
     let max_scroll = lines
         .len()
         .saturating_sub(popup.height.saturating_sub(2) as usize);

@@ -1,5 +1,6 @@
 //! Drawing: pure functions of `State`. No I/O, no mutation.
 
+pub mod bookmarks;
 pub mod browser;
 pub mod cors;
 pub mod details;
@@ -52,6 +53,7 @@ pub fn draw(frame: &mut Frame, state: &State, ui: &Ui) {
             }
         }
         Mode::Confirm => form::draw_confirm(frame, frame.area(), state, ui),
+        Mode::Bookmarks => bookmarks::draw(frame, frame.area(), state, ui),
         _ => {}
     }
 }

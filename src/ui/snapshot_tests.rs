@@ -226,6 +226,7 @@ fn transfers_pane_with_progress() {
         total,
         rate,
         eta_secs: eta,
+        checksum: None,
     };
     s.update(Action::Transfers(Snapshot {
         items: vec![
@@ -298,4 +299,25 @@ fn readonly_help_hides_what_would_change_things() {
     assert!(text(false).contains("Upload a local file"));
     assert!(!text(true).contains("Upload a local file"));
     assert!(text(true).contains("Download the marked"));
+}
+
+#[test]
+fn bookmarks_list_and_readonly_account_header() {
+    use crate::config::bookmarks::Bookmark;
+    let mut s = folder();
+    s.bookmarks.items = vec![
+        Bookmark {
+            account: "emulator".into(),
+            container: "datasets".into(),
+            prefix: "raw/2024/".into(),
+        },
+        Bookmark {
+            account: "prod-eu".into(),
+            container: String::new(),
+            prefix: String::new(),
+        },
+    ];
+    s.accounts[0].account.readonly = true;
+    s.update(Action::Command(Command::Bookmarks));
+    insta::assert_snapshot!(render(&s, 100, 16));
 }

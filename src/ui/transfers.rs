@@ -33,12 +33,18 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
     let done = snap.count(|s| *s == Status::Done);
     let failed = snap.count(|s| matches!(s, Status::Failed(_)));
     let paused = snap.count(|s| *s == Status::Paused);
-    let title = format!(
+    let mut title = format!(
         " Transfers · {} · {running} running · {queued} queued · {paused} paused · {done} done · {failed} failed · {} of {} ",
         rate(snap.rate),
         format::size(snap.done_bytes),
         format::size(snap.total_bytes)
     );
+    if snap.cap.is_some() {
+        title.push_str(&format!(
+            "· cap {} ",
+            crate::transfer::throttle::describe(snap.cap)
+        ));
+    }
     let border = if focused {
         ui.theme.accent
     } else {
