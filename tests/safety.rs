@@ -297,3 +297,83 @@ async fn bookmarks_persist_and_a_readonly_account_refuses_changes_in_the_tui() {
     tui.send("q");
     assert!(tui.wait_exit());
 }
+
+fn sas_account(host: &str, expiry: i64) -> Account {
+    use blobx::azure::account::{EMULATOR_ACCOUNT, EMULATOR_KEY, Source};
+    use blobx::azure::connection::parse_connection_string;
+    use blobx::azure::secret::Secret;
+    let sas = blobx::azure::sas::account_sas(
+        EMULATOR_ACCOUNT,
+        &Secret::new(EMULATOR_KEY),
+        "racwdl",
+        expiry,
+    )
+    .unwrap();
+    let cs = format!(
+        "BlobEndpoint={host}/{EMULATOR_ACCOUNT};SharedAccessSignature={}",
+        sas.expose()
+    );
+    let parsed = parse_connection_string(&cs, 0).unwrap();
+    let mut a = Account::from_parsed("sas-acct", "sas", Source::Attached, parsed);
+    a.id = "sas-acct".into();
+    a
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_expired_sas_pauses_the_transfer_and_a_new_one_resumes_it() {
+    let emu = Emulator::shared();
+    let container = prepare(&emu.host).await;
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.bin");
+    let body: Vec<u8> = (0..(24u32 << 20)).map(|i| (i % 251) as u8).collect();
+    std::fs::write(&big, &body).unwrap();
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let short = StorageClient::for_transfers(sas_account(&emu.host, now + 4)).unwrap();
+    // Paced at 4 MB/s the upload needs ~6 s; the SAS lasts 3 to 4.
+    let e = Engine::new(
+        vec![Some(("sas-acct".into(), short))],
+        EngineOptions {
+            journal: Some(blobx::transfer::journal::Journal::new(dir.path().join("j"))),
+            cap: Some(4_000_000),
+            ..EngineOptions::default()
+        },
+    );
+    e.enqueue(
+        vec![upload_spec(&big, &container, "big.bin")],
+        Conflict::Overwrite,
+    );
+    tokio::time::timeout(Duration::from_secs(60), e.wait_idle())
+        .await
+        .unwrap();
+    let paused = e.sample();
+    let item = paused.items[0].clone();
+    assert_eq!(item.status, Status::Paused, "{item:?}");
+    let note = item.note.clone().unwrap_or_default();
+    assert!(note.contains("SAS expired"), "{note}");
+    println!("paused at {} of {} bytes: {note}", item.done, item.total);
+
+    // The user pastes a fresh SAS (e on the account): the transfer goes on
+    // by itself, reusing the blocks already staged.
+    let fresh = StorageClient::for_transfers(sas_account(&emu.host, now + 3600)).unwrap();
+    e.set_client(0, "sas-acct".into(), Some(fresh));
+    tokio::time::timeout(Duration::from_secs(120), e.wait_idle())
+        .await
+        .unwrap();
+    let done = e.sample();
+    assert_eq!(done.items[0].status, Status::Done, "{:?}", done.items[0]);
+    // Whatever was staged before the pause is not sent again.
+    assert!(
+        done.reused_bytes >= item.done,
+        "staged {} before the pause, reused {}",
+        item.done,
+        done.reused_bytes
+    );
+    let back = client(&emu.host)
+        .get_range(&container, "big.bin", 0, body.len() as u64, "*")
+        .await;
+    let back = back.unwrap();
+    assert!(
+        back.as_ref() == body.as_slice(),
+        "the blob differs from the file"
+    );
+}

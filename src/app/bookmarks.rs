@@ -366,6 +366,7 @@ mod tests {
                 rate: 0,
                 eta_secs: None,
                 checksum: None,
+                note: None,
             }],
             ..Default::default()
         }));

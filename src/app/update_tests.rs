@@ -512,6 +512,7 @@ fn quitting_with_running_transfers_asks_first() {
         rate: 1,
         eta_secs: Some(1),
         checksum: None,
+        note: None,
     };
     s.update(Action::Transfers(Snapshot {
         items: vec![running],
@@ -544,6 +545,7 @@ fn the_transfers_pane_drives_the_engine() {
         rate: 0,
         eta_secs: None,
         checksum: None,
+        note: None,
     };
     let mut s = in_container(&["a.csv"]);
     s.update(Action::Transfers(Snapshot {

@@ -55,6 +55,8 @@ pub struct ItemView {
     pub eta_secs: Option<u64>,
     /// Base64 MD5 of what was moved, once done.
     pub checksum: Option<String>,
+    /// Why a paused transfer waits (an expired SAS), in words.
+    pub note: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -98,6 +100,8 @@ struct Item {
     /// Where it actually went (a "keep both" answer renames it).
     final_target: Option<Endpoint>,
     checksum: Option<String>,
+    /// Paused because this account's SAS expired: a new credential resumes it.
+    waits_for: Option<(usize, String)>,
 }
 
 #[derive(Default)]
@@ -159,6 +163,19 @@ impl Engine {
             }
             clients[index] = client.map(|c| (id, c));
         }
+        // Transfers paused for this account's expired SAS go on with the new one.
+        if let Ok(mut items) = self.inner.items.lock() {
+            for item in items.iter_mut() {
+                if item.status == Status::Paused
+                    && item.waits_for.as_ref().is_some_and(|(a, _)| *a == index)
+                {
+                    item.waits_for = None;
+                    item.control = Control::default();
+                    item.status = Status::Queued;
+                }
+            }
+        }
+        kick(&self.inner);
     }
 
     /// Changes the bandwidth cap; running transfers follow at once.
@@ -222,6 +239,7 @@ impl Engine {
                         control: Control::default(),
                         final_target: None,
                         checksum: None,
+                        waits_for: None,
                     });
                     id
                 })
@@ -251,6 +269,7 @@ impl Engine {
     pub fn resume(&self, id: u64) {
         self.with_item(id, |item| {
             if item.status == Status::Paused {
+                item.waits_for = None;
                 item.control = Control::default();
                 item.status = Status::Queued;
             }
@@ -365,6 +384,7 @@ impl Engine {
                 rate: *rate as u64,
                 eta_secs: eta,
                 checksum: item.checksum.clone(),
+                note: item.waits_for.as_ref().map(|(_, why)| why.clone()),
             });
         }
         if dt > 0.0 {
@@ -444,6 +464,7 @@ fn kick(inner: &Arc<Inner>) {
         let inner = inner.clone();
         tokio::spawn(async move {
             let result = execute(&inner, &spec, conflict, &progress, &control).await;
+            let mut waits = None;
             let status = match result {
                 Ok((Outcome::Done(checksum), target)) => {
                     if spec.kind != Kind::Download {
@@ -468,13 +489,26 @@ fn kick(inner: &Arc<Inner>) {
                 }
                 Err(Stop::Failed(why)) => {
                     tracing::warn!(item = %spec.source.display(), error = %why, "transfer failed");
-                    Status::Failed(why)
+                    match expired_sas(&inner, &spec) {
+                        // Not a failure of the data: paused, its partial state kept.
+                        Some(account) => {
+                            waits = Some((
+                                account,
+                                format!(
+                                    "waiting for a new SAS: {why} It resumes by itself once the account has one."
+                                ),
+                            ));
+                            Status::Paused
+                        }
+                        None => Status::Failed(why),
+                    }
                 }
             };
             if let Ok(mut items) = inner.items.lock()
                 && let Some(item) = items.iter_mut().find(|i| i.id == id)
             {
                 item.status = status;
+                item.waits_for = waits;
             }
             kick(&inner);
         });
@@ -496,6 +530,19 @@ enum Outcome {
     /// With the base64 MD5 of what arrived, when known.
     Done(Option<String>),
     Skipped(String),
+}
+
+/// The account of either end whose SAS has run out, if any.
+fn expired_sas(inner: &Inner, spec: &ItemSpec) -> Option<usize> {
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    [&spec.source, &spec.target].into_iter().find_map(|end| {
+        let Endpoint::Blob { account, .. } = end else {
+            return None;
+        };
+        let (_, c) = client(inner, *account).ok()?;
+        let expiry = c.account().sas()?.expiry?;
+        (expiry <= now).then_some(*account)
+    })
 }
 
 fn client(inner: &Inner, account: usize) -> Result<(String, StorageClient), Stop> {

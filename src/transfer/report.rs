@@ -111,6 +111,7 @@ mod tests {
             rate: 0,
             eta_secs: None,
             checksum: checksum.map(str::to_string),
+            note: None,
         }
     }
 

@@ -227,6 +227,7 @@ fn transfers_pane_with_progress() {
         rate,
         eta_secs: eta,
         checksum: None,
+        note: None,
     };
     s.update(Action::Transfers(Snapshot {
         items: vec![

@@ -161,8 +161,9 @@ fn draw_row(frame: &mut Frame, area: Rect, item: &ItemView, selected: bool, ui: 
         Status::Paused | Status::Cancelled | Status::Skipped(_) => base.fg(ui.theme.dim),
         _ => base,
     };
-    frame.render_widget(
-        Paragraph::new(format!(" {}", item.status.label())).style(style),
-        status,
-    );
+    let label = match &item.note {
+        Some(note) => note.clone(),
+        None => item.status.label(),
+    };
+    frame.render_widget(Paragraph::new(format!(" {label}")).style(style), status);
 }
