@@ -911,7 +911,7 @@ pub async fn execute(
             permissions,
             expires_in,
         } => {
-            let key = crate::azure::sas::signing_key(account)?;
+            crate::azure::user_delegation::can_sign(account)?;
             let now = crate::azure::connection::now_unix();
             let (target, note, url_path) = match &path {
                 Some(p) if !p.ends_with('/') => (
@@ -939,7 +939,7 @@ pub async fn execute(
                 ..Default::default()
             };
             let token =
-                crate::azure::sas::sign_service_sas(&account.name, key, &target, &options, now)?;
+                crate::azure::user_delegation::sign_for(account, &target, &options, now).await?;
             let resource = url::Url::parse(&ops::resource_url(account, &container, &url_path))
                 .map_err(|err| err.to_string())?;
             OpOutcome::Sas {

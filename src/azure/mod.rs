@@ -17,6 +17,7 @@ pub mod sas;
 pub mod secret;
 pub mod signing;
 pub mod uri;
+pub mod user_delegation;
 
 pub use account::{Account, Auth, Source};
 pub use client::StorageClient;

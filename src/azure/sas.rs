@@ -352,7 +352,7 @@ pub fn signing_key(account: &super::Account) -> Result<&Secret, String> {
             account.label
         )),
         Auth::Token(_) => Err(format!(
-            "account {} is signed in with Entra ID; user-delegation SAS is not available yet, so attach the account with its key to sign one",
+            "account {} is signed in with Entra ID; it signs user-delegation SAS instead of key-signed ones",
             account.label
         )),
         Auth::Anonymous => Err(format!(

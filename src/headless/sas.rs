@@ -1,5 +1,6 @@
 //! `blobx sas az://container[/blob-or-folder/]`: prints a SAS URL on stdout,
-//! signed with the account key (optionally bound to a stored access policy).
+//! signed with the account key (optionally bound to a stored access policy),
+//! or as a user-delegation SAS for an account signed in with Entra ID.
 //! Notes go to stderr; neither stderr nor the log ever carries the signature.
 
 use super::Context;
@@ -8,7 +9,6 @@ use crate::azure::access::{get_access, parse_time_input};
 use crate::azure::connection::{format_time, now_unix};
 use crate::azure::sas::{
     FOLDER_SAS_NOTE, SasRequest, SasTarget, parse_duration, resolve_sas_options, sas_url,
-    sign_service_sas, signing_key,
 };
 use crate::azure::uri::parse_az_uri;
 use std::process::ExitCode;
@@ -68,7 +68,7 @@ async fn kind_of(client: &StorageClient, container: &str, path: &str) -> Kind {
 pub async fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     let path = parse_az_uri(&args.target).map_err(|e| anyhow::anyhow!(e))?;
     let account = ctx.account(path.account.as_deref())?;
-    let key = signing_key(account).map_err(|e| anyhow::anyhow!(e))?;
+    crate::azure::user_delegation::can_sign(account).map_err(|e| anyhow::anyhow!(e))?;
     let client = StorageClient::new(account.clone())?;
     let now = now_unix();
     let container = path.container.clone();
@@ -133,7 +133,8 @@ pub async fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     let opts =
         resolve_sas_options(&request, &target, policy, now).map_err(|e| anyhow::anyhow!(e))?;
     let expiry = opts.expiry;
-    let token = sign_service_sas(&account.name, key, &target, &opts, now)
+    let token = crate::azure::user_delegation::sign_for(account, &target, &opts, now)
+        .await
         .map_err(|e| anyhow::anyhow!(e))?;
     let signed = sas_url(&url, &token);
     println!("{}", signed.expose());
