@@ -98,15 +98,7 @@ async fn the_cap_holds_throughput_down_and_lifting_it_lets_transfers_finish() {
     assert_eq!(done.cap, None);
 }
 
-fn blobx(home: &Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_blobx"))
-        .args(args)
-        .env("BLOBX_CONFIG_DIR", home.join("config"))
-        .env("BLOBX_LOG_DIR", home.join("logs"))
-        .env("BLOBX_DATA_DIR", home.join("data"))
-        .output()
-        .unwrap()
-}
+use support::run_blobx as blobx;
 
 fn md5_hex(bytes: &[u8]) -> String {
     Md5::digest(bytes)

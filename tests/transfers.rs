@@ -172,13 +172,7 @@ fn tree_files(root: &Path) -> Vec<(String, Vec<u8>)> {
 }
 
 fn blobx(args: &[&str], home: &Path) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_blobx"))
-        .args(args)
-        .env("BLOBX_CONFIG_DIR", home.join("config"))
-        .env("BLOBX_LOG_DIR", home.join("logs"))
-        .env("BLOBX_DATA_DIR", home.join("data"))
-        .output()
-        .unwrap()
+    support::run_blobx(home, args)
 }
 
 fn json(out: &std::process::Output) -> serde_json::Value {

@@ -505,6 +505,40 @@ async fn list_containers(
     });
 }
 
+/// Walks a blob listing page by page. `send` gets each page's entries (or
+/// the error, in words) and whether it is the last; it answers false when
+/// nobody listens any more.
+async fn each_blob_page(
+    client: &StorageClient,
+    container: &str,
+    prefix: &str,
+    delimiter: Option<&str>,
+    mut send: impl FnMut(Result<Vec<crate::azure::BlobEntry>, String>, bool) -> bool,
+) {
+    let mut marker: Option<String> = None;
+    loop {
+        let page = client
+            .list_blobs_page(
+                container,
+                prefix,
+                delimiter,
+                marker.as_deref(),
+                LIST_PAGE_SIZE,
+            )
+            .await;
+        let (result, done) = match page {
+            Ok(p) => {
+                marker = p.next_marker;
+                (Ok(p.entries), marker.is_none())
+            }
+            Err(e) => (Err(describe_error(&e, client.account())), true),
+        };
+        if !send(result, done) || done {
+            return;
+        }
+    }
+}
+
 async fn list_blobs(
     client: StorageClient,
     container: String,
@@ -513,45 +547,28 @@ async fn list_blobs(
     tx: UnboundedSender<Action>,
 ) {
     let started = Instant::now();
-    let mut marker: Option<String> = None;
-    let mut pages = 0u32;
-    let mut count = 0usize;
-    loop {
-        let page = client
-            .list_blobs_page(
-                &container,
-                &prefix,
-                Some("/"),
-                marker.as_deref(),
-                LIST_PAGE_SIZE,
-            )
-            .await;
+    let (mut pages, mut count) = (0u32, 0usize);
+    each_blob_page(&client, &container, &prefix, Some("/"), |result, done| {
         pages += 1;
-        let (result, done) = match page {
-            Ok(p) => {
-                count += p.entries.len();
-                marker = p.next_marker;
-                (Ok(p.entries), marker.is_none())
-            }
-            Err(e) => {
-                tracing::warn!(%container, %prefix, error = %e, "listing failed");
-                (Err(describe_error(&e, client.account())), true)
-            }
-        };
-        tracing::debug!(%container, %prefix, pages, count, elapsed_ms = started.elapsed().as_millis() as u64, "listing page");
-        if tx
+        match &result {
+            Ok(entries) => count += entries.len(),
+            Err(e) => tracing::warn!(%container, %prefix, error = %e, "listing failed"),
+        }
+        let elapsed_ms = started.elapsed().as_millis() as u64;
+        tracing::debug!(%container, %prefix, pages, count, elapsed_ms, "listing page");
+        let sent = tx
             .send(Action::BlobsPage {
                 generation,
                 result,
                 done,
             })
-            .is_err()
-            || done
-        {
-            tracing::info!(%container, %prefix, pages, count, elapsed_ms = started.elapsed().as_millis() as u64, "listing finished");
-            return;
+            .is_ok();
+        if done || !sent {
+            tracing::info!(%container, %prefix, pages, count, elapsed_ms, "listing finished");
         }
-    }
+        sent
+    })
+    .await;
 }
 
 /// Lists flat from the pattern's literal start and streams the matches.
@@ -575,39 +592,25 @@ async fn find(
         }
     };
     let start = format!("{prefix}{}", pattern.literal_prefix);
-    let mut marker: Option<String> = None;
-    loop {
-        let page = client
-            .list_blobs_page(&container, &start, None, marker.as_deref(), LIST_PAGE_SIZE)
-            .await;
-        let (result, done) = match page {
-            Ok(p) => {
-                let scanned = p.entries.len();
-                marker = p.next_marker;
-                let matches = p
-                    .entries
-                    .into_iter()
-                    .filter(|e| {
-                        !e.is_prefix
-                            && pattern.matches(e.name.strip_prefix(&prefix).unwrap_or(&e.name))
-                    })
-                    .collect();
-                (Ok((matches, scanned)), marker.is_none())
-            }
-            Err(e) => (Err(describe_error(&e, client.account())), true),
-        };
-        if tx
-            .send(Action::FindPage {
-                generation,
-                result,
-                done,
-            })
-            .is_err()
-            || done
-        {
-            return;
-        }
-    }
+    each_blob_page(&client, &container, &start, None, |page, done| {
+        let result = page.map(|entries| {
+            let scanned = entries.len();
+            let matches = entries
+                .into_iter()
+                .filter(|e| {
+                    !e.is_prefix && pattern.matches(e.name.strip_prefix(&prefix).unwrap_or(&e.name))
+                })
+                .collect();
+            (matches, scanned)
+        });
+        tx.send(Action::FindPage {
+            generation,
+            result,
+            done,
+        })
+        .is_ok()
+    })
+    .await;
 }
 
 /// Samples the engine a few times a second and tells the UI only about changes.

@@ -716,30 +716,9 @@ mod tests {
     use crate::azure::cors::{
         PreflightAnswer, PreflightReport, PreflightRequest, Verdict, preset_browser_uploads,
     };
-    use crate::config::{Keymap, Theme};
-    use crate::ui::{Ui, draw};
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-    use ratatui::{Terminal, backend::TestBackend};
 
-    fn render(state: &State, width: u16, height: u16) -> String {
-        let keymap = Keymap::default();
-        let theme = Theme::default();
-        let ui = Ui {
-            keymap: &keymap,
-            theme: &theme,
-        };
-        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-        terminal.draw(|f| draw(f, state, &ui)).unwrap();
-        let buffer = terminal.backend().buffer();
-        let mut out = String::new();
-        for y in 0..buffer.area.height {
-            for x in 0..buffer.area.width {
-                out.push_str(buffer[(x, y)].symbol());
-            }
-            out.push('\n');
-        }
-        out
-    }
+    use crate::ui::snapshot_tests::render;
 
     /// The emulator account's editor with the browser-uploads rules loaded.
     fn editor() -> (State, u64) {

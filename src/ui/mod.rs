@@ -59,4 +59,4 @@ pub fn draw(frame: &mut Frame, state: &State, ui: &Ui) {
 }
 
 #[cfg(test)]
-mod snapshot_tests;
+pub(crate) mod snapshot_tests;

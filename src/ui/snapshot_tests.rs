@@ -11,7 +11,7 @@ use ratatui::{Terminal, backend::TestBackend};
 
 const T: i64 = 1_795_418_465; // 2026-11-23 07:21 UTC
 
-fn render(state: &State, width: u16, height: u16) -> String {
+pub(crate) fn render(state: &State, width: u16, height: u16) -> String {
     let keymap = Keymap::default();
     let theme = Theme::default();
     let ui = Ui {

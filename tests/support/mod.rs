@@ -8,6 +8,17 @@ pub mod pty;
 pub mod sample;
 pub mod seed;
 
+/// Runs the real binary with its config, logs and data in `home`.
+pub fn run_blobx(home: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_blobx"))
+        .args(args)
+        .env("BLOBX_CONFIG_DIR", home.join("config"))
+        .env("BLOBX_LOG_DIR", home.join("logs"))
+        .env("BLOBX_DATA_DIR", home.join("data"))
+        .output()
+        .unwrap()
+}
+
 /// A container name no other test in this process uses.
 pub fn unique(prefix: &str) -> String {
     use std::sync::atomic::{AtomicUsize, Ordering};
