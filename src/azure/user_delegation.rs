@@ -1,24 +1,24 @@
 //! SAS for accounts signed in with Entra ID: a user-delegation SAS, signed
-//! with a key the service hands out to the signed-in user (Get User
-//! Delegation Key), so no account key is needed. `reqsign-azure-storage`
-//! fetches the key and signs; we bring the token and an HTTP sender.
+//! with a key the service hands to the signed-in user (Get User Delegation
+//! Key, sent with the user's token through the account's own pipeline), so no
+//! account key is needed. The HMAC is reqsign's; the string to sign is the
+//! documented one for service version 2020-12-06 and later.
+//!
+//! (reqsign-azure-storage also has a user-delegation granter, but it insists
+//! that the key's `SignedVersion` equal the version it asked with; Azurite
+//! answers with its own, so the granter cannot be tested here. Signing with
+//! the version the service reports works with both.)
 
-use super::sas::{SasOptions, SasTarget, sign_service_sas, signing_key};
+use super::client::StorageClient;
+use super::connection::format_time;
+use super::sas::{SAS_VERSION, SasOptions, SasTarget, sign_service_sas, signing_key};
 use super::{Account, Auth};
 use crate::azure::secret::Secret;
-use bytes::Bytes;
-use reqsign_azure_storage::{
-    Credential, SasProtocol, UserDelegationSasGrant, UserDelegationSasGranter,
-    UserDelegationSasPermissions,
-};
-use reqsign_core::GrantCredential;
-use reqsign_core::time::Timestamp;
-use std::time::Duration;
+use azure_core::http::Method;
+use serde::Deserialize;
 
 /// The longest a user-delegation SAS may live (its key's limit).
 pub const MAX_LIFETIME_SECS: i64 = 7 * 24 * 3600;
-
-const STORAGE_SCOPE: &str = "https://storage.azure.com/.default";
 
 /// Signs a SAS the way the account allows: with its key, or, signed in with
 /// Entra ID, as a user-delegation SAS.
@@ -29,9 +29,7 @@ pub async fn sign_for(
     now: i64,
 ) -> Result<Secret, String> {
     match &account.auth {
-        Auth::Token(credential) => {
-            user_delegation_sas(account, credential, target, opts, now).await
-        }
+        Auth::Token(_) => user_delegation_sas(account, target, opts, now).await,
         _ => sign_service_sas(&account.name, signing_key(account)?, target, opts, now),
     }
 }
@@ -44,32 +42,20 @@ pub fn can_sign(account: &Account) -> Result<(), String> {
     }
 }
 
-/// `racwdl…` as the typed permission set; unknown letters are refused.
-pub fn permissions(letters: &str) -> Result<UserDelegationSasPermissions, String> {
-    let mut set: Option<UserDelegationSasPermissions> = None;
-    for c in letters.chars() {
-        let p = match c {
-            'r' => UserDelegationSasPermissions::READ,
-            'a' => UserDelegationSasPermissions::ADD,
-            'c' => UserDelegationSasPermissions::CREATE,
-            'w' => UserDelegationSasPermissions::WRITE,
-            'd' => UserDelegationSasPermissions::DELETE,
-            'l' => UserDelegationSasPermissions::LIST,
-            'x' => UserDelegationSasPermissions::DELETE_VERSION,
-            't' => UserDelegationSasPermissions::TAGS,
-            'f' => UserDelegationSasPermissions::FILTER_BY_TAGS,
-            other => {
-                return Err(format!(
-                    "{other:?} is not a permission a user-delegation SAS can grant (use r a c w d l x t f)"
-                ));
-            }
-        };
-        set = Some(match set {
-            Some(s) => s | p,
-            None => p,
-        });
+/// The permission letters in the order the service requires; unknown
+/// letters are refused.
+pub fn permissions(letters: &str) -> Result<String, String> {
+    const ORDER: &str = "racwdxltfmeop";
+    if let Some(bad) = letters.chars().find(|c| !ORDER.contains(*c)) {
+        return Err(format!(
+            "{bad:?} is not a permission a user-delegation SAS can grant (use r a c w d x l t f)"
+        ));
     }
-    set.ok_or_else(|| "give at least one permission".to_string())
+    let ordered: String = ORDER.chars().filter(|c| letters.contains(*c)).collect();
+    if ordered.is_empty() {
+        return Err("give at least one permission".into());
+    }
+    Ok(ordered)
 }
 
 /// What the service will be asked for, checked before any request.
@@ -95,87 +81,161 @@ fn check(opts: &SasOptions, now: i64) -> Result<i64, String> {
     Ok(lifetime)
 }
 
-fn grant(target: &SasTarget, perms: UserDelegationSasPermissions) -> UserDelegationSasGrant {
-    match target {
-        SasTarget::Container(c) => UserDelegationSasGrant::for_container(c.clone(), perms),
-        SasTarget::Blob { container, blob } => {
-            UserDelegationSasGrant::for_blob(container.clone(), blob.clone(), perms)
-        }
-    }
+/// What Get User Delegation Key answers.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct DelegationKey {
+    signed_oid: String,
+    signed_tid: String,
+    signed_start: String,
+    signed_expiry: String,
+    signed_service: String,
+    signed_version: String,
+    value: String,
+}
+
+/// Unix seconds as the service writes times: `2026-11-23T12:00:00Z`.
+fn wire_time(unix: i64) -> Result<String, String> {
+    let t = time::OffsetDateTime::from_unix_timestamp(unix)
+        .map_err(|_| format!("bad time {}", format_time(unix)))?;
+    t.format(&time::format_description::well_known::Rfc3339)
+        .map(|s| s.replace("+00:00", "Z"))
+        .map_err(|e| format!("bad time: {e}"))
+}
+
+async fn delegation_key(
+    client: &StorageClient,
+    start: i64,
+    expiry: i64,
+) -> Result<DelegationKey, String> {
+    let mut url = client.account().blob_endpoint.clone();
+    url.query_pairs_mut()
+        .append_pair("restype", "service")
+        .append_pair("comp", "userdelegationkey");
+    let body = format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?><KeyInfo><Start>{}</Start><Expiry>{}</Expiry></KeyInfo>",
+        wire_time(start)?,
+        wire_time(expiry)?
+    );
+    let response = client
+        .send_raw(
+            Method::Post,
+            url,
+            &[("content-type", "application/xml".to_string())],
+            Some(bytes::Bytes::from(body)),
+        )
+        .await
+        .map_err(|e| {
+            format!(
+                "cannot get a user delegation key: {}",
+                super::describe_error(&e, client.account())
+            )
+        })?;
+    let text = String::from_utf8(response.body().to_vec())
+        .map_err(|_| "the user delegation key is not UTF-8 text".to_string())?;
+    quick_xml::de::from_str(&text).map_err(|e| format!("cannot read the user delegation key: {e}"))
+}
+
+/// The documented string to sign (service version 2020-12-06 and later).
+fn string_to_sign(
+    account: &str,
+    target: &SasTarget,
+    perms: &str,
+    start: &str,
+    expiry: &str,
+    key: &DelegationKey,
+    opts: &SasOptions,
+) -> String {
+    let (resource, sr) = match target {
+        SasTarget::Container(c) => (format!("/blob/{account}/{c}"), "c"),
+        SasTarget::Blob { container, blob } => (format!("/blob/{account}/{container}/{blob}"), "b"),
+    };
+    let protocol = if opts.https_only { "https" } else { "" };
+    [
+        perms,
+        start,
+        expiry,
+        &resource,
+        &key.signed_oid,
+        &key.signed_tid,
+        &key.signed_start,
+        &key.signed_expiry,
+        &key.signed_service,
+        &key.signed_version,
+        "", // authorized user object id
+        "", // unauthorized user object id
+        "", // correlation id
+        opts.ip_range.as_deref().unwrap_or(""),
+        protocol,
+        SAS_VERSION,
+        sr,
+        "", // snapshot time
+        "", // encryption scope
+        "",
+        "",
+        "",
+        "",
+        "", // response headers rscc rscd rsce rscl rsct
+    ]
+    .join("\n")
 }
 
 async fn user_delegation_sas(
     account: &Account,
-    credential: &std::sync::Arc<dyn azure_core::credentials::TokenCredential>,
     target: &SasTarget,
     opts: &SasOptions,
     now: i64,
 ) -> Result<Secret, String> {
-    let lifetime = check(opts, now)?;
+    check(opts, now)?;
     let perms = permissions(&opts.permissions)?;
-    let token = credential
-        .get_token(&[STORAGE_SCOPE], None)
-        .await
-        .map_err(|e| format!("cannot get a token for Azure Storage: {e}"))?;
-    let expires = Timestamp::from_second(token.expires_on.unix_timestamp())
-        .map_err(|e| format!("the token's expiry is not a time: {e}"))?;
-    let source = Credential::BearerToken {
-        token: token.token.secret().to_string(),
-        expires_in: Some(expires),
+    let expiry = opts.expiry.unwrap_or(now);
+    let start = opts.start;
+    let client = StorageClient::new(account.clone()).map_err(|e| e.to_string())?;
+    // The key covers the SAS: from its start (or now) to its expiry.
+    let key = delegation_key(&client, start.unwrap_or(now).min(now), expiry).await?;
+    let key_bytes = reqsign_core::hash::base64_decode(&key.value)
+        .map_err(|e| format!("the user delegation key is not base64: {e}"))?;
+    let (st, se) = (start.map(wire_time).transpose()?, wire_time(expiry)?);
+    let to_sign = string_to_sign(
+        &account.name,
+        target,
+        &perms,
+        st.as_deref().unwrap_or(""),
+        &se,
+        &key,
+        opts,
+    );
+    let sig = reqsign_core::hash::base64_hmac_sha256(&key_bytes, to_sign.as_bytes());
+    let sr = match target {
+        SasTarget::Container(_) => "c",
+        SasTarget::Blob { .. } => "b",
     };
-    let endpoint = account.blob_endpoint.origin().ascii_serialization();
-    let mut granter = UserDelegationSasGranter::new(account.name.clone(), grant(target, perms))
-        // The account's own endpoint: where its storage calls already go.
-        .with_trusted_endpoint(endpoint)
-        .with_protocol(if opts.https_only {
-            SasProtocol::Https
-        } else {
-            SasProtocol::HttpsAndHttp
-        });
-    if let Some(st) = opts.start {
-        granter = granter
-            .with_start(Timestamp::from_second(st).map_err(|e| format!("bad start time: {e}"))?);
+    let mut pairs: Vec<(&str, String)> = vec![("sv", SAS_VERSION.to_string())];
+    if let Some(st) = st {
+        pairs.push(("st", st));
     }
+    pairs.extend([
+        ("se", se),
+        ("sr", sr.to_string()),
+        ("sp", perms),
+        ("skoid", key.signed_oid.clone()),
+        ("sktid", key.signed_tid.clone()),
+        ("skt", key.signed_start.clone()),
+        ("ske", key.signed_expiry.clone()),
+        ("sks", key.signed_service.clone()),
+        ("skv", key.signed_version.clone()),
+    ]);
     if let Some(ip) = &opts.ip_range {
-        granter = granter.with_ip(ip.clone());
+        pairs.push(("sip", ip.clone()));
     }
-    let ctx = reqsign_core::Context::new().with_http_send(Sender(reqwest::Client::new()));
-    let granted = granter
-        .grant_credential(&ctx, &source, Some(Duration::from_secs(lifetime as u64)))
-        .await
-        .map_err(|e| format!("cannot get a user delegation key: {e}"))?;
-    match granted {
-        Credential::SasToken { token, .. } => Ok(Secret::new(token)),
-        _ => Err("the signer returned no SAS".into()),
+    if opts.https_only {
+        pairs.push(("spr", "https".to_string()));
     }
-}
-
-/// reqsign's HTTP hook, on the same reqwest the SDK uses.
-#[derive(Debug)]
-struct Sender(reqwest::Client);
-
-impl reqsign_core::HttpSend for Sender {
-    async fn http_send(
-        &self,
-        req: http::Request<Bytes>,
-    ) -> reqsign_core::Result<http::Response<Bytes>> {
-        let req = reqwest::Request::try_from(req.map(reqwest::Body::from))
-            .map_err(|e| reqsign_core::Error::unexpected("bad request").with_source(e))?;
-        let resp = self
-            .0
-            .execute(req)
-            .await
-            .map_err(|e| reqsign_core::Error::unexpected("request failed").with_source(e))?;
-        let status = resp.status();
-        let headers = resp.headers().clone();
-        let body = resp.bytes().await.map_err(|e| {
-            reqsign_core::Error::unexpected("reading the answer failed").with_source(e)
-        })?;
-        let mut out = http::Response::new(body);
-        *out.status_mut() = status;
-        *out.headers_mut() = headers;
-        Ok(out)
-    }
+    pairs.push(("sig", sig));
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish();
+    Ok(Secret::new(query))
 }
 
 #[cfg(test)]
@@ -208,7 +268,7 @@ mod tests {
                 .contains("policy")
         );
         assert!(check(&opts(None, None), now).is_err());
-        assert!(permissions("racwdl").is_ok());
+        assert_eq!(permissions("lr").unwrap(), "rl", "the service's order");
         assert!(permissions("rz").unwrap_err().contains("'z'"));
         assert!(permissions("").is_err());
     }

@@ -52,6 +52,19 @@ fn port_is_free(port: u16) -> bool {
 impl Emulator {
     /// Starts Azurite on `port`, or on a free port if `None`.
     pub fn start_on(port: Option<u16>) -> Result<Self, String> {
+        Self::start_with(port, &[])
+    }
+
+    /// Over HTTPS with bearer tokens checked (`--oauth basic`): `cert` and
+    /// `key` are PEM files. `host` is then `https://127.0.0.1:PORT`.
+    pub fn start_oauth(cert: &Path, key: &Path) -> Result<Self, String> {
+        let (cert, key) = (cert.display().to_string(), key.display().to_string());
+        let mut e = Self::start_with(None, &["--oauth", "basic", "--cert", &cert, "--key", &key])?;
+        e.host = format!("https://127.0.0.1:{}", e.port);
+        Ok(e)
+    }
+
+    fn start_with(port: Option<u16>, extra: &[&str]) -> Result<Self, String> {
         let bin = install()?;
         let port = match port {
             Some(p) => p,
@@ -73,6 +86,7 @@ impl Emulator {
                 "--loose",
                 "--silent",
             ])
+            .args(extra)
             .stdin(Stdio::piped())
             // Nothing may reach the terminal: the demo draws the TUI on it.
             .stdout(Stdio::null())
