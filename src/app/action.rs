@@ -327,27 +327,23 @@ pub const COMMANDS: &[(Command, &str, &str)] = &[
     (
         Command::ToggleReadonly,
         "toggle_readonly",
-        "Mark the account read-only, or writable again",
+        "Mark the account read-only (or not)",
     ),
-    (
-        Command::Bookmark,
-        "bookmark",
-        "Bookmark this place (account, container, folder)",
-    ),
+    (Command::Bookmark, "bookmark", "Bookmark this place"),
     (
         Command::Bookmarks,
         "bookmarks",
-        "Bookmarks: jump to one (d deletes it)",
+        "List bookmarks and jump to one",
     ),
     (
         Command::SetCap,
         "set_cap",
-        "Bandwidth cap for all transfers (Mb/s), changeable while they run",
+        "Bandwidth cap (Mb/s), changeable live",
     ),
     (
         Command::ExportReport,
         "export_report",
-        "Export the transfers' report (size, status, error, MD5) as CSV",
+        "Export the transfers report as CSV",
     ),
     (Command::Quit, "quit", "Quit blobx"),
 ];

@@ -406,8 +406,9 @@ impl Runner {
                     let result = crate::transfer::report::write(&path, &items, false);
                     let _ = tx.send(Action::Saved {
                         what: format!(
-                            "the report of {} transfers to {}",
+                            "the report of {} transfer{} to {}",
                             items.len(),
+                            if items.len() == 1 { "" } else { "s" },
                             path.display()
                         ),
                         result,
