@@ -132,7 +132,17 @@ async fn parquet_preview(
     reader.fill(&mut file, meta_range.start..total).await?;
     let meta = footer::parse(&file).map_err(|e| unreadable(blob, e))?;
     let mut described = pq::describe(&meta);
-    match footer::first_group_span(&meta) {
+    let span = match pq::undecodable(&meta) {
+        Some((column, codec)) => {
+            // Not fetched: it could not be decoded anyway.
+            described.rows_note = Some(format!(
+                "schema only: column {column} is compressed with {codec}, which blobx does not decode"
+            ));
+            None
+        }
+        None => footer::first_group_span(&meta),
+    };
+    match span {
         Some(span) if span.end > total || span.start > span.end => {
             described.rows_note =
                 Some("the first row group's columns lie outside the file; schema only".into());

@@ -137,6 +137,17 @@ fn logical_name(l: &LogicalType) -> String {
     }
 }
 
+/// A column of the first row group compressed with a codec this build does
+/// not decode (Brotli, LZO): its name and the codec. Checked before fetching
+/// the row group, so nothing is read in vain.
+pub fn undecodable(meta: &ParquetMetaData) -> Option<(String, String)> {
+    let group = meta.row_groups().first()?;
+    group.columns().iter().find_map(|c| {
+        let codec = codec_name(&format!("{:?}", c.compression()));
+        matches!(codec.as_str(), "BROTLI" | "LZO").then(|| (c.column_path().string(), codec))
+    })
+}
+
 /// Decodes up to `max` rows of the first row group from `file`, which must
 /// hold the footer and that group's column chunks.
 pub fn first_rows(file: SparseFile, max: usize) -> Result<Vec<Vec<String>>, String> {
@@ -165,5 +176,106 @@ fn cell(f: &Field) -> String {
         format!("{cut}…")
     } else {
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use parquet::basic::{Compression, GzipLevel, ZstdLevel};
+    use parquet::data_type::{ByteArray, ByteArrayType, Int32Type};
+    use parquet::file::properties::WriterProperties;
+    use parquet::file::writer::SerializedFileWriter;
+    use parquet::schema::parser::parse_message_type;
+    use std::sync::Arc;
+
+    fn file(compression: Compression) -> Vec<u8> {
+        let schema = Arc::new(
+            parse_message_type(
+                "message t { REQUIRED INT32 n (INTEGER(16,false)); OPTIONAL BYTE_ARRAY s (UTF8); }",
+            )
+            .unwrap(),
+        );
+        let props = Arc::new(
+            WriterProperties::builder()
+                .set_compression(compression)
+                .build(),
+        );
+        let mut out = Vec::new();
+        let mut w = SerializedFileWriter::new(&mut out, schema, props).unwrap();
+        for g in 0..2 {
+            let mut rg = w.next_row_group().unwrap();
+            let mut c = rg.next_column().unwrap().unwrap();
+            let ns: Vec<i32> = (0..100).map(|i| g * 100 + i).collect();
+            c.typed::<Int32Type>().write_batch(&ns, None, None).unwrap();
+            c.close().unwrap();
+            let mut c = rg.next_column().unwrap().unwrap();
+            let long = "x".repeat(200);
+            // Every odd row is null; row 2 holds a long string.
+            let defs: Vec<i16> = (0..100).map(|i| (i % 2 == 0) as i16).collect();
+            let ss: Vec<ByteArray> = (0..50)
+                .map(|i| ByteArray::from(if i == 1 { long.as_str() } else { "a" }))
+                .collect();
+            c.typed::<ByteArrayType>()
+                .write_batch(&ss, Some(&defs), None)
+                .unwrap();
+            c.close().unwrap();
+            rg.close().unwrap();
+        }
+        w.close().unwrap();
+        out
+    }
+
+    fn whole(bytes: Vec<u8>) -> SparseFile {
+        let mut f = SparseFile::new(bytes.len() as u64);
+        f.insert(0, bytes.into());
+        f
+    }
+
+    #[test]
+    fn every_built_codec_decodes() {
+        for codec in [
+            Compression::UNCOMPRESSED,
+            Compression::SNAPPY,
+            Compression::GZIP(GzipLevel::default()),
+            Compression::LZ4,
+            Compression::LZ4_RAW,
+            Compression::ZSTD(ZstdLevel::default()),
+        ] {
+            let f = whole(file(codec));
+            let meta = footer::parse(&f).unwrap();
+            let d = describe(&meta);
+            assert_eq!(d.num_rows, 200, "{codec:?}");
+            assert_eq!(d.columns[0].logical, "UINT16");
+            // A legacy converted type shows when there is no logical type.
+            assert_eq!(d.columns[1].logical, "UTF8");
+            assert_eq!(
+                d.columns[0].compression,
+                codec_name(&format!("{codec:?}")),
+                "{codec:?}"
+            );
+            assert_eq!(undecodable(&meta), None);
+            let rows = first_rows(f, 3).unwrap();
+            assert_eq!(rows[0], vec!["0", "a"], "{codec:?}");
+            assert_eq!(rows[1], vec!["1", "null"]);
+            // Long cells are cut for the table.
+            assert_eq!(rows[2][1].chars().count(), MAX_CELL);
+            assert!(rows[2][1].ends_with('…'));
+        }
+    }
+
+    #[test]
+    fn rows_outside_the_fetched_ranges_are_an_error_not_a_download() {
+        let bytes = file(Compression::SNAPPY);
+        let total = bytes.len() as u64;
+        let meta_len =
+            u32::from_le_bytes(bytes[bytes.len() - 8..bytes.len() - 4].try_into().unwrap());
+        // Only the footer: the metadata parses, the rows cannot be read.
+        let mut f = SparseFile::new(total);
+        let start = total - 8 - meta_len as u64;
+        f.insert(start, bytes[start as usize..].to_vec().into());
+        assert!(footer::parse(&f).is_ok());
+        let err = first_rows(f, 5).unwrap_err();
+        assert!(err.contains("not fetched"), "{err}");
     }
 }
