@@ -239,7 +239,7 @@ pub fn build_preview(name: &str, content_type: Option<&str>, bytes: &[u8], total
         ranges: if bytes.is_empty() {
             Vec::new()
         } else {
-            vec![0..bytes.len() as u64]
+            std::iter::once(0..bytes.len() as u64).collect()
         },
         total,
         note,

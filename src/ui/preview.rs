@@ -194,7 +194,7 @@ fn thousands(n: i64) -> String {
     let s = n.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -287,6 +287,8 @@ fn parquet_lines(pq: &ParquetPreview, ui: &Ui) -> Vec<Line<'static>> {
 }
 
 #[cfg(test)]
+// A list of byte ranges read that happens to hold one range.
+#[allow(clippy::single_range_in_vec_init)]
 mod tests {
     use super::*;
     use crate::config::{Keymap, Theme};
