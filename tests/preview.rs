@@ -418,3 +418,40 @@ async fn images_show_format_and_dimensions() {
         assert!(p.read() <= PREVIEW_BYTES);
     }
 }
+
+/// The real binary in a terminal: `v` on a Parquet blob shows its schema and
+/// first rows, `J` scrolls, `v` again closes the pane.
+#[tokio::test(flavor = "multi_thread")]
+async fn v_shows_parquet_in_the_terminal() {
+    let emu = Emulator::shared();
+    let container = unique("preview-tui");
+    fill(
+        &client(&emu.host),
+        &container,
+        vec![BlobSpec::new(
+            "trips.parquet",
+            trips_parquet(3, 200, Compression::SNAPPY),
+        )],
+    )
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let uri = format!("az://{container}/");
+    let mut tui =
+        support::pty::Tui::spawn(&["--emulator", &emu.host, &uri], &[], dir.path(), 140, 40);
+    tui.wait_text("trips.parquet");
+    tui.send("v");
+    let screen = tui.wait_text("Parquet · 600 rows");
+    assert!(screen.contains("3 row groups"), "{screen}");
+    assert!(screen.contains("TIMESTAMP(ms, UTC)"), "{screen}");
+    let screen = tui.wait_text("First 50 of 600 rows");
+    assert!(screen.contains("Lisbon-0"), "{screen}");
+    tui.send("J");
+    tui.wait_for("the pane to scroll past the summary", |s| {
+        !s.contains("Parquet · 600 rows")
+    });
+    tui.send("v");
+    tui.wait_for("the pane to close", |s| !s.contains("TIMESTAMP(ms, UTC)"));
+    tui.send("q");
+    assert!(tui.wait_exit());
+}

@@ -45,8 +45,8 @@ pub fn metadata_range(total: u64, len: u64) -> Result<Range<u64>, String> {
 
 /// Parses the metadata, which must already be in `file`.
 pub fn parse(file: &SparseFile) -> Result<ParquetMetaData, String> {
-    ParquetMetaDataReader::new()
-        .parse_and_finish(file)
+    crate::preview::guard::catch(|| ParquetMetaDataReader::new().parse_and_finish(file))
+        .and_then(|r| r.map_err(|e| e.to_string()))
         .map_err(|e| format!("its metadata does not parse: {e}"))
 }
 

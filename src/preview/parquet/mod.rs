@@ -151,6 +151,10 @@ pub fn undecodable(meta: &ParquetMetaData) -> Option<(String, String)> {
 /// Decodes up to `max` rows of the first row group from `file`, which must
 /// hold the footer and that group's column chunks.
 pub fn first_rows(file: SparseFile, max: usize) -> Result<Vec<Vec<String>>, String> {
+    crate::preview::guard::catch(move || decode_rows(file, max))?
+}
+
+fn decode_rows(file: SparseFile, max: usize) -> Result<Vec<Vec<String>>, String> {
     let reader = SerializedFileReader::new(file).map_err(|e| e.to_string())?;
     if reader.num_row_groups() == 0 {
         return Ok(Vec::new());
@@ -277,5 +281,56 @@ mod tests {
         assert!(footer::parse(&f).is_ok());
         let err = first_rows(f, 5).unwrap_err();
         assert!(err.contains("not fetched"), "{err}");
+    }
+
+    /// What the fetch layer does with a file it has whole, as one function.
+    fn preview_of(bytes: &[u8]) -> Result<usize, String> {
+        let total = bytes.len() as u64;
+        let len = footer::metadata_len(&bytes[bytes.len().saturating_sub(8)..])?;
+        footer::metadata_range(total, len)?;
+        let f = whole(bytes.to_vec());
+        let meta = footer::parse(&f)?;
+        let d = describe(&meta);
+        let _ = (footer::first_group_span(&meta), undecodable(&meta));
+        Ok(d.columns.len() + first_rows(f, PREVIEW_ROWS).map(|r| r.len()).unwrap_or(0))
+    }
+
+    /// Seeded mutations of a valid file (bytes flipped in the data pages and
+    /// in the footer): every outcome is a row count or an error sentence,
+    /// never a panic (a panic would take the terminal down with it).
+    #[test]
+    fn corrupted_files_never_panic() {
+        let good = file(Compression::SNAPPY);
+        assert!(preview_of(&good).is_ok());
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let (mut errors, mut panics) = (0, Vec::new());
+        for round in 0..1500 {
+            let mut bad = good.clone();
+            for _ in 0..1 + next() % 4 {
+                // Half the flips land in the footer, where the structure is.
+                let at = if next() % 2 == 0 {
+                    bad.len() - 1 - (next() as usize % 200).min(bad.len() - 1)
+                } else {
+                    next() as usize % bad.len()
+                };
+                bad[at] ^= 1 << (next() % 8);
+            }
+            match std::panic::catch_unwind(|| preview_of(&bad)) {
+                Ok(Err(e)) => {
+                    assert!(!e.is_empty());
+                    errors += 1;
+                }
+                Ok(Ok(_)) => {}
+                Err(_) => panics.push(round),
+            }
+        }
+        assert!(errors > 0);
+        assert!(panics.is_empty(), "panicked in rounds {panics:?}");
     }
 }
