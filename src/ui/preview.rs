@@ -122,7 +122,16 @@ fn draw_body(frame: &mut Frame, inner: Rect, preview: &Preview, scroll: usize, u
             frame.render_widget(scrolled(lines), inner);
         }
         PreviewBody::Parquet(pq) => {
-            frame.render_widget(scrolled(parquet_lines(pq, ui)), inner);
+            let (lines, header_at) = parquet_lines(pq, ui);
+            match header_at {
+                // Scrolled into the rows: their header stays on top.
+                Some(h) if scroll > h => {
+                    let mut shown = vec![lines[h].clone()];
+                    shown.extend(lines.into_iter().skip(scroll + 1));
+                    frame.render_widget(Paragraph::new(shown), inner);
+                }
+                _ => frame.render_widget(scrolled(lines), inner),
+            }
         }
         PreviewBody::Csv { rows, .. } => {
             let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
@@ -202,8 +211,9 @@ fn thousands(n: i64) -> String {
     if n < 0 { format!("-{out}") } else { out }
 }
 
-/// Summary, schema table, row groups, then the first rows.
-fn parquet_lines(pq: &ParquetPreview, ui: &Ui) -> Vec<Line<'static>> {
+/// Summary, schema table, row groups, then the first rows; also which line
+/// is the rows table's header.
+fn parquet_lines(pq: &ParquetPreview, ui: &Ui) -> (Vec<Line<'static>>, Option<usize>) {
     let dim = Style::default().fg(ui.theme.dim);
     let heading = Style::default()
         .fg(ui.theme.accent)
@@ -269,6 +279,7 @@ fn parquet_lines(pq: &ParquetPreview, ui: &Ui) -> Vec<Line<'static>> {
         ));
     }
     lines.push(Line::raw(""));
+    let mut header_at = None;
     if !pq.rows.is_empty() {
         lines.push(Line::styled(
             format!(
@@ -278,12 +289,13 @@ fn parquet_lines(pq: &ParquetPreview, ui: &Ui) -> Vec<Line<'static>> {
             ),
             dim,
         ));
+        header_at = Some(lines.len());
         lines.extend(table_lines(&pq.header, &pq.rows, heading));
     }
     if let Some(note) = &pq.rows_note {
         lines.push(Line::styled(format!(" {note}"), dim));
     }
-    lines
+    (lines, header_at)
 }
 
 #[cfg(test)]
@@ -386,9 +398,10 @@ mod tests {
     }
 
     #[test]
-    fn parquet_scrolls_down_to_the_rows() {
+    fn parquet_rows_keep_their_header_when_scrolled() {
         let mut p = state("trips/2026.parquet", parquet());
-        p.scroll = 14;
+        // Past the rows' header (line 16): it stays on top of row 3.
+        p.scroll = 18;
         insta::assert_snapshot!(render(&p, 90, 10));
     }
 
