@@ -119,7 +119,10 @@ async fn parquet_reads_only_the_footer_and_the_first_row_group() {
     let proxy = FaultProxy::start(&format!("127.0.0.1:{}", emu.port), 1, 0).await;
     let c = StorageClient::new(Account::emulator(&proxy.host).unwrap()).unwrap();
 
+    let started = std::time::Instant::now();
     let p = preview(&c, &name, "trips.parquet").await.unwrap();
+    // Reported, not asserted: the machine is shared.
+    let took = started.elapsed();
     let pq = parquet_of(&p);
     assert_eq!(pq.num_rows, 160_000);
     assert_eq!(pq.groups.len(), 8);
@@ -181,7 +184,7 @@ async fn parquet_reads_only_the_footer_and_the_first_row_group() {
         "proxy saw {seen}"
     );
     eprintln!(
-        "parquet preview: {} bytes of {total} in {} ranges {:?} (first row group {group0:?}, metadata {meta:?}); proxy saw {seen} bytes in {requests} requests",
+        "parquet preview: {} bytes of {total} in {} ranges {:?} (first row group {group0:?}, metadata {meta:?}); proxy saw {seen} bytes in {requests} requests; took {took:?}",
         read,
         p.ranges.len(),
         p.ranges
