@@ -298,6 +298,27 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(p.note.unwrap().starts_with("gzip: read "));
+        // Stored with Content-Encoding: gzip, the name and type describe what is inside.
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(br#"{"a":[1]}"#).unwrap();
+        let z = e.finish().unwrap();
+        let hints = Hints {
+            name: "doc.json",
+            content_type: Some("application/json"),
+            content_encoding: Some("gzip"),
+        };
+        let (body, note) = decode(hints, &z, z.len() as u64);
+        assert_eq!(
+            body,
+            PreviewBody::Json("{\n  \"a\": [\n    1\n  ]\n}".into())
+        );
+        assert!(note.is_some());
+        // Without any gzip hint, the same bytes are just binary.
+        let hints = Hints {
+            name: "doc.json",
+            ..Hints::default()
+        };
+        assert!(matches!(decode(hints, &z, 99).0, PreviewBody::Hex(_)));
     }
 
     #[test]
