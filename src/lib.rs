@@ -1,7 +1,7 @@
 //! blobx: a terminal explorer for Azure Blob Storage.
 //!
 //! `app` holds the state machine and event loop, `ui` draws it, `azure` talks
-//! to storage, `config` loads keys, colours and settings.
+//! to storage, `preview` decodes blob previews, `config` loads keys, colours and settings.
 
 pub mod app;
 pub mod azure;
@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod headless;
 pub mod logging;
+pub mod preview;
 pub mod terminal;
 pub mod transfer;
 pub mod ui;

@@ -1,6 +1,6 @@
 //! Everyday container and blob actions against a real Azurite: create and
 //! delete containers, delete blobs and folders, rename and move (copy, verify,
-//! then delete), metadata and content headers, tiers, leases, previews, and
+//! then delete), metadata and content headers, tiers, leases, and
 //! what Azurite cannot do (soft delete, undelete).
 
 mod support;
@@ -8,7 +8,7 @@ mod support;
 use blobx::azure::access::get_access;
 use blobx::azure::blob_io::block_id;
 use blobx::azure::ops::{
-    self, AccessTier, HeaderEdit, MoveSpec, OpError, PreviewBody, Target, TierChange, Verified,
+    self, AccessTier, HeaderEdit, MoveSpec, OpError, Target, TierChange, Verified,
 };
 use blobx::azure::{Account, StorageClient};
 use bytes::Bytes;
@@ -433,7 +433,9 @@ async fn tiers_change_and_rehydration_is_reported() {
         assert!(!head.tier.inferred);
     }
     // An archived blob cannot be read or moved until it is rehydrated.
-    let err = ops::preview(&c, &name, "cold.bin").await.unwrap_err();
+    let err = blobx::azure::preview_fetch::preview(&c, &name, "cold.bin")
+        .await
+        .unwrap_err();
     assert!(err.describe(c.account()).contains("Archive"), "{err:?}");
     let spec = MoveSpec {
         src_container: name.clone(),
@@ -454,44 +456,6 @@ async fn tiers_change_and_rehydration_is_reported() {
     .await
     .unwrap();
     assert_eq!(change, TierChange::Rehydrating);
-}
-
-#[tokio::test]
-async fn previews_read_at_most_64_kib() {
-    let big = "line of text\n".repeat(8000);
-    let (c, name) = seeded(vec![
-        BlobSpec::new("doc.json", r#"{"a":[1,2],"b":{"c":"d"}}"#),
-        BlobSpec::new("table.csv", "x,y\n1,2\n3,4\n"),
-        BlobSpec::new("big.log", big.clone()),
-        BlobSpec::new("empty.txt", ""),
-        BlobSpec::new("blob.bin", vec![0u8, 159, 146, 150, 1, 2]),
-    ])
-    .await;
-    let p = ops::preview(&c, &name, "doc.json").await.unwrap();
-    assert_eq!(
-        p.body,
-        PreviewBody::Json(
-            "{\n  \"a\": [\n    1,\n    2\n  ],\n  \"b\": {\n    \"c\": \"d\"\n  }\n}".into()
-        )
-    );
-    let p = ops::preview(&c, &name, "table.csv").await.unwrap();
-    match p.body {
-        PreviewBody::Csv { rows, .. } => assert_eq!(rows.len(), 3),
-        other => panic!("{other:?}"),
-    }
-    let p = ops::preview(&c, &name, "big.log").await.unwrap();
-    assert_eq!(p.shown, 65_536);
-    assert_eq!(p.total, big.len() as u64);
-    assert!(p.truncated());
-    assert!(
-        p.limit_note().starts_with("first 64 KiB of"),
-        "{}",
-        p.limit_note()
-    );
-    let p = ops::preview(&c, &name, "empty.txt").await.unwrap();
-    assert_eq!(p.body, PreviewBody::Empty);
-    let p = ops::preview(&c, &name, "blob.bin").await.unwrap();
-    assert!(matches!(p.body, PreviewBody::Hex(_)), "{:?}", p.body);
 }
 
 /// Azurite 3.37 deletes for good (no soft delete) and answers Undelete Blob

@@ -212,7 +212,7 @@ pub const COMMANDS: &[(Command, &str, &str)] = &[
     (
         Command::Preview,
         "preview",
-        "Preview the blob (first 64 KiB: text, JSON, CSV, hex)",
+        "Preview text, JSON, CSV, Parquet, images",
     ),
     (
         Command::Find,

@@ -8,9 +8,10 @@ use super::effect::Effect;
 use super::entry::EntryKind;
 use super::state::{Confirm, Location, Mode, State};
 use crate::azure::access::PublicAccess;
-use crate::azure::ops::{self, AccessTier, DeletePlan, Handoff, Preview, Target};
+use crate::azure::ops::{self, AccessTier, DeletePlan, Handoff, Target};
 use crate::azure::sas::parse_duration;
 use crate::azure::secret::Secret;
+use crate::preview::Preview;
 
 /// Work for the service, run by the runner with the account's client.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -823,7 +824,9 @@ pub async fn execute(
     let e = |err: ops::OpError| err.describe(account);
     Ok(match request {
         OpRequest::Preview { container, blob } => OpOutcome::Preview {
-            preview: ops::preview(client, &container, &blob).await.map_err(e)?,
+            preview: crate::azure::preview_fetch::preview(client, &container, &blob)
+                .await
+                .map_err(e)?,
             blob,
         },
         OpRequest::CreateContainer { name } => {

@@ -13,6 +13,7 @@ pub mod error;
 pub mod listing;
 pub mod naming;
 pub mod ops;
+pub mod preview_fetch;
 pub mod sas;
 pub mod secret;
 pub mod signing;

@@ -17,6 +17,8 @@ pub struct Counters {
     pub status_503: AtomicU64,
     pub resets: AtomicU64,
     pub truncated: AtomicU64,
+    /// Bytes of answers passed back whole (status line, headers and body).
+    pub response_bytes: AtomicU64,
 }
 
 impl Counters {
@@ -174,6 +176,9 @@ async fn handle(mut client: TcpStream, upstream: String, fault: Fault, counters:
         let _ = client.write_all(&response[..cut]).await;
         return;
     }
+    counters
+        .response_bytes
+        .fetch_add(response.len() as u64, Ordering::Relaxed);
     let _ = client.write_all(&response).await;
     let _ = client.shutdown().await;
 }
