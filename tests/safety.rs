@@ -286,6 +286,8 @@ async fn bookmarks_persist_and_a_readonly_account_refuses_changes_in_the_tui() {
     tui.send("u");
     tui.wait_text("upload from:");
     tui.send("\x1b");
+    // A key right after Esc would read as Alt+key.
+    tui.wait_for("the prompt closed", |s| !s.contains("upload from:"));
     tui.send("q");
     assert!(tui.wait_exit());
 }
