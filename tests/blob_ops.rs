@@ -433,7 +433,7 @@ async fn tiers_change_and_rehydration_is_reported() {
         assert!(!head.tier.inferred);
     }
     // An archived blob cannot be read or moved until it is rehydrated.
-    let err = ops::preview(&c, &name, "cold.bin").await.unwrap_err();
+    let err = ops::preview(&c, &name, "cold.bin", None).await.unwrap_err();
     assert!(err.describe(c.account()).contains("Archive"), "{err:?}");
     let spec = MoveSpec {
         src_container: name.clone(),
@@ -467,19 +467,19 @@ async fn previews_read_at_most_64_kib() {
         BlobSpec::new("blob.bin", vec![0u8, 159, 146, 150, 1, 2]),
     ])
     .await;
-    let p = ops::preview(&c, &name, "doc.json").await.unwrap();
+    let p = ops::preview(&c, &name, "doc.json", None).await.unwrap();
     assert_eq!(
         p.body,
         PreviewBody::Json(
             "{\n  \"a\": [\n    1,\n    2\n  ],\n  \"b\": {\n    \"c\": \"d\"\n  }\n}".into()
         )
     );
-    let p = ops::preview(&c, &name, "table.csv").await.unwrap();
+    let p = ops::preview(&c, &name, "table.csv", None).await.unwrap();
     match p.body {
         PreviewBody::Csv { rows, .. } => assert_eq!(rows.len(), 3),
         other => panic!("{other:?}"),
     }
-    let p = ops::preview(&c, &name, "big.log").await.unwrap();
+    let p = ops::preview(&c, &name, "big.log", None).await.unwrap();
     assert_eq!(p.shown, 65_536);
     assert_eq!(p.total, big.len() as u64);
     assert!(p.truncated());
@@ -488,9 +488,9 @@ async fn previews_read_at_most_64_kib() {
         "{}",
         p.limit_note()
     );
-    let p = ops::preview(&c, &name, "empty.txt").await.unwrap();
+    let p = ops::preview(&c, &name, "empty.txt", None).await.unwrap();
     assert_eq!(p.body, PreviewBody::Empty);
-    let p = ops::preview(&c, &name, "blob.bin").await.unwrap();
+    let p = ops::preview(&c, &name, "blob.bin", None).await.unwrap();
     assert!(matches!(p.body, PreviewBody::Hex(_)), "{:?}", p.body);
 }
 

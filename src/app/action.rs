@@ -80,6 +80,12 @@ pub enum Command {
     CorsExport,
     CorsImport,
     CorsReload,
+    History,
+    HistorySnapshot,
+    HistoryPromote,
+    HistoryDelete,
+    ShowDeleted,
+    Undelete,
 }
 
 /// Name in the keymap file and the sentence the help screen shows.
@@ -319,6 +325,36 @@ pub const COMMANDS: &[(Command, &str, &str)] = &[
         "cors_reload",
         "Read the rules from the service again",
     ),
+    (
+        Command::History,
+        "history",
+        "Snapshots and versions of the blob (Esc closes)",
+    ),
+    (
+        Command::HistorySnapshot,
+        "history_snapshot",
+        "Take a snapshot of the blob now",
+    ),
+    (
+        Command::HistoryPromote,
+        "history_promote",
+        "Promote the snapshot or version to current (Copy Blob onto the blob)",
+    ),
+    (
+        Command::HistoryDelete,
+        "history_delete",
+        "Delete the snapshot or version (never the current blob)",
+    ),
+    (
+        Command::ShowDeleted,
+        "show_deleted",
+        "Show or hide soft-deleted blobs here; on a deleted row, undelete it",
+    ),
+    (
+        Command::Undelete,
+        "undelete",
+        "Undelete the selected deleted blob",
+    ),
     (Command::Quit, "quit", "Quit blobx"),
 ];
 
@@ -358,6 +394,10 @@ impl Command {
                 | Command::BreakLease
                 | Command::CorsSave
                 | Command::CorsUndo
+                | Command::HistorySnapshot
+                | Command::HistoryPromote
+                | Command::HistoryDelete
+                | Command::Undelete
         )
     }
 
@@ -427,6 +467,8 @@ pub enum Action {
     },
     /// Background work of the CORS editor finished.
     Cors(super::cors::CorsEvent),
+    /// Work on snapshots, versions or deleted blobs finished.
+    History(super::history::HistoryEvent),
 }
 
 /// Which blob a details request was for.

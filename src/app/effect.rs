@@ -80,6 +80,8 @@ pub enum Effect {
     },
     /// Work of the CORS editor (read, save, test, copy, export, import).
     Cors(super::cors::CorsEffect),
+    /// Snapshots, versions and deleted blobs (see `app::history`).
+    History(super::history::HistoryEffect),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -191,6 +193,7 @@ impl PartialEq for Effect {
                 Effect::RemoveAccount { index: b, id: y },
             ) => a == b && x == y,
             (Effect::Cors(a), Effect::Cors(b)) => a == b,
+            (Effect::History(a), Effect::History(b)) => a == b,
             _ => false,
         }
     }

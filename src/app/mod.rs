@@ -7,6 +7,7 @@ pub mod effect;
 pub mod entry;
 pub mod find;
 pub mod form;
+pub mod history;
 pub mod ops;
 pub mod run;
 pub mod state;

@@ -815,7 +815,9 @@ pub async fn execute(
     let e = |err: ops::OpError| err.describe(account);
     Ok(match request {
         OpRequest::Preview { container, blob } => OpOutcome::Preview {
-            preview: ops::preview(client, &container, &blob).await.map_err(e)?,
+            preview: ops::preview(client, &container, &blob, None)
+                .await
+                .map_err(e)?,
             blob,
         },
         OpRequest::CreateContainer { name } => {

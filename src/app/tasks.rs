@@ -379,6 +379,9 @@ impl Runner {
                 }
             }
             Effect::Cors(effect) => super::cors::spawn(effect, |i| self.client(i), self.tx.clone()),
+            Effect::History(effect) => {
+                super::history::spawn(effect, |i| self.client(i), self.tx.clone())
+            }
         }
     }
 

@@ -1671,9 +1671,19 @@ pub fn build_preview(name: &str, content_type: Option<&str>, bytes: &[u8], total
 }
 
 /// Reads the first [`PREVIEW_BYTES`] of a blob with one range request.
-pub async fn preview(client: &StorageClient, container: &str, blob: &str) -> OpResult<Preview> {
+/// `at` reads a snapshot or an old version instead of the current blob.
+pub async fn preview(
+    client: &StorageClient,
+    container: &str,
+    blob: &str,
+    at: Option<&super::history::Qualifier>,
+) -> OpResult<Preview> {
     let range = format!("bytes=0-{}", PREVIEW_BYTES - 1);
-    let url = blob_url(client, container, blob);
+    let mut url = blob_url(client, container, blob);
+    if let Some(q) = at {
+        let (k, v) = q.query();
+        url.query_pairs_mut().append_pair(k, v);
+    }
     let r = match client
         .send_request(request(Method::Get, url, vec![h("x-ms-range", range)]))
         .await

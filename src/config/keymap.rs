@@ -17,6 +17,7 @@ pub const SECTIONS: &[(&str, &str)] = &[
     ("path", "Typing a local path"),
     ("ask", "Answering a one-line question"),
     ("cors", "CORS rules editor"),
+    ("history", "Snapshots and versions (V on a blob)"),
     ("form", "In a form (other keys edit the field)"),
     ("confirm", "Answering a question"),
     ("help", "This help"),
@@ -155,6 +156,7 @@ impl Keymap {
             Mode::Cors => "cors",
             // The editor's text fields take the same keys as the other forms.
             Mode::CorsInput => "form",
+            Mode::History => "history",
         }
     }
 

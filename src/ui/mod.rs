@@ -8,6 +8,7 @@ pub mod form;
 pub mod format;
 pub mod header;
 pub mod help;
+pub mod history;
 pub mod layout;
 pub mod preview;
 pub mod transfers;
@@ -30,7 +31,10 @@ pub fn draw(frame: &mut Frame, state: &State, ui: &Ui) {
         state.transfers.full,
     );
     header::draw(frame, areas.header, state, ui);
-    browser::draw(frame, areas.list, state, ui);
+    match &state.history {
+        Some(pane) => history::draw(frame, areas.list, pane, ui),
+        None => browser::draw(frame, areas.list, state, ui),
+    }
     if let Some(area) = areas.details {
         match &state.preview {
             Some(p) => preview::draw(frame, area, p, ui),
