@@ -17,6 +17,8 @@ mod update;
 pub mod view;
 
 #[cfg(test)]
+mod history_tests;
+#[cfg(test)]
 mod update_tests;
 
 pub use action::{Action, Command};
