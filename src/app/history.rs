@@ -134,7 +134,12 @@ pub enum HistoryEvent {
 /// The preview pane's title for a past state.
 pub fn preview_label(blob: &str, at: Option<&Qualifier>) -> String {
     match at {
-        Some(q) => format!("{blob} @ {}", q.describe()),
+        // The leaf only: the pane's title is narrow and the breadcrumb says where.
+        Some(q) => format!(
+            "{} @ {}",
+            blob.rsplit('/').next().unwrap_or(blob),
+            q.describe()
+        ),
         None => blob.to_string(),
     }
 }

@@ -47,23 +47,23 @@ fn kind(e: &HistoryEntry) -> &'static str {
 
 /// The keys of the pane, from the keymap, for the bottom line.
 fn hints(ui: &Ui) -> String {
-    ui.keymap
-        .bindings("history")
-        .iter()
-        .filter_map(|(c, keys)| {
-            let short = match c.name() {
-                "history_snapshot" => "snapshot now",
-                "preview" => "preview",
-                "download" => "download",
-                "history_promote" => "promote",
-                "history_delete" => "delete",
-                "cancel" => "close",
-                _ => return None,
-            };
-            Some(format!("{} {short}", keys.first()?.label))
-        })
-        .collect::<Vec<_>>()
-        .join(" · ")
+    use crate::app::action::Command as C;
+    let bindings = ui.keymap.bindings("history");
+    [
+        (C::HistorySnapshot, "snapshot now"),
+        (C::Preview, "preview"),
+        (C::Download, "download"),
+        (C::HistoryPromote, "promote"),
+        (C::HistoryDelete, "delete"),
+        (C::Cancel, "close"),
+    ]
+    .iter()
+    .filter_map(|(command, short)| {
+        let (_, keys) = bindings.iter().find(|(c, _)| c == command)?;
+        Some(format!("{} {short}", keys.first()?.label))
+    })
+    .collect::<Vec<_>>()
+    .join(" · ")
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, pane: &HistoryPane, ui: &Ui) {

@@ -61,4 +61,6 @@ pub fn draw(frame: &mut Frame, state: &State, ui: &Ui) {
 }
 
 #[cfg(test)]
+mod history_tests;
+#[cfg(test)]
 mod snapshot_tests;
