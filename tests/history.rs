@@ -324,3 +324,18 @@ async fn from_the_keyboard_v_lists_n_snapshots_and_the_pane_follows() {
         status.text
     );
 }
+
+#[tokio::test]
+async fn the_demo_blob_has_two_snapshots() {
+    let c = client(&Emulator::shared().host);
+    fill(&c, "datasets", Vec::new()).await.unwrap();
+    support::sample::seed_history(&c).await.unwrap();
+    let h = history::list_history(&c, "datasets", "curated/prices.csv")
+        .await
+        .unwrap();
+    let snapshots = h
+        .iter()
+        .filter(|e| matches!(e.qualifier, Some(Qualifier::Snapshot(_))))
+        .count();
+    assert_eq!((h.len(), snapshots), (3, 2), "{h:?}");
+}
