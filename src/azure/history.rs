@@ -109,7 +109,7 @@ struct Items {
 
 #[derive(Deserialize)]
 enum Item {
-    Blob(RawBlob),
+    Blob(Box<RawBlob>),
     // Folders: not part of a history or of the deleted rows (they list as folders anyway).
     BlobPrefix(serde::de::IgnoredAny),
 }
@@ -166,7 +166,7 @@ pub fn parse_history_page(xml: &str) -> Result<(Vec<HistoryEntry>, Option<String
         .items
         .into_iter()
         .filter_map(|item| match item {
-            Item::Blob(b) => Some(entry_of(b)),
+            Item::Blob(b) => Some(entry_of(*b)),
             Item::BlobPrefix(_) => None,
         })
         .collect();
@@ -289,7 +289,13 @@ pub async fn list_history(
     container: &str,
     blob: &str,
 ) -> OpResult<Vec<HistoryEntry>> {
-    let all = list_all(client, container, blob, None, "snapshots,versions").await?;
+    let all = match list_all(client, container, blob, None, "snapshots,versions").await {
+        // Services older than versioning (Azure Stack Hub) refuse `versions`.
+        Err(e) if e.status() == Some(400) => {
+            list_all(client, container, blob, None, "snapshots").await?
+        }
+        other => other?,
+    };
     Ok(history_of(blob, all))
 }
 
