@@ -202,6 +202,17 @@ async fn deleting_a_snapshot_leaves_the_blob_and_the_other_snapshot() {
         .unwrap_err();
     assert!(err.to_string().contains("no snapshot"), "{err}");
     assert!(c.blob_exists(&name, "notes.txt").await.unwrap().is_some());
+    // Azurite ignores `?versionid=` (it would delete the base blob): refused.
+    let err = history::delete_past(
+        &c,
+        &name,
+        "notes.txt",
+        &Qualifier::Version("2026-11-20T08:00:00.0000000Z".into()),
+    )
+    .await
+    .unwrap_err();
+    assert!(err.to_string().contains("did not confirm version"), "{err}");
+    assert!(c.blob_exists(&name, "notes.txt").await.unwrap().is_some());
 }
 
 #[tokio::test]

@@ -295,11 +295,13 @@ impl State {
         else {
             return None;
         };
+        // A prefix search narrows the deleted rows too.
+        let search = self.listing.search.as_deref().unwrap_or_default();
         Some(Effect::History(HistoryEffect::ListDeleted {
             generation: self.listing.generation,
             account: *account,
             container: container.clone(),
-            prefix: prefix.clone(),
+            prefix: format!("{prefix}{search}"),
         }))
     }
 

@@ -334,6 +334,9 @@ pub async fn delete_past(
             "that entry has no snapshot or version id".into(),
         ));
     }
+    if let Qualifier::Version(id) = at {
+        confirm_version(client, container, blob, id).await?;
+    }
     client
         .send_raw(
             Method::Delete,
@@ -343,6 +346,42 @@ pub async fn delete_past(
         )
         .await?;
     tracing::info!(container, blob, what = %at.describe(), "deleted");
+    Ok(())
+}
+
+/// Makes sure `?versionid=` reaches that old version: a service without
+/// versioning ignores the parameter (Azurite does) and would act on the
+/// current blob. The service names the version it answered for, and whether
+/// it is the current one.
+async fn confirm_version(
+    client: &StorageClient,
+    container: &str,
+    blob: &str,
+    id: &str,
+) -> OpResult<()> {
+    let url = qualified_url(client, container, blob, &Qualifier::Version(id.into()));
+    let r = client.send_raw(Method::Head, url, &[], None).await?;
+    let answered = super::ops::header(&r, "x-ms-version-id");
+    let current = super::ops::header(&r, "x-ms-is-current-version");
+    check_version_answer(id, answered.as_deref(), current.as_deref())
+}
+
+/// The check of [`confirm_version`], on the response headers.
+pub fn check_version_answer(
+    id: &str,
+    answered: Option<&str>,
+    current: Option<&str>,
+) -> OpResult<()> {
+    if answered != Some(id) {
+        return Err(OpError::Invalid(format!(
+            "the service did not confirm version {id} (no blob versioning?); nothing was deleted"
+        )));
+    }
+    if current == Some("true") {
+        return Err(OpError::Invalid(format!(
+            "version {id} is the current blob; it is not deleted from here"
+        )));
+    }
     Ok(())
 }
 
@@ -689,6 +728,18 @@ mod tests {
         assert!(matches!(retention_of(azurite), Retention::Unsupported(_)));
         assert!(Retention::On(1).note(2).contains("2 deleted blobs"));
         assert!(Retention::On(1).note(2).contains("1 day "));
+    }
+
+    #[test]
+    fn a_version_delete_needs_the_service_to_name_that_old_version() {
+        let id = "2026-11-19T08:00:00.0000000Z";
+        assert!(check_version_answer(id, Some(id), Some("false")).is_ok());
+        assert!(check_version_answer(id, Some(id), None).is_ok());
+        // Azurite: no version header at all, it answered for the base blob.
+        assert!(check_version_answer(id, None, None).is_err());
+        assert!(check_version_answer(id, Some("2026-11-22T09:30:00.0000000Z"), None).is_err());
+        let e = check_version_answer(id, Some(id), Some("true")).unwrap_err();
+        assert!(e.to_string().contains("current"), "{e}");
     }
 
     #[test]
