@@ -85,6 +85,12 @@ pub enum Command {
     Bookmarks,
     SetCap,
     ExportReport,
+    History,
+    HistorySnapshot,
+    HistoryPromote,
+    HistoryDelete,
+    ShowDeleted,
+    Undelete,
 }
 
 /// Name in the keymap file and the sentence the help screen shows.
@@ -345,6 +351,36 @@ pub const COMMANDS: &[(Command, &str, &str)] = &[
         "export_report",
         "Export the transfers report as CSV",
     ),
+    (
+        Command::History,
+        "history",
+        "Snapshots and versions of the blob",
+    ),
+    (
+        Command::HistorySnapshot,
+        "history_snapshot",
+        "Take a snapshot of the blob now",
+    ),
+    (
+        Command::HistoryPromote,
+        "history_promote",
+        "Make this snapshot or version current",
+    ),
+    (
+        Command::HistoryDelete,
+        "history_delete",
+        "Delete this snapshot or version",
+    ),
+    (
+        Command::ShowDeleted,
+        "show_deleted",
+        "Show/hide deleted blobs; undelete one",
+    ),
+    (
+        Command::Undelete,
+        "undelete",
+        "Undelete the selected deleted blob",
+    ),
     (Command::Quit, "quit", "Quit blobx"),
 ];
 
@@ -384,6 +420,10 @@ impl Command {
                 | Command::BreakLease
                 | Command::CorsSave
                 | Command::CorsUndo
+                | Command::HistorySnapshot
+                | Command::HistoryPromote
+                | Command::HistoryDelete
+                | Command::Undelete
         )
     }
 
@@ -458,6 +498,8 @@ pub enum Action {
         what: String,
         result: Result<(), String>,
     },
+    /// Work on snapshots, versions or deleted blobs finished.
+    History(super::history::HistoryEvent),
 }
 
 /// Which blob a details request was for.

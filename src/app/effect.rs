@@ -89,6 +89,8 @@ pub enum Effect {
         path: std::path::PathBuf,
         items: Vec<crate::transfer::engine::ItemView>,
     },
+    /// Snapshots, versions and deleted blobs (see `app::history`).
+    History(super::history::HistoryEffect),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -203,6 +205,7 @@ impl PartialEq for Effect {
             (Effect::SaveBookmarks(a), Effect::SaveBookmarks(b)) => a == b,
             (Effect::SetCap(a), Effect::SetCap(b)) => a == b,
             (Effect::WriteReport { path: a, .. }, Effect::WriteReport { path: b, .. }) => a == b,
+            (Effect::History(a), Effect::History(b)) => a == b,
             _ => false,
         }
     }

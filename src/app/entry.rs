@@ -9,6 +9,8 @@ pub enum EntryKind {
     Container,
     Folder,
     Blob,
+    /// A soft-deleted blob, shown on request (`U`).
+    Deleted,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -26,7 +28,7 @@ pub struct Entry {
 
 impl Entry {
     pub fn is_dir(&self) -> bool {
-        !matches!(self.kind, EntryKind::Blob)
+        !matches!(self.kind, EntryKind::Blob | EntryKind::Deleted)
     }
 }
 

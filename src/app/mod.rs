@@ -8,6 +8,7 @@ pub mod effect;
 pub mod entry;
 pub mod find;
 pub mod form;
+pub mod history;
 pub mod ops;
 pub mod run;
 pub mod state;
@@ -16,6 +17,8 @@ mod transfers;
 mod update;
 pub mod view;
 
+#[cfg(test)]
+mod history_tests;
 #[cfg(test)]
 pub(crate) mod update_tests;
 

@@ -46,6 +46,8 @@ pub enum Mode {
     Cors,
     /// Typing into a field of the CORS editor (rule form, test, file path).
     CorsInput,
+    /// The history pane of a blob: its snapshots and versions.
+    History,
 }
 
 /// What a yes/no question is about.
@@ -83,6 +85,26 @@ pub enum Confirm {
     },
     /// URLs and commands for other tools.
     Handoff(crate::azure::ops::Handoff),
+    /// Copy a snapshot or version over the current blob.
+    Promote {
+        account: usize,
+        container: String,
+        blob: String,
+        entry: Box<crate::azure::history::HistoryEntry>,
+    },
+    /// Delete one snapshot or version (never the base blob).
+    DeletePast {
+        account: usize,
+        container: String,
+        blob: String,
+        at: crate::azure::history::Qualifier,
+    },
+    /// Bring back a soft-deleted blob.
+    Undelete {
+        account: usize,
+        container: String,
+        blob: String,
+    },
 }
 
 /// What a path prompt is for.
@@ -98,6 +120,13 @@ pub enum PathAction {
     },
     /// Write the transfers' report (CSV) to a new file.
     Report,
+    /// Save one snapshot or version as a local file.
+    DownloadPast {
+        account: usize,
+        container: String,
+        blob: String,
+        entry: Box<crate::azure::history::HistoryEntry>,
+    },
 }
 
 /// The transfers pane.
@@ -263,6 +292,10 @@ pub struct State {
     /// The CORS rules editor, and what each account's last CORS save replaced.
     pub cors: super::cors::CorsState,
     pub bookmarks: super::bookmarks::BookmarkList,
+    /// The history pane (`V` on a blob), shown instead of the list while set.
+    pub history: Option<super::history::HistoryPane>,
+    /// Soft-deleted blobs are shown in the list while set (`U`).
+    pub deleted: Option<super::history::DeletedView>,
     pub(super) next_generation: u64,
 }
 
@@ -300,6 +333,8 @@ impl State {
             ask: None,
             cors: Default::default(),
             bookmarks: Default::default(),
+            history: None,
+            deleted: None,
             next_generation: 1,
         }
     }

@@ -415,6 +415,9 @@ impl Runner {
                     });
                 });
             }
+            Effect::History(effect) => {
+                super::history::spawn(effect, |i| self.client(i), self.tx.clone())
+            }
         }
     }
 

@@ -40,6 +40,7 @@ impl State {
             self.listing
                 .entries
                 .iter()
+                .filter(|e| e.kind != EntryKind::Deleted)
                 .filter(|e| self.marks.contains(&format!("{prefix}{}", e.name)))
                 .map(|e| entry_item(&e.name, e.kind, e.size))
                 .collect()
@@ -166,7 +167,11 @@ impl State {
     pub(super) fn path_command(&mut self, cmd: Command) -> Vec<Effect> {
         match cmd {
             Command::Cancel => {
-                self.mode = Mode::Normal;
+                self.mode = if self.history.is_some() {
+                    Mode::History
+                } else {
+                    Mode::Normal
+                };
                 self.path_action = None;
                 Vec::new()
             }
@@ -219,6 +224,9 @@ impl State {
                             path,
                             items: self.transfers.snapshot.items.clone(),
                         }]
+                    }
+                    Some(action @ PathAction::DownloadPast { .. }) => {
+                        self.history_download_to(path, action)
                     }
                     None => Vec::new(),
                 }

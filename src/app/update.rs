@@ -55,6 +55,7 @@ impl State {
                 Vec::new()
             }
             Action::Cors(event) => self.cors_event(event),
+            Action::History(event) => self.history_event(event),
             Action::Paste(text) => {
                 if self.mode == Mode::Form {
                     if let Some(form) = self.form.as_mut() {
@@ -207,6 +208,7 @@ impl State {
             Mode::Cors | Mode::CorsInput => return self.cors_command(cmd),
             Mode::Transfers => return self.transfers_command(cmd),
             Mode::Bookmarks => return self.bookmarks_command(cmd),
+            Mode::History => return self.history_command(cmd),
             _ => {}
         }
         if self.mode == Mode::Help {
@@ -214,10 +216,20 @@ impl State {
                 Command::Up => self.help_scroll = self.help_scroll.saturating_sub(1),
                 Command::Down => self.help_scroll += 1,
                 Command::Quit => self.should_quit = true,
-                Command::Help | Command::Cancel | Command::Back => self.mode = Mode::Normal,
+                Command::Help | Command::Cancel | Command::Back => {
+                    // Back to the pane the help was opened from.
+                    self.mode = if self.history.is_some() {
+                        Mode::History
+                    } else {
+                        Mode::Normal
+                    };
+                }
                 _ => {}
             }
             return Vec::new();
+        }
+        if let Some(effects) = self.history_browser_command(cmd) {
+            return effects;
         }
         if let Some(effects) = self.transfer_command(cmd) {
             return effects;
@@ -511,6 +523,13 @@ impl State {
             return Vec::new();
         };
         self.mode = Mode::Normal;
+        let question = match self.history_confirm(cmd, question) {
+            Some(effects) => return effects,
+            None => match self.confirm.take() {
+                Some(q) => q,
+                None => return Vec::new(),
+            },
+        };
         let question = match self.ops_confirm(cmd, question) {
             Some(effects) => return effects,
             None => match self.confirm.take() {
@@ -714,12 +733,14 @@ impl State {
                 }
                 self.listing.loading = true;
                 let search = self.listing.search.clone().unwrap_or_default();
-                vec![Effect::ListBlobs {
+                let mut effects = vec![Effect::ListBlobs {
                     generation,
                     account,
                     container,
                     prefix: format!("{prefix}{search}"),
-                }]
+                }];
+                effects.extend(self.deleted_effect());
+                effects
             }
         }
     }
@@ -798,7 +819,7 @@ impl State {
         }
     }
 
-    fn apply_reselect(&mut self) {
+    pub(super) fn apply_reselect(&mut self) {
         let Some(name) = self.listing.reselect.clone() else {
             return;
         };
@@ -823,7 +844,7 @@ impl State {
 
     /// Recomputes the shown rows. `reset` puts the cursor on the first row
     /// (new query or sort); otherwise it stays on the same entry.
-    fn rebuild_view(&mut self, reset: bool) {
+    pub(super) fn rebuild_view(&mut self, reset: bool) {
         let keep = (!reset)
             .then(|| self.listing.view.get(self.selected).copied())
             .flatten();

@@ -10,6 +10,7 @@ pub mod cors;
 pub mod entra;
 pub mod env;
 pub mod error;
+pub mod history;
 pub mod listing;
 pub mod naming;
 pub mod ops;

@@ -18,6 +18,8 @@ struct RangeReader<'a> {
     client: &'a StorageClient,
     container: &'a str,
     blob: &'a str,
+    /// A snapshot or an old version instead of the current blob.
+    at: Option<&'a super::history::Qualifier>,
     etag: Option<String>,
     ranges: Vec<Range<u64>>,
 }
@@ -31,7 +33,11 @@ impl RangeReader<'_> {
         if let Some(etag) = &self.etag {
             headers.push(("if-match", etag.clone()));
         }
-        let url = self.client.blob_url(self.container, self.blob);
+        let mut url = self.client.blob_url(self.container, self.blob);
+        if let Some(q) = self.at {
+            let (k, v) = q.query();
+            url.query_pairs_mut().append_pair(k, v);
+        }
         let r = self
             .client
             .send_raw(Method::Get, url, &headers, None)
@@ -62,10 +68,21 @@ impl RangeReader<'_> {
 /// Reads the start of a blob (and, for Parquet, its footer and first row
 /// group) and decodes a preview from it.
 pub async fn preview(client: &StorageClient, container: &str, blob: &str) -> OpResult<Preview> {
+    preview_at(client, container, blob, None).await
+}
+
+/// [`preview`] of a snapshot or an old version (`at`), or of the blob.
+pub async fn preview_at(
+    client: &StorageClient,
+    container: &str,
+    blob: &str,
+    at: Option<&super::history::Qualifier>,
+) -> OpResult<Preview> {
     let mut reader = RangeReader {
         client,
         container,
         blob,
+        at,
         etag: None,
         ranges: Vec::new(),
     };

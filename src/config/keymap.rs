@@ -18,6 +18,7 @@ pub const SECTIONS: &[(&str, &str)] = &[
     ("ask", "Answering a one-line question"),
     ("cors", "CORS rules editor"),
     ("bookmarks", "Bookmarks list"),
+    ("history", "Snapshots and versions (V on a blob)"),
     ("form", "In a form (other keys edit the field)"),
     ("confirm", "Answering a question"),
     ("help", "This help"),
@@ -157,6 +158,7 @@ impl Keymap {
             Mode::Bookmarks => "bookmarks",
             // The editor's text fields take the same keys as the other forms.
             Mode::CorsInput => "form",
+            Mode::History => "history",
         }
     }
 

@@ -125,7 +125,7 @@ fn row<'a>(state: &'a State, ui: &Ui, idx: usize, cols: &[(Column, &str, Constra
     };
     let cells = cols.iter().map(|(col, _, _)| match col {
         Column::Name => Cell::from(name_line(state, ui, e)),
-        Column::Size if e.kind == EntryKind::Blob => {
+        Column::Size if matches!(e.kind, EntryKind::Blob | EntryKind::Deleted) => {
             Cell::from(Line::from(format::size(e.size)).right_aligned())
         }
         Column::Modified => Cell::from(format::date(e.modified)),
@@ -162,7 +162,12 @@ fn row<'a>(state: &'a State, ui: &Ui, idx: usize, cols: &[(Column, &str, Constra
         ),
         Column::Size => Cell::from(""),
     });
-    Row::new(cells.collect::<Vec<_>>())
+    let row = Row::new(cells.collect::<Vec<_>>());
+    if e.kind == EntryKind::Deleted {
+        row.style(Style::default().fg(ui.theme.dim))
+    } else {
+        row
+    }
 }
 
 /// The name, coloured by kind, with the fuzzy match highlighted.
@@ -172,6 +177,7 @@ fn name_line<'a>(state: &State, ui: &Ui, e: &Entry) -> Line<'a> {
         EntryKind::Container => ("▣ ", Some(ui.theme.container)),
         EntryKind::Folder => ("▸ ", Some(ui.theme.folder)),
         EntryKind::Blob => ("  ", None),
+        EntryKind::Deleted => ("✗ ", Some(ui.theme.dim)),
     };
     let base = color.map_or(Style::default(), |c| Style::default().fg(c));
     let mut spans = if state.is_marked(e) {
@@ -195,6 +201,14 @@ fn name_line<'a>(state: &State, ui: &Ui, e: &Entry) -> Line<'a> {
             let style = if positions.contains(&i) { hl } else { base };
             spans.push(Span::styled(ch.to_string(), style));
         }
+    }
+    if e.kind == EntryKind::Deleted {
+        spans.push(Span::styled(
+            super::history::deleted_tag(state, &e.name),
+            Style::default()
+                .fg(ui.theme.dim)
+                .add_modifier(Modifier::ITALIC),
+        ));
     }
     Line::from(spans)
 }

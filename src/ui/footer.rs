@@ -24,6 +24,7 @@ pub fn draw(frame: &mut Frame, info: Rect, status: Rect, state: &State, ui: &Ui)
             let label = match &state.path_action {
                 Some(crate::app::state::PathAction::Download(_)) => "download into: ",
                 Some(crate::app::state::PathAction::Report) => "write the CSV report to: ",
+                Some(crate::app::state::PathAction::DownloadPast { .. }) => "save as: ",
                 _ => "upload from: ",
             };
             prompt(frame, info, state, ui, label)

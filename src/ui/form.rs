@@ -156,6 +156,17 @@ pub fn draw_confirm(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
             )
         }
         Confirm::Handoff(h) => crate::app::ops::handoff_lines(h).join("\n"),
+        Confirm::Promote { blob, entry, .. } => format!(
+            "Promote the {} of {blob} to current? The current content is replaced; it stays as a version if versioning is on (a snapshot first keeps it otherwise). (y/n)",
+            entry.qualifier.as_ref().map(|q| q.describe()).unwrap_or_default()
+        ),
+        Confirm::DeletePast { blob, at, .. } => format!(
+            "Delete the {} of {blob}? The blob itself stays. This cannot be undone unless soft delete is on. (y/n)",
+            at.describe()
+        ),
+        Confirm::Undelete { blob, .. } => format!(
+            "Undelete {blob}? It comes back with its soft-deleted snapshots. (y/n)"
+        ),
         Confirm::Resume { entries } => format!(
             "{} transfer{} did not finish last time. Resume now? Uploads reuse the blocks already sent; downloads continue from their .part file. (y/n)",
             entries.len(),

@@ -9,6 +9,7 @@ pub mod form;
 pub mod format;
 pub mod header;
 pub mod help;
+pub mod history;
 pub mod layout;
 pub mod preview;
 pub mod transfers;
@@ -31,7 +32,10 @@ pub fn draw(frame: &mut Frame, state: &State, ui: &Ui) {
         state.transfers.full,
     );
     header::draw(frame, areas.header, state, ui);
-    browser::draw(frame, areas.list, state, ui);
+    match &state.history {
+        Some(pane) => history::draw(frame, areas.list, pane, ui),
+        None => browser::draw(frame, areas.list, state, ui),
+    }
     if let Some(area) = areas.details {
         match &state.preview {
             Some(p) => preview::draw(frame, area, p, ui),
@@ -58,5 +62,7 @@ pub fn draw(frame: &mut Frame, state: &State, ui: &Ui) {
     }
 }
 
+#[cfg(test)]
+mod history_tests;
 #[cfg(test)]
 pub(crate) mod snapshot_tests;

@@ -226,5 +226,35 @@ pub async fn seed_demo(client: &StorageClient) -> Result<(), String> {
     ];
     fill(client, "ml-models", models).await?;
     fill(client, "empty-container", Vec::new()).await?;
+    seed_history(client).await?;
+    Ok(())
+}
+
+/// A blob with a past: `datasets/curated/prices.csv` written three times,
+/// with a snapshot after each of the first two (`V` on it shows them).
+pub async fn seed_history(client: &StorageClient) -> Result<(), String> {
+    let name = "curated/prices.csv";
+    let states = [
+        "sku,price\nA-1,9.90\nB-2,4.50\n",
+        "sku,price\nA-1,10.90\nB-2,4.50\nC-3,2.00\n",
+        "sku,price\nA-1,11.50\nB-2,4.75\nC-3,2.10\nD-4,7.00\n",
+    ];
+    for (i, body) in states.iter().enumerate() {
+        client
+            .put_blob(
+                "datasets",
+                name,
+                bytes::Bytes::from_static(body.as_bytes()),
+                Some("text/csv"),
+                Default::default(),
+            )
+            .await
+            .map_err(|e| format!("upload datasets/{name}: {e}"))?;
+        if i + 1 < states.len() {
+            blobx::azure::history::take_snapshot(client, "datasets", name)
+                .await
+                .map_err(|e| format!("snapshot of datasets/{name}: {e}"))?;
+        }
+    }
     Ok(())
 }
