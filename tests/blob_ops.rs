@@ -464,7 +464,9 @@ async fn tiers_change_and_rehydration_is_reported() {
 async fn soft_delete_as_far_as_azurite_goes() {
     let (c, name) = seeded(vec![BlobSpec::new("gone.txt", "bye")]).await;
     ops::delete_blob(&c, &name, "gone.txt", true).await.unwrap();
-    let deleted = ops::list_deleted(&c, &name, "").await.unwrap();
+    let deleted = blobx::azure::history::list_deleted_in(&c, &name, "")
+        .await
+        .unwrap();
     assert!(
         deleted.is_empty(),
         "Azurite now keeps deleted blobs: {deleted:?}"

@@ -881,113 +881,6 @@ pub async fn delete_planned(
     report
 }
 
-/// A soft-deleted blob, as `include=deleted` lists it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DeletedBlob {
-    pub name: String,
-    pub size: u64,
-    /// Unix seconds.
-    pub deleted_on: Option<i64>,
-    pub remaining_days: Option<u32>,
-}
-
-#[derive(serde::Deserialize)]
-struct DeletedResults {
-    #[serde(rename = "Blobs", default)]
-    blobs: DeletedBlobs,
-    #[serde(rename = "NextMarker", default)]
-    next_marker: Option<String>,
-}
-
-#[derive(serde::Deserialize, Default)]
-struct DeletedBlobs {
-    #[serde(rename = "Blob", default)]
-    items: Vec<DeletedItem>,
-}
-
-#[derive(serde::Deserialize)]
-struct DeletedItem {
-    #[serde(rename = "Name")]
-    name: String,
-    #[serde(rename = "Deleted", default)]
-    deleted: Option<bool>,
-    #[serde(rename = "Snapshot", default)]
-    snapshot: Option<String>,
-    #[serde(rename = "VersionId", default)]
-    version: Option<String>,
-    #[serde(rename = "Properties", default)]
-    properties: DeletedProps,
-}
-
-#[derive(serde::Deserialize, Default)]
-struct DeletedProps {
-    #[serde(rename = "Content-Length", default)]
-    size: Option<u64>,
-    #[serde(rename = "DeletedTime", default)]
-    deleted_time: Option<String>,
-    #[serde(rename = "RemainingRetentionDays", default)]
-    remaining: Option<u32>,
-}
-
-/// Reads the deleted base blobs (not snapshots or versions) of a List Blobs
-/// page made with `include=deleted`.
-pub fn parse_deleted_page(xml: &str) -> Result<(Vec<DeletedBlob>, Option<String>), String> {
-    let raw: DeletedResults = quick_xml::de::from_str(xml)
-        .map_err(|e| format!("unreadable listing from the service: {e}"))?;
-    let blobs = raw
-        .blobs
-        .items
-        .into_iter()
-        .filter(|b| b.deleted == Some(true) && b.snapshot.is_none() && b.version.is_none())
-        .map(|b| DeletedBlob {
-            name: b.name,
-            size: b.properties.size.unwrap_or(0),
-            deleted_on: b
-                .properties
-                .deleted_time
-                .as_deref()
-                .and_then(super::listing::parse_http_date),
-            remaining_days: b.properties.remaining,
-        })
-        .collect();
-    Ok((blobs, raw.next_marker.filter(|m| !m.is_empty())))
-}
-
-/// Soft-deleted blobs under `prefix`. Empty when soft delete is off.
-pub async fn list_deleted(
-    client: &StorageClient,
-    container: &str,
-    prefix: &str,
-) -> OpResult<Vec<DeletedBlob>> {
-    let mut out = Vec::new();
-    let mut marker: Option<String> = None;
-    loop {
-        let mut pairs = vec![
-            ("restype", "container"),
-            ("comp", "list"),
-            ("include", "deleted"),
-            ("maxresults", "5000"),
-        ];
-        if !prefix.is_empty() {
-            pairs.push(("prefix", prefix));
-        }
-        if let Some(m) = marker.as_deref() {
-            pairs.push(("marker", m));
-        }
-        let url = with_query(client.container_url(container), &pairs);
-        let r = client
-            .send_request(request(Method::Get, url, Vec::new()))
-            .await?;
-        let text = String::from_utf8_lossy(r.body()).into_owned();
-        let (blobs, next) = parse_deleted_page(&text).map_err(OpError::Failed)?;
-        out.extend(blobs);
-        marker = next;
-        if marker.is_none() {
-            return Ok(out);
-        }
-    }
-}
-
 /// The account's soft-delete retention in days, or `None` when it is off.
 pub async fn soft_delete_retention(client: &StorageClient) -> OpResult<Option<u32>> {
     let url = with_query(
@@ -1664,23 +1557,7 @@ mod tests {
     }
 
     #[test]
-    fn deleted_listing_and_retention_parse() {
-        let xml = r#"<EnumerationResults><Blobs>
-            <Blob><Name>gone.txt</Name><Deleted>true</Deleted><Properties><Content-Length>5</Content-Length><DeletedTime>Mon, 23 Nov 2026 07:21:05 GMT</DeletedTime><RemainingRetentionDays>6</RemainingRetentionDays></Properties></Blob>
-            <Blob><Name>live.txt</Name><Properties><Content-Length>1</Content-Length></Properties></Blob>
-            <Blob><Name>gone.txt</Name><Snapshot>2026-01-01T00:00:00Z</Snapshot><Deleted>true</Deleted><Properties/></Blob>
-        </Blobs><NextMarker/></EnumerationResults>"#;
-        let (blobs, next) = parse_deleted_page(xml).unwrap();
-        assert_eq!(
-            blobs,
-            vec![DeletedBlob {
-                name: "gone.txt".into(),
-                size: 5,
-                deleted_on: Some(1_795_418_465),
-                remaining_days: Some(6)
-            }]
-        );
-        assert_eq!(next, None);
+    fn retention_parses() {
         let props = "<StorageServiceProperties><DeleteRetentionPolicy><Enabled>true</Enabled><Days>7</Days></DeleteRetentionPolicy></StorageServiceProperties>";
         assert_eq!(parse_delete_retention(props), Some(7));
         assert_eq!(
