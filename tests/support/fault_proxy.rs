@@ -17,6 +17,10 @@ pub struct Counters {
     pub status_503: AtomicU64,
     pub resets: AtomicU64,
     pub truncated: AtomicU64,
+    /// Whole requests forwarded upstream, and whole responses passed back,
+    /// heads included: what crossed the wire (a counting proxy at 0%).
+    pub request_bytes: AtomicU64,
+    pub response_bytes: AtomicU64,
 }
 
 impl Counters {
@@ -158,6 +162,9 @@ async fn handle(mut client: TcpStream, upstream: String, fault: Fault, counters:
     let Ok(mut up) = TcpStream::connect(&upstream).await else {
         return;
     };
+    counters
+        .request_bytes
+        .fetch_add(request.len() as u64, Ordering::Relaxed);
     if up.write_all(&close_after(request)).await.is_err() {
         return;
     }
@@ -174,6 +181,9 @@ async fn handle(mut client: TcpStream, upstream: String, fault: Fault, counters:
         let _ = client.write_all(&response[..cut]).await;
         return;
     }
+    counters
+        .response_bytes
+        .fetch_add(response.len() as u64, Ordering::Relaxed);
     let _ = client.write_all(&response).await;
     let _ = client.shutdown().await;
 }
