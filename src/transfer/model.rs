@@ -150,6 +150,10 @@ pub fn local_error(action: &str, path: &std::path::Path, e: &std::io::Error) -> 
         // EFBIG: the file system's (or the process's) largest file was reached.
         ErrorKind::FileTooLarge => "the disk is full (file size limit reached)".to_string(),
         ErrorKind::ReadOnlyFilesystem => "the disk is read-only".to_string(),
+        // ENAMETOOLONG: a blob name may be 1,024 characters, a file name 255 bytes.
+        ErrorKind::InvalidFilename => {
+            "the name is too long (or not allowed) for the local file system".to_string()
+        }
         _ => e.to_string(),
     };
     // The reason first: a narrow transfers pane cuts the end of the line.
