@@ -1,5 +1,6 @@
 //! `kill -9` ten times in a row at seeded random points of a batch — headless
-//! `blobx cp` up and down — each followed by a restart that resumes. After the
+//! `blobx cp` up and down, and the TUI downloading — each followed by a
+//! restart that resumes. After the
 //! tenth kill the batch finishes byte-identical to its sources, nothing partial
 //! ever sits under a final name, and (counted by a proxy on the wire) data
 //! already transferred was not sent again: everything that crossed the wire
@@ -251,4 +252,137 @@ async fn headless_cp_killed_ten_times_up_and_down_resumes_to_identical() {
         "data was fetched again: {down_wire} bytes for {total}"
     );
     println!("proxy: {}", counters.summary());
+}
+
+/// The TUI, killed ten times during a download batch, resumed each time at
+/// the "did not finish last time" question. A proxy logs every ranged GET:
+/// after each restart, no range may start below what the `.part` file
+/// already held at the kill — written data is never fetched again.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_tui_killed_ten_times_mid_batch_resumes_to_identical() {
+    use support::pty::Tui;
+    use support::seed::{BlobSpec, fill};
+
+    let emu = Emulator::shared();
+    let container = unique("tuikillten");
+    let files: Vec<(String, Vec<u8>)> = (0..3)
+        .map(|n| (format!("f{n}.bin"), body(16 << 20, 10 + n)))
+        .collect();
+    fill(
+        &client(&emu.host),
+        &container,
+        files
+            .iter()
+            .map(|(n, d)| BlobSpec::new(format!("batch/{n}"), d.clone()))
+            .collect(),
+    )
+    .await
+    .unwrap();
+    let total: u64 = files.iter().map(|(_, d)| d.len() as u64).sum();
+    let proxy = FaultProxy::start(&format!("127.0.0.1:{}", emu.port), 11, 0).await;
+    let counters = proxy.counters.clone();
+    let received = || counters.response_bytes.load(Ordering::Relaxed);
+
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let env = [("BLOBX_DATA_DIR", data.to_str().unwrap())];
+    let down = dir.path().join("down");
+    let target = |name: &str| down.join("batch").join(name);
+    let uri = format!("az://{container}/");
+    let spawn = || {
+        Tui::spawn(
+            &["--emulator", &proxy.host, &uri],
+            &env,
+            dir.path(),
+            140,
+            30,
+        )
+    };
+
+    let mut tui = spawn();
+    tui.wait_text("1 items");
+    tui.send("D");
+    tui.wait_text("download into:");
+    tui.send("\x15");
+    tui.type_text(down.to_str().unwrap());
+    tui.send("\r");
+    let mut kills = 0;
+    let mut rounds: Vec<(usize, Vec<u64>)> = Vec::new();
+    for point in kill_points(total, 0x7E57) {
+        tokio::task::block_in_place(|| {
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+            while received() < point {
+                assert!(std::time::Instant::now() < deadline, "no progress");
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+        });
+        std::process::Command::new("kill")
+            .args(["-KILL", &tui.pid().unwrap().to_string()])
+            .status()
+            .unwrap();
+        tui.wait_exit();
+        kills += 1;
+        // What each file held at the kill; finished files are whole.
+        let held: Vec<u64> = files
+            .iter()
+            .map(|(name, data)| {
+                if let Ok(got) = std::fs::read(target(name)) {
+                    assert!(got == *data, "partial {name} under its final name");
+                    data.len() as u64
+                } else {
+                    std::fs::metadata(part_path(&target(name))).map_or(0, |m| m.len())
+                }
+            })
+            .collect();
+        rounds.push((counters.seen.lock().unwrap().len(), held));
+        tui = spawn();
+        tui.wait_text("did not finish last time");
+        tui.send("y");
+    }
+    tui.wait_for("the batch to finish", |_| {
+        files.iter().all(|(name, _)| target(name).exists())
+    });
+    tui.wait_text("3 done");
+    tui.send("q");
+    assert!(tui.wait_exit());
+    for (name, data) in &files {
+        assert!(
+            std::fs::read(target(name)).unwrap() == *data,
+            "{name} differs"
+        );
+        assert!(
+            !part_path(&target(name)).exists(),
+            "{name}.part left behind"
+        );
+    }
+
+    // No range below what a .part held at the last kill was asked for again.
+    let seen = counters.seen.lock().unwrap().clone();
+    let mut refetched = 0u64;
+    for (round, (mark, held)) in rounds.iter().enumerate() {
+        let until = rounds.get(round + 1).map_or(seen.len(), |(m, _)| *m);
+        for s in seen[*mark..until].iter().filter(|s| s.method == "GET") {
+            for ((name, _), held) in files.iter().zip(held) {
+                if s.path.ends_with(&format!("/batch/{name}"))
+                    && let Some(start) = s.range_start
+                    && start < *held
+                {
+                    refetched += 1;
+                    eprintln!(
+                        "{name}: range from {start} fetched again after kill {}, though {held} bytes were written",
+                        round + 1
+                    );
+                }
+            }
+        }
+    }
+    let wire = received();
+    let ranged = seen.iter().filter(|s| s.range_start.is_some()).count();
+    println!(
+        "TUI: {kills} kills during a {total}-byte batch; {wire} bytes on the wire ({:.2}×, in-flight chunks lost at kills); {} requests, {ranged} ranged GETs, none below a kill's written prefix",
+        wire as f64 / total as f64,
+        seen.len()
+    );
+    assert!(ranged >= 12, "the proxy saw the ranged GETs ({ranged})");
+    assert_eq!(refetched, 0, "written data was fetched again");
 }
