@@ -186,6 +186,10 @@ async fn long_names_deep_paths_backslashes_empty_blobs_and_containers() {
     tui.send("\r");
     tui.wait_text("1 of 5 match");
     for i in 1..=50 {
+        // The folder is the first row (folders first); make sure it is selected.
+        if i > 1 {
+            tui.send("g");
+        }
         tui.send("\r");
         // Wait for the next level's rows before the next Enter.
         if i < 50 {
