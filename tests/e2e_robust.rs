@@ -1,6 +1,7 @@
 //! The terminal is restored after a panic; a tiny terminal does not break the
-//! app; and a TUI killed with SIGKILL mid-transfer offers to resume at the
-//! next start and finishes byte-identical.
+//! app; a TUI killed with SIGKILL mid-transfer offers to resume at the next
+//! start and finishes byte-identical; and awkward names and shapes (1,024
+//! characters, 50 levels, `\`, 0 bytes, empty containers) browse and copy.
 
 mod support;
 
@@ -122,4 +123,157 @@ async fn a_tui_killed_mid_download_resumes_at_the_next_start() {
         "the resumed file differs"
     );
     assert!(!part.exists());
+}
+
+/// Awkward shapes, browsed in the TUI and copied back headless: a 1,024-
+/// character name (the service's limit), a path 50 folders deep, `\` in a
+/// name, 0-byte blobs and an empty container.
+#[tokio::test(flavor = "multi_thread")]
+async fn long_names_deep_paths_backslashes_empty_blobs_and_containers() {
+    let emu = Emulator::shared();
+    let container = unique("shapes");
+    let empty = unique("empty");
+    let c = client(&emu.host);
+    c.create_container(&empty).await.unwrap();
+    // 1,024 characters in folders of 100 (a local file name stops at 255).
+    let long: String = (0..10)
+        .map(|i| format!("{}/", char::from(b'a' + i).to_string().repeat(99)))
+        .collect::<String>()
+        + &"z".repeat(24);
+    assert_eq!(long.chars().count(), 1024);
+    // 1,024 characters in one segment: fine for the service, too long for a file.
+    let flat = format!("flat-{}", "y".repeat(1019));
+    let deep: String = (0..50).map(|i| format!("l{i:02}/")).collect::<String>() + "leaf.txt";
+    let blobs = vec![
+        BlobSpec::new(long.clone(), "long"),
+        BlobSpec::new(flat.clone(), "flat"),
+        BlobSpec::new(deep.clone(), "deep"),
+        BlobSpec::new("back\\slash.txt", "bs"),
+        BlobSpec::new("zero.bin", ""),
+        BlobSpec::new("l00/zero-too.bin", ""),
+    ];
+    fill(&c, &container, blobs).await.unwrap();
+    // Azurite stores `\` as `/` (a folder); whichever it keeps, the TUI and
+    // the copy must show and write that name.
+    let page = c
+        .list_blobs_page(&container, "", None, None, 5000)
+        .await
+        .unwrap();
+    let backslash = page
+        .entries
+        .iter()
+        .map(|e| e.name.clone())
+        .find(|n| n.starts_with("back"))
+        .unwrap();
+    println!("`back\\slash.txt` is stored as {backslash:?}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let uri = format!("az://{container}/");
+    let mut tui = Tui::spawn(&["--emulator", &emu.host, &uri], &[], dir.path(), 120, 30);
+    // Rows: aaa…/, back/ (or back\slash.txt), l00/, flat-yyy…, zero.bin.
+    let screen = tui.wait_text("5 items");
+    if backslash.contains('\\') {
+        assert!(screen.contains("back\\slash.txt"), "{screen}");
+    } else {
+        assert!(screen.contains("▸ back/"), "{screen}");
+    }
+    assert!(screen.contains("zero.bin"), "{screen}");
+    assert!(screen.contains("flat-yyyy"), "{screen}");
+    // Walk 50 folders down, one Enter each, to the leaf.
+    tui.send("G");
+    tui.send("/");
+    tui.type_text("l00");
+    tui.send("\r");
+    tui.wait_text("1 of 5 match");
+    for i in 1..=50 {
+        // The folder is the first row (folders first); make sure it is selected.
+        if i > 1 {
+            tui.send("g");
+        }
+        tui.send("\r");
+        // Wait for the next level's rows before the next Enter.
+        if i < 50 {
+            tui.wait_text(&format!("▸ l{i:02}/"));
+        }
+    }
+    let screen = tui.wait_text("leaf.txt");
+    assert!(screen.contains("1 items"), "{screen}");
+    // A terminal this narrow cuts the path, it does not break.
+    tui.resize(20, 5);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    tui.resize(120, 30);
+    tui.wait_text("leaf.txt");
+    tui.send("q");
+    assert!(tui.wait_exit());
+
+    // The empty container says so.
+    let empty_uri = format!("az://{empty}/");
+    let mut tui = Tui::spawn(
+        &["--emulator", &emu.host, &empty_uri],
+        &[],
+        dir.path(),
+        100,
+        20,
+    );
+    tui.wait_text("0 items");
+    tui.send("q");
+    assert!(tui.wait_exit());
+
+    // Copied back headless: everything but the one over-long file name, which
+    // is refused in words; nothing partial under its name.
+    let back = dir.path().join("back");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_blobx"))
+        .args([
+            "cp",
+            "--emulator",
+            &emu.host,
+            "-r",
+            &uri,
+            back.to_str().unwrap(),
+        ])
+        .env("BLOBX_CONFIG_DIR", dir.path().join("config"))
+        .env("BLOBX_LOG_DIR", dir.path().join("logs"))
+        .env("BLOBX_DATA_DIR", dir.path().join("data"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    println!("{stderr}");
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("5 of 6 files"), "{stderr}");
+    let failure = stderr.lines().find(|l| l.contains("failed:")).unwrap();
+    assert!(
+        failure.contains("flat-yyy") && failure.contains("the name is too long"),
+        "{failure}"
+    );
+    for (name, body) in [
+        (long.as_str(), "long"),
+        (deep.as_str(), "deep"),
+        (backslash.as_str(), "bs"),
+        ("zero.bin", ""),
+        ("l00/zero-too.bin", ""),
+    ] {
+        assert_eq!(
+            std::fs::read_to_string(back.join(name)).unwrap(),
+            body,
+            "{name}"
+        );
+    }
+    // An empty container copies nothing, and says so.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_blobx"))
+        .args([
+            "cp",
+            "--emulator",
+            &emu.host,
+            "-r",
+            &empty_uri,
+            back.to_str().unwrap(),
+        ])
+        .env("BLOBX_CONFIG_DIR", dir.path().join("config"))
+        .env("BLOBX_LOG_DIR", dir.path().join("logs"))
+        .env("BLOBX_DATA_DIR", dir.path().join("data"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("nothing to copy"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
 }

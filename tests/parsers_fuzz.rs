@@ -1,8 +1,10 @@
 //! Seeded mutation fuzzing of everything that parses user input: connection
 //! strings, SAS URLs and tokens, az:// URIs, keymap and theme files, CORS
 //! JSON. Each runs thousands of mutated inputs; none may panic, and every
-//! refusal must say something. (cargo fuzz needs a nightly toolchain, which
-//! this project's machines do not have; this runs on stable in every `cargo test`.)
+//! refusal must say something. (The coverage-guided
+//! cargo-fuzz targets live in `tests/fuzz/` and run under `RUSTC_BOOTSTRAP`
+//! (`tests/fuzz/run.sh`); this runs on stable in every `cargo test`, and
+//! replays the fuzz targets' seeds and kept crash inputs.)
 
 use blobx::azure::connection::{
     parse_any, parse_connection_string, parse_sas_token, parse_sas_url,
@@ -168,4 +170,31 @@ fn cors_origins_headers_and_properties_xml_never_panic() {
     run(&["3000", "0", "-1"], |s| parse_max_age(s).map(|_| ()));
     let xml = "<StorageServiceProperties><Cors><CorsRule><AllowedOrigins>*</AllowedOrigins><AllowedMethods>GET</AllowedMethods><AllowedHeaders>*</AllowedHeaders><ExposedHeaders>*</ExposedHeaders><MaxAgeInSeconds>5</MaxAgeInSeconds></CorsRule></Cors></StorageServiceProperties>";
     run(&[xml], |s| parse_cors(s).map(|_| ()));
+}
+
+/// The cargo-fuzz targets' properties (`tests/fuzz/checks.rs`), replayed on
+/// their seeds and on every crash input kept in `tests/fuzz/regressions/`.
+#[path = "fuzz/checks.rs"]
+mod fuzz_checks;
+
+#[test]
+fn cargo_fuzz_seeds_and_regressions_replay() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz");
+    let mut replayed = 0;
+    for kind in ["seeds", "regressions"] {
+        let Ok(targets) = std::fs::read_dir(root.join(kind)) else {
+            continue;
+        };
+        // One folder per target; loose files (the README) are not inputs.
+        for target in targets.flatten().filter(|e| e.path().is_dir()) {
+            let name = target.file_name().to_string_lossy().into_owned();
+            for input in std::fs::read_dir(target.path()).unwrap().flatten() {
+                let bytes = std::fs::read(input.path()).unwrap();
+                eprintln!("replaying {}", input.path().display());
+                fuzz_checks::by_name(&name, &bytes);
+                replayed += 1;
+            }
+        }
+    }
+    assert!(replayed >= 4, "the seeds were found ({replayed} inputs)");
 }

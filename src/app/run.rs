@@ -93,6 +93,8 @@ impl Loop<'_> {
         let mut next_frame = Instant::now();
         // Lets the test suite prove the terminal is restored after a panic.
         let panic_after_first_frame = std::env::var_os("BLOBX_DEBUG_PANIC").is_some();
+        let mut stats = FrameStats::default();
+        let mut woke = Instant::now();
         loop {
             if self.state.should_quit {
                 break;
@@ -100,12 +102,15 @@ impl Loop<'_> {
             if dirty && Instant::now() >= next_frame {
                 terminal.draw(|f| ui::draw(f, &self.state, &ui))?;
                 dirty = false;
-                next_frame = Instant::now() + FRAME;
+                let now = Instant::now();
+                next_frame = now + FRAME;
+                stats.frame(now, busy(&self.state));
                 if panic_after_first_frame {
                     panic!("BLOBX_DEBUG_PANIC is set: panicking on purpose");
                 }
             }
             let animating = self.state.listing.loading;
+            stats.turn(woke.elapsed());
             tokio::select! {
                 _ = tokio::time::sleep_until(next_frame), if dirty => {}
                 event = events.next() => match event {
@@ -138,7 +143,96 @@ impl Loop<'_> {
                     break;
                 }
             }
+            woke = Instant::now();
         }
+        stats.report();
         Ok(self.state)
+    }
+}
+
+/// Work the user is waiting on, during which the screen must keep moving.
+fn busy(state: &State) -> bool {
+    state.listing.loading || state.transfers.snapshot.active()
+}
+
+/// How smoothly the loop ran, so a test (or a user reporting a stutter) can
+/// see whether the network ever held up the screen. Written at exit to the log
+/// and, when `BLOBX_FRAME_STATS=FILE` is set, to that file as `key=value` lines.
+#[derive(Debug, Default)]
+struct FrameStats {
+    frames: u64,
+    /// Frames drawn while a listing or a transfer was running.
+    busy_frames: u64,
+    /// Longest time between two frames while work was running.
+    longest_busy_gap: Duration,
+    /// Longest single turn of the loop (handling actions and drawing): the
+    /// longest a key press could have waited.
+    longest_turn: Duration,
+    last_busy_frame: Option<Instant>,
+}
+
+impl FrameStats {
+    fn frame(&mut self, now: Instant, busy: bool) {
+        self.frames += 1;
+        if !busy {
+            self.last_busy_frame = None;
+            return;
+        }
+        self.busy_frames += 1;
+        if let Some(last) = self.last_busy_frame {
+            self.longest_busy_gap = self.longest_busy_gap.max(now - last);
+        }
+        self.last_busy_frame = Some(now);
+    }
+
+    fn turn(&mut self, took: Duration) {
+        self.longest_turn = self.longest_turn.max(took);
+    }
+
+    fn text(&self) -> String {
+        format!(
+            "frames={}\nbusy_frames={}\nlongest_busy_gap_ms={}\nlongest_turn_ms={}\n",
+            self.frames,
+            self.busy_frames,
+            self.longest_busy_gap.as_millis(),
+            self.longest_turn.as_millis()
+        )
+    }
+
+    fn report(&self) {
+        tracing::info!(
+            frames = self.frames,
+            busy_frames = self.busy_frames,
+            longest_busy_gap_ms = self.longest_busy_gap.as_millis() as u64,
+            longest_turn_ms = self.longest_turn.as_millis() as u64,
+            "frame stats"
+        );
+        if let Some(path) = std::env::var_os("BLOBX_FRAME_STATS")
+            && let Err(e) = std::fs::write(&path, self.text())
+        {
+            tracing::warn!("cannot write frame stats to {:?}: {e}", path);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frame_gaps_count_only_while_busy() {
+        let t0 = Instant::now();
+        let mut s = FrameStats::default();
+        s.frame(t0, false);
+        s.frame(t0 + Duration::from_millis(500), true);
+        s.frame(t0 + Duration::from_millis(540), true);
+        s.frame(t0 + Duration::from_millis(2000), false);
+        s.frame(t0 + Duration::from_millis(2100), true);
+        s.turn(Duration::from_millis(7));
+        assert_eq!(s.frames, 5);
+        assert_eq!(s.busy_frames, 3);
+        // Idle time before 2100 ms is not a gap: nothing was running.
+        assert_eq!(s.longest_busy_gap, Duration::from_millis(40));
+        assert!(s.text().contains("longest_turn_ms=7\n"), "{}", s.text());
     }
 }

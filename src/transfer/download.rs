@@ -4,7 +4,7 @@
 //! never sits under the final name; a resumed one continues from the `.part`.
 
 use super::journal::Entry;
-use super::model::Stop;
+use super::model::{Stop, local_error};
 use super::worker::{Ctx, fail};
 use base64::Engine;
 use futures::StreamExt;
@@ -66,7 +66,7 @@ pub async fn download(
     if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
         tokio::fs::create_dir_all(dir)
             .await
-            .map_err(|e| Stop::Failed(format!("cannot create {}: {e}", dir.display())))?;
+            .map_err(|e| local_error("create the folder", dir, &e))?;
     }
     let part = part_path(target);
     let entry = Entry {
@@ -111,10 +111,13 @@ pub async fn download(
         .truncate(start == 0)
         .open(&part)
         .await
-        .map_err(|e| Stop::Failed(format!("cannot write {}: {e}", part.display())))?;
+        .map_err(|e| local_error("write to", target, &e))?;
+    let write_err = |e: std::io::Error| local_error("write to", target, &e);
     if start > 0 {
-        file.set_len(start).await?;
-        tokio::io::AsyncSeekExt::seek(&mut file, std::io::SeekFrom::Start(start)).await?;
+        file.set_len(start).await.map_err(write_err)?;
+        tokio::io::AsyncSeekExt::seek(&mut file, std::io::SeekFrom::Start(start))
+            .await
+            .map_err(write_err)?;
     }
     let offsets: Vec<u64> = (start..size).step_by(CHUNK as usize).collect();
     let etag = props.etag.as_str();
@@ -136,15 +139,15 @@ pub async fn download(
             }
             Some(chunk) = in_flight.next(), if !in_flight.is_empty() => {
                 let (data, _permit) = chunk?;
-                file.write_all(&data).await?;
+                file.write_all(&data).await.map_err(write_err)?;
                 hasher.update(&data);
                 ctx.progress.add(data.len() as u64);
             }
             else => break,
         }
     }
-    file.flush().await?;
-    file.sync_all().await?;
+    file.flush().await.map_err(write_err)?;
+    file.sync_all().await.map_err(write_err)?;
     drop(file);
 
     let written = tokio::fs::metadata(&part).await?.len();
@@ -167,12 +170,9 @@ pub async fn download(
             target.display()
         )));
     }
-    tokio::fs::rename(&part, target).await.map_err(|e| {
-        Stop::Failed(format!(
-            "cannot move the download into place at {}: {e}",
-            target.display()
-        ))
-    })?;
+    tokio::fs::rename(&part, target)
+        .await
+        .map_err(|e| local_error("move the download into place at", target, &e))?;
     if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty())
         && let Ok(d) = std::fs::File::open(dir)
     {

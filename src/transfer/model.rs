@@ -140,6 +140,26 @@ pub enum Stop {
     Failed(String),
 }
 
+/// A local file problem in words: why, then what was being done to which
+/// path, with a full disk or a read-only folder named plainly.
+pub fn local_error(action: &str, path: &std::path::Path, e: &std::io::Error) -> Stop {
+    use std::io::ErrorKind;
+    let why = match e.kind() {
+        ErrorKind::PermissionDenied => "permission denied".to_string(),
+        ErrorKind::StorageFull | ErrorKind::QuotaExceeded => "the disk is full".to_string(),
+        // EFBIG: the file system's (or the process's) largest file was reached.
+        ErrorKind::FileTooLarge => "the disk is full (file size limit reached)".to_string(),
+        ErrorKind::ReadOnlyFilesystem => "the disk is read-only".to_string(),
+        // ENAMETOOLONG: a blob name may be 1,024 characters, a file name 255 bytes.
+        ErrorKind::InvalidFilename => {
+            "the name is too long (or not allowed) for the local file system".to_string()
+        }
+        _ => e.to_string(),
+    };
+    // The reason first: a narrow transfers pane cuts the end of the line.
+    Stop::Failed(format!("{why}: cannot {action} {}", path.display()))
+}
+
 impl From<std::io::Error> for Stop {
     fn from(e: std::io::Error) -> Self {
         Stop::Failed(e.to_string())

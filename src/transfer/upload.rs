@@ -3,7 +3,7 @@
 //! parallel, then one Put Block List. Memory is bounded by the budget.
 
 use super::journal::Entry;
-use super::model::Stop;
+use super::model::{Stop, local_error};
 use super::worker::{Ctx, fail};
 use crate::azure::blob_io::block_id;
 use base64::Engine;
@@ -61,7 +61,8 @@ pub async fn upload(
     container: &str,
     blob: &str,
 ) -> Result<String, Stop> {
-    let meta = tokio::fs::metadata(path).await?;
+    let read_err = |e: std::io::Error| local_error("read", path, &e);
+    let meta = tokio::fs::metadata(path).await.map_err(read_err)?;
     if !meta.is_file() {
         return Err(Stop::Failed(format!("{} is not a file", path.display())));
     }
@@ -71,7 +72,7 @@ pub async fn upload(
     if size <= SINGLE_PUT_MAX {
         ctx.control.check()?;
         let _permit = ctx.memory(size).await;
-        let data = tokio::fs::read(path).await?;
+        let data = tokio::fs::read(path).await.map_err(read_err)?;
         if data.len() as u64 != size {
             return Err(Stop::Failed(format!(
                 "{} changed while it was read",
@@ -117,7 +118,7 @@ pub async fn upload(
         j.save(&entry)?;
     }
 
-    let mut file = tokio::fs::File::open(path).await?;
+    let mut file = tokio::fs::File::open(path).await.map_err(read_err)?;
     let mut whole = Md5::new();
     // Read in order (the whole-file hash needs it); stage out of order, at
     // most `parallel` at a time, each buffer counted against the budget.

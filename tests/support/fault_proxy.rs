@@ -17,8 +17,50 @@ pub struct Counters {
     pub status_503: AtomicU64,
     pub resets: AtomicU64,
     pub truncated: AtomicU64,
-    /// Bytes of answers passed back whole (status line, headers and body).
+    /// Whole requests forwarded upstream, and whole responses passed back,
+    /// heads included: what crossed the wire (a counting proxy at 0%).
+    pub request_bytes: AtomicU64,
     pub response_bytes: AtomicU64,
+    /// Every request seen, in order: its path and, for a ranged GET, where
+    /// the range starts (so a test can tell what was fetched again).
+    pub seen: std::sync::Mutex<Vec<Seen>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Seen {
+    pub method: String,
+    pub path: String,
+    pub range_start: Option<u64>,
+}
+
+impl Seen {
+    fn parse(request: &[u8]) -> Option<Self> {
+        let end = find(request, b"\r\n\r\n")?;
+        let head = String::from_utf8_lossy(&request[..end]);
+        let mut lines = head.split("\r\n");
+        let mut first = lines.next()?.split(' ');
+        let method = first.next()?.to_string();
+        let path = first.next()?.split('?').next()?.to_string();
+        let range_start = lines.find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            let k = k.trim().to_ascii_lowercase();
+            (k == "x-ms-range" || k == "range")
+                .then(|| {
+                    v.trim()
+                        .strip_prefix("bytes=")?
+                        .split('-')
+                        .next()?
+                        .parse()
+                        .ok()
+                })
+                .flatten()
+        });
+        Some(Self {
+            method,
+            path,
+            range_start,
+        })
+    }
 }
 
 impl Counters {
@@ -131,6 +173,9 @@ async fn handle(mut client: TcpStream, upstream: String, fault: Fault, counters:
         return;
     }
     counters.requests.fetch_add(1, Ordering::Relaxed);
+    if let (Some(seen), Ok(mut log)) = (Seen::parse(&request), counters.seen.lock()) {
+        log.push(seen);
+    }
     let canned = |status: &str, extra: &str| {
         format!("HTTP/1.1 {status}\r\n{extra}Content-Length: 0\r\nConnection: close\r\n\r\n")
             .into_bytes()
@@ -160,6 +205,9 @@ async fn handle(mut client: TcpStream, upstream: String, fault: Fault, counters:
     let Ok(mut up) = TcpStream::connect(&upstream).await else {
         return;
     };
+    counters
+        .request_bytes
+        .fetch_add(request.len() as u64, Ordering::Relaxed);
     if up.write_all(&close_after(request)).await.is_err() {
         return;
     }

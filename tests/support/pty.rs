@@ -18,6 +18,19 @@ pub struct Tui {
 impl Tui {
     /// Starts blobx with `args`, isolated config and log dirs, at `cols`×`rows`.
     pub fn spawn(args: &[&str], env: &[(&str, &str)], dir: &Path, cols: u16, rows: u16) -> Self {
+        Self::spawn_program(env!("CARGO_BIN_EXE_blobx"), args, env, dir, cols, rows)
+    }
+
+    /// Like `spawn`, but through another program (a wrapper that sets limits
+    /// and then runs blobx, which it finds among `args`).
+    pub fn spawn_program(
+        program: &str,
+        args: &[&str],
+        env: &[(&str, &str)],
+        dir: &Path,
+        cols: u16,
+        rows: u16,
+    ) -> Self {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -26,7 +39,7 @@ impl Tui {
                 pixel_height: 0,
             })
             .expect("open pty");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_blobx"));
+        let mut cmd = CommandBuilder::new(program);
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
         cmd.env("BLOBX_CONFIG_DIR", dir.join("config"));
