@@ -216,7 +216,7 @@ fn run(args: Args) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(async move {
+    let result = runtime.block_on(async move {
         let clients = nodes
             .iter()
             .map(|n| {
@@ -278,5 +278,9 @@ fn run(args: Args) -> anyhow::Result<()> {
             .await;
         crate::terminal::restore();
         result.map(|_| ())
-    })
+    });
+    // Quitting must not wait on stragglers (a slow request, a blocking
+    // write): unfinished transfers are in the journal.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(2));
+    result
 }

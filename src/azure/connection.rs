@@ -312,6 +312,14 @@ pub fn parse_connection_string(input: &str, now: i64) -> Result<ParsedAccount, S
         }
         (None, Some(sas)) => {
             let (token, info) = parse_sas_token(sas, now)?;
+            // A connection string cannot say which container a service SAS
+            // is for; every account-level request would be refused.
+            if let Some(sr) = info.resource.as_deref() {
+                return Err(format!(
+                    "this SAS reaches one {} (sr={sr}), which a connection string cannot name; paste its SAS URL instead (https://ACCOUNT.blob.core.windows.net/CONTAINER?sv=…)",
+                    if sr == "c" { "container" } else { "blob" }
+                ));
+            }
             Credential::Sas { token, info }
         }
         (None, None) => {
@@ -484,6 +492,10 @@ mod tests {
             (
                 "BlobEndpoint=https://a.blob.core.windows.net;SharedAccessSignature=sv=1&sig=x&se=2020-01-01",
                 "expired on 2020-01-01",
+            ),
+            (
+                "BlobEndpoint=https://a.blob.core.windows.net;SharedAccessSignature=sv=1&sr=c&sp=rl&sig=x&se=2030-01-01",
+                "paste its SAS URL instead",
             ),
         ];
         for (input, expected) in cases {
