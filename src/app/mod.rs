@@ -10,6 +10,7 @@ pub mod find;
 pub mod form;
 pub mod history;
 pub mod ops;
+pub mod policies;
 pub mod run;
 pub mod state;
 pub mod tasks;
