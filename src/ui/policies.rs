@@ -219,11 +219,11 @@ fn draw_table(frame: &mut Frame, area: Rect, ed: &PolicyEditor, ui: &Ui) {
     let table = Table::new(
         rows,
         [
-            Constraint::Fill(2),
+            Constraint::Fill(1),
             Constraint::Length(12),
             Constraint::Length(19),
             Constraint::Length(19),
-            Constraint::Fill(1),
+            Constraint::Length(26),
         ],
     )
     .header(header)
@@ -338,7 +338,7 @@ fn draw_form(frame: &mut Frame, area: Rect, form: &PolicyForm, ui: &Ui) {
     }
     lines.push(Line::default());
     lines.push(Line::styled(
-        "Times: 2026-12-31, 2026-12-31T18:00Z, or +7d / +12h from now; empty = none (the SAS then sets it).",
+        "Times (UTC): 2026-12-31, 2026-12-31T18:00Z, +7d or +12h from now; empty = none.",
         dim,
     ));
     lines.push(Line::styled(
@@ -389,4 +389,79 @@ fn draw_review(frame: &mut Frame, area: Rect, changes: &[PolicyChange], level: &
         ui,
     );
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::app::action::{Action, Command};
+    use crate::app::policies::tests::{at, opened, policy};
+    use crate::app::state::State;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    use crate::ui::snapshot_tests::render;
+
+    fn sized(mut s: State) -> State {
+        s.update(Action::Resize {
+            width: 120,
+            height: 30,
+        });
+        s
+    }
+
+    fn typed(s: &mut State, text: &str) {
+        for c in text.chars() {
+            s.update(Action::Input(KeyEvent::new(
+                KeyCode::Char(c),
+                KeyModifiers::NONE,
+            )));
+        }
+    }
+
+    fn three() -> State {
+        let mut later = policy("upload-next-week", "acw", "2027-03-01");
+        later.start = at("2026-11-25T12:00Z");
+        let (s, _) = opened(vec![
+            policy("readers", "rl", "2027-01-01T18:00Z"),
+            later,
+            policy("old-export", "r", "2026-10-01"),
+        ]);
+        sized(s)
+    }
+
+    #[test]
+    fn policies_table_with_statuses() {
+        let mut s = three();
+        s.update(Action::Command(Command::Down));
+        insta::assert_snapshot!(render(&s, 120, 30));
+    }
+
+    #[test]
+    fn policy_form_says_what_is_wrong() {
+        let mut s = three();
+        s.update(Action::Command(Command::PoliciesAdd));
+        typed(&mut s, "readers");
+        s.update(Action::Command(Command::NextField));
+        s.update(Action::Input(KeyEvent::new(
+            KeyCode::Right,
+            KeyModifiers::NONE,
+        )));
+        s.update(Action::Command(Command::NextField));
+        typed(&mut s, "2027-06-01");
+        insta::assert_snapshot!(render(&s, 120, 30));
+    }
+
+    #[test]
+    fn diff_before_saving() {
+        let mut s = three();
+        s.update(Action::Command(Command::Bottom));
+        s.update(Action::Command(Command::PoliciesDelete));
+        s.update(Action::Command(Command::Yes));
+        s.update(Action::Command(Command::Top));
+        s.update(Action::Command(Command::PoliciesEdit));
+        s.update(Action::Command(Command::NextField));
+        typed(&mut s, "w");
+        s.update(Action::Command(Command::Accept));
+        s.update(Action::Command(Command::PoliciesSave));
+        insta::assert_snapshot!(render(&s, 120, 30));
+    }
 }
