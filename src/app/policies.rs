@@ -870,80 +870,87 @@ fn audit(action: &str, what: &str) {
     tracing::info!(target: "blobx::audit", action, what, "service changed");
 }
 
-/// Starts the work for `effect`; `client` finds an account's client.
+/// Does the work against the service and says how it went.
+pub async fn execute(client: &StorageClient, effect: PolicyEffect) -> PolicyEvent {
+    let now = crate::azure::connection::now_unix;
+    match effect {
+        PolicyEffect::Load {
+            generation,
+            container,
+            ..
+        } => {
+            let result = access::get_access(client, &container)
+                .await
+                .map_err(|e| e.describe(client.account()));
+            PolicyEvent::Loaded {
+                generation,
+                now: now(),
+                result,
+            }
+        }
+        PolicyEffect::Save {
+            generation,
+            container,
+            policies,
+            etag,
+            ..
+        } => {
+            let result = access::set_policies(client, &container, &policies, Some(&etag))
+                .await
+                .map_err(|e| match e {
+                    OpError::Changed(m) => SaveError::Changed(m),
+                    e => SaveError::Failed(e.describe(client.account())),
+                });
+            if let Ok(saved) = &result {
+                audit(
+                    "set access policies",
+                    &format!(
+                        "{container}: {} (public access {} kept)",
+                        plural(saved.policies.len()),
+                        saved.public_access.as_str()
+                    ),
+                );
+            }
+            PolicyEvent::Saved {
+                generation,
+                now: now(),
+                result,
+            }
+        }
+    }
+}
+
+/// Starts the work for `effect` in a task; `client` finds an account's client.
 pub(super) fn spawn(
     effect: PolicyEffect,
     client: impl Fn(usize) -> Option<StorageClient>,
     tx: UnboundedSender<Action>,
 ) {
-    let send = move |event: PolicyEvent| {
-        let _ = tx.send(Action::Policies(event));
+    let account = match &effect {
+        PolicyEffect::Load { account, .. } | PolicyEffect::Save { account, .. } => *account,
     };
-    let missing = "This account could not be set up; edit it to fix it.".to_string();
-    let now = crate::azure::connection::now_unix;
-    match effect {
-        PolicyEffect::Load {
-            generation,
-            account,
-            container,
-        } => {
-            let Some(client) = client(account) else {
-                return send(PolicyEvent::Loaded {
-                    generation,
-                    now: now(),
-                    result: Err(missing),
-                });
-            };
-            tokio::spawn(async move {
-                let result = access::get_access(&client, &container)
-                    .await
-                    .map_err(|e| e.describe(client.account()));
-                send(PolicyEvent::Loaded {
-                    generation,
-                    now: now(),
-                    result,
-                });
-            });
-        }
-        PolicyEffect::Save {
-            generation,
-            account,
-            container,
-            policies,
-            etag,
-        } => {
-            let Some(client) = client(account) else {
-                return send(PolicyEvent::Saved {
-                    generation,
-                    now: now(),
-                    result: Err(SaveError::Failed(missing)),
-                });
-            };
-            tokio::spawn(async move {
-                let result = access::set_policies(&client, &container, &policies, Some(&etag))
-                    .await
-                    .map_err(|e| match e {
-                        OpError::Changed(m) => SaveError::Changed(m),
-                        e => SaveError::Failed(e.describe(client.account())),
-                    });
-                if let Ok(saved) = &result {
-                    audit(
-                        "set access policies",
-                        &format!(
-                            "{container}: {} (public access {} kept)",
-                            plural(saved.policies.len()),
-                            saved.public_access.as_str()
-                        ),
-                    );
-                }
-                send(PolicyEvent::Saved {
-                    generation,
-                    now: now(),
-                    result,
-                });
-            });
-        }
-    }
+    let Some(client) = client(account) else {
+        let why = "This account could not be set up; edit it to fix it.".to_string();
+        let now = crate::azure::connection::now_unix();
+        let event = match effect {
+            PolicyEffect::Load { generation, .. } => PolicyEvent::Loaded {
+                generation,
+                now,
+                result: Err(why),
+            },
+            PolicyEffect::Save { generation, .. } => PolicyEvent::Saved {
+                generation,
+                now,
+                result: Err(SaveError::Failed(why)),
+            },
+        };
+        let _ = tx.send(Action::Policies(event));
+        return;
+    };
+    tokio::spawn(async move {
+        let event = execute(&client, effect).await;
+        let _ = tx.send(Action::Policies(event));
+    });
 }
 
 #[cfg(test)]
