@@ -354,7 +354,9 @@ impl State {
         {
             return Some(ed.account);
         }
-        if let Some(ed) = &self.policies {
+        if matches!(self.mode, Mode::Policies | Mode::PoliciesInput)
+            && let Some(ed) = &self.policies
+        {
             return Some(ed.account);
         }
         match &self.location {

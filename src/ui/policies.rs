@@ -451,6 +451,46 @@ mod tests {
     }
 
     #[test]
+    fn read_only_shows_the_table_without_the_changing_keys() {
+        let mut s = three();
+        s.readonly = true;
+        let screen = render(&s, 120, 30);
+        assert!(screen.contains("read-only: adding, editing"), "{screen}");
+        assert!(screen.contains("r reload"), "{screen}");
+        assert!(!screen.contains("a add"), "{screen}");
+        assert!(!screen.contains("s save"), "{screen}");
+        assert!(screen.contains("upload-next-week"));
+    }
+
+    #[test]
+    fn help_lists_the_policies_keys_and_readonly_hides_the_changes() {
+        let keymap = crate::config::Keymap::default();
+        let theme = crate::config::Theme::default();
+        let ui = crate::ui::Ui {
+            keymap: &keymap,
+            theme: &theme,
+        };
+        let text = |readonly| {
+            crate::ui::help::lines(&ui, readonly)
+                .iter()
+                .map(|l| l.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        let all = text(false);
+        assert!(all.contains("Stored access policies (P on a container)"));
+        assert!(all.contains("Add a stored access policy"));
+        assert!(all.contains("Review the changes and save them"));
+        let ro = text(true);
+        assert!(ro.contains("Stored access policies of the container"));
+        assert!(!ro.contains("Add a stored access policy"));
+        assert!(!ro.contains("Delete the selected policy"));
+        for (_, _, d) in crate::app::action::COMMANDS {
+            assert!(d.chars().count() <= 40 || !d.contains("polic"), "{d}");
+        }
+    }
+
+    #[test]
     fn diff_before_saving() {
         let mut s = three();
         s.update(Action::Command(Command::Bottom));
