@@ -514,7 +514,7 @@ impl State {
         }
         let view = std::mem::replace(&mut ed.view, PolicyView::Table);
         match view {
-            PolicyView::Table => return self.policies_table_command(cmd),
+            PolicyView::Table => self.policies_table_command(cmd),
             PolicyView::Form(mut form) => {
                 match cmd {
                     Command::NextField | Command::Down => form.move_focus(1),
@@ -530,7 +530,7 @@ impl State {
                     _ => {}
                 }
                 self.policies_view(PolicyView::Form(form));
-                return Vec::new();
+                Vec::new()
             }
             PolicyView::ConfirmDelete(i) => {
                 if cmd == Command::Yes
@@ -551,51 +551,49 @@ impl State {
                     return Vec::new();
                 }
                 self.policies_view(PolicyView::Table);
-                return Vec::new();
+                Vec::new()
             }
             PolicyView::Review(changes) => match cmd {
-                Command::Yes | Command::Accept | Command::PoliciesSave => {
-                    return self.policies_save();
-                }
+                Command::Yes | Command::Accept | Command::PoliciesSave => self.policies_save(),
                 Command::No | Command::Cancel => {
                     self.policies_view(PolicyView::Table);
-                    return Vec::new();
+                    Vec::new()
                 }
                 _ => {
                     self.policies_view(PolicyView::Review(changes));
-                    return Vec::new();
+                    Vec::new()
                 }
             },
             PolicyView::Conflict(why) => match cmd {
-                Command::PoliciesReload | Command::Yes => return self.policies_reload(),
+                Command::PoliciesReload | Command::Yes => self.policies_reload(),
                 Command::No | Command::Cancel => {
                     self.policies_view(PolicyView::Table);
                     self.policies_status(
                         Level::Info,
                         "Nothing was saved. Your edits are still here; r reads the service's policies instead.",
                     );
-                    return Vec::new();
+                    Vec::new()
                 }
                 _ => {
                     self.policies_view(PolicyView::Conflict(why));
-                    return Vec::new();
+                    Vec::new()
                 }
             },
             PolicyView::Discard { then } => match cmd {
                 Command::Yes => match then {
                     AfterDiscard::Close => {
                         self.close_policies();
-                        return Vec::new();
+                        Vec::new()
                     }
-                    AfterDiscard::Reload => return self.policies_reload(),
+                    AfterDiscard::Reload => self.policies_reload(),
                 },
                 Command::No | Command::Cancel => {
                     self.policies_view(PolicyView::Table);
-                    return Vec::new();
+                    Vec::new()
                 }
                 _ => {
                     self.policies_view(PolicyView::Discard { then });
-                    return Vec::new();
+                    Vec::new()
                 }
             },
         }
