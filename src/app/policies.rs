@@ -554,7 +554,10 @@ impl State {
                 Vec::new()
             }
             PolicyView::Review(changes) => match cmd {
-                Command::Yes | Command::Accept | Command::PoliciesSave => self.policies_save(),
+                // Enter is bound to "edit" in the table; here it confirms.
+                Command::Yes | Command::Accept | Command::PoliciesEdit | Command::PoliciesSave => {
+                    self.policies_save()
+                }
                 Command::No | Command::Cancel => {
                     self.policies_view(PolicyView::Table);
                     Vec::new()
@@ -1121,7 +1124,8 @@ pub(crate) mod tests {
         assert!(
             matches!(&changes[..], [PolicyChange::Changed { .. }, PolicyChange::Added(p)] if p.id == "writers")
         );
-        let fx = cmd(&mut s, Command::Yes);
+        // Enter (bound to "edit" in the table) confirms the review.
+        let fx = cmd(&mut s, Command::PoliciesEdit);
         let [
             Effect::Policies(PolicyEffect::Save {
                 container,
