@@ -2,7 +2,8 @@
 //! read-modify-write keeps the half it does not change, a stale view is
 //! refused, invalid input is refused before any request, SAS tokens are
 //! accepted for what they grant and refused for the rest, and the headless
-//! `blobx access` / `blobx sas` commands keep signatures out of stderr and logs.
+//! `blobx access` / `blobx sas` commands keep signatures out of stderr and logs;
+//! the policies editor (`P`) saves what its form holds and keeps the level.
 
 mod support;
 
