@@ -21,6 +21,8 @@ pub mod view;
 #[cfg(test)]
 mod history_tests;
 #[cfg(test)]
+pub(crate) mod policies_tests;
+#[cfg(test)]
 pub(crate) mod update_tests;
 
 pub use action::{Action, Command};

@@ -394,7 +394,7 @@ fn draw_review(frame: &mut Frame, area: Rect, changes: &[PolicyChange], level: &
 #[cfg(test)]
 mod tests {
     use crate::app::action::{Action, Command};
-    use crate::app::policies::tests::{at, opened, policy};
+    use crate::app::policies_tests::{at, opened, policy};
     use crate::app::state::State;
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
