@@ -2,7 +2,8 @@
 //! read-modify-write keeps the half it does not change, a stale view is
 //! refused, invalid input is refused before any request, SAS tokens are
 //! accepted for what they grant and refused for the rest, and the headless
-//! `blobx access` / `blobx sas` commands keep signatures out of stderr and logs.
+//! `blobx access` / `blobx sas` commands keep signatures out of stderr and logs;
+//! the policies editor (`P`) saves what its form holds and keeps the level.
 
 mod support;
 
@@ -558,4 +559,160 @@ async fn blobx_sas_prints_a_working_url_and_hides_the_signature() {
             assert!(!text(&out.stderr).contains(sig.as_str()));
         }
     }
+}
+
+/// Runs the policies editor's effects the way the runner does, feeding the
+/// results back until nothing more is asked for.
+async fn settle_policies(
+    s: &mut blobx::app::State,
+    c: &StorageClient,
+    mut effects: Vec<blobx::app::Effect>,
+) {
+    while let Some(effect) = effects.pop() {
+        if let blobx::app::Effect::Policies(p) = effect {
+            let event = blobx::app::policies::execute(c, p).await;
+            effects.extend(s.update(blobx::app::Action::Policies(event)));
+        }
+    }
+}
+
+/// The policies editor in a state opened on `name`, as `P` in its folder does.
+async fn policies_editor(host: &str, c: &StorageClient, name: &str) -> blobx::app::State {
+    use blobx::app::state::{AccountNode, Location};
+    use blobx::app::{Action, Command};
+    let mut s = blobx::app::State::new(vec![AccountNode::new(Account::emulator(host).unwrap())]);
+    s.location = Location::Blobs {
+        account: 0,
+        container: name.to_string(),
+        prefix: String::new(),
+    };
+    let fx = s.update(Action::Command(Command::Policies));
+    settle_policies(&mut s, c, fx).await;
+    s
+}
+
+fn keys(s: &mut blobx::app::State, text: &str) {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    for ch in text.chars() {
+        s.update(blobx::app::Action::Input(KeyEvent::new(
+            KeyCode::Char(ch),
+            KeyModifiers::NONE,
+        )));
+    }
+}
+
+#[tokio::test]
+async fn the_policies_editor_saves_and_keeps_public_access() {
+    use blobx::app::policies::PolicyView;
+    use blobx::app::{Action, Command};
+    let (emu, c, name) = container_with(vec![]).await;
+    set_public_access(&c, &name, PublicAccess::Blob, None)
+        .await
+        .unwrap();
+    set_policies(&c, &name, &[policy("keep-me", "rl", 24)], None)
+        .await
+        .unwrap();
+    let before = get_access(&c, &name).await.unwrap();
+
+    let mut s = policies_editor(&emu.host, &c, &name).await;
+    let ed = s.policies.as_ref().unwrap();
+    assert_eq!(ed.error, None);
+    assert_eq!(seconds(&ed.policies), seconds(&before.policies));
+
+    // a, type an id, tick w (r and l are ticked already), expiry in 3 days.
+    s.update(Action::Command(Command::PoliciesAdd));
+    keys(&mut s, "writers");
+    s.update(Action::Command(Command::NextField));
+    keys(&mut s, "w");
+    s.update(Action::Command(Command::NextField));
+    keys(&mut s, "2026-01-01T06:30Z");
+    s.update(Action::Command(Command::NextField));
+    for _ in 0..3 {
+        s.update(Action::Input(crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Backspace,
+            crossterm::event::KeyModifiers::NONE,
+        )));
+    }
+    keys(&mut s, "+3d");
+    s.update(Action::Command(Command::Accept));
+    s.update(Action::Command(Command::PoliciesSave));
+    assert!(matches!(
+        s.policies.as_ref().unwrap().view,
+        PolicyView::Review(_)
+    ));
+    let fx = s.update(Action::Command(Command::Yes));
+    settle_policies(&mut s, &c, fx).await;
+    let status = s
+        .status
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
+    assert!(status.starts_with("Saved 2 policies"), "{status}");
+
+    let after = get_access(&c, &name).await.unwrap();
+    assert_eq!(after.public_access, PublicAccess::Blob, "the level is kept");
+    assert_eq!(after.policies.len(), 2);
+    assert_eq!(seconds(&after.policies[..1]), seconds(&before.policies));
+    let w = &after.policies[1];
+    assert_eq!(w.id, "writers");
+    assert_eq!(w.permissions, "rwl");
+    assert_eq!(
+        w.start.map(|t| t.unix_timestamp()),
+        Some(
+            parse_time_input("2026-01-01T06:30:00Z")
+                .unwrap()
+                .unix_timestamp()
+        )
+    );
+    let expiry = w.expiry.unwrap().unix_timestamp();
+    assert!(
+        (expiry - (now_unix() + 3 * 86_400)).abs() < 3600,
+        "+3d counts from when the editor read the policies"
+    );
+    // The editor now holds what the service has, with its new ETag.
+    let ed = s.policies.as_ref().unwrap();
+    assert!(!ed.dirty());
+    assert_eq!(ed.base.as_ref().unwrap().etag, after.etag);
+}
+
+#[tokio::test]
+async fn the_policies_editor_does_not_overwrite_a_change_made_meanwhile() {
+    use blobx::app::policies::PolicyView;
+    use blobx::app::{Action, Command};
+    let (emu, c, name) = container_with(vec![]).await;
+    let mut s = policies_editor(&emu.host, &c, &name).await;
+    // Someone else makes the container public after the editor read it.
+    set_public_access(&c, &name, PublicAccess::Container, None)
+        .await
+        .unwrap();
+    s.update(Action::Command(Command::PoliciesAdd));
+    keys(&mut s, "mine");
+    s.update(Action::Command(Command::Accept));
+    s.update(Action::Command(Command::PoliciesSave));
+    let fx = s.update(Action::Command(Command::Yes));
+    settle_policies(&mut s, &c, fx).await;
+    assert!(matches!(
+        s.policies.as_ref().unwrap().view,
+        PolicyView::Conflict(_)
+    ));
+    let now = get_access(&c, &name).await.unwrap();
+    assert!(now.policies.is_empty(), "nothing was written");
+    assert_eq!(now.public_access, PublicAccess::Container);
+    // r reloads: the editor shows the service's state, and saving then works.
+    let fx = s.update(Action::Command(Command::PoliciesReload));
+    settle_policies(&mut s, &c, fx).await;
+    let ed = s.policies.as_ref().unwrap();
+    assert_eq!(
+        ed.base.as_ref().unwrap().public_access,
+        PublicAccess::Container
+    );
+    s.update(Action::Command(Command::PoliciesAdd));
+    keys(&mut s, "mine");
+    s.update(Action::Command(Command::Accept));
+    s.update(Action::Command(Command::PoliciesSave));
+    let fx = s.update(Action::Command(Command::Yes));
+    settle_policies(&mut s, &c, fx).await;
+    let now = get_access(&c, &name).await.unwrap();
+    assert_eq!(now.policies.len(), 1);
+    assert_eq!(now.public_access, PublicAccess::Container);
 }

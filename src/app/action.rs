@@ -57,6 +57,11 @@ pub enum Command {
     EditMetadata,
     EditHeaders,
     Policies,
+    PoliciesAdd,
+    PoliciesEdit,
+    PoliciesDelete,
+    PoliciesSave,
+    PoliciesReload,
     Find,
     NewContainer,
     Delete,
@@ -233,7 +238,32 @@ pub const COMMANDS: &[(Command, &str, &str)] = &[
     (
         Command::Policies,
         "policies",
-        "Edit the container's stored access policies",
+        "Stored access policies of the container",
+    ),
+    (
+        Command::PoliciesAdd,
+        "policies_add",
+        "Add a stored access policy",
+    ),
+    (
+        Command::PoliciesEdit,
+        "policies_edit",
+        "Edit the selected policy",
+    ),
+    (
+        Command::PoliciesDelete,
+        "policies_delete",
+        "Delete the selected policy (asks)",
+    ),
+    (
+        Command::PoliciesSave,
+        "policies_save",
+        "Review the changes and save them",
+    ),
+    (
+        Command::PoliciesReload,
+        "policies_reload",
+        "Read the policies from the service again",
     ),
     (
         Command::EditHeaders,
@@ -412,7 +442,10 @@ impl Command {
                 | Command::NewContainer
                 | Command::EditMetadata
                 | Command::EditHeaders
-                | Command::Policies
+                | Command::PoliciesAdd
+                | Command::PoliciesEdit
+                | Command::PoliciesDelete
+                | Command::PoliciesSave
                 | Command::Delete
                 | Command::Rename
                 | Command::Tier
@@ -498,6 +531,8 @@ pub enum Action {
         what: String,
         result: Result<(), String>,
     },
+    /// Background work of the stored access policies editor finished.
+    Policies(super::policies::PolicyEvent),
     /// Work on snapshots, versions or deleted blobs finished.
     History(super::history::HistoryEvent),
 }

@@ -80,6 +80,8 @@ pub enum Effect {
     },
     /// Work of the CORS editor (read, save, test, copy, export, import).
     Cors(super::cors::CorsEffect),
+    /// Work of the stored access policies editor (read, save).
+    Policies(super::policies::PolicyEffect),
     /// Write the bookmarks to bookmarks.toml.
     SaveBookmarks(Vec<crate::config::bookmarks::Bookmark>),
     /// Change the bandwidth cap (bytes per second; `None` lifts it).
@@ -202,6 +204,7 @@ impl PartialEq for Effect {
                 Effect::RemoveAccount { index: b, id: y },
             ) => a == b && x == y,
             (Effect::Cors(a), Effect::Cors(b)) => a == b,
+            (Effect::Policies(a), Effect::Policies(b)) => a == b,
             (Effect::SaveBookmarks(a), Effect::SaveBookmarks(b)) => a == b,
             (Effect::SetCap(a), Effect::SetCap(b)) => a == b,
             (Effect::WriteReport { path: a, .. }, Effect::WriteReport { path: b, .. }) => a == b,

@@ -10,6 +10,7 @@ pub mod find;
 pub mod form;
 pub mod history;
 pub mod ops;
+pub mod policies;
 pub mod run;
 pub mod state;
 pub mod tasks;
@@ -19,6 +20,8 @@ pub mod view;
 
 #[cfg(test)]
 mod history_tests;
+#[cfg(test)]
+pub(crate) mod policies_tests;
 #[cfg(test)]
 pub(crate) mod update_tests;
 

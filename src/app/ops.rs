@@ -63,14 +63,6 @@ pub enum OpRequest {
         blob: String,
         pairs: Vec<(String, String)>,
     },
-    GetAccess {
-        container: String,
-    },
-    SetPolicies {
-        container: String,
-        policies: Vec<crate::azure::access::StoredPolicy>,
-        etag: String,
-    },
     SetHeaders {
         container: String,
         blob: String,
@@ -92,21 +84,12 @@ pub enum OpOutcome {
         url: Secret,
         note: Option<String>,
     },
-    /// A container's ACL, read to edit its stored access policies.
-    Access {
-        container: String,
-        access: crate::azure::access::ContainerAccess,
-    },
 }
 
 /// What a text prompt is for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Ask {
     Find,
-    Policies {
-        container: String,
-        etag: String,
-    },
     Metadata {
         container: String,
         blob: String,
@@ -143,7 +126,6 @@ impl Ask {
         match self {
             Ask::Find => "find below this folder (glob, /regex/ or text): ".into(),
             Ask::Metadata { .. } => "metadata (name=value; name2=value2): ".into(),
-            Ask::Policies { .. } => "policies (id perms [start..]expiry; …): ".into(),
             Ask::Headers { .. } => "type=…; cache=…; disposition=…: ".into(),
             Ask::NewContainer => "new container: ".into(),
             Ask::DeleteContainer { name } => format!("type {name} to delete it: "),
@@ -161,9 +143,6 @@ impl Ask {
         match self {
             Ask::Find => super::find::Find::parse(t).map(|_| ()),
             Ask::Metadata { .. } => parse_pairs(t).and_then(|p| ops::check_metadata(&p)),
-            Ask::Policies { .. } => {
-                parse_policies(t).and_then(|p| crate::azure::access::check_policies(&p))
-            }
             Ask::Headers { .. } => parse_headers(t).and_then(|e| ops::check_header_edit(&e)),
             Ask::NewContainer => ops::check_container_name(t),
             Ask::DeleteContainer { name } => ops::check_delete_confirmation(name, t),
@@ -194,68 +173,6 @@ fn parse_pairs(text: &str) -> Result<Vec<(String, String)>, String> {
                 .ok_or_else(|| format!("{p:?} is not name=value"))
         })
         .collect()
-}
-
-/// "readers rl 2026-12-31; writers rw 2026-12-01..2026-12-31" (a `-` leaves a field unset).
-fn parse_policies(text: &str) -> Result<Vec<crate::azure::access::StoredPolicy>, String> {
-    use crate::azure::access::{StoredPolicy, parse_time_input};
-    let time = |t: &str| (t != "-").then(|| parse_time_input(t)).transpose();
-    text.split(';')
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .map(|part| {
-            let fields: Vec<&str> = part.split_whitespace().collect();
-            let [id, perms, rest @ ..] = fields.as_slice() else {
-                return Err(format!(
-                    "{part:?}: write id, permissions and an expiry, e.g. readers rl 2026-12-31"
-                ));
-            };
-            let (start, expiry) = match rest {
-                [] => (None, None),
-                [span] => match span.split_once("..") {
-                    Some((s, e)) => (time(s)?, time(e)?),
-                    None => (None, time(span)?),
-                },
-                _ => {
-                    return Err(format!(
-                        "{part:?}: times go as START..EXPIRY with no spaces"
-                    ));
-                }
-            };
-            Ok(StoredPolicy {
-                id: id.to_string(),
-                start,
-                expiry,
-                permissions: if *perms == "-" {
-                    String::new()
-                } else {
-                    perms.to_string()
-                },
-            })
-        })
-        .collect()
-}
-
-fn format_policies(policies: &[crate::azure::access::StoredPolicy]) -> String {
-    use crate::azure::access::format_time;
-    policies
-        .iter()
-        .map(|p| {
-            let perms = if p.permissions.is_empty() {
-                "-"
-            } else {
-                &p.permissions
-            };
-            let times = match (p.start, p.expiry) {
-                (Some(s), Some(e)) => format!(" {}..{}", format_time(s), format_time(e)),
-                (None, Some(e)) => format!(" {}", format_time(e)),
-                (Some(s), None) => format!(" {}..-", format_time(s)),
-                (None, None) => String::new(),
-            };
-            format!("{} {perms}{times}", p.id)
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
 }
 
 /// "type=text/csv; cache=max-age=60; disposition=attachment": the three headers.
@@ -424,8 +341,7 @@ impl State {
                 };
                 match container {
                     Some((account, container)) => {
-                        self.note_op("Reading the container's access policies…");
-                        return Some(self.op(account, OpRequest::GetAccess { container }));
+                        return Some(self.open_policies(account, container));
                     }
                     None => self.note_op("Select a container to edit its stored access policies."),
                 }
@@ -604,17 +520,6 @@ impl State {
                 let request = match ask {
                     Ask::Find => return self.start_find(text),
                     Ask::Cap => return Vec::new(),
-                    Ask::Policies { container, etag } => match parse_policies(&text) {
-                        Ok(policies) => OpRequest::SetPolicies {
-                            container,
-                            policies,
-                            etag,
-                        },
-                        Err(e) => {
-                            self.fail_op(&e);
-                            return Vec::new();
-                        }
-                    },
                     Ask::Metadata { container, blob } => match parse_pairs(&text) {
                         Ok(pairs) => OpRequest::SetMetadata {
                             container,
@@ -712,22 +617,6 @@ impl State {
                 {
                     p.result = Some(Ok(preview));
                 }
-                Vec::new()
-            }
-            Ok(OpOutcome::Access { container, access }) => {
-                let text = format_policies(&access.policies);
-                self.note_op(&format!(
-                    "{} of at most 5 policies; saving keeps the public access level ({}).",
-                    access.policies.len(),
-                    access.public_access.as_str()
-                ));
-                self.open_ask(
-                    Ask::Policies {
-                        container,
-                        etag: access.etag,
-                    },
-                    text,
-                );
                 Vec::new()
             }
             Ok(OpOutcome::DeletePlan(plan)) if plan.blobs.is_empty() => {
@@ -949,26 +838,6 @@ pub async fn execute(
                 url: crate::azure::sas::sas_url(&resource, &token),
                 note,
             }
-        }
-        OpRequest::GetAccess { container } => OpOutcome::Access {
-            access: crate::azure::access::get_access(client, &container)
-                .await
-                .map_err(e)?,
-            container,
-        },
-        OpRequest::SetPolicies {
-            container,
-            policies,
-            etag,
-        } => {
-            crate::azure::access::set_policies(client, &container, &policies, Some(&etag))
-                .await
-                .map_err(e)?;
-            audit("set access policies", &container);
-            OpOutcome::Changed(format!(
-                "Saved {} stored access policies on {container}; its public access level is unchanged.",
-                policies.len()
-            ))
         }
         OpRequest::SetMetadata {
             container,

@@ -32,6 +32,7 @@ pub fn translate(event: &Event, state: &State, config: &Config) -> Option<Action
                     | Mode::Path
                     | Mode::Ask
                     | Mode::CorsInput
+                    | Mode::PoliciesInput
             ) {
                 Some(Action::Input(*key))
             } else {
@@ -47,6 +48,7 @@ pub fn translate(event: &Event, state: &State, config: &Config) -> Option<Action
                     | Mode::Path
                     | Mode::Ask
                     | Mode::CorsInput
+                    | Mode::PoliciesInput
             ) =>
         {
             Some(Action::Paste(text.clone()))

@@ -46,6 +46,10 @@ pub enum Mode {
     Cors,
     /// Typing into a field of the CORS editor (rule form, test, file path).
     CorsInput,
+    /// The stored access policies editor: its table and questions.
+    Policies,
+    /// Typing into the policy form.
+    PoliciesInput,
     /// The history pane of a blob: its snapshots and versions.
     History,
 }
@@ -291,6 +295,8 @@ pub struct State {
     pub ask: Option<super::ops::Ask>,
     /// The CORS rules editor, and what each account's last CORS save replaced.
     pub cors: super::cors::CorsState,
+    /// The stored access policies editor (`P` on a container).
+    pub policies: Option<super::policies::PolicyEditor>,
     pub bookmarks: super::bookmarks::BookmarkList,
     /// The history pane (`V` on a blob), shown instead of the list while set.
     pub history: Option<super::history::HistoryPane>,
@@ -332,6 +338,7 @@ impl State {
             preview: None,
             ask: None,
             cors: Default::default(),
+            policies: None,
             bookmarks: Default::default(),
             history: None,
             deleted: None,
@@ -344,6 +351,11 @@ impl State {
     pub fn account_in_scope(&self) -> Option<usize> {
         if matches!(self.mode, Mode::Cors | Mode::CorsInput)
             && let Some(ed) = &self.cors.editor
+        {
+            return Some(ed.account);
+        }
+        if matches!(self.mode, Mode::Policies | Mode::PoliciesInput)
+            && let Some(ed) = &self.policies
         {
             return Some(ed.account);
         }

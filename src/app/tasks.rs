@@ -386,6 +386,9 @@ impl Runner {
                 }
             }
             Effect::Cors(effect) => super::cors::spawn(effect, |i| self.client(i), self.tx.clone()),
+            Effect::Policies(effect) => {
+                super::policies::spawn(effect, |i| self.client(i), self.tx.clone())
+            }
             Effect::SetCap(cap) => self.engine.set_cap(cap),
             Effect::SaveBookmarks(marks) => {
                 let Some(path) = self.bookmarks_path.clone() else {

@@ -54,7 +54,16 @@ impl State {
                 self.cors_input(key);
                 Vec::new()
             }
+            Action::Paste(text) if self.mode == Mode::PoliciesInput => {
+                self.policies_paste(&text);
+                Vec::new()
+            }
+            Action::Input(key) if self.mode == Mode::PoliciesInput => {
+                self.policies_input(key);
+                Vec::new()
+            }
             Action::Cors(event) => self.cors_event(event),
+            Action::Policies(event) => self.policies_event(event),
             Action::History(event) => self.history_event(event),
             Action::Paste(text) => {
                 if self.mode == Mode::Form {
@@ -206,6 +215,7 @@ impl State {
             Mode::Path => return self.path_command(cmd),
             Mode::Ask => return self.ask_command(cmd),
             Mode::Cors | Mode::CorsInput => return self.cors_command(cmd),
+            Mode::Policies | Mode::PoliciesInput => return self.policies_command(cmd),
             Mode::Transfers => return self.transfers_command(cmd),
             Mode::Bookmarks => return self.bookmarks_command(cmd),
             Mode::History => return self.history_command(cmd),

@@ -114,13 +114,15 @@ pub struct AccessChange {
 // Validation, in words
 
 /// Reads a time typed in a form or a JSON file: RFC 3339
-/// (`2026-12-01T10:00:00Z`, with any offset), `2026-12-01T10:00` or
+/// (`2026-12-01T10:00:00Z`, with any offset), `2026-12-01T10:00[Z]` or
 /// `2026-12-01 10:00` (UTC), or a date `2026-12-01` (midnight UTC).
 pub fn parse_time_input(text: &str) -> Result<OffsetDateTime, String> {
     let t = text.trim();
     if let Ok(v) = OffsetDateTime::parse(t, &Rfc3339) {
         return Ok(v);
     }
+    // `2026-12-31T18:00Z`: UTC said out loud, without seconds.
+    let t = t.strip_suffix(['Z', 'z']).unwrap_or(t);
     let minutes = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
     let minutes_space = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");
     let seconds =
@@ -604,6 +606,7 @@ mod tests {
             "2026-12-01T10:00",
             "2026-12-01 10:00",
             "2026-12-01T10:00:00",
+            "2026-12-01T10:00Z",
         ] {
             assert_eq!(t(s).unix_timestamp(), want, "{s}");
         }

@@ -17,6 +17,7 @@ pub const SECTIONS: &[(&str, &str)] = &[
     ("path", "Typing a local path"),
     ("ask", "Answering a one-line question"),
     ("cors", "CORS rules editor"),
+    ("policies", "Stored access policies (P on a container)"),
     ("bookmarks", "Bookmarks list"),
     ("history", "Snapshots and versions (V on a blob)"),
     ("form", "In a form (other keys edit the field)"),
@@ -158,6 +159,8 @@ impl Keymap {
             Mode::Bookmarks => "bookmarks",
             // The editor's text fields take the same keys as the other forms.
             Mode::CorsInput => "form",
+            Mode::Policies => "policies",
+            Mode::PoliciesInput => "form",
             Mode::History => "history",
         }
     }

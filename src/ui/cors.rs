@@ -18,7 +18,7 @@ use ratatui::{
 };
 use tui_input::Input;
 
-fn popup(frame: &mut Frame, area: Rect, title: &str, ui: &Ui) -> Rect {
+pub(super) fn popup(frame: &mut Frame, area: Rect, title: &str, ui: &Ui) -> Rect {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(Style::default().fg(ui.theme.accent))
@@ -47,9 +47,16 @@ const HINTS: &[(Command, &str)] = &[
     (Command::Cancel, "close"),
 ];
 
-fn hint_line<'a>(ui: &Ui, readonly: bool) -> Line<'a> {
-    let bindings = ui.keymap.bindings("cors");
-    let parts: Vec<String> = HINTS
+/// The keys of `hints` as bound in the keymap's `section`, without the ones
+/// that change things when changes are off.
+pub(super) fn hint_line<'a>(
+    ui: &Ui,
+    readonly: bool,
+    section: &str,
+    hints: &[(Command, &str)],
+) -> Line<'a> {
+    let bindings = ui.keymap.bindings(section);
+    let parts: Vec<String> = hints
         .iter()
         .filter(|(c, _)| !(readonly && c.is_mutating()))
         .filter_map(|(c, label)| {
@@ -62,7 +69,7 @@ fn hint_line<'a>(ui: &Ui, readonly: bool) -> Line<'a> {
 
 /// Rows `lines` take when wrapped at word boundaries at `width` columns
 /// (words longer than a row are broken, as `Paragraph` does).
-fn wrapped_height(lines: &[Line], width: u16) -> u16 {
+pub(super) fn wrapped_height(lines: &[Line], width: u16) -> u16 {
     let width = usize::from(width.max(1));
     let rows = |text: &str| {
         let (mut rows, mut col) = (1usize, 0usize);
@@ -93,7 +100,7 @@ fn wrapped_height(lines: &[Line], width: u16) -> u16 {
 }
 
 /// `text` broken at spaces into lines of at most `width` characters.
-fn wrap_words(text: &str, width: usize) -> Vec<String> {
+pub(super) fn wrap_words(text: &str, width: usize) -> Vec<String> {
     let width = width.max(8);
     let mut out = vec![String::new()];
     for word in text.split(' ') {
@@ -175,7 +182,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
     }
     frame.render_widget(Line::from(spans), extra);
     frame.render_widget(
-        Paragraph::new(hint_line(ui, state.changes_off())).wrap(Wrap { trim: true }),
+        Paragraph::new(hint_line(ui, state.changes_off(), "cors", HINTS)).wrap(Wrap { trim: true }),
         keys,
     );
 

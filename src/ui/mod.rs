@@ -11,6 +11,7 @@ pub mod header;
 pub mod help;
 pub mod history;
 pub mod layout;
+pub mod policies;
 pub mod preview;
 pub mod transfers;
 
@@ -48,6 +49,9 @@ pub fn draw(frame: &mut Frame, state: &State, ui: &Ui) {
     footer::draw(frame, areas.info, areas.status, state, ui);
     if state.cors.editor.is_some() {
         cors::draw(frame, frame.area(), state, ui);
+    }
+    if state.policies.is_some() {
+        policies::draw(frame, frame.area(), state, ui);
     }
     match state.mode {
         Mode::Help => help::draw(frame, frame.area(), state, ui),
