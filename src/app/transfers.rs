@@ -321,6 +321,12 @@ impl State {
         let finished_batch =
             written(&snapshot) > written(&self.transfers.snapshot) && !snapshot.active();
         self.transfers.snapshot = snapshot;
+        // "Quit anyway?" was asked because transfers ran; once they are all
+        // finished the answer no longer matters: quit as asked.
+        if self.confirm == Some(Confirm::Quit) && !self.transfers.snapshot.active() {
+            self.confirm = None;
+            self.should_quit = true;
+        }
         let n = self.transfers.snapshot.items.len();
         self.transfers.selected = self.transfers.selected.min(n.saturating_sub(1));
         // Show what uploads and copies just added, keeping the cursor where it was.

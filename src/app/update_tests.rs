@@ -779,3 +779,36 @@ fn metadata_edit_starts_from_what_the_blob_has() {
         }]
     );
 }
+
+#[test]
+fn quit_goes_ahead_once_the_running_transfers_finish() {
+    use crate::transfer::engine::ItemView;
+    use crate::transfer::{Kind, Snapshot, Status};
+    let item = |status| ItemView {
+        id: 1,
+        name: "a.csv".into(),
+        kind: Kind::Download,
+        source: "az://data/a.csv".into(),
+        target: "/tmp/a.csv".into(),
+        status,
+        done: 1,
+        total: 1,
+        rate: 0,
+        eta_secs: None,
+        checksum: None,
+        note: None,
+    };
+    let mut s = in_container(&["a.csv"]);
+    s.update(Action::Transfers(Snapshot {
+        items: vec![item(Status::Running)],
+        ..Default::default()
+    }));
+    cmd(&mut s, Command::Quit);
+    assert_eq!(s.mode, Mode::Confirm, "asks while one runs");
+    assert!(!s.should_quit);
+    s.update(Action::Transfers(Snapshot {
+        items: vec![item(Status::Done)],
+        ..Default::default()
+    }));
+    assert!(s.should_quit, "nothing left to lose: quit as asked");
+}
