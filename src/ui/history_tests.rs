@@ -1,6 +1,6 @@
 //! The history pane and deleted rows rendered on a `TestBackend`.
 
-use super::{Ui, draw};
+use super::Ui;
 use crate::app::action::{Action, Command};
 use crate::app::history::{HistoryEffect, HistoryEvent};
 use crate::app::state::{AccountNode, Location, State};
@@ -8,29 +8,10 @@ use crate::azure::BlobEntry;
 use crate::azure::history::{DeletedListing, HistoryEntry, Qualifier, Retention};
 use crate::config::{Keymap, Theme};
 use crate::preview::{Preview, PreviewBody};
-use ratatui::{Terminal, backend::TestBackend};
 
 const T: i64 = 1_795_418_465; // 2026-11-23 07:21:05 UTC
 
-fn render(state: &State, width: u16, height: u16) -> String {
-    let keymap = Keymap::default();
-    let theme = Theme::default();
-    let ui = Ui {
-        keymap: &keymap,
-        theme: &theme,
-    };
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| draw(f, state, &ui)).unwrap();
-    let buffer = terminal.backend().buffer();
-    let mut out = String::new();
-    for y in 0..buffer.area.height {
-        for x in 0..buffer.area.width {
-            out.push_str(buffer[(x, y)].symbol());
-        }
-        out.push('\n');
-    }
-    out
-}
+use super::snapshot_tests::render;
 
 fn blob(name: &str, size: u64) -> BlobEntry {
     BlobEntry {

@@ -303,29 +303,11 @@ fn parquet_lines(pq: &ParquetPreview, ui: &Ui) -> (Vec<Line<'static>>, Option<us
 #[allow(clippy::single_range_in_vec_init)]
 mod tests {
     use super::*;
-    use crate::config::{Keymap, Theme};
     use crate::preview::image::ImageInfo;
     use crate::preview::parquet::{ColumnInfo, GroupInfo};
-    use ratatui::{Terminal, backend::TestBackend};
 
     fn render(p: &PreviewState, width: u16, height: u16) -> String {
-        let keymap = Keymap::default();
-        let theme = Theme::default();
-        let ui = Ui {
-            keymap: &keymap,
-            theme: &theme,
-        };
-        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-        terminal.draw(|f| draw(f, f.area(), p, &ui)).unwrap();
-        let buffer = terminal.backend().buffer();
-        let mut out = String::new();
-        for y in 0..buffer.area.height {
-            for x in 0..buffer.area.width {
-                out.push_str(buffer[(x, y)].symbol());
-            }
-            out.push('\n');
-        }
-        out
+        crate::ui::snapshot_tests::render_with(width, height, |f, ui| draw(f, f.area(), p, ui))
     }
 
     fn state(blob: &str, preview: Preview) -> PreviewState {

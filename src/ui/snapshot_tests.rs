@@ -12,6 +12,16 @@ use ratatui::{Terminal, backend::TestBackend};
 const T: i64 = 1_795_418_465; // 2026-11-23 07:21 UTC
 
 pub(crate) fn render(state: &State, width: u16, height: u16) -> String {
+    render_with(width, height, |frame, ui| draw(frame, state, ui))
+}
+
+/// Draws with the default keymap and theme on a `TestBackend` and returns
+/// the screen as text, one line per row.
+pub(crate) fn render_with(
+    width: u16,
+    height: u16,
+    paint: impl FnOnce(&mut ratatui::Frame, &Ui),
+) -> String {
     let keymap = Keymap::default();
     let theme = Theme::default();
     let ui = Ui {
@@ -19,7 +29,7 @@ pub(crate) fn render(state: &State, width: u16, height: u16) -> String {
         theme: &theme,
     };
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal.draw(|f| draw(f, state, &ui)).unwrap();
+    terminal.draw(|f| paint(f, &ui)).unwrap();
     let buffer = terminal.backend().buffer();
     let mut out = String::new();
     for y in 0..buffer.area.height {
