@@ -18,8 +18,10 @@ use std::path::{Path, PathBuf};
 use tokio::io::AsyncReadExt;
 use tokio::sync::SemaphorePermit;
 
-/// Bytes per ranged GET.
-pub const CHUNK: u64 = 4 << 20;
+/// Bytes per ranged GET. 8 MiB took 5.0–5.4 s for 1 GiB against Azurite where
+/// 4 MiB took 8.1–9.8 s (same machine, interleaved runs): fewer, larger
+/// requests cost the service less per byte.
+pub const CHUNK: u64 = 8 << 20;
 
 pub fn part_path(target: &Path) -> PathBuf {
     let mut name = target
@@ -97,6 +99,9 @@ async fn pump<'a>(
                 Some(n) => {
                     held.pop_front();
                     ctx.progress.add(n);
+                    // Fetches may all have started already: a pause or
+                    // cancel must still stop the transfer before the rename.
+                    ctx.control.check()?;
                 }
                 None => return Ok(()),
             },

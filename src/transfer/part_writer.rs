@@ -80,3 +80,47 @@ impl PartWriter {
         hasher.await.map_err(joined)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn chunks_are_appended_in_order_after_the_prefix_and_hashed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.part");
+        std::fs::write(&path, b"pre").unwrap();
+        let mut file = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap();
+        file.flush().unwrap();
+        let mut prefix = Md5::new();
+        prefix.update(b"pre");
+        let mut w = PartWriter::start(file, prefix);
+        for c in ["fix-", "one-", "two"] {
+            assert!(w.push(Bytes::from(c)));
+        }
+        let mut lens = Vec::new();
+        for _ in 0..3 {
+            lens.push(w.next_done().await.unwrap());
+        }
+        assert_eq!(lens, [4, 4, 3]);
+        let md5 = w.finish().await.unwrap().finalize();
+        assert_eq!(std::fs::read(&path).unwrap(), b"prefix-one-two");
+        assert_eq!(md5, Md5::digest(b"prefix-one-two"));
+    }
+
+    #[tokio::test]
+    async fn a_failed_write_stops_the_writer_and_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ro.part");
+        std::fs::write(&path, b"").unwrap();
+        // Opened read-only, so the first write fails.
+        let file = std::fs::File::open(&path).unwrap();
+        let mut w = PartWriter::start(file, Md5::new());
+        w.push(Bytes::from_static(b"data"));
+        assert_eq!(w.next_done().await, None, "nothing is reported as written");
+        assert!(matches!(w.finish().await, Err(Stop::Failed(_))));
+    }
+}
