@@ -6,7 +6,11 @@ use super::client::StorageClient;
 use super::error::from_response;
 use azure_core::http::{Context, Method, RawResponse, Request, Url};
 use base64::Engine;
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
+use futures::StreamExt;
+
+/// How many more times a ranged GET whose body broke off is sent.
+const BODY_RETRIES: u32 = 5;
 
 /// What a transfer needs to know about a blob.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -284,6 +288,11 @@ impl StorageClient {
     }
 
     /// Bytes `offset..offset+len` of a blob, only if it still has `etag`.
+    ///
+    /// The body is read straight into one buffer of the range's size: the
+    /// buffered pipeline would grow a buffer chunk by chunk and copy the whole
+    /// body twice more. A body that breaks off is asked for again, as the
+    /// buffered pipeline's retry policy would have done.
     pub async fn get_range(
         &self,
         container: &str,
@@ -292,18 +301,63 @@ impl StorageClient {
         len: u64,
         etag: &str,
     ) -> azure_core::Result<Bytes> {
-        let mut headers = vec![(
+        let mut attempt = 0u32;
+        loop {
+            match self
+                .get_range_once(container, blob, offset, len, etag)
+                .await?
+            {
+                Ok(data) => return Ok(data),
+                Err(e) if attempt < BODY_RETRIES => {
+                    attempt += 1;
+                    tracing::debug!(blob, offset, attempt, error = %e, "range body broke off; asking again");
+                    tokio::time::sleep(std::time::Duration::from_millis(100 << attempt.min(5)))
+                        .await;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// One ranged GET. The outer error is final (the pipeline already retried
+    /// it); the inner one is a body that broke off, worth asking for again.
+    async fn get_range_once(
+        &self,
+        container: &str,
+        blob: &str,
+        offset: u64,
+        len: u64,
+        etag: &str,
+    ) -> azure_core::Result<azure_core::Result<Bytes>> {
+        let mut request = Request::new(self.blob_url(container, blob), Method::Get);
+        request.insert_header("x-ms-version", self.version.clone());
+        request.insert_header(
             "x-ms-range",
             format!("bytes={}-{}", offset, offset + len - 1),
-        )];
+        );
         if !etag.is_empty() {
-            headers.push(("if-match", etag.to_string()));
+            request.insert_header("if-match", etag.to_string());
         }
-        let r = self
-            .send_raw(Method::Get, self.blob_url(container, blob), &headers, None)
+        // Statuses outside 2xx come back as errors, with the service's message.
+        let response = self
+            .pipeline
+            .stream(&Context::new(), &mut request, None)
             .await?;
-        let (_, _, body) = r.deconstruct();
-        Ok(Bytes::from(body.to_vec()))
+        let mut body = response.into_body();
+        let mut data = BytesMut::with_capacity(usize::try_from(len).unwrap_or(0));
+        while let Some(chunk) = body.next().await {
+            match chunk {
+                Ok(c) if (data.len() + c.len()) as u64 > len => {
+                    return Err(azure_core::Error::with_message(
+                        azure_core::error::ErrorKind::DataConversion,
+                        format!("the service sent more than {len} bytes for a {len}-byte range"),
+                    ));
+                }
+                Ok(c) => data.extend_from_slice(&c),
+                Err(e) => return Ok(Err(e)),
+            }
+        }
+        Ok(Ok(data.freeze()))
     }
 
     /// Creates the container unless it exists (uploads into a new container just work).

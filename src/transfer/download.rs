@@ -2,19 +2,26 @@
 //! order to `NAME.part` beside the target, hashed on the way, fsynced, checked
 //! against the blob's Content-MD5, then renamed atomically. A partial download
 //! never sits under the final name; a resumed one continues from the `.part`.
+//! Writing and hashing run on blocking threads (see `part_writer.rs`), so the async
+//! workers keep the requests moving meanwhile.
 
 use super::journal::Entry;
 use super::model::{Stop, local_error};
+use super::part_writer::PartWriter;
 use super::worker::{Ctx, fail};
 use base64::Engine;
 use futures::StreamExt;
 use futures::stream::FuturesOrdered;
 use md5::{Digest, Md5};
+use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncReadExt;
+use tokio::sync::SemaphorePermit;
 
-/// Bytes per ranged GET.
-pub const CHUNK: u64 = 4 << 20;
+/// Bytes per ranged GET. 8 MiB took 5.0–5.4 s for 1 GiB against Azurite where
+/// 4 MiB took 8.1–9.8 s (same machine, interleaved runs): fewer, larger
+/// requests cost the service less per byte.
+pub const CHUNK: u64 = 8 << 20;
 
 pub fn part_path(target: &Path) -> PathBuf {
     let mut name = target
@@ -49,6 +56,59 @@ async fn fetch<'a>(
         )));
     }
     Ok((data, permit))
+}
+
+/// Fetches `start..size` in ranges, `parallel` at a time, and feeds them to
+/// the sink in file order (so the .part is always a contiguous prefix). Memory
+/// is reserved in file order, and a chunk's share stays reserved until it is
+/// written and hashed; finished chunks keep being handed over while waiting
+/// for memory, so a chunk the writer needs never waits behind chunks holding
+/// the budget.
+async fn pump<'a>(
+    ctx: &Ctx<'a>,
+    container: &str,
+    blob: &str,
+    etag: &str,
+    start: u64,
+    size: u64,
+    sink: &mut PartWriter,
+) -> Result<(), Stop> {
+    let parallel = ctx.parallel.max(1);
+    let mut pending = (start..size).step_by(CHUNK as usize).peekable();
+    let mut in_flight = FuturesOrdered::new();
+    // Permits of the chunks handed to the sink, oldest first.
+    let mut held: VecDeque<Option<SemaphorePermit<'a>>> = VecDeque::new();
+    loop {
+        let next_len = pending.peek().map(|o| CHUNK.min(size - o));
+        let want_more = in_flight.len() < parallel && next_len.is_some();
+        tokio::select! {
+            permit = ctx.memory(next_len.unwrap_or(0)), if want_more => {
+                if let (Some(offset), Some(len)) = (pending.next(), next_len) {
+                    in_flight.push_back(fetch(ctx, container, blob, offset, len, etag, permit));
+                }
+            }
+            Some(chunk) = in_flight.next(), if !in_flight.is_empty() => {
+                let (data, permit) = chunk?;
+                if !sink.push(data) {
+                    // The writer stopped on an error; `finish` reports it.
+                    return Ok(());
+                }
+                held.push_back(permit);
+            }
+            done = sink.next_done(), if !held.is_empty() => match done {
+                Some(n) => {
+                    held.pop_front();
+                    ctx.progress.add(n);
+                    // Fetches may all have started already: a pause or
+                    // cancel must still stop the transfer before the rename.
+                    ctx.control.check()?;
+                }
+                None => return Ok(()),
+            },
+            else => break,
+        }
+    }
+    Ok(())
 }
 
 pub async fn download(
@@ -119,36 +179,13 @@ pub async fn download(
             .await
             .map_err(write_err)?;
     }
-    let offsets: Vec<u64> = (start..size).step_by(CHUNK as usize).collect();
-    let etag = props.etag.as_str();
-    // Ranges are fetched `parallel` at a time and written in order (so the
-    // .part is always a contiguous prefix). Memory is reserved in file order,
-    // and completed chunks keep being written while waiting for it, so a
-    // chunk the writer needs never waits behind chunks holding the budget.
-    let parallel = ctx.parallel.max(1);
-    let mut pending = offsets.into_iter().peekable();
-    let mut in_flight = FuturesOrdered::new();
-    loop {
-        let next_len = pending.peek().map(|o| CHUNK.min(size - o));
-        let want_more = in_flight.len() < parallel && next_len.is_some();
-        tokio::select! {
-            permit = ctx.memory(next_len.unwrap_or(0)), if want_more => {
-                if let (Some(offset), Some(len)) = (pending.next(), next_len) {
-                    in_flight.push_back(fetch(ctx, container, blob, offset, len, etag, permit));
-                }
-            }
-            Some(chunk) = in_flight.next(), if !in_flight.is_empty() => {
-                let (data, _permit) = chunk?;
-                file.write_all(&data).await.map_err(write_err)?;
-                hasher.update(&data);
-                ctx.progress.add(data.len() as u64);
-            }
-            else => break,
-        }
-    }
-    file.flush().await.map_err(write_err)?;
-    file.sync_all().await.map_err(write_err)?;
-    drop(file);
+    let mut sink = PartWriter::start(file.into_std().await, hasher);
+    let pumped = pump(ctx, container, blob, &props.etag, start, size, &mut sink).await;
+    // The threads finish what they were given (and fsync) before anything
+    // else touches the .part, whether or not the transfer stopped early.
+    let finished = sink.finish(target).await;
+    pumped?;
+    let hasher = finished?;
 
     let written = tokio::fs::metadata(&part).await?.len();
     let digest = base64::engine::general_purpose::STANDARD.encode(hasher.finalize());

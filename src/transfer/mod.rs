@@ -9,6 +9,7 @@ pub mod download;
 pub mod engine;
 pub mod journal;
 pub mod model;
+mod part_writer;
 pub mod plan;
 pub mod report;
 pub mod throttle;

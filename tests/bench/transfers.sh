@@ -18,6 +18,10 @@
 #                         setup included (default 1200)
 #   BENCH_CASE_TIMEOUT=S  one measurement is killed after S seconds (default 240)
 #   BLOBX_FLAGS="..."     extra flags for blobx cp (e.g. "--parallel-chunks 16")
+#   BENCH_CASES="..."     which cases to run, of "upload download small" (default: all)
+#   BENCH_TOOLS="..."     which tools to run, of "blobx azcopy python" (default: all)
+#   BLOBX_BIN=PATH        time this blobx binary instead of building target/release/blobx
+#                         (e.g. a copy of an earlier build, for before/after in one run)
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -38,7 +42,9 @@ PY=$VENV/bin/python
 PEERS=$ROOT/tests/bench/transfers_peers.py
 AZURITE=$ROOT/tests/emulator/node_modules/.bin/azurite-blob
 AZCOPY=$ROOT/tests/bench/azcopy/node_modules/@azure-tools/azcopy-linux/dist/bin/azcopy_linux_amd64
-BLOBX=$ROOT/target/release/blobx
+BLOBX=${BLOBX_BIN:-$ROOT/target/release/blobx}
+CASES=${BENCH_CASES:-upload download small}
+TOOLS=${BENCH_TOOLS:-blobx azcopy python}
 TIME=/usr/bin/time
 
 say() { printf '== %s\n' "$*" >&2; }
@@ -106,8 +112,11 @@ if [ -z "$AZCOPY_SKIP" ]; then
     fi
 fi
 
-say "cargo build --release"
-cargo build --release --bin blobx >&2 || die "cargo build --release failed"
+if [ -z "${BLOBX_BIN:-}" ]; then
+    say "cargo build --release"
+    cargo build --release --bin blobx >&2 || die "cargo build --release failed"
+fi
+[ -x "$BLOBX" ] || die "no blobx binary at $BLOBX"
 
 # --- Azurite ----------------------------------------------------------------
 
@@ -336,8 +345,8 @@ AZCOPY_ENV=(
     "AZCOPY_JOB_PLAN_LOCATION=$TMP/azcopy/plans"
 )
 
-for case in upload download small; do
-    for tool in blobx azcopy python; do
+for case in $CASES; do
+    for tool in $TOOLS; do
         run_case "$case" "$tool"
     done
 done
