@@ -6,6 +6,10 @@
 # A crash leaves its input in tests/fuzz/artifacts/TARGET/. Fix the bug, then
 # keep the input as a regression: copy it to tests/fuzz/regressions/TARGET/
 # (`cargo test --test parsers_fuzz` replays every file there).
+#
+# The CI run is reproducible: a fixed seed and at most BLOBX_FUZZ_RUNS inputs
+# per target (SECONDS caps the time on a slow machine). To explore further,
+# run with another BLOBX_FUZZ_SEED and a larger BLOBX_FUZZ_RUNS.
 set -euo pipefail
 secs=${1:-20}
 cd "$(dirname "$0")/../.."
@@ -35,6 +39,7 @@ for t in "${targets[@]}"; do
     mkdir -p tests/fuzz/target
     status=0
     cargo fuzz run "${flags[@]}" "$t" "$corpus" "tests/fuzz/seeds/$t" -- \
+        -seed="${BLOBX_FUZZ_SEED:-1}" -runs="${BLOBX_FUZZ_RUNS:-300000}" \
         -max_total_time="$secs" -max_len=4096 -timeout=10 -print_final_stats=1 \
         >"$log" 2>&1 || status=$?
     grep -E '^stat::(number_of_executed_units|new_units_added)' "$log" || true
