@@ -69,6 +69,36 @@ pub(super) fn hint_line<'a>(
 
 /// Rows `lines` take when wrapped at word boundaries at `width` columns
 /// (words longer than a row are broken, as `Paragraph` does).
+/// What an editor's table shows instead of rows: still reading, an error
+/// (with how to retry), or nothing there yet (with how to add some).
+pub(super) struct TablePlaceholder<'a> {
+    pub loading: Option<&'a str>,
+    pub error: Option<&'a str>,
+    pub empty: Option<(&'a str, &'a str)>,
+}
+
+impl TablePlaceholder<'_> {
+    /// Draws the first that applies; false when the table has rows to show.
+    pub(super) fn draw(&self, frame: &mut Frame, area: Rect, ui: &Ui) -> bool {
+        let dim = Style::default().fg(ui.theme.dim);
+        let paragraph = if let Some(text) = self.loading {
+            Paragraph::new(text).style(dim)
+        } else if let Some(e) = self.error {
+            Paragraph::new(vec![
+                Line::styled(e.to_string(), Style::default().fg(ui.theme.error)),
+                Line::styled("r tries again · Esc closes", dim),
+            ])
+            .wrap(Wrap { trim: false })
+        } else if let Some((what, how)) = self.empty {
+            Paragraph::new(vec![Line::raw(what), Line::styled(how, dim)]).wrap(Wrap { trim: false })
+        } else {
+            return false;
+        };
+        frame.render_widget(paragraph, area);
+        true
+    }
+}
+
 pub(super) fn wrapped_height(lines: &[Line], width: u16) -> u16 {
     let width = usize::from(width.max(1));
     let rows = |text: &str| {
@@ -257,37 +287,15 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
 }
 
 fn draw_table(frame: &mut Frame, area: Rect, ed: &CorsEditor, ui: &Ui) {
-    let dim = Style::default().fg(ui.theme.dim);
-    if ed.loading {
-        frame.render_widget(
-            Paragraph::new("Reading the rules from the service…").style(dim),
-            area,
-        );
-        return;
-    }
-    if let Some(e) = &ed.error {
-        frame.render_widget(
-            Paragraph::new(vec![
-                Line::styled(e.clone(), Style::default().fg(ui.theme.error)),
-                Line::styled("r tries again · Esc closes", dim),
-            ])
-            .wrap(Wrap { trim: false }),
-            area,
-        );
-        return;
-    }
-    if ed.rules.is_empty() {
-        frame.render_widget(
-            Paragraph::new(vec![
-                Line::raw("No CORS rules: browsers on other sites cannot call this account."),
-                Line::styled(
-                    "a adds a rule · p offers presets · i imports a JSON file",
-                    dim,
-                ),
-            ])
-            .wrap(Wrap { trim: false }),
-            area,
-        );
+    let placeholder = TablePlaceholder {
+        loading: ed.loading.then_some("Reading the rules from the service…"),
+        error: ed.error.as_deref(),
+        empty: ed.rules.is_empty().then_some((
+            "No CORS rules: browsers on other sites cannot call this account.",
+            "a adds a rule · p offers presets · i imports a JSON file",
+        )),
+    };
+    if placeholder.draw(frame, area, ui) {
         return;
     }
     let header = Row::new(
@@ -726,6 +734,41 @@ mod tests {
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
     use crate::ui::snapshot_tests::render;
+
+    #[test]
+    fn an_editor_table_says_why_it_has_no_rows() {
+        let show = |p: super::TablePlaceholder| {
+            let mut drawn = false;
+            let text = crate::ui::snapshot_tests::render_with(60, 3, |f, ui| {
+                drawn = p.draw(f, f.area(), ui);
+            });
+            (drawn, text)
+        };
+        let (drawn, text) = show(super::TablePlaceholder {
+            loading: Some("Reading…"),
+            error: Some("boom"),
+            empty: None,
+        });
+        assert!(drawn && text.contains("Reading…") && !text.contains("boom"));
+        let (_, text) = show(super::TablePlaceholder {
+            loading: None,
+            error: Some("boom"),
+            empty: Some(("none", "a adds")),
+        });
+        assert!(text.contains("boom") && text.contains("r tries again") && !text.contains("none"));
+        let (_, text) = show(super::TablePlaceholder {
+            loading: None,
+            error: None,
+            empty: Some(("none here", "a adds")),
+        });
+        assert!(text.contains("none here") && text.contains("a adds"));
+        let (drawn, _) = show(super::TablePlaceholder {
+            loading: None,
+            error: None,
+            empty: None,
+        });
+        assert!(!drawn, "rows to show: the table draws them");
+    }
 
     /// The emulator account's editor with the browser-uploads rules loaded.
     fn editor() -> (State, u64) {

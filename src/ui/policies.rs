@@ -2,7 +2,7 @@
 //! and its form, diff and questions as popups. Key hints come from the keymap.
 
 use super::Ui;
-use super::cors::{hint_line, popup, wrap_words, wrapped_height};
+use super::cors::{TablePlaceholder, hint_line, popup, wrap_words, wrapped_height};
 use super::layout::centered;
 use crate::app::action::Command;
 use crate::app::policies::{
@@ -150,37 +150,17 @@ fn question(frame: &mut Frame, area: Rect, title: &str, text: &str, ui: &Ui) {
 }
 
 fn draw_table(frame: &mut Frame, area: Rect, ed: &PolicyEditor, ui: &Ui) {
-    let dim = Style::default().fg(ui.theme.dim);
-    if ed.loading {
-        frame.render_widget(
-            Paragraph::new("Reading the container's access policies…").style(dim),
-            area,
-        );
-        return;
-    }
-    if let Some(e) = &ed.error {
-        frame.render_widget(
-            Paragraph::new(vec![
-                Line::styled(e.clone(), Style::default().fg(ui.theme.error)),
-                Line::styled("r tries again · Esc closes", dim),
-            ])
-            .wrap(Wrap { trim: false }),
-            area,
-        );
-        return;
-    }
-    if ed.policies.is_empty() {
-        frame.render_widget(
-            Paragraph::new(vec![
-                Line::raw("No stored access policies on this container."),
-                Line::styled(
-                    "a adds one; a SAS can then be bound to it (and revoked by deleting it).",
-                    dim,
-                ),
-            ])
-            .wrap(Wrap { trim: false }),
-            area,
-        );
+    let placeholder = TablePlaceholder {
+        loading: ed
+            .loading
+            .then_some("Reading the container's access policies…"),
+        error: ed.error.as_deref(),
+        empty: ed.policies.is_empty().then_some((
+            "No stored access policies on this container.",
+            "a adds one; a SAS can then be bound to it (and revoked by deleting it).",
+        )),
+    };
+    if placeholder.draw(frame, area, ui) {
         return;
     }
     let header = Row::new(
