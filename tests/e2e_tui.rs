@@ -91,8 +91,10 @@ async fn browse_filter_and_inspect_twelve_thousand_blobs() {
     tui.send("j\r");
     tui.wait_text("541 items");
     tui.send("\r");
-    let screen = tui.wait_text("› deep/");
-    assert!(screen.contains("er/"), "{screen}");
+    // The breadcrumb changes before the listing arrives: wait for both.
+    tui.wait_for("deep/ and its listing", |s| {
+        s.contains("› deep/") && s.contains("er/")
+    });
     tui.send("\r");
     tui.wait_text("leaf-4.txt");
 

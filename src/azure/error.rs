@@ -1,6 +1,6 @@
 //! Turns SDK and transport errors into one sentence a person can act on.
 
-use super::account::Account;
+use super::account::{Account, Auth};
 use azure_core::{error::ErrorKind, http::RawResponse};
 
 /// Builds the same error kind the SDK's own calls return for a failed status.
@@ -60,10 +60,10 @@ pub fn describe_error(err: &azure_core::Error, account: &Account) -> String {
             );
         }
         return match (status, code) {
-            (403, _) if auth_failed => format!(
-                "Access denied (403): {} rejected the credentials (signature mismatch or expired SAS).",
-                account.name
-            ),
+            // Azure answers 401 for a bearer token it will not take.
+            (401, _) | (403, _) if auth_failed || status == 401 => {
+                credentials_refused(account, status)
+            }
             (403, "AuthorizationPermissionMismatch" | "AuthorizationFailure") => {
                 "Access denied (403): this credential is not allowed to do that.".to_string()
             }
@@ -149,6 +149,26 @@ pub fn describe_error(err: &azure_core::Error, account: &Account) -> String {
     format!("Request to {} failed: {text}", account.host())
 }
 
+/// What to do about refused credentials depends on which kind they were.
+fn credentials_refused(account: &Account, code: u16) -> String {
+    let status = format!("Access denied ({code})");
+    let name = &account.name;
+    match &account.auth {
+        Auth::SharedKey { .. } => format!(
+            "{status}: {name} rejected the account key (signature mismatch: a wrong or rotated key, or this machine's clock is more than 15 minutes off)."
+        ),
+        Auth::Sas { .. } => format!(
+            "{status}: {name} rejected the SAS (signature mismatch, expired or not yet valid); edit the account (e) and paste a new one."
+        ),
+        Auth::Token(_) => format!(
+            "{status}: {name} refused the Entra ID sign-in token (expired, or for another tenant); sign in again (az login) and retry."
+        ),
+        Auth::Anonymous => format!(
+            "{status}: {name} needs credentials for this (the container is not public); attach the account with a key, SAS or Entra ID."
+        ),
+    }
+}
+
 /// The `<Message>` of a storage error body, first line only.
 fn service_message(body: &[u8]) -> Option<String> {
     let text = std::str::from_utf8(body).ok()?;
@@ -187,6 +207,32 @@ mod tests {
             &account,
         );
         assert!(msg.contains("signature mismatch"), "{msg}");
+        assert!(msg.contains("account key"), "{msg}");
+    }
+
+    #[test]
+    fn a_refused_token_says_sign_in_again() {
+        let mut account = Account::emulator("http://127.0.0.1:1").unwrap();
+        #[derive(Debug)]
+        struct Never;
+        #[async_trait::async_trait]
+        impl azure_core::credentials::TokenCredential for Never {
+            async fn get_token(
+                &self,
+                _: &[&str],
+                _: Option<azure_core::credentials::TokenRequestOptions<'_>>,
+            ) -> azure_core::Result<azure_core::credentials::AccessToken> {
+                Err(azure_core::Error::with_message(
+                    azure_core::error::ErrorKind::Credential,
+                    "never",
+                ))
+            }
+        }
+        account.auth = Auth::Token(std::sync::Arc::new(Never));
+        for status in [StatusCode::Unauthorized, StatusCode::Forbidden] {
+            let msg = describe_error(&http_error(status, "AuthenticationFailed"), &account);
+            assert!(msg.contains("sign in again"), "{msg}");
+        }
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 pub mod arm_stub;
 pub mod emulator;
+pub mod entra;
 pub mod fault_proxy;
 pub mod pty;
 pub mod sample;
