@@ -423,7 +423,8 @@ async fn images_show_format_and_dimensions() {
 }
 
 /// The real binary in a terminal: `v` on a Parquet blob shows its schema and
-/// first rows, `J` scrolls, `v` again closes the pane.
+/// first rows, `J` scrolls, `>`/`<` move a column sideways, `v` again closes
+/// the pane.
 #[tokio::test(flavor = "multi_thread")]
 async fn v_shows_parquet_in_the_terminal() {
     let emu = Emulator::shared();
@@ -453,6 +454,12 @@ async fn v_shows_parquet_in_the_terminal() {
     tui.wait_for("the pane to scroll past the summary", |s| {
         !s.contains("Parquet · 600 rows")
     });
+    // Sideways by a column: the rows start at `city`, the title says so.
+    tui.send(">");
+    let screen = tui.wait_text("columns 2–");
+    assert!(screen.contains("│ city "), "{screen}");
+    tui.send("<");
+    tui.wait_for("the first column back", |s| !s.contains("columns 2–"));
     tui.send("v");
     tui.wait_for("the pane to close", |s| !s.contains("TIMESTAMP(ms, UTC)"));
     tui.send("q");

@@ -96,6 +96,8 @@ pub enum Command {
     HistoryDelete,
     ShowDeleted,
     Undelete,
+    ScrollLeft,
+    ScrollRight,
 }
 
 /// Name in the keymap file and the sentence the help screen shows.
@@ -197,6 +199,16 @@ pub const COMMANDS: &[(Command, &str, &str)] = &[
         Command::MoveDown,
         "move_down",
         "Move the queued transfer later",
+    ),
+    (
+        Command::ScrollLeft,
+        "scroll_left",
+        "Scroll the preview left",
+    ),
+    (
+        Command::ScrollRight,
+        "scroll_right",
+        "Scroll the preview right (columns)",
     ),
     (
         Command::PauseAll,
@@ -458,6 +470,17 @@ impl Command {
                 | Command::HistoryDelete
                 | Command::Undelete
         )
+    }
+
+    /// The help sentence in a keymap section: one key can mean different
+    /// things in different places (`J` reorders transfers, but scrolls a
+    /// preview while browsing).
+    pub fn description_in(self, section: &str) -> &'static str {
+        match (section, self) {
+            ("normal" | "history", Command::MoveDown) => "Scroll the preview down",
+            ("normal" | "history", Command::MoveUp) => "Scroll the preview up",
+            _ => self.description(),
+        }
     }
 
     pub fn description(self) -> &'static str {

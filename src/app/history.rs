@@ -328,15 +328,8 @@ impl State {
             Command::Bottom => select(self, len.saturating_sub(1)),
             Command::PageUp => select(self, current.saturating_sub(self.page_rows.max(1))),
             Command::PageDown => select(self, current + self.page_rows.max(1)),
-            Command::MoveDown | Command::MoveUp => {
-                if let Some(p) = self.preview.as_mut() {
-                    let step = self.page_rows.max(1) / 2;
-                    p.scroll = if cmd == Command::MoveDown {
-                        p.scroll + step
-                    } else {
-                        p.scroll.saturating_sub(step)
-                    };
-                }
+            Command::MoveDown | Command::MoveUp | Command::ScrollLeft | Command::ScrollRight => {
+                self.scroll_preview(cmd)
             }
             Command::Refresh => return self.history_list(),
             Command::Cancel | Command::History | Command::Back => {
@@ -368,11 +361,7 @@ impl State {
                     self.preview = None;
                     return Vec::new();
                 }
-                self.preview = Some(PreviewState {
-                    blob: label.clone(),
-                    result: None,
-                    scroll: 0,
-                });
+                self.preview = Some(PreviewState::reading(label.clone()));
                 return vec![Effect::History(HistoryEffect::Preview {
                     account,
                     container,

@@ -301,15 +301,8 @@ impl State {
                 Mode::PrefixSearch => self.mode = Mode::Normal,
                 _ => {}
             },
-            Command::MoveDown | Command::MoveUp => {
-                if let Some(p) = self.preview.as_mut() {
-                    let step = self.page_rows.max(1) / 2;
-                    p.scroll = if cmd == Command::MoveDown {
-                        p.scroll + step
-                    } else {
-                        p.scroll.saturating_sub(step)
-                    };
-                }
+            Command::MoveDown | Command::MoveUp | Command::ScrollLeft | Command::ScrollRight => {
+                self.scroll_preview(cmd)
             }
             Command::Details => {
                 self.preview = None;

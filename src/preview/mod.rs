@@ -56,7 +56,36 @@ pub fn human_bytes(n: u64) -> String {
     humansize::format_size(n, humansize::BINARY)
 }
 
+/// Characters per sideways step in text-like previews (tables step by column).
+pub const SIDE_STEP: usize = 8;
+
 impl Preview {
+    /// How far the body can scroll sideways, in steps: table columns past the
+    /// first, or `SIDE_STEP` characters of the longest line.
+    pub fn side_steps(&self) -> usize {
+        let longest = |text: &str| {
+            text.lines()
+                .map(|l| l.replace('\t', "    ").chars().count())
+                .max()
+                .unwrap_or(0)
+        };
+        let text_steps = |chars: usize| chars.saturating_sub(1) / SIDE_STEP;
+        match &self.body {
+            PreviewBody::Csv { rows, .. } => rows
+                .iter()
+                .map(Vec::len)
+                .max()
+                .unwrap_or(0)
+                .saturating_sub(1),
+            PreviewBody::Parquet(pq) => pq.header.len().saturating_sub(1),
+            PreviewBody::Text(t) | PreviewBody::Json(t) => text_steps(longest(t)),
+            PreviewBody::JsonLines(records) => {
+                text_steps(records.iter().map(|r| longest(&r.text)).max().unwrap_or(0))
+            }
+            PreviewBody::Empty | PreviewBody::Hex(_) | PreviewBody::Image { .. } => 0,
+        }
+    }
+
     /// Bytes read from the service.
     pub fn read(&self) -> u64 {
         self.ranges.iter().map(|r| r.end - r.start).sum()

@@ -41,7 +41,7 @@ pub fn lines<'a>(ui: &Ui, readonly: bool) -> Vec<Line<'a>> {
                     format!("  {keys:<20}"),
                     Style::default().add_modifier(Modifier::BOLD),
                 ),
-                Span::raw(command.description()),
+                Span::raw(command.description_in(section)),
             ]));
         }
     }

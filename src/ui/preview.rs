@@ -6,7 +6,7 @@
 use super::Ui;
 use crate::app::ops::PreviewState;
 use crate::preview::parquet::ParquetPreview;
-use crate::preview::{Preview, PreviewBody, human_bytes};
+use crate::preview::{Preview, PreviewBody, SIDE_STEP, human_bytes};
 use ratatui::{
     Frame,
     layout::{Constraint, Layout, Rect},
@@ -21,7 +21,14 @@ const MAX_COL: usize = 30;
 pub fn draw(frame: &mut Frame, area: Rect, p: &PreviewState, ui: &Ui) {
     let dim = Style::default().fg(ui.theme.dim);
     let title = match &p.result {
-        Some(Ok(preview)) => format!(" {} · {} ", p.blob, preview.limit_note()),
+        Some(Ok(preview)) => {
+            let mut title = format!(" {} · {} ", p.blob, preview.limit_note());
+            // The pane has a left border only.
+            if let Some(hint) = side_hint(preview, p.hscroll, area.width.saturating_sub(1)) {
+                title.push_str(&format!("· {hint} "));
+            }
+            title
+        }
         _ => format!(" {} ", p.blob),
     };
     let block = Block::default()
@@ -53,10 +60,64 @@ pub fn draw(frame: &mut Frame, area: Rect, p: &PreviewState, ui: &Ui) {
         }
         None => inner,
     };
-    draw_body(frame, inner, preview, p.scroll, ui);
+    draw_body(frame, inner, preview, (p.scroll, p.hscroll), ui);
 }
 
-fn draw_body(frame: &mut Frame, inner: Rect, preview: &Preview, scroll: usize, ui: &Ui) {
+/// Where a wide preview is scrolled to, for the title: "columns 3–7 of 30"
+/// for tables, "from character 17" for text; `None` when all of it fits.
+fn side_hint(preview: &Preview, hscroll: usize, width: u16) -> Option<String> {
+    let first = hscroll.min(preview.side_steps());
+    let widths = match &preview.body {
+        PreviewBody::Csv { rows, .. } => {
+            fit_widths(rows, rows.iter().map(Vec::len).max().unwrap_or(0))
+        }
+        PreviewBody::Parquet(pq) if !pq.rows.is_empty() => {
+            let mut all = vec![pq.header.clone()];
+            all.extend(pq.rows.iter().cloned());
+            fit_widths(&all, pq.header.len())
+        }
+        _ if first > 0 => {
+            return Some(format!("from character {} · < >", first * SIDE_STEP + 1));
+        }
+        _ => return None,
+    };
+    let shown = visible_columns(&widths, first, width);
+    if first == 0 && shown >= widths.len() {
+        return None;
+    }
+    Some(format!(
+        "columns {}–{} of {} · < >",
+        first + 1,
+        first + shown,
+        widths.len()
+    ))
+}
+
+/// How many whole columns from `first` fit in `width` (at least one): a
+/// leading space, then columns two apart.
+fn visible_columns(widths: &[usize], first: usize, width: u16) -> usize {
+    let mut used = 1;
+    let mut shown = 0;
+    for w in widths.iter().skip(first) {
+        let need = if shown == 0 { *w } else { w + 2 };
+        if used + need > width as usize {
+            break;
+        }
+        used += need;
+        shown += 1;
+    }
+    shown.max(1)
+}
+
+fn draw_body(
+    frame: &mut Frame,
+    inner: Rect,
+    preview: &Preview,
+    (scroll, hscroll): (usize, usize),
+    ui: &Ui,
+) {
+    let first_col = hscroll.min(preview.side_steps());
+    let skip_chars = first_col * SIDE_STEP;
     let dim = Style::default().fg(ui.theme.dim);
     let heading = Style::default()
         .fg(ui.theme.accent)
@@ -69,7 +130,12 @@ fn draw_body(frame: &mut Frame, inner: Rect, preview: &Preview, scroll: usize, u
             .map(|(i, l)| {
                 Line::from(vec![
                     Span::styled(format!("{:>width$} ", i + 1), dim),
-                    Span::raw(l.replace('\t', "    ")),
+                    Span::raw(
+                        l.replace('\t', "    ")
+                            .chars()
+                            .skip(skip_chars)
+                            .collect::<String>(),
+                    ),
                 ])
             })
             .collect()
@@ -103,7 +169,8 @@ fn draw_body(frame: &mut Frame, inner: Rect, preview: &Preview, scroll: usize, u
             if records.is_empty() {
                 lines.push(Line::styled(" (no complete line in what was read)", dim));
             }
-            frame.render_widget(scrolled(lines), inner);
+            let sideways = skip_chars.min(u16::MAX as usize) as u16;
+            frame.render_widget(scrolled(lines).scroll((0, sideways)), inner);
         }
         PreviewBody::Image { info, hex } => {
             let size = match info.size {
@@ -122,7 +189,7 @@ fn draw_body(frame: &mut Frame, inner: Rect, preview: &Preview, scroll: usize, u
             frame.render_widget(scrolled(lines), inner);
         }
         PreviewBody::Parquet(pq) => {
-            let (lines, header_at) = parquet_lines(pq, ui);
+            let (lines, header_at) = parquet_lines(pq, ui, first_col);
             match header_at {
                 // Scrolled into the rows: their header stays on top.
                 Some(h) if scroll > h => {
@@ -135,16 +202,25 @@ fn draw_body(frame: &mut Frame, inner: Rect, preview: &Preview, scroll: usize, u
         }
         PreviewBody::Csv { rows, .. } => {
             let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
-            let widths: Vec<Constraint> = fit_widths(rows, cols)
+            // Only whole columns that fit: a table given more squeezes them all.
+            let all = fit_widths(rows, cols);
+            let shown = visible_columns(&all, first_col, inner.width);
+            let widths: Vec<Constraint> = all
                 .into_iter()
+                .skip(first_col)
+                .take(shown)
                 .map(|w| Constraint::Length(w as u16))
                 .collect();
+            let cells = |r: &Vec<String>| {
+                r.iter()
+                    .skip(first_col)
+                    .take(shown)
+                    .cloned()
+                    .collect::<Vec<_>>()
+            };
             let mut rows_iter = rows.iter();
-            let header = rows_iter.next().map(|h| Row::new(h.clone()).style(heading));
-            let body: Vec<Row> = rows_iter
-                .skip(scroll)
-                .map(|r| Row::new(r.clone()))
-                .collect();
+            let header = rows_iter.next().map(|h| Row::new(cells(h)).style(heading));
+            let body: Vec<Row> = rows_iter.skip(scroll).map(|r| Row::new(cells(r))).collect();
             let mut table = Table::new(body, widths).column_spacing(2);
             if let Some(h) = header {
                 table = table.header(h);
@@ -169,8 +245,13 @@ fn fit_widths(rows: &[Vec<String>], cols: usize) -> Vec<usize> {
 }
 
 /// A table as text lines (header styled), so it scrolls with the lines
-/// around it.
-fn table_lines(header: &[String], rows: &[Vec<String>], heading: Style) -> Vec<Line<'static>> {
+/// around it; columns before `first_col` are scrolled out of view.
+fn table_lines(
+    header: &[String],
+    rows: &[Vec<String>],
+    heading: Style,
+    first_col: usize,
+) -> Vec<Line<'static>> {
     let mut all = vec![header.to_vec()];
     all.extend(rows.iter().cloned());
     let cols = all.iter().map(Vec::len).max().unwrap_or(0);
@@ -179,6 +260,7 @@ fn table_lines(header: &[String], rows: &[Vec<String>], heading: Style) -> Vec<L
         let cells: Vec<String> = widths
             .iter()
             .enumerate()
+            .skip(first_col)
             .map(|(i, w)| {
                 let cell = row.get(i).map(String::as_str).unwrap_or("");
                 let cut: String = if cell.chars().count() > *w {
@@ -213,7 +295,11 @@ fn thousands(n: i64) -> String {
 
 /// Summary, schema table, row groups, then the first rows; also which line
 /// is the rows table's header.
-fn parquet_lines(pq: &ParquetPreview, ui: &Ui) -> (Vec<Line<'static>>, Option<usize>) {
+fn parquet_lines(
+    pq: &ParquetPreview,
+    ui: &Ui,
+    first_col: usize,
+) -> (Vec<Line<'static>>, Option<usize>) {
     let dim = Style::default().fg(ui.theme.dim);
     let heading = Style::default()
         .fg(ui.theme.accent)
@@ -250,7 +336,7 @@ fn parquet_lines(pq: &ParquetPreview, ui: &Ui) -> (Vec<Line<'static>>, Option<us
     let header: Vec<String> = ["column", "physical", "logical", "compression"]
         .map(String::from)
         .to_vec();
-    lines.extend(table_lines(&header, &schema, heading));
+    lines.extend(table_lines(&header, &schema, heading, 0));
     lines.push(Line::raw(""));
     // Row groups: the first few, then a count.
     const SHOWN_GROUPS: usize = 4;
@@ -271,7 +357,7 @@ fn parquet_lines(pq: &ParquetPreview, ui: &Ui) -> (Vec<Line<'static>>, Option<us
     let header: Vec<String> = ["row group", "rows", "compressed", "uncompressed"]
         .map(String::from)
         .to_vec();
-    lines.extend(table_lines(&header, &groups, heading));
+    lines.extend(table_lines(&header, &groups, heading, 0));
     if pq.groups.len() > SHOWN_GROUPS {
         lines.push(Line::styled(
             format!(" … {} more", pq.groups.len() - SHOWN_GROUPS),
@@ -290,7 +376,7 @@ fn parquet_lines(pq: &ParquetPreview, ui: &Ui) -> (Vec<Line<'static>>, Option<us
             dim,
         ));
         header_at = Some(lines.len());
-        lines.extend(table_lines(&pq.header, &pq.rows, heading));
+        lines.extend(table_lines(&pq.header, &pq.rows, heading, first_col));
     }
     if let Some(note) = &pq.rows_note {
         lines.push(Line::styled(format!(" {note}"), dim));
@@ -315,6 +401,7 @@ mod tests {
             blob: blob.into(),
             result: Some(Ok(preview)),
             scroll: 0,
+            hscroll: 0,
         }
     }
 
@@ -418,5 +505,96 @@ mod tests {
             note: Some("gzip: read 120 B compressed → 34 B text".into()),
         };
         insta::assert_snapshot!(render(&state("events.ndjson.gz", preview), 70, 12));
+    }
+
+    fn wide_csv() -> Preview {
+        let row = |r: usize| -> Vec<String> {
+            (0..12)
+                .map(|c| {
+                    if r == 0 {
+                        format!("column_{c:02}")
+                    } else {
+                        format!("r{r}c{c}")
+                    }
+                })
+                .collect()
+        };
+        Preview {
+            body: PreviewBody::Csv {
+                delimiter: ',',
+                rows: (0..4).map(row).collect(),
+            },
+            ranges: vec![0..400],
+            total: 400,
+            note: None,
+        }
+    }
+
+    #[test]
+    fn a_wide_table_says_which_columns_show_and_scrolls_by_column() {
+        let mut p = state("wide.csv", wide_csv());
+        let first = render(&p, 60, 6);
+        assert!(first.contains("columns 1–5 of 12"), "{first}");
+        // Three steps right: column 4 leads; never past the last column.
+        for _ in 0..3 {
+            p.scroll_sideways(true);
+        }
+        let moved = render(&p, 60, 6);
+        assert!(moved.contains("columns 4–8 of 12"), "{moved}");
+        assert!(
+            !moved.contains("column_00") && moved.contains("r3c3"),
+            "{moved}"
+        );
+        insta::assert_snapshot!(moved);
+        for _ in 0..40 {
+            p.scroll_sideways(true);
+        }
+        assert_eq!(p.hscroll, 11);
+        for _ in 0..40 {
+            p.scroll_sideways(false);
+        }
+        assert_eq!(p.hscroll, 0);
+    }
+
+    #[test]
+    fn parquet_rows_scroll_sideways_but_the_schema_stays() {
+        let mut p = state("trips/2026.parquet", parquet());
+        p.scroll_sideways(true);
+        p.scroll_sideways(true);
+        let screen = render(&p, 90, 40);
+        // The schema still lists every column; the rows start at `fare`.
+        assert!(
+            screen.contains("trip_id") && screen.contains("INT64"),
+            "{screen}"
+        );
+        let rows_header = screen
+            .lines()
+            .find(|l| l.contains("fare") && l.contains("pickup") && !l.contains("DOUBLE"))
+            .unwrap_or_default();
+        assert!(!rows_header.contains("city"), "{screen}");
+        assert!(screen.contains("columns 3–4 of 4"), "{screen}");
+    }
+
+    #[test]
+    fn long_text_lines_scroll_by_characters_keeping_line_numbers() {
+        let text = format!("{}END\nshort\n", "abcdefgh".repeat(10));
+        let mut p = state(
+            "notes.txt",
+            Preview {
+                body: PreviewBody::Text(text),
+                ranges: vec![0..90],
+                total: 90,
+                note: None,
+            },
+        );
+        assert!(!render(&p, 60, 5).contains("END"));
+        for _ in 0..20 {
+            p.scroll_sideways(true);
+        }
+        // 83 characters: at most 10 steps of 8.
+        assert_eq!(p.hscroll, 10);
+        let screen = render(&p, 60, 5);
+        assert!(screen.contains("1 END"), "{screen}");
+        assert!(screen.contains("from character 81"), "{screen}");
     }
 }

@@ -130,6 +130,12 @@ impl Tui {
 
     /// Resizes the terminal, as a person dragging the window would.
     pub fn resize(&mut self, cols: u16, rows: u16) {
+        // The screen model first: the app redraws as soon as the pty tells it,
+        // and a frame parsed at the old size would be clipped for good (the
+        // app only sends cells that changed after that).
+        if let Ok(mut p) = self.parser.lock() {
+            p.screen_mut().set_size(rows, cols);
+        }
         self._master
             .resize(PtySize {
                 rows,
@@ -138,9 +144,6 @@ impl Tui {
                 pixel_height: 0,
             })
             .expect("resize pty");
-        if let Ok(mut p) = self.parser.lock() {
-            p.screen_mut().set_size(rows, cols);
-        }
     }
 
     pub fn pid(&self) -> Option<u32> {
