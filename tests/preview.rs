@@ -389,6 +389,9 @@ async fn ndjson_records_are_pretty_printed() {
     }
 }
 
+/// Format and size from the header; small images are read whole and
+/// decoded into a picture, big ones are not read past the first range, and
+/// bytes that only look like an image say why there is no picture.
 #[tokio::test]
 async fn images_show_format_and_dimensions() {
     let mut gif = b"GIF89a".to_vec();
@@ -398,27 +401,45 @@ async fn images_show_format_and_dimensions() {
     gif.extend(std::iter::repeat_n(0u8, 100));
     let mut big_png = png(640, 480);
     big_png.extend(std::iter::repeat_n(0u8, 200_000));
+    let mut huge_png = png(64, 48);
+    huge_png.extend(std::iter::repeat_n(0u8, 9 << 20));
     let (c, name) = seeded(vec![
         BlobSpec::new("logo.png", png(64, 48)),
         BlobSpec::new("photo.png", big_png),
         BlobSpec::new("anim.gif", gif),
+        BlobSpec::new("huge.png", huge_png),
     ])
     .await;
     for (blob, format, size) in [
         ("logo.png", "PNG", (64, 48)),
         ("photo.png", "PNG", (640, 480)),
         ("anim.gif", "GIF", (320, 200)),
+        ("huge.png", "PNG", (64, 48)),
     ] {
         let p = preview(&c, &name, blob).await.unwrap();
-        match &p.body {
-            PreviewBody::Image { info, hex } => {
-                assert_eq!(info.format, format, "{blob}");
-                assert_eq!(info.size, Some(size), "{blob}");
-                assert!(!hex.is_empty());
+        let PreviewBody::Image { info, hex, picture } = &p.body else {
+            panic!("{blob}: {:?}", p.body);
+        };
+        assert_eq!(info.format, format, "{blob}");
+        assert_eq!(info.size, Some(size), "{blob}");
+        assert!(!hex.is_empty());
+        match (blob, picture) {
+            ("logo.png" | "photo.png", Some(Ok(pic))) => {
+                assert_eq!((pic.width() as usize, pic.height() as usize), size);
+                // The gradient's first pixel: (0, 0, 128).
+                let first = *pic.image().to_rgba8().get_pixel(0, 0);
+                assert_eq!(first.0, [0, 0, 128, 255], "{blob}");
+                assert_eq!(p.read(), p.total, "{blob} is read whole");
             }
-            other => panic!("{blob}: {other:?}"),
+            ("anim.gif", Some(Err(why))) => {
+                assert!(why.contains("decod"), "{why}");
+            }
+            ("huge.png", Some(Err(why))) => {
+                assert!(why.contains("larger than 8 MiB"), "{why}");
+                assert!(p.read() <= PREVIEW_BYTES, "a big image is not downloaded");
+            }
+            (_, other) => panic!("{blob}: {other:?}"),
         }
-        assert!(p.read() <= PREVIEW_BYTES);
     }
 }
 
@@ -462,6 +483,37 @@ async fn v_shows_parquet_in_the_terminal() {
     tui.wait_for("the first column back", |s| !s.contains("columns 2–"));
     tui.send("v");
     tui.wait_for("the pane to close", |s| !s.contains("TIMESTAMP(ms, UTC)"));
+    tui.send("q");
+    assert!(tui.wait_exit());
+}
+
+/// The real binary in a terminal: `v` on a small PNG draws it in colour
+/// half-blocks (a pixel a column, two a row) under its format and size.
+#[tokio::test(flavor = "multi_thread")]
+async fn v_draws_a_picture_in_the_terminal() {
+    let emu = Emulator::shared();
+    let container = unique("picture-tui");
+    fill(
+        &client(&emu.host),
+        &container,
+        vec![BlobSpec::new("logo.png", png(64, 48))],
+    )
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let uri = format!("az://{container}/");
+    let mut tui =
+        support::pty::Tui::spawn(&["--emulator", &emu.host, &uri], &[], dir.path(), 200, 40);
+    tui.wait_text("logo.png");
+    tui.send("v");
+    // Upper or lower half-blocks, whichever the cell's two colours need.
+    let half = |c: char| c == '▀' || c == '▄';
+    let screen = tui.wait_for("the picture", |s| {
+        s.chars().filter(|c| half(*c)).count() >= 64 * 24
+    });
+    assert!(screen.contains("PNG image · 64 × 48 px"), "{screen}");
+    let rows = screen.lines().filter(|l| l.contains(half)).count();
+    assert_eq!(rows, 24, "48 pixel rows in 24 text rows: {screen}");
     tui.send("q");
     assert!(tui.wait_exit());
 }

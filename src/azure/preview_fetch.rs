@@ -7,6 +7,7 @@
 use super::client::StorageClient;
 use super::ops::{OpError, OpResult, header};
 use crate::preview::parquet::{self as pq, SparseFile, footer};
+use crate::preview::picture::{self, Picture};
 use crate::preview::{self, Hints, PREVIEW_BYTES, Preview, PreviewBody};
 use azure_core::http::Method;
 use bytes::Bytes;
@@ -112,13 +113,53 @@ pub async fn preview_at(
         content_type: content_type.as_deref(),
         content_encoding: content_encoding.as_deref(),
     };
-    let (body, note) = preview::decode(hints, &head, total);
+    let (mut body, note) = preview::decode(hints, &head, total);
+    if let PreviewBody::Image { info, picture, .. } = &mut body {
+        *picture = Some(picture_of(&mut reader, head, total, &info.format).await);
+    }
     Ok(Preview {
         body,
         ranges: reader.ranges,
         total,
         note,
     })
+}
+
+/// Reads the rest of a small image and decodes it; a big one, an unknown
+/// format or a failed read is a reason in words (the rest still shows).
+async fn picture_of(
+    reader: &mut RangeReader<'_>,
+    head: Bytes,
+    total: u64,
+    format: &str,
+) -> Result<Picture, String> {
+    if !picture::drawable(format) {
+        return Err(format!("not drawn: blobx does not decode {format}"));
+    }
+    if total > picture::MAX_PICTURE_BYTES {
+        return Err(format!(
+            "not drawn: larger than {}, and a preview reads at most that much",
+            preview::human_bytes(picture::MAX_PICTURE_BYTES)
+        ));
+    }
+    let mut whole = head.to_vec();
+    if (whole.len() as u64) < total {
+        let rest = whole.len() as u64..total;
+        let r = reader
+            .get(rest.clone())
+            .await
+            .map_err(|e| format!("not drawn: reading the rest failed ({e})"))?;
+        let body = r.into_body();
+        if body.len() as u64 != rest.end - rest.start {
+            return Err("not drawn: the blob changed size while being read".into());
+        }
+        reader.ranges.push(rest);
+        whole.extend_from_slice(&body);
+    }
+    let format = format.to_string();
+    tokio::task::spawn_blocking(move || picture::decode(&whole, &format))
+        .await
+        .unwrap_or_else(|e| Err(format!("not drawn: {e}")))
 }
 
 fn unreadable(blob: &str, why: impl std::fmt::Display) -> OpError {

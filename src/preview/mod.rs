@@ -11,6 +11,7 @@ pub mod image;
 pub mod json;
 pub mod ndjson;
 pub mod parquet;
+pub mod picture;
 pub mod text;
 
 use std::ops::Range;
@@ -36,6 +37,9 @@ pub enum PreviewBody {
     Image {
         info: image::ImageInfo,
         hex: Vec<String>,
+        /// The picture itself, when the blob was small enough to read whole
+        /// (`None`: not tried; an error says why it is not drawn).
+        picture: Option<Result<picture::Picture, String>>,
     },
     Parquet(Box<parquet::ParquetPreview>),
 }
@@ -221,6 +225,7 @@ fn decode_plain(hints: Hints, bytes: &[u8], total: u64) -> (PreviewBody, Option<
                 PreviewBody::Image {
                     info,
                     hex: hex::hex_dump(head),
+                    picture: None,
                 },
                 parquet_note,
             );

@@ -6,6 +6,7 @@
 use super::Ui;
 use crate::app::ops::PreviewState;
 use crate::preview::parquet::ParquetPreview;
+use crate::preview::picture::Picture;
 use crate::preview::{Preview, PreviewBody, SIDE_STEP, human_bytes};
 use ratatui::{
     Frame,
@@ -14,6 +15,8 @@ use ratatui::{
     text::{Line, Span},
     widgets::{Block, Borders, Paragraph, Row, Table},
 };
+use ratatui_image::{Resize, picker::Picker, protocol::Protocol};
+use std::cell::RefCell;
 
 /// Widest a table column gets, like a spreadsheet's auto-width cap.
 const MAX_COL: usize = 30;
@@ -172,19 +175,28 @@ fn draw_body(
             let sideways = skip_chars.min(u16::MAX as usize) as u16;
             frame.render_widget(scrolled(lines).scroll((0, sideways)), inner);
         }
-        PreviewBody::Image { info, hex } => {
+        PreviewBody::Image { info, hex, picture } => {
             let size = match info.size {
                 Some((w, h)) => format!("{w} × {h} px"),
                 None => "dimensions not in the bytes read".to_string(),
             };
-            let mut lines = vec![
-                Line::from(vec![
-                    Span::styled(format!(" {} image", info.format), heading),
-                    Span::raw(format!(" · {size}")),
-                ]),
-                Line::raw(""),
-                Line::styled(" Header bytes:", dim),
-            ];
+            let about = Line::from(vec![
+                Span::styled(format!(" {} image", info.format), heading),
+                Span::raw(format!(" · {size}")),
+            ]);
+            if let Some(Ok(picture)) = picture {
+                let [top, rest] =
+                    Layout::vertical([Constraint::Length(2), Constraint::Min(0)]).areas(inner);
+                frame.render_widget(Paragraph::new(about), top);
+                draw_picture(frame, rest, picture);
+                return;
+            }
+            let mut lines = vec![about, Line::raw("")];
+            if let Some(Err(why)) = picture {
+                lines.push(Line::styled(format!(" Picture {why}"), dim));
+                lines.push(Line::raw(""));
+            }
+            lines.push(Line::styled(" Header bytes:", dim));
             lines.extend(hex.iter().map(|l| Line::raw(l.clone())));
             frame.render_widget(scrolled(lines), inner);
         }
@@ -228,6 +240,49 @@ fn draw_body(
             frame.render_widget(table, inner);
         }
     }
+}
+
+thread_local! {
+    /// The picture last scaled for the pane, by picture and place: most
+    /// frames redraw the same picture in the same place and cost nothing.
+    static SCALED: RefCell<Option<(u64, Rect, Protocol)>> = const { RefCell::new(None) };
+}
+
+/// Draws a picture in colour half-blocks: a pixel a column, two a row (so
+/// small pictures are not blown up into blurs), shrunk to fit, centred.
+fn draw_picture(frame: &mut Frame, area: Rect, picture: &Picture) {
+    let (w, h) = (
+        picture.width().max(1) as f64,
+        picture.height().max(1) as f64,
+    );
+    let cells = (w, (h / 2.0).max(1.0));
+    let scale = (area.width as f64 / cells.0)
+        .min(area.height as f64 / cells.1)
+        .min(1.0);
+    let width = ((cells.0 * scale).round() as u16).clamp(1, area.width.max(1));
+    let height = ((cells.1 * scale).round() as u16).clamp(1, area.height.max(1));
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
+    let place = Rect {
+        x: area.x + (area.width - width) / 2,
+        y: area.y,
+        width,
+        height,
+    };
+    SCALED.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let fresh = matches!(&*cache, Some((id, at, _)) if *id == picture.id && *at == place);
+        if !fresh {
+            *cache = Picker::halfblocks()
+                .new_protocol(picture.image(), place.as_size(), Resize::Scale(None))
+                .ok()
+                .map(|p| (picture.id, place, p));
+        }
+        if let Some((_, _, protocol)) = &*cache {
+            frame.render_widget(ratatui_image::Image::new(protocol), place);
+        }
+    });
 }
 
 /// Each column's width: its widest cell, capped.
@@ -485,6 +540,9 @@ mod tests {
                 hex: crate::preview::hex::hex_dump(
                     b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\x02\x80\0\0\x01\xe0",
                 ),
+                picture: Some(Err(
+                    "not drawn: it could not be decoded (Format error decoding Png)".into(),
+                )),
             },
             ranges: vec![0..65_536],
             total: 1_200_000,
@@ -596,5 +654,70 @@ mod tests {
         let screen = render(&p, 60, 5);
         assert!(screen.contains("1 END"), "{screen}");
         assert!(screen.contains("from character 81"), "{screen}");
+    }
+
+    #[test]
+    fn a_small_picture_is_drawn_a_pixel_a_column_two_a_row() {
+        use ratatui::style::Color;
+        // 8 × 4 pixels: two red rows over two blue ones.
+        let pixels = image::RgbaImage::from_fn(8, 4, |_, y| {
+            if y < 2 {
+                image::Rgba([255, 0, 0, 255])
+            } else {
+                image::Rgba([0, 0, 255, 255])
+            }
+        });
+        let preview = Preview {
+            body: PreviewBody::Image {
+                info: ImageInfo {
+                    format: "PNG".into(),
+                    size: Some((8, 4)),
+                },
+                hex: Vec::new(),
+                picture: Some(Ok(Picture::new(pixels))),
+            },
+            ranges: vec![0..90],
+            total: 90,
+            note: None,
+        };
+        let p = state("tiny.png", preview);
+        let keymap = crate::config::keymap::Keymap::default();
+        let theme = crate::config::theme::Theme::default();
+        let ui = Ui {
+            keymap: &keymap,
+            theme: &theme,
+        };
+        let mut terminal =
+            ratatui::Terminal::new(ratatui::backend::TestBackend::new(30, 8)).unwrap();
+        terminal.draw(|f| draw(f, f.area(), &p, &ui)).unwrap();
+        let buffer = terminal.backend().buffer();
+        // Title row, then the "PNG image" line and a gap: the picture starts
+        // on row 3, centred in the 29 columns right of the border.
+        let painted: Vec<(u16, u16)> = (0..8u16)
+            .flat_map(|y| (0..30u16).map(move |x| (x, y)))
+            .filter(|&(x, y)| buffer[(x, y)].symbol() == "▀")
+            .collect();
+        assert_eq!(painted.len(), 16, "8 columns × 2 rows of half-blocks");
+        // Red over blue: the top row's upper halves are red, the bottom row's
+        // lower halves blue (edges in between may blend when scaled).
+        let redness = |c: Color| match c {
+            Color::Rgb(r, _, b) => r as i32 - b as i32,
+            other => panic!("not a picture colour: {other:?}"),
+        };
+        let (x0, y0) = painted[0];
+        assert_eq!(y0, 3);
+        assert_eq!(x0, 1 + (29 - 8) / 2);
+        for &(x, y) in &painted {
+            let cell = &buffer[(x, y)];
+            if y == y0 {
+                assert_eq!(cell.fg, Color::Rgb(255, 0, 0), "cell {x},{y}");
+                assert!(redness(cell.bg) > 0, "cell {x},{y}: {:?}", cell.bg);
+            } else {
+                assert_eq!(cell.bg, Color::Rgb(0, 0, 255), "cell {x},{y}");
+                assert!(redness(cell.fg) < 0, "cell {x},{y}: {:?}", cell.fg);
+            }
+        }
+        let text = crate::ui::snapshot_tests::render_with(30, 8, |f, ui| draw(f, f.area(), &p, ui));
+        assert!(text.contains("PNG image · 8 × 4 px"), "{text}");
     }
 }

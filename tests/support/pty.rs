@@ -160,8 +160,12 @@ impl Tui {
                 return status.success();
             }
             if Instant::now() > deadline {
+                let stacks = self.pid().map(thread_stacks).unwrap_or_default();
                 let _ = self.child.kill();
-                panic!("blobx did not exit; screen:\n{}", self.screen());
+                panic!(
+                    "blobx did not exit; screen:\n{}\nits threads:\n{stacks}",
+                    self.screen()
+                );
             }
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -174,4 +178,31 @@ impl Drop for Tui {
             let _ = self.child.kill();
         }
     }
+}
+
+/// Where each thread of a stuck process is, for the failure message: gdb's
+/// backtraces when gdb is installed, else the kernel's wait channels.
+fn thread_stacks(pid: u32) -> String {
+    let gdb = std::process::Command::new("timeout")
+        .args(["20", "gdb", "-p", &pid.to_string(), "-batch", "-nx"])
+        .args(["-ex", "thread apply all bt 30"])
+        .output();
+    if let Ok(out) = gdb
+        && out.status.success()
+    {
+        return String::from_utf8_lossy(&out.stdout).into_owned();
+    }
+    let mut text = String::new();
+    if let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) {
+        for task in tasks.flatten() {
+            let read = |f: &str| std::fs::read_to_string(task.path().join(f)).unwrap_or_default();
+            text.push_str(&format!(
+                "{} {} wchan={}\n",
+                task.file_name().to_string_lossy(),
+                read("comm").trim(),
+                read("wchan")
+            ));
+        }
+    }
+    text
 }
