@@ -4,7 +4,9 @@
 //! DELETE with `?snapshot=`, and Copy Blob from a snapshot URL all work.
 //! `include=versions` is accepted but lists no versions (no blob versioning),
 //! and `?versionid=` is ignored (it addresses the base blob!), so versions are
-//! covered by the parser tests in `src/azure/history.rs`. `include=deleted` is
+//! covered by the parser tests in `src/azure/history.rs`, and a version
+//! download here must fail rather than save the base blob's bytes.
+//! Snapshot downloads go through the transfer engine (journal, resume, MD5). `include=deleted` is
 //! accepted but deletes are permanent, Undelete Blob answers 501, and the
 //! delete retention policy is stored but unused.
 
@@ -233,6 +235,26 @@ async fn a_snapshot_downloads_through_the_engine_md5_checked_and_never_over_a_fi
         Status::Failed(why) => assert!(why.contains("cannot be written to"), "{why}"),
         other => panic!("{other:?}"),
     }
+    let copy = run(
+        &engine,
+        ItemSpec {
+            kind: Kind::Copy,
+            source: Endpoint::blob(0, name.clone(), "notes.txt.bak"),
+            target: Endpoint::Blob {
+                account: 0,
+                container: name.clone(),
+                name: "notes.txt".into(),
+                at: Some(s1.clone()),
+            },
+            size: 1,
+        },
+        Conflict::Overwrite,
+    )
+    .await;
+    assert!(
+        matches!(&copy.status, Status::Failed(why) if why.contains("cannot be written to")),
+        "{copy:?}"
+    );
     assert_eq!(
         &content(&c, &name, "notes.txt").await[..],
         b"final text, third"

@@ -34,23 +34,28 @@ pub fn part_path(target: &Path) -> PathBuf {
     target.with_file_name(name)
 }
 
+/// What a download reads: the blob, or its snapshot or old version, pinned to its ETag.
+#[derive(Clone, Copy)]
+struct Source<'s> {
+    container: &'s str,
+    blob: &'s str,
+    at: Option<&'s Qualifier>,
+    etag: &'s str,
+}
+
 /// One ranged GET, with its share of the memory budget.
-#[allow(clippy::too_many_arguments)]
 async fn fetch<'a>(
     ctx: &Ctx<'a>,
-    container: &str,
-    blob: &str,
-    at: Option<&Qualifier>,
+    src: Source<'_>,
     offset: u64,
     len: u64,
-    etag: &str,
     permit: Option<tokio::sync::SemaphorePermit<'a>>,
 ) -> Result<(bytes::Bytes, Option<tokio::sync::SemaphorePermit<'a>>), Stop> {
     ctx.control.check()?;
     ctx.pace(len).await?;
     let data = ctx
         .client
-        .get_range_at(container, blob, at, offset, len, etag)
+        .get_range_at(src.container, src.blob, src.at, offset, len, src.etag)
         .await
         .map_err(|e| fail(ctx, &e))?;
     if data.len() as u64 != len {
@@ -68,13 +73,9 @@ async fn fetch<'a>(
 /// written and hashed; finished chunks keep being handed over while waiting
 /// for memory, so a chunk the writer needs never waits behind chunks holding
 /// the budget.
-#[allow(clippy::too_many_arguments)]
 async fn pump<'a>(
     ctx: &Ctx<'a>,
-    container: &str,
-    blob: &str,
-    at: Option<&Qualifier>,
-    etag: &str,
+    src: Source<'_>,
     start: u64,
     size: u64,
     sink: &mut PartWriter,
@@ -90,7 +91,7 @@ async fn pump<'a>(
         tokio::select! {
             permit = ctx.memory(next_len.unwrap_or(0)), if want_more => {
                 if let (Some(offset), Some(len)) = (pending.next(), next_len) {
-                    in_flight.push_back(fetch(ctx, container, blob, at, offset, len, etag, permit));
+                    in_flight.push_back(fetch(ctx, src, offset, len, permit));
                 }
             }
             Some(chunk) = in_flight.next(), if !in_flight.is_empty() => {
@@ -196,17 +197,13 @@ pub async fn download(
             .map_err(write_err)?;
     }
     let mut sink = PartWriter::start(file.into_std().await, hasher);
-    let pumped = pump(
-        ctx,
+    let src = Source {
         container,
         blob,
         at,
-        &props.etag,
-        start,
-        size,
-        &mut sink,
-    )
-    .await;
+        etag: &props.etag,
+    };
+    let pumped = pump(ctx, src, start, size, &mut sink).await;
     // The threads finish what they were given (and fsync) before anything
     // else touches the .part, whether or not the transfer stopped early.
     let finished = sink.finish(target).await;
