@@ -1,6 +1,6 @@
 //! The real `blobx` binary in a pseudo-terminal against Azurite: `V` on a
-//! blob shows its history, `n` takes a snapshot, `v` previews an old one, `p`
-//! promotes it after asking; `U` says what Azurite does with deleted blobs;
+//! blob shows its history, `n` takes a snapshot, `v` previews an old one, `D`
+//! saves it as a transfer, `p` promotes it after asking; `U` says what Azurite does with deleted blobs;
 //! every change leaves an audit line in the log.
 
 mod support;
@@ -73,6 +73,20 @@ async fn history_pane_from_the_keyboard() {
     tui.send("G");
     tui.send("v");
     tui.wait_text("first words");
+
+    // D saves it through the transfer engine: a row in the transfers pane.
+    tui.send("D");
+    tui.wait_text("save as:");
+    tui.send("\x15"); // ctrl-u clears the suggested path
+    let saved = dir.path().join("old-notes.txt");
+    tui.type_text(&saved.display().to_string());
+    tui.send("\r");
+    tui.wait_text("see transfers (t)");
+    tui.wait_for("the transfer row of the snapshot, done", |s| {
+        s.lines()
+            .any(|l| l.contains("notes.txt @ snapshot") && l.contains("done"))
+    });
+    assert_eq!(std::fs::read_to_string(&saved).unwrap(), "first words");
 
     tui.send("p");
     tui.wait_text("current content is replaced");

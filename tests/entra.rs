@@ -137,6 +137,7 @@ async fn transfer_with(credential: Arc<FakeEntra>) -> (Vec<ItemView>, Vec<u8>, V
         account: 0,
         container: container.clone(),
         name: "long/run.bin".into(),
+        at: None,
     };
     engine.enqueue(
         vec![ItemSpec {

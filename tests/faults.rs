@@ -76,6 +76,7 @@ async fn two_hundred_files_survive_a_flaky_network() {
                 account: 0,
                 container: container.clone(),
                 name: format!("f/{i:03}.bin"),
+                at: None,
             },
             size: size as u64,
         });
@@ -99,6 +100,7 @@ async fn two_hundred_files_survive_a_flaky_network() {
                 account: 0,
                 container: container.clone(),
                 name: format!("f/{i:03}.bin"),
+                at: None,
             },
             target: Endpoint::Local(dir.path().join(format!("dst/{i:03}.bin"))),
             size: 0,

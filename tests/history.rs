@@ -4,7 +4,9 @@
 //! DELETE with `?snapshot=`, and Copy Blob from a snapshot URL all work.
 //! `include=versions` is accepted but lists no versions (no blob versioning),
 //! and `?versionid=` is ignored (it addresses the base blob!), so versions are
-//! covered by the parser tests in `src/azure/history.rs`. `include=deleted` is
+//! covered by the parser tests in `src/azure/history.rs`, and a version
+//! download here must fail rather than save the base blob's bytes.
+//! Snapshot downloads go through the transfer engine (journal, resume, MD5). `include=deleted` is
 //! accepted but deletes are permanent, Undelete Blob answers 501, and the
 //! delete retention policy is stored but unused.
 
@@ -14,12 +16,20 @@ use blobx::app::action::{Action, Command};
 use blobx::app::effect::Effect;
 use blobx::app::history::{HistoryEffect, execute};
 use blobx::app::state::{AccountNode, Location, Mode, State};
+use blobx::azure::account::Account;
 use blobx::azure::history::{self, HistoryEntry, Qualifier, Retention};
 use blobx::azure::ops;
 use blobx::azure::{BlobEntry, StorageClient};
 use blobx::preview::PreviewBody;
+use blobx::transfer::conflict::Conflict;
+use blobx::transfer::download::part_path;
+use blobx::transfer::engine::{EngineOptions, ItemView};
+use blobx::transfer::journal::Journal;
+use blobx::transfer::report;
+use blobx::transfer::{Endpoint, Engine, ItemSpec, Kind, Status};
 use bytes::Bytes;
 use std::collections::HashMap;
+use std::path::Path;
 use support::emulator::Emulator;
 use support::seed::{BlobSpec, client, fill};
 use support::unique;
@@ -110,42 +120,161 @@ async fn a_snapshot_previews_its_own_content() {
     assert_eq!(now.body, PreviewBody::Text("final text, third".into()));
 }
 
-#[tokio::test]
-async fn a_snapshot_downloads_md5_checked_and_never_over_a_file() {
+fn engine(journal: &Path, cap: Option<u64>) -> Engine {
+    let c =
+        StorageClient::for_transfers(Account::emulator(&Emulator::shared().host).unwrap()).unwrap();
+    Engine::new(
+        vec![Some(("emulator".into(), c))],
+        EngineOptions {
+            // One request at a time, so a pause lands between ranges.
+            chunks_in_parallel: 1,
+            journal: Some(Journal::new(journal)),
+            cap,
+            ..EngineOptions::default()
+        },
+    )
+}
+
+/// The download of `blob` at `at` to `target`, as `D` in the history pane queues it.
+fn past_download(
+    container: &str,
+    blob: &str,
+    at: &Qualifier,
+    target: &Path,
+    size: u64,
+) -> ItemSpec {
+    ItemSpec {
+        kind: Kind::Download,
+        source: Endpoint::Blob {
+            account: 0,
+            container: container.into(),
+            name: blob.into(),
+            at: Some(at.clone()),
+        },
+        target: Endpoint::Local(target.to_path_buf()),
+        size,
+    }
+}
+
+async fn run(engine: &Engine, spec: ItemSpec, conflict: Conflict) -> ItemView {
+    let id = engine.enqueue(vec![spec], conflict)[0];
+    engine.wait_idle().await;
+    engine
+        .sample()
+        .items
+        .into_iter()
+        .find(|i| i.id == id)
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_snapshot_downloads_through_the_engine_md5_checked_and_never_over_a_file() {
     let (c, name, s1, _) = three_states().await;
     let h = history::list_history(&c, &name, "notes.txt").await.unwrap();
     let entry = past(&h, &s1).clone();
     let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("journal");
+    let engine = engine(&journal, None);
     let target = history::download_target(dir.path(), "notes.txt");
-    let bytes = history::download_past(&c, &name, "notes.txt", &entry, &target)
-        .await
-        .unwrap();
-    assert_eq!(bytes, 11);
+    let item = run(
+        &engine,
+        past_download(&name, "notes.txt", &s1, &target, entry.size),
+        Conflict::Skip,
+    )
+    .await;
+    assert_eq!(item.status, Status::Done, "{item:?}");
+    // The snapshot's bytes, not the current blob's ("final text, third").
     assert_eq!(std::fs::read(&target).unwrap(), b"first draft");
+    assert!(!part_path(&target).exists(), "no .part left behind");
+    assert!(Journal::new(&journal).pending().is_empty());
+    // Checked against the snapshot's own MD5, which the current blob does not have.
+    assert!(entry.content_md5.is_some());
+    assert_eq!(item.checksum, entry.content_md5);
+    assert_ne!(item.checksum, h[0].content_md5);
+    // The transfers pane and the report say it is a snapshot.
+    assert_eq!(item.name, format!("notes.txt @ {}", s1.describe()));
     assert!(
-        !history::part_path(&target).exists(),
-        "no .part left behind"
+        item.source
+            .ends_with(&format!("notes.txt @ {}", s1.describe())),
+        "{}",
+        item.source
     );
+    let csv = String::from_utf8(report::to_csv(&[item]).unwrap()).unwrap();
+    assert!(csv.contains(&format!("@ {}", s1.describe())), "{csv}");
 
-    // The target exists now: refused, and the file is untouched.
-    let err = history::download_past(&c, &name, "notes.txt", &entry, &target)
-        .await
-        .unwrap_err();
-    assert!(err.to_string().contains("exists already"), "{err}");
+    // The target exists now: skipped, and the file is untouched.
+    let again = run(
+        &engine,
+        past_download(&name, "notes.txt", &s1, &target, entry.size),
+        Conflict::Skip,
+    )
+    .await;
+    assert!(matches!(again.status, Status::Skipped(_)), "{again:?}");
     assert_eq!(std::fs::read(&target).unwrap(), b"first draft");
 
-    // A wrong MD5 keeps nothing: neither the file nor its .part.
-    let mut wrong = entry.clone();
-    wrong.content_md5 = Some("AAAAAAAAAAAAAAAAAAAAAA==".into());
-    let other = dir.path().join("other.txt");
-    let err = history::download_past(&c, &name, "notes.txt", &wrong, &other)
-        .await
-        .unwrap_err();
-    assert!(err.to_string().contains("MD5"), "{err}");
-    assert!(!other.exists() && !history::part_path(&other).exists());
+    // Nothing is ever written to a snapshot: refused in words, the blob unchanged.
+    let src = dir.path().join("new.txt");
+    std::fs::write(&src, "overwrite?").unwrap();
+    let up = run(
+        &engine,
+        ItemSpec {
+            kind: Kind::Upload,
+            source: Endpoint::Local(src),
+            target: Endpoint::Blob {
+                account: 0,
+                container: name.clone(),
+                name: "notes.txt".into(),
+                at: Some(s1.clone()),
+            },
+            size: 10,
+        },
+        Conflict::Overwrite,
+    )
+    .await;
+    match &up.status {
+        Status::Failed(why) => assert!(why.contains("cannot be written to"), "{why}"),
+        other => panic!("{other:?}"),
+    }
+    let copy = run(
+        &engine,
+        ItemSpec {
+            kind: Kind::Copy,
+            source: Endpoint::blob(0, name.clone(), "notes.txt.bak"),
+            target: Endpoint::Blob {
+                account: 0,
+                container: name.clone(),
+                name: "notes.txt".into(),
+                at: Some(s1.clone()),
+            },
+            size: 1,
+        },
+        Conflict::Overwrite,
+    )
+    .await;
+    assert!(
+        matches!(&copy.status, Status::Failed(why) if why.contains("cannot be written to")),
+        "{copy:?}"
+    );
+    assert_eq!(
+        &content(&c, &name, "notes.txt").await[..],
+        b"final text, third"
+    );
+    assert_eq!(
+        &blobx::azure::preview_fetch::preview_at(&c, &name, "notes.txt", Some(&s1))
+            .await
+            .unwrap()
+            .body,
+        &PreviewBody::Text("first draft".into())
+    );
+}
 
-    // A bigger one goes through several ranged reads.
-    let big: Vec<u8> = (0..9_000_000u32).map(|i| (i % 251) as u8).collect();
+#[tokio::test(flavor = "multi_thread")]
+async fn a_paused_snapshot_download_resumes_from_the_journal() {
+    let c = client(&Emulator::shared().host);
+    let name = unique("histresume");
+    c.ensure_container(&name).await.unwrap();
+    // Three ranged reads (8 + 8 + 4 MiB).
+    let big: Vec<u8> = (0..20u32 << 20).map(|i| (i % 251) as u8).collect();
     c.put_blob(
         &name,
         "big.bin",
@@ -157,12 +286,95 @@ async fn a_snapshot_downloads_md5_checked_and_never_over_a_file() {
     .unwrap();
     let sb = history::take_snapshot(&c, &name, "big.bin").await.unwrap();
     put(&c, &name, "big.bin", "small now").await;
-    let h = history::list_history(&c, &name, "big.bin").await.unwrap();
-    let big_target = dir.path().join("big.bin");
-    history::download_past(&c, &name, "big.bin", past(&h, &sb), &big_target)
-        .await
-        .unwrap();
-    assert!(std::fs::read(&big_target).unwrap() == big);
+
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("journal");
+    let target = dir.path().join("big.bin");
+    // Capped, so the pause lands while the second range waits its turn.
+    let first = engine(&journal, Some(4 << 20));
+    let id = first.enqueue(
+        vec![past_download(
+            &name,
+            "big.bin",
+            &sb,
+            &target,
+            big.len() as u64,
+        )],
+        Conflict::Skip,
+    )[0];
+    while first.sample().items[0].done == 0 {
+        assert!(
+            !first.sample().items[0].status.is_finished(),
+            "{:?}",
+            first.sample().items[0]
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    first.pause(id);
+    first.wait_idle().await;
+    let paused = first.sample().items[0].clone();
+    assert_eq!(paused.status, Status::Paused, "{paused:?}");
+    assert!(!target.exists(), "nothing under the final name yet");
+    let kept = std::fs::metadata(part_path(&target)).unwrap().len();
+    assert!(kept > 0 && kept < big.len() as u64, "{kept}");
+    drop(first);
+
+    // What a restart finds, and queues again as `ResumeUnfinished` does.
+    let pending = Journal::new(&journal).pending();
+    assert_eq!(pending.len(), 1, "{pending:?}");
+    assert_eq!(
+        pending[0].at.as_ref(),
+        Some(&sb),
+        "the journal keeps the snapshot"
+    );
+    let spec = pending[0].to_spec(0).unwrap();
+    assert_eq!(spec.source.at(), Some(&sb));
+    let second = engine(&journal, None);
+    let item = run(&second, spec, Conflict::Overwrite).await;
+    assert_eq!(item.status, Status::Done, "{item:?}");
+    let snap = second.sample();
+    assert_eq!(
+        snap.reused_bytes, kept,
+        "the .part was continued, not fetched again"
+    );
+    assert_eq!(snap.sent_bytes, big.len() as u64 - kept);
+    assert!(
+        std::fs::read(&target).unwrap() == big,
+        "the snapshot's bytes"
+    );
+    assert!(!part_path(&target).exists());
+    assert!(Journal::new(&journal).pending().is_empty());
+    eprintln!(
+        "resumed snapshot download: {kept} bytes kept from the .part, {} fetched",
+        snap.sent_bytes
+    );
+}
+
+/// Azurite ignores `?versionid=` and answers for the current blob: the
+/// download must fail in words rather than save the current bytes as the old version.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_version_the_service_does_not_answer_for_downloads_nothing() {
+    let (_c, name, _, _) = three_states().await;
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("journal");
+    let target = dir.path().join("old.txt");
+    let v = Qualifier::Version("2026-11-19T08:00:00.0000000Z".into());
+    let item = run(
+        &engine(&journal, None),
+        past_download(&name, "notes.txt", &v, &target, 11),
+        Conflict::Skip,
+    )
+    .await;
+    match &item.status {
+        Status::Failed(why) => {
+            assert!(why.contains("did not confirm version"), "{why}");
+            assert!(why.contains("nothing was downloaded"), "{why}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(!target.exists() && !part_path(&target).exists());
+    assert!(Journal::new(&journal).pending().is_empty());
+    assert_eq!(item.name, format!("notes.txt @ {}", v.describe()));
 }
 
 #[tokio::test]

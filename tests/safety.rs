@@ -36,6 +36,7 @@ fn upload_spec(path: &Path, container: &str, name: &str) -> ItemSpec {
             account: 0,
             container: container.into(),
             name: name.into(),
+            at: None,
         },
         size: std::fs::metadata(path).unwrap().len(),
     }

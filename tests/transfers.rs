@@ -34,6 +34,7 @@ fn blob(container: &str, name: &str) -> Endpoint {
         account: 0,
         container: container.into(),
         name: name.into(),
+        at: None,
     }
 }
 

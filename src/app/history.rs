@@ -11,6 +11,7 @@ use crate::azure::StorageClient;
 use crate::azure::history::{self, DeletedListing, HistoryEntry, Qualifier};
 use crate::azure::ops;
 use crate::preview::Preview;
+use crate::transfer::{Endpoint, ItemSpec, Kind};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use tokio::sync::mpsc::UnboundedSender;
@@ -70,13 +71,6 @@ pub enum HistoryEffect {
         at: Option<Qualifier>,
         label: String,
     },
-    Download {
-        account: usize,
-        container: String,
-        blob: String,
-        entry: HistoryEntry,
-        target: PathBuf,
-    },
     Promote {
         generation: u64,
         account: usize,
@@ -119,9 +113,6 @@ pub enum HistoryEvent {
     Previewed {
         label: String,
         result: Result<Preview, String>,
-    },
-    Downloaded {
-        result: Result<String, String>,
     },
     DeletedListed {
         generation: u64,
@@ -342,6 +333,12 @@ impl State {
                 self.help_scroll = 0;
             }
             Command::Quit => return self.quit(),
+            Command::Transfers => {
+                // Leaving the transfers pane comes back here.
+                self.transfers.visible = true;
+                self.mode = Mode::Transfers;
+                self.resize_list();
+            }
             Command::HistorySnapshot => {
                 let generation = self.history.as_ref().map_or(0, |p| p.generation);
                 self.history_note(Level::Info, format!("Taking a snapshot of {blob}…"));
@@ -433,7 +430,9 @@ impl State {
         Vec::new()
     }
 
-    /// The typed path for a past state's download.
+    /// The typed path for a past state's download: queued on the transfer
+    /// engine like any download (progress, pause, resume, the journal, the
+    /// bandwidth cap), asking first if the file exists.
     pub(super) fn history_download_to(
         &mut self,
         typed: PathBuf,
@@ -451,18 +450,39 @@ impl State {
         if self.history.is_some() {
             self.mode = Mode::History;
         }
+        let Some(at) = entry.qualifier else {
+            self.history_note(
+                Level::Info,
+                "That is the current blob: download it from the list (D there).",
+            );
+            return Vec::new();
+        };
         let target = history::download_target(&typed, &blob);
         if let Some(parent) = target.parent() {
             self.last_dir = parent.display().to_string();
         }
-        self.history_note(Level::Info, format!("Downloading to {}…", target.display()));
-        vec![Effect::History(HistoryEffect::Download {
-            account,
-            container,
-            blob,
-            entry: *entry,
-            target,
-        })]
+        let spec = ItemSpec {
+            kind: Kind::Download,
+            source: Endpoint::Blob {
+                account,
+                container,
+                name: blob,
+                at: Some(at),
+            },
+            target: Endpoint::Local(target.clone()),
+            size: entry.size,
+        };
+        let name = spec.name();
+        // As for any download: an existing file is only replaced if the user says so.
+        let existing = usize::from(target.exists());
+        let effects = self.planned(Ok((vec![spec], existing)));
+        if !effects.is_empty() {
+            self.history_note(
+                Level::Info,
+                format!("Queued {name} to {} — see transfers (t).", target.display()),
+            );
+        }
+        effects
     }
 
     /// Answers to this module's questions; `None` (question given back) if not ours.
@@ -605,13 +625,6 @@ impl State {
                 }
                 Vec::new()
             }
-            HistoryEvent::Downloaded { result } => {
-                match result {
-                    Ok(text) => self.history_note(Level::Info, text),
-                    Err(e) => self.history_note(Level::Error, e),
-                }
-                Vec::new()
-            }
             HistoryEvent::DeletedListed { generation, result } => {
                 if generation != self.listing.generation || self.deleted.is_none() {
                     return Vec::new();
@@ -687,7 +700,6 @@ pub(super) fn spawn(
         HistoryEffect::List { account, .. }
         | HistoryEffect::Snapshot { account, .. }
         | HistoryEffect::Preview { account, .. }
-        | HistoryEffect::Download { account, .. }
         | HistoryEffect::Promote { account, .. }
         | HistoryEffect::Delete { account, .. }
         | HistoryEffect::ListDeleted { account, .. }
@@ -717,7 +729,6 @@ fn failed(effect: HistoryEffect, why: String) -> HistoryEvent {
             label,
             result: Err(why),
         },
-        HistoryEffect::Download { .. } => HistoryEvent::Downloaded { result: Err(why) },
         HistoryEffect::ListDeleted { generation, .. } => HistoryEvent::DeletedListed {
             generation,
             result: Err(why),
@@ -769,34 +780,6 @@ pub async fn execute(client: &StorageClient, effect: HistoryEffect) -> HistoryEv
             label,
             result: crate::azure::preview_fetch::preview_at(client, &container, &blob, at.as_ref())
                 .await
-                .map_err(e),
-        },
-        HistoryEffect::Download {
-            container,
-            blob,
-            entry,
-            target,
-            ..
-        } => HistoryEvent::Downloaded {
-            result: history::download_past(client, &container, &blob, &entry, &target)
-                .await
-                .map(|bytes| {
-                    let checked = if entry.content_md5.is_some() {
-                        ", MD5 checked"
-                    } else {
-                        ""
-                    };
-                    format!(
-                        "Saved {} ({}{checked}) to {}.",
-                        entry
-                            .qualifier
-                            .as_ref()
-                            .map(|q| q.describe())
-                            .unwrap_or_default(),
-                        ops::human_bytes(bytes),
-                        target.display()
-                    )
-                })
                 .map_err(e),
         },
         HistoryEffect::Promote {

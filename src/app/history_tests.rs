@@ -7,6 +7,8 @@ use super::history::{HistoryEffect, HistoryEvent};
 use super::state::{AccountNode, Confirm, Level, Mode, PathAction, State};
 use crate::azure::BlobEntry;
 use crate::azure::history::{DeletedListing, HistoryEntry, Qualifier, Retention};
+use crate::transfer::conflict::Conflict;
+use crate::transfer::{Endpoint, Kind};
 
 fn blob(name: &str) -> BlobEntry {
     BlobEntry {
@@ -195,7 +197,7 @@ fn snapshot_promote_and_delete_ask_and_send() {
 }
 
 #[test]
-fn download_of_a_snapshot_asks_for_a_path_then_returns_to_the_pane() {
+fn download_of_a_snapshot_asks_for_a_path_then_queues_an_engine_transfer() {
     let mut s = open_history();
     cmd(&mut s, Command::Down);
     cmd(&mut s, Command::Download);
@@ -208,16 +210,85 @@ fn download_of_a_snapshot_asks_for_a_path_then_returns_to_the_pane() {
     s.input = tui_input::Input::new("/nonexistent-dir/a-old.txt".into());
     let fx = cmd(&mut s, Command::Accept);
     match &fx[..] {
-        [Effect::History(HistoryEffect::Download { target, entry, .. })] => {
-            assert_eq!(target, std::path::Path::new("/nonexistent-dir/a-old.txt"));
-            assert_eq!(entry.size, 20);
+        [Effect::Enqueue { specs, conflict }] => {
+            assert_eq!(*conflict, Conflict::Skip, "nothing is there to overwrite");
+            let [spec] = &specs[..] else {
+                panic!("{specs:?}")
+            };
+            assert_eq!(spec.kind, Kind::Download);
+            assert_eq!(
+                spec.source,
+                Endpoint::Blob {
+                    account: 0,
+                    container: "data".into(),
+                    name: "docs/a.txt".into(),
+                    at: Some(Qualifier::Snapshot("2026-11-23T10:00:00.0000000Z".into())),
+                }
+            );
+            assert_eq!(
+                spec.target,
+                Endpoint::Local("/nonexistent-dir/a-old.txt".into())
+            );
+            assert_eq!(spec.size, 20);
+            assert_eq!(
+                spec.name(),
+                "a.txt @ snapshot 2026-11-23T10:00:00.0000000Z",
+                "the transfer row says it is a snapshot"
+            );
         }
         other => panic!("{other:?}"),
     }
     assert_eq!(s.mode, Mode::History);
+    assert!(s.transfers.visible, "the transfers pane shows it");
+    let note = &s.status.as_ref().unwrap().text;
+    assert!(
+        note.contains("Queued a.txt @ snapshot") && note.contains("see transfers (t)"),
+        "{note}"
+    );
+    // t looks at the transfers; leaving them comes back to the pane.
+    cmd(&mut s, Command::Transfers);
+    assert_eq!(s.mode, Mode::Transfers);
+    cmd(&mut s, Command::Cancel);
+    assert_eq!(s.mode, Mode::History);
     // Esc in a later prompt also returns to the pane.
     cmd(&mut s, Command::Download);
     cmd(&mut s, Command::Cancel);
+    assert_eq!(s.mode, Mode::History);
+}
+
+#[test]
+fn download_of_a_snapshot_over_a_file_asks_first_like_any_download() {
+    let dir = tempfile::tempdir().unwrap();
+    let existing = dir.path().join("a.txt");
+    std::fs::write(&existing, "mine").unwrap();
+    let mut s = open_history();
+    cmd(&mut s, Command::Down);
+    cmd(&mut s, Command::Download);
+    // A folder: the blob's leaf name inside it, which is taken.
+    s.input = tui_input::Input::new(dir.path().display().to_string());
+    assert!(
+        cmd(&mut s, Command::Accept).is_empty(),
+        "nothing queued yet"
+    );
+    assert_eq!(s.mode, Mode::Confirm);
+    assert!(matches!(
+        s.confirm,
+        Some(Confirm::Conflicts { existing: 1, .. })
+    ));
+    assert!(cmd(&mut s, Command::Cancel).is_empty());
+    assert_eq!(s.mode, Mode::History, "back in the pane, nothing queued");
+    assert_eq!(std::fs::read_to_string(&existing).unwrap(), "mine");
+
+    cmd(&mut s, Command::Download);
+    s.input = tui_input::Input::new(dir.path().display().to_string());
+    cmd(&mut s, Command::Accept);
+    match &cmd(&mut s, Command::KeepBoth)[..] {
+        [Effect::Enqueue { specs, conflict }] => {
+            assert_eq!(*conflict, Conflict::KeepBoth);
+            assert_eq!(specs[0].target, Endpoint::Local(existing.clone()));
+        }
+        other => panic!("{other:?}"),
+    }
     assert_eq!(s.mode, Mode::History);
 }
 

@@ -8,7 +8,7 @@ use crate::config::accounts::AccountStore;
 use crate::transfer::conflict::Conflict;
 use crate::transfer::engine::EngineOptions;
 use crate::transfer::journal::Entry;
-use crate::transfer::{Endpoint, Engine, ItemSpec, Kind, Snapshot, plan};
+use crate::transfer::{Engine, ItemSpec, Snapshot, plan};
 use futures::StreamExt;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc::UnboundedSender;
@@ -429,23 +429,7 @@ impl Runner {
             .clients
             .iter()
             .position(|c| c.as_ref().is_some_and(|c| c.account().id == e.account))?;
-        let blob = Endpoint::Blob {
-            account,
-            container: e.container.clone(),
-            name: e.blob.clone(),
-        };
-        let local = Endpoint::Local(std::path::PathBuf::from(&e.local));
-        let (kind, source, target) = match e.kind.as_str() {
-            "upload" => (Kind::Upload, local, blob),
-            "download" => (Kind::Download, blob, local),
-            _ => return None,
-        };
-        Some(ItemSpec {
-            kind,
-            source,
-            target,
-            size: e.size,
-        })
+        e.to_spec(account)
     }
 
     fn replace_listing(&mut self) -> CancellationToken {

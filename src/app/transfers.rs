@@ -274,6 +274,16 @@ impl State {
         vec![Effect::Enqueue { specs, conflict }]
     }
 
+    /// Where keys go when the transfers pane or a question about them closes:
+    /// the history pane when it is open (a download of a snapshot asked from there).
+    fn mode_under_transfers(&self) -> Mode {
+        if self.history.is_some() {
+            Mode::History
+        } else {
+            Mode::Normal
+        }
+    }
+
     /// The answer to "some targets exist".
     pub(super) fn conflict_answer(
         &mut self,
@@ -281,6 +291,7 @@ impl State {
         specs: Vec<ItemSpec>,
         existing: usize,
     ) -> Vec<Effect> {
+        self.mode = self.mode_under_transfers();
         let conflict = match cmd {
             Command::Skip => Conflict::Skip,
             Command::Overwrite => Conflict::Overwrite,
@@ -407,7 +418,7 @@ impl State {
             Command::Transfers => {
                 self.transfers.visible = false;
                 self.transfers.full = false;
-                self.mode = Mode::Normal;
+                self.mode = self.mode_under_transfers();
                 self.resize_list();
             }
             Command::SetCap => {
@@ -434,7 +445,7 @@ impl State {
                     self.open_path_prompt(PathAction::Report, path.display().to_string());
                 }
             }
-            Command::Cancel | Command::Back => self.mode = Mode::Normal,
+            Command::Cancel | Command::Back => self.mode = self.mode_under_transfers(),
             Command::Help => self.mode = Mode::Help,
             Command::Quit => return self.quit(),
             _ => {}

@@ -472,6 +472,7 @@ fn existing_targets_are_asked_about_once_per_batch() {
             account: 0,
             container: "data".into(),
             name: "a.csv".into(),
+            at: None,
         },
         target: Endpoint::Local("/tmp/a.csv".into()),
         size: 1,

@@ -4,6 +4,7 @@
 
 use super::client::StorageClient;
 use super::error::from_response;
+use super::history::Qualifier;
 use azure_core::http::{Context, Method, RawResponse, Request, Url};
 use base64::Engine;
 use bytes::{Bytes, BytesMut};
@@ -21,6 +22,8 @@ pub struct BlobProps {
     pub content_md5: Option<String>,
     pub content_type: Option<String>,
     pub last_modified: Option<i64>,
+    /// The version the service answered for (`x-ms-version-id`), when it keeps versions.
+    pub version_id: Option<String>,
 }
 
 fn b64(bytes: &[u8]) -> String {
@@ -45,6 +48,16 @@ impl StorageClient {
         if let Ok(mut segments) = url.path_segments_mut() {
             // Each `/` in a blob name is a path separator on the wire.
             segments.extend(blob.split('/'));
+        }
+        url
+    }
+
+    /// The blob's URL, or a snapshot's or old version's (`?snapshot=`, `?versionid=`).
+    pub fn blob_url_at(&self, container: &str, blob: &str, at: Option<&Qualifier>) -> Url {
+        let mut url = self.blob_url(container, blob);
+        if let Some(q) = at {
+            let (k, v) = q.query();
+            url.query_pairs_mut().append_pair(k, v);
         }
         url
     }
@@ -81,9 +94,20 @@ impl StorageClient {
     }
 
     pub async fn blob_props(&self, container: &str, blob: &str) -> azure_core::Result<BlobProps> {
-        let r = self
-            .send_raw(Method::Head, self.blob_url(container, blob), &[], None)
-            .await?;
+        self.blob_props_at(container, blob, None).await
+    }
+
+    /// [`Self::blob_props`] of a snapshot or an old version (`at`), or of the blob.
+    /// Whether a version was really answered for is the caller's check
+    /// (`history::props_at`): a service without versioning ignores `?versionid=`.
+    pub async fn blob_props_at(
+        &self,
+        container: &str,
+        blob: &str,
+        at: Option<&Qualifier>,
+    ) -> azure_core::Result<BlobProps> {
+        let url = self.blob_url_at(container, blob, at);
+        let r = self.send_raw(Method::Head, url, &[], None).await?;
         Ok(BlobProps {
             size: header(&r, "content-length")
                 .and_then(|v| v.parse().ok())
@@ -93,6 +117,7 @@ impl StorageClient {
             content_type: header(&r, "content-type"),
             last_modified: header(&r, "last-modified")
                 .and_then(|v| super::listing::parse_http_date(&v)),
+            version_id: header(&r, "x-ms-version-id").filter(|v| !v.is_empty()),
         })
     }
 
@@ -301,10 +326,24 @@ impl StorageClient {
         len: u64,
         etag: &str,
     ) -> azure_core::Result<Bytes> {
+        self.get_range_at(container, blob, None, offset, len, etag)
+            .await
+    }
+
+    /// [`Self::get_range`] of a snapshot or an old version (`at`), or of the blob.
+    pub async fn get_range_at(
+        &self,
+        container: &str,
+        blob: &str,
+        at: Option<&Qualifier>,
+        offset: u64,
+        len: u64,
+        etag: &str,
+    ) -> azure_core::Result<Bytes> {
         let mut attempt = 0u32;
         loop {
             match self
-                .get_range_once(container, blob, offset, len, etag)
+                .get_range_once(container, blob, at, offset, len, etag)
                 .await?
             {
                 Ok(data) => return Ok(data),
@@ -325,11 +364,12 @@ impl StorageClient {
         &self,
         container: &str,
         blob: &str,
+        at: Option<&Qualifier>,
         offset: u64,
         len: u64,
         etag: &str,
     ) -> azure_core::Result<azure_core::Result<Bytes>> {
-        let mut request = Request::new(self.blob_url(container, blob), Method::Get);
+        let mut request = Request::new(self.blob_url_at(container, blob, at), Method::Get);
         request.insert_header("x-ms-version", self.version.clone());
         request.insert_header(
             "x-ms-range",

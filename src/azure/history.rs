@@ -1,5 +1,6 @@
-//! A blob's past: snapshots and versions (list, take, read, download, promote,
-//! delete), and soft-deleted blobs (listed with the account's retention;
+//! A blob's past: snapshots and versions (list, take, read, promote, delete;
+//! downloads are transfer-engine items whose blob end carries a [`Qualifier`]),
+//! and soft-deleted blobs (listed with the account's retention;
 //! undelete is `ops::undelete`).
 //!
 //! Listings are our own List Blobs requests (`include=snapshots,versions` or
@@ -7,19 +8,18 @@
 //! need the same fields. No ratatui here.
 
 use super::account::{Auth, Source};
+use super::blob_io::BlobProps;
 use super::client::StorageClient;
 use super::listing::parse_http_date;
 use super::ops::{OpError, OpResult};
 use azure_core::http::{Method, Url};
-use base64::Engine as _;
-use md5::{Digest, Md5};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 /// Which past state of a blob: `?snapshot=` or `?versionid=` on its URL.
 /// There is no "current" qualifier on purpose: a function that takes one can
-/// never reach the base blob.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+/// never reach the base blob. Serialized in the transfer journal.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Qualifier {
     Snapshot(String),
     Version(String),
@@ -301,10 +301,30 @@ pub async fn list_history(
 
 /// The blob's URL with the qualifier.
 pub fn qualified_url(client: &StorageClient, container: &str, blob: &str, at: &Qualifier) -> Url {
-    let mut url = client.blob_url(container, blob);
-    let (k, v) = at.query();
-    url.query_pairs_mut().append_pair(k, v);
-    url
+    client.blob_url_at(container, blob, Some(at))
+}
+
+/// Properties of a snapshot or an old version, once the service has shown it
+/// answered for that one (see [`confirm_answered`]). `undone` names what is
+/// then not done ("downloaded").
+pub async fn props_at(
+    client: &StorageClient,
+    container: &str,
+    blob: &str,
+    at: &Qualifier,
+    undone: &str,
+) -> OpResult<BlobProps> {
+    if at.stamp().trim().is_empty() {
+        // An empty qualifier would address the base blob.
+        return Err(OpError::Invalid(
+            "that entry has no snapshot or version id".into(),
+        ));
+    }
+    let props = client.blob_props_at(container, blob, Some(at)).await?;
+    if let Qualifier::Version(id) = at {
+        confirm_answered(id, props.version_id.as_deref(), undone)?;
+    }
+    Ok(props)
 }
 
 /// Snapshot Blob: returns the new snapshot's qualifier.
@@ -366,17 +386,26 @@ async fn confirm_version(
     check_version_answer(id, answered.as_deref(), current.as_deref())
 }
 
+/// `?versionid=` reached that version only if the service names it in
+/// `x-ms-version-id`: a service without versioning ignores the parameter
+/// (Azurite does) and answers for the current blob, whose bytes must never
+/// pass for the old version's. `undone` names what is therefore not done.
+pub fn confirm_answered(id: &str, answered: Option<&str>, undone: &str) -> OpResult<()> {
+    if answered != Some(id) {
+        return Err(OpError::Invalid(format!(
+            "the service did not confirm version {id} (no blob versioning?); nothing was {undone}"
+        )));
+    }
+    Ok(())
+}
+
 /// The check of [`confirm_version`], on the response headers.
 pub fn check_version_answer(
     id: &str,
     answered: Option<&str>,
     current: Option<&str>,
 ) -> OpResult<()> {
-    if answered != Some(id) {
-        return Err(OpError::Invalid(format!(
-            "the service did not confirm version {id} (no blob versioning?); nothing was deleted"
-        )));
-    }
+    confirm_answered(id, answered, "deleted")?;
     if current == Some("true") {
         return Err(OpError::Invalid(format!(
             "version {id} is the current blob; it is not deleted from here"
@@ -436,9 +465,6 @@ pub async fn promote(
     Ok(())
 }
 
-/// Size of each ranged read of a download.
-const CHUNK: u64 = 4 * 1024 * 1024;
-
 /// Where a download of `blob` goes when the user typed `typed`: into it when
 /// it is a folder (keeping the blob's leaf name), else to that path.
 pub fn download_target(typed: &Path, blob: &str) -> PathBuf {
@@ -448,87 +474,6 @@ pub fn download_target(typed: &Path, blob: &str) -> PathBuf {
     } else {
         typed.to_path_buf()
     }
-}
-
-/// `NAME.part` beside the target.
-pub fn part_path(target: &Path) -> PathBuf {
-    let mut name = target.file_name().unwrap_or_default().to_os_string();
-    name.push(".part");
-    target.with_file_name(name)
-}
-
-/// Downloads one snapshot or version to `target` (never over an existing
-/// file): ranged GETs written in order to `NAME.part`, MD5-checked when the
-/// entry has one, then renamed into place. Returns the bytes written.
-pub async fn download_past(
-    client: &StorageClient,
-    container: &str,
-    blob: &str,
-    entry: &HistoryEntry,
-    target: &Path,
-) -> OpResult<u64> {
-    use tokio::io::AsyncWriteExt;
-    let Some(at) = &entry.qualifier else {
-        return Err(OpError::Invalid(
-            "that is the current blob; download it from the list (D)".into(),
-        ));
-    };
-    if tokio::fs::try_exists(target).await.unwrap_or(false) {
-        return Err(OpError::Invalid(format!(
-            "{} exists already; type another name (nothing was overwritten)",
-            target.display()
-        )));
-    }
-    let part = part_path(target);
-    let local = |e: std::io::Error| OpError::Failed(format!("{}: {e}", part.display()));
-    let mut file = tokio::fs::File::create(&part).await.map_err(local)?;
-    let mut hasher = Md5::new();
-    let mut offset = 0u64;
-    let url = qualified_url(client, container, blob, at);
-    let result: OpResult<()> = async {
-        while offset < entry.size {
-            let len = CHUNK.min(entry.size - offset);
-            let range = format!("bytes={}-{}", offset, offset + len - 1);
-            let r = client
-                .send_raw(Method::Get, url.clone(), &[("x-ms-range", range)], None)
-                .await?;
-            let body = r.body();
-            if body.is_empty() {
-                return Err(OpError::Failed(format!(
-                    "the service sent no bytes at offset {offset}"
-                )));
-            }
-            hasher.update(body);
-            file.write_all(body).await.map_err(local)?;
-            offset += body.len() as u64;
-        }
-        file.flush().await.map_err(local)?;
-        file.sync_all().await.map_err(local)?;
-        if let Some(expected) = &entry.content_md5 {
-            let got = base64::engine::general_purpose::STANDARD.encode(hasher.clone().finalize());
-            if &got != expected {
-                return Err(OpError::Failed(format!(
-                    "the download of {blob} ({}) did not match its MD5; nothing was kept",
-                    at.describe()
-                )));
-            }
-        }
-        Ok(())
-    }
-    .await;
-    drop(file);
-    if let Err(e) = result {
-        let _ = tokio::fs::remove_file(&part).await;
-        return Err(e);
-    }
-    tokio::fs::rename(&part, target).await.map_err(|e| {
-        OpError::Failed(format!(
-            "downloaded to {} but could not rename it to {}: {e}",
-            part.display(),
-            target.display()
-        ))
-    })?;
-    Ok(offset)
 }
 
 // ---------------------------------------------------------------------------
@@ -743,16 +688,29 @@ mod tests {
     }
 
     #[test]
+    fn a_version_read_needs_the_service_to_name_that_version() {
+        let id = "2026-11-19T08:00:00.0000000Z";
+        assert!(confirm_answered(id, Some(id), "downloaded").is_ok());
+        let e = confirm_answered(id, None, "downloaded").unwrap_err();
+        assert!(e.to_string().contains("did not confirm version"), "{e}");
+        assert!(e.to_string().contains("nothing was downloaded"), "{e}");
+        assert!(confirm_answered(id, Some("2026-11-22T09:30:00.0000000Z"), "downloaded").is_err());
+    }
+
+    #[test]
+    fn a_qualifier_survives_the_journal() {
+        let q = Qualifier::Version("2026-11-19T08:00:00.0000000Z".into());
+        let text = serde_json::to_string(&q).unwrap();
+        assert_eq!(serde_json::from_str::<Qualifier>(&text).unwrap(), q);
+    }
+
+    #[test]
     fn garbage_listing_is_an_error() {
         assert!(parse_history_page("<<nope").is_err());
     }
 
     #[test]
-    fn part_file_sits_beside_the_target() {
-        assert_eq!(
-            part_path(Path::new("/tmp/x/report.csv")),
-            PathBuf::from("/tmp/x/report.csv.part")
-        );
+    fn a_download_into_a_folder_keeps_the_leaf_name() {
         let dir = std::env::temp_dir();
         assert_eq!(download_target(&dir, "a/b/c.txt"), dir.join("c.txt"));
         assert_eq!(

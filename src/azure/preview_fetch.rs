@@ -34,11 +34,7 @@ impl RangeReader<'_> {
         if let Some(etag) = &self.etag {
             headers.push(("if-match", etag.clone()));
         }
-        let mut url = self.client.blob_url(self.container, self.blob);
-        if let Some(q) = self.at {
-            let (k, v) = q.query();
-            url.query_pairs_mut().append_pair(k, v);
-        }
+        let url = self.client.blob_url_at(self.container, self.blob, self.at);
         let r = self
             .client
             .send_raw(Method::Get, url, &headers, None)

@@ -79,6 +79,7 @@ async fn plan(
         account,
         container: container.to_string(),
         name,
+        at: None,
     };
     let mut specs = Vec::new();
     match (place(ctx, &args.source)?, place(ctx, &args.dest)?) {

@@ -3,12 +3,14 @@
 //! against the blob's Content-MD5, then renamed atomically. A partial download
 //! never sits under the final name; a resumed one continues from the `.part`.
 //! Writing and hashing run on blocking threads (see `part_writer.rs`), so the async
-//! workers keep the requests moving meanwhile.
+//! workers keep the requests moving meanwhile. A snapshot or an old version
+//! (`at`) is read the same way, with `?snapshot=`/`?versionid=` on each request.
 
 use super::journal::Entry;
 use super::model::{Stop, local_error};
 use super::part_writer::PartWriter;
 use super::worker::{Ctx, fail};
+use crate::azure::history::{self, Qualifier};
 use base64::Engine;
 use futures::StreamExt;
 use futures::stream::FuturesOrdered;
@@ -32,21 +34,28 @@ pub fn part_path(target: &Path) -> PathBuf {
     target.with_file_name(name)
 }
 
+/// What a download reads: the blob, or its snapshot or old version, pinned to its ETag.
+#[derive(Clone, Copy)]
+struct Source<'s> {
+    container: &'s str,
+    blob: &'s str,
+    at: Option<&'s Qualifier>,
+    etag: &'s str,
+}
+
 /// One ranged GET, with its share of the memory budget.
 async fn fetch<'a>(
     ctx: &Ctx<'a>,
-    container: &str,
-    blob: &str,
+    src: Source<'_>,
     offset: u64,
     len: u64,
-    etag: &str,
     permit: Option<tokio::sync::SemaphorePermit<'a>>,
 ) -> Result<(bytes::Bytes, Option<tokio::sync::SemaphorePermit<'a>>), Stop> {
     ctx.control.check()?;
     ctx.pace(len).await?;
     let data = ctx
         .client
-        .get_range(container, blob, offset, len, etag)
+        .get_range_at(src.container, src.blob, src.at, offset, len, src.etag)
         .await
         .map_err(|e| fail(ctx, &e))?;
     if data.len() as u64 != len {
@@ -66,9 +75,7 @@ async fn fetch<'a>(
 /// the budget.
 async fn pump<'a>(
     ctx: &Ctx<'a>,
-    container: &str,
-    blob: &str,
-    etag: &str,
+    src: Source<'_>,
     start: u64,
     size: u64,
     sink: &mut PartWriter,
@@ -84,7 +91,7 @@ async fn pump<'a>(
         tokio::select! {
             permit = ctx.memory(next_len.unwrap_or(0)), if want_more => {
                 if let (Some(offset), Some(len)) = (pending.next(), next_len) {
-                    in_flight.push_back(fetch(ctx, container, blob, offset, len, etag, permit));
+                    in_flight.push_back(fetch(ctx, src, offset, len, permit));
                 }
             }
             Some(chunk) = in_flight.next(), if !in_flight.is_empty() => {
@@ -111,17 +118,26 @@ async fn pump<'a>(
     Ok(())
 }
 
+/// Downloads `blob` (or its snapshot or old version `at`) to `target`.
 pub async fn download(
     ctx: &Ctx<'_>,
     container: &str,
     blob: &str,
+    at: Option<&Qualifier>,
     target: &Path,
 ) -> Result<String, Stop> {
-    let props = ctx
-        .client
-        .blob_props(container, blob)
-        .await
-        .map_err(|e| fail(ctx, &e))?;
+    let props = match at {
+        None => ctx
+            .client
+            .blob_props(container, blob)
+            .await
+            .map_err(|e| fail(ctx, &e))?,
+        // Checked before anything is written: a version the service did not
+        // answer for would be the current blob's bytes under the old name.
+        Some(q) => history::props_at(ctx.client, container, blob, q, "downloaded")
+            .await
+            .map_err(|e| Stop::Failed(e.describe(ctx.client.account())))?,
+    };
     let size = props.size;
     if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
         tokio::fs::create_dir_all(dir)
@@ -138,6 +154,7 @@ pub async fn download(
         size,
         stamp: props.etag.clone(),
         block_size: CHUNK,
+        at: at.cloned(),
     };
     let mut hasher = Md5::new();
     let mut start = 0u64;
@@ -180,7 +197,13 @@ pub async fn download(
             .map_err(write_err)?;
     }
     let mut sink = PartWriter::start(file.into_std().await, hasher);
-    let pumped = pump(ctx, container, blob, &props.etag, start, size, &mut sink).await;
+    let src = Source {
+        container,
+        blob,
+        at,
+        etag: &props.etag,
+    };
+    let pumped = pump(ctx, src, start, size, &mut sink).await;
     // The threads finish what they were given (and fsync) before anything
     // else touches the .part, whether or not the transfer stopped early.
     let finished = sink.finish(target).await;

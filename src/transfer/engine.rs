@@ -571,6 +571,7 @@ fn cleanup(inner: &Inner, spec: &ItemSpec) {
         account,
         container,
         name,
+        at,
     } = blob_end
         && let Ok((account_id, _)) = client(inner, *account)
     {
@@ -588,6 +589,7 @@ fn cleanup(inner: &Inner, spec: &ItemSpec) {
             size: 0,
             stamp: String::new(),
             block_size: 0,
+            at: at.clone(),
         });
     }
 }
@@ -599,16 +601,30 @@ async fn execute(
     progress: &Progress,
     control: &Control,
 ) -> Result<(Outcome, Endpoint), Stop> {
-    let (blob_account, container, name) = match (&spec.kind, &spec.source, &spec.target) {
+    if spec.target.at().is_some() {
+        return Err(Stop::Failed(
+            "a snapshot or an old version cannot be written to; upload or copy to the blob itself"
+                .into(),
+        ));
+    }
+    if spec.kind == Kind::Copy && spec.source.at().is_some() {
+        // Not offered anywhere; promote (p in the history pane) copies a past state.
+        return Err(Stop::Failed(
+            "copying from a snapshot or an old version is not supported; download it, or promote it in the history pane"
+                .into(),
+        ));
+    }
+    let (blob_account, container, name, at) = match (&spec.kind, &spec.source, &spec.target) {
         (
             Kind::Download,
             Endpoint::Blob {
                 account,
                 container,
                 name,
+                at,
             },
             _,
-        ) => (*account, container.clone(), name.clone()),
+        ) => (*account, container.clone(), name.clone(), at.clone()),
         (
             _,
             _,
@@ -616,8 +632,9 @@ async fn execute(
                 account,
                 container,
                 name,
+                ..
             },
-        ) => (*account, container.clone(), name.clone()),
+        ) => (*account, container.clone(), name.clone(), None),
         _ => return Err(Stop::Failed("this transfer has no blob end".into())),
     };
     let (account_id, client_) = client(inner, blob_account)?;
@@ -645,11 +662,7 @@ async fn execute(
             let md5 = super::upload::upload(&ctx, path, &container, &name).await?;
             Ok((
                 Outcome::Done(Some(md5)),
-                Endpoint::Blob {
-                    account: blob_account,
-                    container,
-                    name,
-                },
+                Endpoint::blob(blob_account, container, name),
             ))
         }
         (Kind::Download, _, Endpoint::Local(target)) => {
@@ -659,7 +672,8 @@ async fn execute(
                     spec.target.clone(),
                 ));
             };
-            let md5 = super::download::download(&ctx, &container, &name, &target).await?;
+            let md5 =
+                super::download::download(&ctx, &container, &name, at.as_ref(), &target).await?;
             Ok((Outcome::Done(Some(md5)), Endpoint::Local(target)))
         }
         (
@@ -668,6 +682,7 @@ async fn execute(
                 account,
                 container: sc,
                 name: sn,
+                ..
             },
             _,
         ) => {
@@ -683,11 +698,7 @@ async fn execute(
             let md5 = super::copy::copy(&ctx, &source, sc, sn, &container, &name).await?;
             Ok((
                 Outcome::Done(md5),
-                Endpoint::Blob {
-                    account: blob_account,
-                    container,
-                    name,
-                },
+                Endpoint::blob(blob_account, container, name),
             ))
         }
         _ => Err(Stop::Failed("unsupported source and target".into())),

@@ -2,6 +2,8 @@
 //! can resume: uploads reuse the blocks already staged, downloads continue
 //! from their `.part` file. Written atomically; removed when the item is done.
 
+use super::model::{Endpoint, ItemSpec, Kind};
+use crate::azure::history::Qualifier;
 use md5::{Digest, Md5};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
@@ -20,6 +22,10 @@ pub struct Entry {
     /// modification time (upload) or the blob's ETag (download).
     pub stamp: String,
     pub block_size: u64,
+    /// The snapshot or version a download reads; absent in journals written
+    /// before downloads of past states went through the engine.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<Qualifier>,
 }
 
 impl Entry {
@@ -29,7 +35,34 @@ impl Entry {
             "{}|{}|{}|{}|{}",
             self.kind, self.local, self.account, self.container, self.blob
         ));
+        // The current blob keeps the key it always had.
+        if let Some(q) = &self.at {
+            h.update(format!("|{}", q.describe()));
+        }
         format!("{:x}", h.finalize())
+    }
+
+    /// The transfer to queue again for this entry, its blob end in the
+    /// account at `account` (an index of the engine's clients).
+    pub fn to_spec(&self, account: usize) -> Option<ItemSpec> {
+        let blob = Endpoint::Blob {
+            account,
+            container: self.container.clone(),
+            name: self.blob.clone(),
+            at: self.at.clone(),
+        };
+        let local = Endpoint::Local(PathBuf::from(&self.local));
+        let (kind, source, target) = match self.kind.as_str() {
+            "upload" => (Kind::Upload, local, blob),
+            "download" => (Kind::Download, blob, local),
+            _ => return None,
+        };
+        Some(ItemSpec {
+            kind,
+            source,
+            target,
+            size: self.size,
+        })
     }
 }
 
@@ -101,6 +134,7 @@ mod tests {
             size: 10,
             stamp: "1".into(),
             block_size: 4,
+            at: None,
         };
         assert!(j.find(&e).is_none());
         j.save(&e).unwrap();
@@ -108,5 +142,30 @@ mod tests {
         assert_eq!(j.pending().len(), 1);
         j.remove(&e);
         assert!(j.pending().is_empty());
+    }
+
+    /// What an earlier blobx wrote (no `at`) still loads, and keeps its key.
+    #[test]
+    fn old_entries_load_and_past_states_replay_with_their_qualifier() {
+        let old = r#"{"kind":"download","local":"/tmp/a","account":"emulator","container":"c","blob":"a","size":10,"stamp":"0x1","block_size":8}"#;
+        let e: Entry = serde_json::from_str(old).unwrap();
+        assert_eq!(e.at, None);
+        assert!(!serde_json::to_string(&e).unwrap().contains("\"at\""));
+        let spec = e.to_spec(0).unwrap();
+        assert_eq!(spec.source, Endpoint::blob(0, "c", "a"));
+
+        let q = Qualifier::Snapshot("2026-11-23T10:00:00.0000000Z".into());
+        let past = Entry {
+            at: Some(q.clone()),
+            ..e.clone()
+        };
+        assert_ne!(past.key(), e.key(), "a snapshot's entry is not the blob's");
+        let text = serde_json::to_string(&past).unwrap();
+        let back: Entry = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, past);
+        let spec = back.to_spec(3).unwrap();
+        assert_eq!(spec.kind, Kind::Download);
+        assert_eq!(spec.source.at(), Some(&q));
+        assert_eq!(spec.name(), "a @ snapshot 2026-11-23T10:00:00.0000000Z");
     }
 }

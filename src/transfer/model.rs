@@ -1,5 +1,6 @@
 //! What a transfer is, and how far it has got.
 
+use crate::azure::history::Qualifier;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -11,16 +12,46 @@ pub enum Endpoint {
         account: usize,
         container: String,
         name: String,
+        /// A snapshot or an old version instead of the current blob: only
+        /// ever read (a download's source); the engine refuses to write one.
+        at: Option<Qualifier>,
     },
 }
 
 impl Endpoint {
+    /// The current blob `container/name` of account `account`.
+    pub fn blob(account: usize, container: impl Into<String>, name: impl Into<String>) -> Self {
+        Endpoint::Blob {
+            account,
+            container: container.into(),
+            name: name.into(),
+            at: None,
+        }
+    }
+
     pub fn display(&self) -> String {
         match self {
             Endpoint::Local(p) => p.display().to_string(),
             Endpoint::Blob {
-                container, name, ..
+                container,
+                name,
+                at: None,
+                ..
             } => format!("az://{container}/{name}"),
+            Endpoint::Blob {
+                container,
+                name,
+                at: Some(q),
+                ..
+            } => format!("az://{container}/{name} @ {}", q.describe()),
+        }
+    }
+
+    /// The snapshot or version this end names, if any.
+    pub fn at(&self) -> Option<&Qualifier> {
+        match self {
+            Endpoint::Blob { at, .. } => at.as_ref(),
+            Endpoint::Local(_) => None,
         }
     }
 }
@@ -60,8 +91,13 @@ impl ItemSpec {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default(),
-            (_, Endpoint::Blob { name, .. }, _) => {
-                name.rsplit('/').next().unwrap_or(name).to_string()
+            (_, Endpoint::Blob { name, at, .. }, _) => {
+                let leaf = name.rsplit('/').next().unwrap_or(name);
+                match at {
+                    // Says it is not the current blob: "prices.csv @ snapshot 2026-…".
+                    Some(q) => format!("{leaf} @ {}", q.describe()),
+                    None => leaf.to_string(),
+                }
             }
             _ => self.source.display(),
         }

@@ -141,6 +141,7 @@ pub async fn downloads(
                     account: sel.account,
                     container: sel.container.clone(),
                     name,
+                    at: None,
                 },
                 target: Endpoint::Local(dir.join(safe_relative(&rel)?)),
                 size,
@@ -166,11 +167,13 @@ pub async fn copies(
                 account: sel.account,
                 container: sel.container.clone(),
                 name,
+                at: None,
             },
             target: Endpoint::Blob {
                 account,
                 container: container.to_string(),
                 name: join_prefix(prefix, &rel),
+                at: None,
             },
             size,
         })
@@ -193,6 +196,7 @@ pub fn uploads(
         account,
         container: container.to_string(),
         name: join_prefix(prefix, rel),
+        at: None,
     };
     if meta.is_dir() {
         let (files, _) = walk(local)?;
@@ -230,6 +234,7 @@ pub async fn count_conflicts(
                 account,
                 container,
                 name,
+                ..
             } => {
                 let dir = name
                     .rfind('/')

@@ -101,6 +101,7 @@ pub async fn upload(
         size,
         stamp: mtime_stamp(&meta),
         block_size,
+        at: None,
     };
     // Blocks staged by an earlier run of this same upload can be reused.
     let mut staged: HashMap<String, u64> = HashMap::new();

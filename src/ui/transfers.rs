@@ -110,6 +110,12 @@ fn draw_row(frame: &mut Frame, area: Rect, item: &ItemView, selected: bool, ui: 
         Constraint::Fill(1),
     ])
     .areas(area);
+    // One cell kept free: a long name (a snapshot's carries its time) must not
+    // run into the gauge.
+    let name = Rect {
+        width: name.width.saturating_sub(1),
+        ..name
+    };
     let base = if selected {
         Style::default()
             .fg(ui.theme.selection_fg)
