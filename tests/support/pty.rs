@@ -13,6 +13,9 @@ pub struct Tui {
     writer: Box<dyn Write + Send>,
     child: Box<dyn Child + Send + Sync>,
     _master: Box<dyn MasterPty + Send>,
+    logs: std::path::PathBuf,
+    /// Every byte the app wrote, for failure messages.
+    raw: Arc<Mutex<Vec<u8>>>,
 }
 
 impl Tui {
@@ -53,11 +56,16 @@ impl Tui {
         let writer = pair.master.take_writer().expect("pty writer");
         let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
         let sink = parser.clone();
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let raw_sink = raw.clone();
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             while let Ok(n) = reader.read(&mut buf) {
                 if n == 0 {
                     break;
+                }
+                if let Ok(mut r) = raw_sink.lock() {
+                    r.extend_from_slice(&buf[..n]);
                 }
                 if let Ok(mut p) = sink.lock() {
                     p.process(&buf[..n]);
@@ -69,6 +77,8 @@ impl Tui {
             writer,
             child,
             _master: pair.master,
+            logs: dir.join("logs"),
+            raw,
         }
     }
 
@@ -163,8 +173,17 @@ impl Tui {
                 let stacks = self.pid().map(thread_stacks).unwrap_or_default();
                 let _ = self.child.kill();
                 panic!(
-                    "blobx did not exit; screen:\n{}\nits threads:\n{stacks}",
-                    self.screen()
+                    "blobx did not exit; last bytes it wrote: {}\nalternate screen: {}; screen:\n{}\nits threads:\n{stacks}\nits log:\n{}",
+                    self.raw
+                        .lock()
+                        .map(|r| {
+                            let tail = &r[r.len().saturating_sub(1500)..];
+                            format!("({} in all) {}", r.len(), tail.escape_ascii())
+                        })
+                        .unwrap_or_default(),
+                    self.in_alternate_screen(),
+                    self.screen(),
+                    log_tail(&self.logs)
                 );
             }
             std::thread::sleep(Duration::from_millis(50));
@@ -183,6 +202,15 @@ impl Drop for Tui {
 /// Where each thread of a stuck process is, for the failure message: gdb's
 /// backtraces when gdb is installed, else the kernel's wait channels.
 fn thread_stacks(pid: u32) -> String {
+    let stty = std::process::Command::new("stty")
+        .args(["-a", "-F", &format!("/proc/{pid}/fd/0")])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default();
+    format!("terminal modes: {stty}\n{}", backtraces(pid))
+}
+
+fn backtraces(pid: u32) -> String {
     let gdb = std::process::Command::new("timeout")
         .args(["20", "gdb", "-p", &pid.to_string(), "-batch", "-nx"])
         .args(["-ex", "thread apply all bt 30"])
@@ -203,6 +231,18 @@ fn thread_stacks(pid: u32) -> String {
                 read("wchan")
             ));
         }
+    }
+    text
+}
+
+/// The last lines of every log file in `dir`.
+fn log_tail(dir: &Path) -> String {
+    let mut text = String::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let body = std::fs::read_to_string(entry.path()).unwrap_or_default();
+        let lines: Vec<&str> = body.lines().collect();
+        text.push_str(&lines[lines.len().saturating_sub(40)..].join("\n"));
+        text.push('\n');
     }
     text
 }
