@@ -6,6 +6,7 @@ mod bookmarks;
 pub mod cors;
 pub mod effect;
 pub mod entry;
+pub mod field_form;
 pub mod find;
 pub mod form;
 pub mod history;
@@ -20,8 +21,6 @@ pub mod view;
 
 #[cfg(test)]
 mod history_tests;
-#[cfg(test)]
-pub(crate) mod policies_tests;
 #[cfg(test)]
 pub(crate) mod update_tests;
 

@@ -5,6 +5,7 @@ use super::Ui;
 use super::layout::centered;
 use crate::app::action::Command;
 use crate::app::cors::{CorsEditor, CorsView, PRESETS, RuleField, RuleForm, TestField, TestForm};
+use crate::app::field_form::FieldForm;
 use crate::app::state::State;
 use crate::azure::cors::{
     self as model, CorsMethod, CorsRule, DiffLine, MAX_RULES, MAX_RULES_TEXT,

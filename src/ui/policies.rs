@@ -5,6 +5,7 @@ use super::Ui;
 use super::cors::{TablePlaceholder, hint_line, popup, wrap_words, wrapped_height};
 use super::layout::centered;
 use crate::app::action::Command;
+use crate::app::field_form::FieldForm;
 use crate::app::policies::{
     PERMISSIONS, PolicyChange, PolicyEditor, PolicyField, PolicyForm, PolicyView, policy_status,
     show_time,
@@ -374,7 +375,7 @@ fn draw_review(frame: &mut Frame, area: Rect, changes: &[PolicyChange], level: &
 #[cfg(test)]
 mod tests {
     use crate::app::action::{Action, Command};
-    use crate::app::policies_tests::{at, opened, policy};
+    use crate::app::policies::tests::{at, opened, policy};
     use crate::app::state::State;
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 

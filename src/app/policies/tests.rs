@@ -1,10 +1,10 @@
 //! State-machine tests of the stored access policies editor: the form, the
 //! reviewed save, delete, conflicts, limits and read-only mode.
 
-use super::action::{Action, Command};
-use super::effect::Effect;
-use super::policies::*;
-use super::state::{Mode, State};
+use super::*;
+use crate::app::action::{Action, Command};
+use crate::app::effect::Effect;
+use crate::app::state::{Mode, State};
 use crate::app::update_tests::in_container;
 use crate::azure::access::PublicAccess;
 use crate::azure::access::{ContainerAccess, StoredPolicy, parse_time_input};
