@@ -2,33 +2,26 @@
 //! diff and questions as popups. Key hints come from the keymap.
 
 use super::Ui;
+use super::editor::{
+    self, EditorAreas, TablePlaceholder, draw_hints, editor_frame, popup, selectable_table,
+    text_popup,
+};
+use super::form_rows::{FormRows, checkboxes};
 use super::layout::centered;
 use crate::app::action::Command;
 use crate::app::cors::{CorsEditor, CorsView, PRESETS, RuleField, RuleForm, TestField, TestForm};
-use crate::app::field_form::FieldForm;
 use crate::app::state::State;
 use crate::azure::cors::{
     self as model, CorsMethod, CorsRule, DiffLine, MAX_RULES, MAX_RULES_TEXT,
 };
 use ratatui::{
     Frame,
-    layout::{Constraint, Layout, Position, Rect},
+    layout::{Constraint, Position, Rect},
     style::{Modifier, Style},
     text::{Line, Span},
-    widgets::{Block, Borders, Cell, Clear, Paragraph, Row, Table, Wrap},
+    widgets::{Cell, Paragraph, Row, Wrap},
 };
 use tui_input::Input;
-
-pub(super) fn popup(frame: &mut Frame, area: Rect, title: &str, ui: &Ui) -> Rect {
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(Style::default().fg(ui.theme.accent))
-        .title(title);
-    let inner = block.inner(area);
-    frame.render_widget(Clear, area);
-    frame.render_widget(block, area);
-    inner
-}
 
 /// Short names for the hint line; the keys come from the keymap.
 const HINTS: &[(Command, &str)] = &[
@@ -48,109 +41,6 @@ const HINTS: &[(Command, &str)] = &[
     (Command::Cancel, "close"),
 ];
 
-/// The keys of `hints` as bound in the keymap's `section`, without the ones
-/// that change things when changes are off.
-pub(super) fn hint_line<'a>(
-    ui: &Ui,
-    readonly: bool,
-    section: &str,
-    hints: &[(Command, &str)],
-) -> Line<'a> {
-    let bindings = ui.keymap.bindings(section);
-    let parts: Vec<String> = hints
-        .iter()
-        .filter(|(c, _)| !(readonly && c.is_mutating()))
-        .filter_map(|(c, label)| {
-            let (_, keys) = bindings.iter().find(|(b, _)| b == c)?;
-            Some(format!("{} {label}", keys.first()?.label))
-        })
-        .collect();
-    Line::styled(parts.join(" · "), Style::default().fg(ui.theme.dim))
-}
-
-/// Rows `lines` take when wrapped at word boundaries at `width` columns
-/// (words longer than a row are broken, as `Paragraph` does).
-/// What an editor's table shows instead of rows: still reading, an error
-/// (with how to retry), or nothing there yet (with how to add some).
-pub(super) struct TablePlaceholder<'a> {
-    pub loading: Option<&'a str>,
-    pub error: Option<&'a str>,
-    pub empty: Option<(&'a str, &'a str)>,
-}
-
-impl TablePlaceholder<'_> {
-    /// Draws the first that applies; false when the table has rows to show.
-    pub(super) fn draw(&self, frame: &mut Frame, area: Rect, ui: &Ui) -> bool {
-        let dim = Style::default().fg(ui.theme.dim);
-        let paragraph = if let Some(text) = self.loading {
-            Paragraph::new(text).style(dim)
-        } else if let Some(e) = self.error {
-            Paragraph::new(vec![
-                Line::styled(e.to_string(), Style::default().fg(ui.theme.error)),
-                Line::styled("r tries again · Esc closes", dim),
-            ])
-            .wrap(Wrap { trim: false })
-        } else if let Some((what, how)) = self.empty {
-            Paragraph::new(vec![Line::raw(what), Line::styled(how, dim)]).wrap(Wrap { trim: false })
-        } else {
-            return false;
-        };
-        frame.render_widget(paragraph, area);
-        true
-    }
-}
-
-pub(super) fn wrapped_height(lines: &[Line], width: u16) -> u16 {
-    let width = usize::from(width.max(1));
-    let rows = |text: &str| {
-        let (mut rows, mut col) = (1usize, 0usize);
-        for word in text.split(' ') {
-            let len = word.chars().count();
-            if col > 0 && col + 1 + len > width {
-                rows += 1;
-                col = 0;
-            }
-            if col > 0 {
-                col += 1;
-            }
-            col += len;
-            while col > width {
-                rows += 1;
-                col -= width;
-            }
-        }
-        rows
-    };
-    lines
-        .iter()
-        .map(|l| {
-            let text: String = l.spans.iter().map(|s| s.content.as_ref()).collect();
-            rows(&text) as u16
-        })
-        .sum()
-}
-
-/// `text` broken at spaces into lines of at most `width` characters.
-pub(super) fn wrap_words(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(8);
-    let mut out = vec![String::new()];
-    for word in text.split(' ') {
-        let Some(last) = out.last_mut() else {
-            break;
-        };
-        let len = last.chars().count();
-        if len > 0 && len + 1 + word.chars().count() > width {
-            out.push(word.to_string());
-        } else {
-            if len > 0 {
-                last.push(' ');
-            }
-            last.push_str(word);
-        }
-    }
-    out
-}
-
 fn list_text(v: &[String]) -> String {
     if v.is_empty() {
         "-".into()
@@ -163,32 +53,19 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
     let Some(ed) = &state.cors.editor else {
         return;
     };
-    // The status line stays visible below the editor.
-    let area = Rect {
-        height: area.height.saturating_sub(1),
-        ..area
-    };
     let title = format!(" CORS rules · {} · Blob service ", ed.label);
-    let inner = popup(frame, area, &title, ui);
-    if inner.height < 4 {
+    let intro = "Checked in order: the first rule whose origin and method match a request decides.";
+    let Some(EditorAreas {
+        area,
+        body,
+        check,
+        extra,
+        keys,
+    }) = editor_frame(frame, area, &title, intro, ui)
+    else {
         return;
-    }
-    let [intro, body, check, extra, keys] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
-        Constraint::Length(2),
-    ])
-    .areas(inner);
+    };
     let dim = Style::default().fg(ui.theme.dim);
-    frame.render_widget(
-        Line::styled(
-            "Checked in order: the first rule whose origin and method match a request decides.",
-            dim,
-        ),
-        intro,
-    );
     draw_table(frame, body, ed, ui);
     frame.render_widget(check_line(ed, ui), check);
     let mut notes = Vec::new();
@@ -212,10 +89,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
         spans.push(n);
     }
     frame.render_widget(Line::from(spans), extra);
-    frame.render_widget(
-        Paragraph::new(hint_line(ui, state.changes_off(), "cors", HINTS)).wrap(Wrap { trim: true }),
-        keys,
-    );
+    draw_hints(frame, keys, ui, state.changes_off(), "cors", HINTS);
 
     match &ed.view {
         CorsView::Table => {}
@@ -299,38 +173,27 @@ fn draw_table(frame: &mut Frame, area: Rect, ed: &CorsEditor, ui: &Ui) {
     if placeholder.draw(frame, area, ui) {
         return;
     }
-    let header = Row::new(
-        [
-            "#",
-            "Allowed origins",
-            "Methods",
-            "Allowed headers",
-            "Exposed headers",
-            "Max age",
-        ]
-        .map(|h| Cell::from(h).style(Style::default().add_modifier(Modifier::BOLD))),
-    );
-    let selected_style = Style::default()
-        .fg(ui.theme.selection_fg)
-        .bg(ui.theme.selection_bg);
     let rows = ed.rules.iter().enumerate().map(|(i, r)| {
-        let row = Row::new(vec![
+        Row::new(vec![
             Cell::from(format!("{}", i + 1)),
             Cell::from(list_text(&r.allowed_origins)),
             Cell::from(r.methods_text()),
             Cell::from(list_text(&r.allowed_headers)),
             Cell::from(list_text(&r.exposed_headers)),
             Cell::from(format!("{}s", r.max_age_seconds)),
-        ]);
-        if i == ed.selected {
-            row.style(selected_style)
-        } else {
-            row
-        }
+        ])
     });
-    let table = Table::new(
+    let table = selectable_table(
+        &[
+            "#",
+            "Allowed origins",
+            "Methods",
+            "Allowed headers",
+            "Exposed headers",
+            "Max age",
+        ],
         rows,
-        [
+        &[
             Constraint::Length(2),
             Constraint::Fill(3),
             Constraint::Length(20),
@@ -338,9 +201,9 @@ fn draw_table(frame: &mut Frame, area: Rect, ed: &CorsEditor, ui: &Ui) {
             Constraint::Fill(2),
             Constraint::Length(8),
         ],
-    )
-    .header(header)
-    .column_spacing(1);
+        ed.selected,
+        ui,
+    );
     frame.render_widget(table, area);
 }
 
@@ -353,21 +216,7 @@ fn check_line<'a>(ed: &CorsEditor, ui: &Ui) -> Line<'a> {
         ed.rules.len(),
         model::rules_text_len(&ed.rules)
     );
-    let dirty = if ed.dirty() {
-        " · unsaved changes (s reviews and saves)"
-    } else {
-        " · as on the service"
-    };
-    match ed.validation() {
-        Ok(()) => Line::from(vec![
-            Span::styled(format!("✓ {size}"), Style::default().fg(ui.theme.info)),
-            Span::styled(dirty, Style::default().fg(ui.theme.dim)),
-        ]),
-        Err(e) => Line::styled(
-            format!("✗ {e} (cannot save until fixed)"),
-            Style::default().fg(ui.theme.error),
-        ),
-    }
+    editor::check_line(size, ed.dirty(), ed.validation(), ui)
 }
 
 fn draw_rule_form(frame: &mut Frame, area: Rect, form: &RuleForm, ui: &Ui) {
@@ -377,67 +226,16 @@ fn draw_rule_form(frame: &mut Frame, area: Rect, form: &RuleForm, ui: &Ui) {
         None => " New CORS rule ".to_string(),
     };
     let inner = popup(frame, popup_area, &title, ui);
-    let label_width = 20u16;
-    let bold = Style::default().add_modifier(Modifier::BOLD);
     let dim = Style::default().fg(ui.theme.dim);
-    let mut lines = Vec::new();
-    let mut cursor = None;
-    for (i, field) in RuleField::ALL.iter().enumerate() {
-        let focused = i == form.focus;
-        let marker = if focused { "›" } else { " " };
-        let mut spans = vec![Span::styled(
-            format!(
-                "{marker}{:<width$}",
-                field.title(),
-                width = label_width as usize - 1
-            ),
-            if focused {
-                bold.fg(ui.theme.accent)
-            } else {
-                bold
-            },
-        )];
-        match form.input(*field) {
-            None => {
-                for (k, m) in CorsMethod::ALL.iter().enumerate() {
-                    let ticked = form.methods.contains(m);
-                    let text = format!("[{}] {}", if ticked { "x" } else { " " }, m.as_str());
-                    let style = if focused && k == form.method_cursor {
-                        Style::default()
-                            .fg(ui.theme.selection_fg)
-                            .bg(ui.theme.selection_bg)
-                    } else if ticked {
-                        Style::default()
-                    } else {
-                        dim
-                    };
-                    spans.push(Span::styled(text, style));
-                    spans.push(Span::raw(" "));
-                }
-            }
-            Some(input) => {
-                let width = inner.width.saturating_sub(label_width + 1).max(1) as usize;
-                let scroll = input.visual_scroll(width);
-                spans.push(Span::raw(
-                    input.value().chars().skip(scroll).collect::<String>(),
-                ));
-                if focused {
-                    let col = input.visual_cursor().saturating_sub(scroll);
-                    cursor = Some((col as u16, lines.len() as u16));
-                }
-            }
-        }
-        lines.push(Line::from(spans));
-        if let Some(e) = &form.errors[i] {
-            let value_width = inner.width.saturating_sub(label_width + 2) as usize;
-            for part in wrap_words(&format!("✗ {e}"), value_width) {
-                lines.push(Line::styled(
-                    format!("{:width$}{part}", "", width = label_width as usize),
-                    Style::default().fg(ui.theme.error),
-                ));
-            }
-        }
-    }
+    let mut rows = FormRows::new(inner, 20);
+    let methods = |_, focused: bool| {
+        let boxes = CorsMethod::ALL
+            .iter()
+            .map(|m| (m.as_str().to_string(), form.methods.contains(m)));
+        checkboxes(boxes, focused.then_some(form.method_cursor), ui)
+    };
+    rows.fields(form, RuleField::title, &form.errors, methods, ui);
+    let lines = &mut rows.lines;
     lines.push(Line::default());
     match &form.validation {
         Ok(rule) => lines.push(Line::styled(
@@ -458,11 +256,7 @@ fn draw_rule_form(frame: &mut Frame, area: Rect, form: &RuleForm, ui: &Ui) {
         "Tab next field · ←/→ method · Space tick · Enter keep · Esc cancel",
         dim,
     ));
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
-    if let Some((col, row)) = cursor {
-        let x = (inner.x + label_width + col).min(inner.right().saturating_sub(1));
-        frame.set_cursor_position(Position::new(x, inner.y + row));
-    }
+    rows.draw(frame);
 }
 
 fn diff_lines<'a>(old: &[CorsRule], new: &[CorsRule], ui: &Ui) -> Vec<Line<'a>> {
@@ -506,16 +300,12 @@ fn draw_review(
         dim,
     ));
     lines.push(Line::styled("y / Enter: save · n / Esc: back", dim));
-    let width = 110.min(area.width);
-    let height = (wrapped_height(&lines, width.saturating_sub(2)) + 2).min(area.height);
-    let popup_area = centered(area, width, height);
     let title = if undo {
         " Undo the last save? "
     } else {
         " Save these CORS rules? "
     };
-    let inner = popup(frame, popup_area, title, ui);
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    text_popup(frame, area, 110, title, lines, ui);
 }
 
 fn draw_conflict(
@@ -543,71 +333,31 @@ fn draw_conflict(
         "y: save yours over theirs · r: drop your edits and show theirs · n / Esc: keep editing",
         dim,
     ));
-    let width = 110.min(area.width);
-    let height = (wrapped_height(&lines, width.saturating_sub(2)) + 2).min(area.height);
-    let popup_area = centered(area, width, height);
-    let inner = popup(
-        frame,
-        popup_area,
-        " The CORS rules changed on the service ",
-        ui,
-    );
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    let title = " The CORS rules changed on the service ";
+    text_popup(frame, area, 110, title, lines, ui);
 }
 
 fn draw_test(frame: &mut Frame, area: Rect, form: &TestForm, dirty: bool, ui: &Ui) {
     let popup_area = centered(area, 100, 17);
     let inner = popup(frame, popup_area, " Test a rule: the real preflight ", ui);
-    let label_width = 18u16;
     let bold = Style::default().add_modifier(Modifier::BOLD);
     let dim = Style::default().fg(ui.theme.dim);
-    let mut lines = Vec::new();
-    let mut cursor = None;
-    for (i, field) in TestField::ALL.iter().enumerate() {
-        let focused = i == form.focus;
-        let marker = if focused { "›" } else { " " };
-        let mut spans = vec![Span::styled(
-            format!(
-                "{marker}{:<width$}",
-                field.title(),
-                width = label_width as usize - 1
-            ),
-            if focused {
-                bold.fg(ui.theme.accent)
-            } else {
-                bold
-            },
-        )];
-        let input = match field {
-            TestField::Origin => Some(&form.origin),
-            TestField::Headers => Some(&form.headers),
-            TestField::Method => None,
+    let mut rows = FormRows::new(inner, 18);
+    let method = |_, focused: bool| {
+        let style = if focused {
+            Style::default()
+                .fg(ui.theme.selection_fg)
+                .bg(ui.theme.selection_bg)
+        } else {
+            Style::default()
         };
-        match input {
-            Some(input) => {
-                let width = inner.width.saturating_sub(label_width + 1).max(1) as usize;
-                let scroll = input.visual_scroll(width);
-                spans.push(Span::raw(
-                    input.value().chars().skip(scroll).collect::<String>(),
-                ));
-                if focused {
-                    let col = input.visual_cursor().saturating_sub(scroll);
-                    cursor = Some((col as u16, i as u16));
-                }
-            }
-            None => spans.push(Span::styled(
-                format!("◀ {} ▶", form.method().as_str()),
-                if focused {
-                    Style::default()
-                        .fg(ui.theme.selection_fg)
-                        .bg(ui.theme.selection_bg)
-                } else {
-                    Style::default()
-                },
-            )),
-        }
-        lines.push(Line::from(spans));
-    }
+        vec![Span::styled(
+            format!("◀ {} ▶", form.method().as_str()),
+            style,
+        )]
+    };
+    rows.fields(form, TestField::title, &[], method, ui);
+    let lines = &mut rows.lines;
     lines.push(Line::default());
     match &form.result {
         _ if form.running => lines.push(Line::styled(
@@ -660,11 +410,7 @@ fn draw_test(frame: &mut Frame, area: Rect, form: &TestForm, dirty: bool, ui: &U
         "Tab next field · ←/→ method · headers comma-separated · Enter send · Esc back",
         dim,
     ));
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
-    if let Some((col, row)) = cursor {
-        let x = (inner.x + label_width + col).min(inner.right().saturating_sub(1));
-        frame.set_cursor_position(Position::new(x, inner.y + row));
-    }
+    rows.draw(frame);
 }
 
 fn draw_list(
@@ -692,11 +438,7 @@ fn draw_list(
     }
     lines.push(Line::default());
     lines.push(Line::styled("↑/↓ choose · Enter pick · Esc back", dim));
-    let width = 100.min(area.width);
-    let height = (wrapped_height(&lines, width.saturating_sub(2)) + 2).min(area.height);
-    let popup_area = centered(area, width, height);
-    let inner = popup(frame, popup_area, title, ui);
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    text_popup(frame, area, 100, title, lines, ui);
 }
 
 fn draw_prompt(frame: &mut Frame, area: Rect, title: &str, text: &str, input: &Input, ui: &Ui) {

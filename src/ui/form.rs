@@ -1,13 +1,14 @@
 //! The attach/edit account form and the yes/no question, drawn over the list.
 
 use super::Ui;
+use super::form_rows::FormRows;
 use super::layout::centered;
 use crate::app::form::{AttachForm, AttachKind, Field};
 use crate::app::state::{Confirm, State};
 use ratatui::{
     Frame,
-    layout::{Position, Rect},
-    style::{Modifier, Style},
+    layout::Rect,
+    style::Style,
     text::{Line, Span},
     widgets::{Block, Borders, Clear, Paragraph, Wrap},
 };
@@ -32,29 +33,13 @@ pub fn draw_form(frame: &mut Frame, area: Rect, form: &AttachForm, ui: &Ui) {
     frame.render_widget(Clear, popup);
     frame.render_widget(block, popup);
 
-    let label_width = 21u16;
-    let bold = Style::default().add_modifier(Modifier::BOLD);
     let dim = Style::default().fg(ui.theme.dim);
-    let mut lines = Vec::new();
-    let mut cursor = None;
+    let mut rows = FormRows::new(inner, 21);
     for (i, field) in form.fields().iter().enumerate() {
         let focused = i == form.focus;
-        let marker = if focused { "›" } else { " " };
-        let title = format!(
-            "{marker}{:<width$}",
-            field.title(form.kind),
-            width = label_width as usize - 1
-        );
-        let mut spans = vec![Span::styled(
-            title,
-            if focused {
-                bold.fg(ui.theme.accent)
-            } else {
-                bold
-            },
-        )];
-        match field {
-            Field::Kind => {
+        let mut spans = vec![rows.label(field.title(form.kind), focused, ui)];
+        match (field, form.input(*field)) {
+            (Field::Kind, _) => {
                 for kind in AttachKind::ALL {
                     let style = if kind == form.kind {
                         Style::default()
@@ -67,34 +52,20 @@ pub fn draw_form(frame: &mut Frame, area: Rect, form: &AttachForm, ui: &Ui) {
                     spans.push(Span::raw(" "));
                 }
             }
-            _ => {
-                let input = form.input(*field);
-                let value = input.map(|i| i.value()).unwrap_or("");
-                let width = inner.width.saturating_sub(label_width + 1).max(1) as usize;
-                let shown = if *field == Field::Secret && !form.reveal {
-                    masked(value)
-                } else {
-                    let scroll = input.map(|i| i.visual_scroll(width)).unwrap_or(0);
-                    value.chars().skip(scroll).collect()
-                };
-                if focused && let Some(input) = input {
-                    let scroll = if *field == Field::Secret && !form.reveal {
-                        0
-                    } else {
-                        input.visual_scroll(width)
-                    };
-                    let col = if *field == Field::Secret && !form.reveal {
-                        masked(value).chars().count()
-                    } else {
-                        input.visual_cursor().saturating_sub(scroll)
-                    };
-                    cursor = Some((col as u16, i as u16));
+            // A secret shows its length, not its content, with the cursor at its end.
+            (Field::Secret, Some(input)) if !form.reveal => {
+                let shown = masked(input.value());
+                if focused {
+                    rows.cursor_at(shown.chars().count());
                 }
                 spans.push(Span::raw(shown));
             }
+            (_, Some(input)) => spans.push(rows.input(input, focused)),
+            (_, None) => {}
         }
-        lines.push(Line::from(spans));
+        rows.push(Line::from(spans));
     }
+    let lines = &mut rows.lines;
     lines.push(Line::default());
     match &form.validation {
         Ok(p) => {
@@ -120,11 +91,7 @@ pub fn draw_form(frame: &mut Frame, area: Rect, form: &AttachForm, ui: &Ui) {
         "Paste a connection string or SAS URL into any field: blobx fills the rest.",
         dim,
     ));
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
-    if let Some((col, row)) = cursor {
-        let x = (inner.x + label_width + col).min(inner.right().saturating_sub(1));
-        frame.set_cursor_position(Position::new(x, inner.y + row));
-    }
+    rows.draw(frame);
 }
 
 pub fn draw_confirm(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {

@@ -2,10 +2,12 @@
 //! and its form, diff and questions as popups. Key hints come from the keymap.
 
 use super::Ui;
-use super::cors::{TablePlaceholder, hint_line, popup, wrap_words, wrapped_height};
+use super::editor::{
+    self, EditorAreas, TablePlaceholder, draw_hints, editor_frame, selectable_table, text_popup,
+};
+use super::form_rows::{FormRows, checkboxes};
 use super::layout::centered;
 use crate::app::action::Command;
-use crate::app::field_form::FieldForm;
 use crate::app::policies::{
     PERMISSIONS, PolicyChange, PolicyEditor, PolicyField, PolicyForm, PolicyView, policy_status,
     show_time,
@@ -14,10 +16,10 @@ use crate::app::state::State;
 use crate::azure::access::{MAX_POLICIES, StoredPolicy};
 use ratatui::{
     Frame,
-    layout::{Constraint, Layout, Position, Rect},
-    style::{Modifier, Style},
+    layout::{Constraint, Rect},
+    style::Style,
     text::{Line, Span},
-    widgets::{Cell, Paragraph, Row, Table, Wrap},
+    widgets::{Cell, Row},
 };
 
 /// Short names for the hint line; the keys come from the keymap.
@@ -53,11 +55,6 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
     let Some(ed) = &state.policies else {
         return;
     };
-    // The status line stays visible below the editor.
-    let area = Rect {
-        height: area.height.saturating_sub(1),
-        ..area
-    };
     let level = match &ed.base {
         Some(b) => format!(
             "public access: {} (kept as it is)",
@@ -66,26 +63,18 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
         None => "public access: …".into(),
     };
     let title = format!(" Stored access policies · {} · {level} ", ed.container);
-    let inner = popup(frame, area, &title, ui);
-    if inner.height < 4 {
+    let intro = "A SAS bound to a policy takes its permissions and times from here: edit or delete one to change or revoke them.";
+    let Some(EditorAreas {
+        area,
+        body,
+        check,
+        extra,
+        keys,
+    }) = editor_frame(frame, area, &title, intro, ui)
+    else {
         return;
-    }
-    let [intro, body, check, extra, keys] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
-        Constraint::Length(2),
-    ])
-    .areas(inner);
+    };
     let dim = Style::default().fg(ui.theme.dim);
-    frame.render_widget(
-        Line::styled(
-            "A SAS bound to a policy takes its permissions and times from here: edit or delete one to change or revoke them.",
-            dim,
-        ),
-        intro,
-    );
     draw_table(frame, body, ed, ui);
     frame.render_widget(check_line(ed, ui), check);
     let mut notes = Vec::new();
@@ -102,11 +91,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
         ));
     }
     frame.render_widget(Line::from(notes), extra);
-    frame.render_widget(
-        Paragraph::new(hint_line(ui, state.changes_off(), "policies", HINTS))
-            .wrap(Wrap { trim: true }),
-        keys,
-    );
+    draw_hints(frame, keys, ui, state.changes_off(), "policies", HINTS);
 
     match &ed.view {
         PolicyView::Table => {}
@@ -144,10 +129,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
 
 fn question(frame: &mut Frame, area: Rect, title: &str, text: &str, ui: &Ui) {
     let lines: Vec<Line> = text.lines().map(|l| Line::raw(l.to_string())).collect();
-    let width = 72.min(area.width);
-    let height = (wrapped_height(&lines, width.saturating_sub(2)) + 2).min(area.height);
-    let inner = popup(frame, centered(area, width, height), title, ui);
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    text_popup(frame, area, 72, title, lines, ui);
 }
 
 fn draw_table(frame: &mut Frame, area: Rect, ed: &PolicyEditor, ui: &Ui) {
@@ -164,51 +146,40 @@ fn draw_table(frame: &mut Frame, area: Rect, ed: &PolicyEditor, ui: &Ui) {
     if placeholder.draw(frame, area, ui) {
         return;
     }
-    let header = Row::new(
-        [
-            "Identifier",
-            "Permissions",
-            "Start (UTC)",
-            "Expiry (UTC)",
-            "Status",
-        ]
-        .map(|h| Cell::from(h).style(Style::default().add_modifier(Modifier::BOLD))),
-    );
-    let selected_style = Style::default()
-        .fg(ui.theme.selection_fg)
-        .bg(ui.theme.selection_bg);
-    let rows = ed.policies.iter().enumerate().map(|(i, p)| {
+    let rows = ed.policies.iter().map(|p| {
         let status = policy_status(p, ed.now);
         let status_style = if status == "expired" {
             Style::default().fg(ui.theme.error)
         } else {
             Style::default()
         };
-        let row = Row::new(vec![
+        Row::new(vec![
             Cell::from(p.id.clone()),
             Cell::from(perms_text(p)),
             Cell::from(show_time(p.start)),
             Cell::from(show_time(p.expiry)),
             Cell::from(status).style(status_style),
-        ]);
-        if i == ed.selected {
-            row.style(selected_style)
-        } else {
-            row
-        }
+        ])
     });
-    let table = Table::new(
+    let table = selectable_table(
+        &[
+            "Identifier",
+            "Permissions",
+            "Start (UTC)",
+            "Expiry (UTC)",
+            "Status",
+        ],
         rows,
-        [
+        &[
             Constraint::Fill(1),
             Constraint::Length(12),
             Constraint::Length(19),
             Constraint::Length(19),
             Constraint::Length(26),
         ],
-    )
-    .header(header)
-    .column_spacing(1);
+        ed.selected,
+        ui,
+    );
     frame.render_widget(table, area);
 }
 
@@ -217,21 +188,7 @@ fn check_line<'a>(ed: &PolicyEditor, ui: &Ui) -> Line<'a> {
         return Line::default();
     }
     let size = format!("{} of {MAX_POLICIES} policies", ed.policies.len());
-    let dirty = if ed.dirty() {
-        " · unsaved changes (s reviews and saves)"
-    } else {
-        " · as on the service"
-    };
-    match ed.validation() {
-        Ok(()) => Line::from(vec![
-            Span::styled(format!("✓ {size}"), Style::default().fg(ui.theme.info)),
-            Span::styled(dirty, Style::default().fg(ui.theme.dim)),
-        ]),
-        Err(e) => Line::styled(
-            format!("✗ {e} (cannot save until fixed)"),
-            Style::default().fg(ui.theme.error),
-        ),
-    }
+    editor::check_line(size, ed.dirty(), ed.validation(), ui)
 }
 
 fn draw_form(frame: &mut Frame, area: Rect, form: &PolicyForm, ui: &Ui) {
@@ -240,68 +197,20 @@ fn draw_form(frame: &mut Frame, area: Rect, form: &PolicyForm, ui: &Ui) {
         Some(_) => " Edit stored access policy ",
         None => " New stored access policy ",
     };
-    let inner = popup(frame, popup_area, title, ui);
-    let label_width = 16u16;
-    let bold = Style::default().add_modifier(Modifier::BOLD);
+    let inner = editor::popup(frame, popup_area, title, ui);
     let dim = Style::default().fg(ui.theme.dim);
-    let mut lines = Vec::new();
-    let mut cursor = None;
-    for (i, field) in PolicyField::ALL.iter().enumerate() {
-        let focused = i == form.focus;
-        let marker = if focused { "›" } else { " " };
-        let mut spans = vec![Span::styled(
-            format!(
-                "{marker}{:<width$}",
-                field.title(),
-                width = label_width as usize - 1
-            ),
-            if focused {
-                bold.fg(ui.theme.accent)
-            } else {
-                bold
-            },
-        )];
-        match form.input(*field) {
-            None => {
-                for (k, (letter, word)) in PERMISSIONS.iter().enumerate() {
-                    let ticked = form.permissions.contains(*letter);
-                    let text = format!("[{}] {letter} {word}", if ticked { "x" } else { " " });
-                    let style = if focused && k == form.perm_cursor {
-                        Style::default()
-                            .fg(ui.theme.selection_fg)
-                            .bg(ui.theme.selection_bg)
-                    } else if ticked {
-                        Style::default()
-                    } else {
-                        dim
-                    };
-                    spans.push(Span::styled(text, style));
-                    spans.push(Span::raw(" "));
-                }
-            }
-            Some(input) => {
-                let width = inner.width.saturating_sub(label_width + 1).max(1) as usize;
-                let scroll = input.visual_scroll(width);
-                spans.push(Span::raw(
-                    input.value().chars().skip(scroll).collect::<String>(),
-                ));
-                if focused {
-                    let col = input.visual_cursor().saturating_sub(scroll);
-                    cursor = Some((col as u16, lines.len() as u16));
-                }
-            }
-        }
-        lines.push(Line::from(spans));
-        if let Some(e) = &form.errors[i] {
-            let value_width = inner.width.saturating_sub(label_width + 2) as usize;
-            for part in wrap_words(&format!("✗ {e}"), value_width) {
-                lines.push(Line::styled(
-                    format!("{:width$}{part}", "", width = label_width as usize),
-                    Style::default().fg(ui.theme.error),
-                ));
-            }
-        }
-    }
+    let mut rows = FormRows::new(inner, 16);
+    let permissions = |_, focused: bool| {
+        let boxes = PERMISSIONS.iter().map(|(letter, word)| {
+            (
+                format!("{letter} {word}"),
+                form.permissions.contains(*letter),
+            )
+        });
+        checkboxes(boxes, focused.then_some(form.perm_cursor), ui)
+    };
+    rows.fields(form, PolicyField::title, &form.errors, permissions, ui);
+    let lines = &mut rows.lines;
     lines.push(Line::default());
     match &form.validation {
         Ok(p) => lines.push(Line::styled(
@@ -326,11 +235,7 @@ fn draw_form(frame: &mut Frame, area: Rect, form: &PolicyForm, ui: &Ui) {
         "Tab next field · ←/→ permission · Space tick · Enter keep · Esc cancel",
         dim,
     ));
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
-    if let Some((col, row)) = cursor {
-        let x = (inner.x + label_width + col).min(inner.right().saturating_sub(1));
-        frame.set_cursor_position(Position::new(x, inner.y + row));
-    }
+    rows.draw(frame);
 }
 
 fn draw_review(frame: &mut Frame, area: Rect, changes: &[PolicyChange], level: &str, ui: &Ui) {
@@ -361,15 +266,8 @@ fn draw_review(frame: &mut Frame, area: Rect, changes: &[PolicyChange], level: &
         dim,
     ));
     lines.push(Line::styled("y / Enter: save · n / Esc: back", dim));
-    let width = 110.min(area.width);
-    let height = (wrapped_height(&lines, width.saturating_sub(2)) + 2).min(area.height);
-    let inner = popup(
-        frame,
-        centered(area, width, height),
-        " Save these stored access policies? ",
-        ui,
-    );
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    let title = " Save these stored access policies? ";
+    text_popup(frame, area, 110, title, lines, ui);
 }
 
 #[cfg(test)]
