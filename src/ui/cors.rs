@@ -3,7 +3,7 @@
 
 use super::Ui;
 use super::editor::{
-    self, EditorAreas, TablePlaceholder, draw_hints, editor_frame, popup, selectable_table,
+    self, TablePlaceholder, busy_note, draw_hints, editor_frame, popup, selectable_table,
     text_popup,
 };
 use super::form_rows::{FormRows, checkboxes};
@@ -49,32 +49,30 @@ fn list_text(v: &[String]) -> String {
     }
 }
 
+/// The table's columns: header and width.
+const COLUMNS: [(&str, Constraint); 6] = [
+    ("#", Constraint::Length(2)),
+    ("Allowed origins", Constraint::Fill(3)),
+    ("Methods", Constraint::Length(20)),
+    ("Allowed headers", Constraint::Fill(2)),
+    ("Exposed headers", Constraint::Fill(2)),
+    ("Max age", Constraint::Length(8)),
+];
+
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
     let Some(ed) = &state.cors.editor else {
         return;
     };
     let title = format!(" CORS rules · {} · Blob service ", ed.label);
     let intro = "Checked in order: the first rule whose origin and method match a request decides.";
-    let Some(EditorAreas {
-        area,
-        body,
-        check,
-        extra,
-        keys,
-    }) = editor_frame(frame, area, &title, intro, ui)
-    else {
+    let Some(areas) = editor_frame(frame, area, &title, intro, ui) else {
         return;
     };
+    let area = areas.area;
     let dim = Style::default().fg(ui.theme.dim);
-    draw_table(frame, body, ed, ui);
-    frame.render_widget(check_line(ed, ui), check);
-    let mut notes = Vec::new();
-    if let Some(b) = &ed.busy {
-        notes.push(Span::styled(
-            format!("⠿ {b}"),
-            Style::default().fg(ui.theme.accent),
-        ));
-    }
+    draw_table(frame, areas.body, ed, ui);
+    frame.render_widget(check_line(ed, ui), areas.check);
+    let mut notes: Vec<Span> = busy_note(ed.busy.as_deref(), ui).into_iter().collect();
     if state.cors.undo.contains_key(&ed.account) && !state.changes_off() {
         notes.push(Span::styled("last save can be undone (u)", dim));
     }
@@ -88,8 +86,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
         }
         spans.push(n);
     }
-    frame.render_widget(Line::from(spans), extra);
-    draw_hints(frame, keys, ui, state.changes_off(), "cors", HINTS);
+    frame.render_widget(Line::from(spans), areas.extra);
+    draw_hints(frame, areas.keys, ui, state.changes_off(), "cors", HINTS);
 
     match &ed.view {
         CorsView::Table => {}
@@ -183,27 +181,7 @@ fn draw_table(frame: &mut Frame, area: Rect, ed: &CorsEditor, ui: &Ui) {
             Cell::from(format!("{}s", r.max_age_seconds)),
         ])
     });
-    let table = selectable_table(
-        &[
-            "#",
-            "Allowed origins",
-            "Methods",
-            "Allowed headers",
-            "Exposed headers",
-            "Max age",
-        ],
-        rows,
-        &[
-            Constraint::Length(2),
-            Constraint::Fill(3),
-            Constraint::Length(20),
-            Constraint::Fill(2),
-            Constraint::Fill(2),
-            Constraint::Length(8),
-        ],
-        ed.selected,
-        ui,
-    );
+    let table = selectable_table(&COLUMNS, rows, ed.selected, ui);
     frame.render_widget(table, area);
 }
 
@@ -226,7 +204,6 @@ fn draw_rule_form(frame: &mut Frame, area: Rect, form: &RuleForm, ui: &Ui) {
         None => " New CORS rule ".to_string(),
     };
     let inner = popup(frame, popup_area, &title, ui);
-    let dim = Style::default().fg(ui.theme.dim);
     let mut rows = FormRows::new(inner, 20);
     let methods = |_, focused: bool| {
         let boxes = CorsMethod::ALL
@@ -235,28 +212,15 @@ fn draw_rule_form(frame: &mut Frame, area: Rect, form: &RuleForm, ui: &Ui) {
         checkboxes(boxes, focused.then_some(form.method_cursor), ui)
     };
     rows.fields(form, RuleField::title, &form.errors, methods, ui);
-    let lines = &mut rows.lines;
-    lines.push(Line::default());
-    match &form.validation {
-        Ok(rule) => lines.push(Line::styled(
-            format!("✓ {}", rule.summary()),
-            Style::default().fg(ui.theme.info),
-        )),
-        Err(_) => lines.push(Line::styled(
-            "✗ fix the marked fields to keep this rule",
-            Style::default().fg(ui.theme.error),
-        )),
-    }
-    lines.push(Line::default());
-    lines.push(Line::styled(
+    let verdict = match &form.validation {
+        Ok(rule) => Ok(rule.summary()),
+        Err(_) => Err("fix the marked fields to keep this rule".to_string()),
+    };
+    let help = [
         "Lists: separate with commas. Origins: * or scheme://host[:port]. Headers: names, or a prefix like x-ms-meta-*.",
-        dim,
-    ));
-    lines.push(Line::styled(
         "Tab next field · ←/→ method · Space tick · Enter keep · Esc cancel",
-        dim,
-    ));
-    rows.draw(frame);
+    ];
+    rows.draw_with(frame, verdict, &help, ui);
 }
 
 fn diff_lines<'a>(old: &[CorsRule], new: &[CorsRule], ui: &Ui) -> Vec<Line<'a>> {

@@ -73,6 +73,11 @@ pub(super) fn editor_frame(
     })
 }
 
+/// "⠿ saving…" while the editor waits for background work.
+pub(super) fn busy_note<'a>(busy: Option<&str>, ui: &Ui) -> Option<Span<'a>> {
+    busy.map(|b| Span::styled(format!("⠿ {b}"), Style::default().fg(ui.theme.accent)))
+}
+
 /// The key hints of the keymap's `section`, in the frame's last rows.
 pub(super) fn draw_hints(
     frame: &mut Frame,
@@ -88,16 +93,15 @@ pub(super) fn draw_hints(
     );
 }
 
-/// A table with a bold `header` whose `selected` row is highlighted.
+/// A table with `columns` (bold header, width) whose `selected` row is highlighted.
 pub(super) fn selectable_table<'a>(
-    header: &[&'a str],
+    columns: &[(&'a str, Constraint)],
     rows: impl IntoIterator<Item = Row<'a>>,
-    widths: &[Constraint],
     selected: usize,
     ui: &Ui,
 ) -> Table<'a> {
     let bold = Style::default().add_modifier(Modifier::BOLD);
-    let header = Row::new(header.iter().map(|h| Cell::from(*h).style(bold)));
+    let header = Row::new(columns.iter().map(|(h, _)| Cell::from(*h).style(bold)));
     let selected_style = Style::default()
         .fg(ui.theme.selection_fg)
         .bg(ui.theme.selection_bg);
@@ -108,7 +112,7 @@ pub(super) fn selectable_table<'a>(
             row
         }
     });
-    Table::new(rows, widths.iter().copied())
+    Table::new(rows, columns.iter().map(|(_, w)| *w))
         .header(header)
         .column_spacing(1)
 }

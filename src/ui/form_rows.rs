@@ -110,6 +110,30 @@ impl<'a> FormRows<'a> {
         }
     }
 
+    /// Draws the rows, then "✓ what the form makes" or "✗ why it cannot yet",
+    /// then the `help` lines, dimmed.
+    pub fn draw_with(
+        mut self,
+        frame: &mut Frame,
+        verdict: Result<String, String>,
+        help: &[&str],
+        ui: &Ui,
+    ) {
+        self.lines.push(Line::default());
+        self.lines.push(match verdict {
+            Ok(what) => Line::styled(format!("✓ {what}"), Style::default().fg(ui.theme.info)),
+            Err(why) => Line::styled(format!("✗ {why}"), Style::default().fg(ui.theme.error)),
+        });
+        self.lines.push(Line::default());
+        for line in help {
+            self.lines.push(Line::styled(
+                line.to_string(),
+                Style::default().fg(ui.theme.dim),
+            ));
+        }
+        self.draw(frame);
+    }
+
     /// Draws the lines and puts the cursor.
     pub fn draw(self, frame: &mut Frame) {
         let inner = self.inner;

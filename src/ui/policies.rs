@@ -3,7 +3,7 @@
 
 use super::Ui;
 use super::editor::{
-    self, EditorAreas, TablePlaceholder, draw_hints, editor_frame, selectable_table, text_popup,
+    self, TablePlaceholder, busy_note, draw_hints, editor_frame, selectable_table, text_popup,
 };
 use super::form_rows::{FormRows, checkboxes};
 use super::layout::centered;
@@ -51,6 +51,15 @@ fn summary(p: &StoredPolicy) -> String {
     )
 }
 
+/// The table's columns: header and width.
+const COLUMNS: [(&str, Constraint); 5] = [
+    ("Identifier", Constraint::Fill(1)),
+    ("Permissions", Constraint::Length(12)),
+    ("Start (UTC)", Constraint::Length(19)),
+    ("Expiry (UTC)", Constraint::Length(19)),
+    ("Status", Constraint::Length(26)),
+];
+
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
     let Some(ed) = &state.policies else {
         return;
@@ -64,34 +73,29 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
     };
     let title = format!(" Stored access policies · {} · {level} ", ed.container);
     let intro = "A SAS bound to a policy takes its permissions and times from here: edit or delete one to change or revoke them.";
-    let Some(EditorAreas {
-        area,
-        body,
-        check,
-        extra,
-        keys,
-    }) = editor_frame(frame, area, &title, intro, ui)
-    else {
+    let Some(areas) = editor_frame(frame, area, &title, intro, ui) else {
         return;
     };
+    let area = areas.area;
     let dim = Style::default().fg(ui.theme.dim);
-    draw_table(frame, body, ed, ui);
-    frame.render_widget(check_line(ed, ui), check);
-    let mut notes = Vec::new();
-    if let Some(b) = &ed.busy {
-        notes.push(Span::styled(
-            format!("⠿ {b}"),
-            Style::default().fg(ui.theme.accent),
-        ));
-    }
+    draw_table(frame, areas.body, ed, ui);
+    frame.render_widget(check_line(ed, ui), areas.check);
+    let mut notes: Vec<Span> = busy_note(ed.busy.as_deref(), ui).into_iter().collect();
     if state.changes_off() {
         notes.push(Span::styled(
             "read-only: adding, editing, deleting and saving are turned off",
             dim,
         ));
     }
-    frame.render_widget(Line::from(notes), extra);
-    draw_hints(frame, keys, ui, state.changes_off(), "policies", HINTS);
+    frame.render_widget(Line::from(notes), areas.extra);
+    draw_hints(
+        frame,
+        areas.keys,
+        ui,
+        state.changes_off(),
+        "policies",
+        HINTS,
+    );
 
     match &ed.view {
         PolicyView::Table => {}
@@ -161,25 +165,7 @@ fn draw_table(frame: &mut Frame, area: Rect, ed: &PolicyEditor, ui: &Ui) {
             Cell::from(status).style(status_style),
         ])
     });
-    let table = selectable_table(
-        &[
-            "Identifier",
-            "Permissions",
-            "Start (UTC)",
-            "Expiry (UTC)",
-            "Status",
-        ],
-        rows,
-        &[
-            Constraint::Fill(1),
-            Constraint::Length(12),
-            Constraint::Length(19),
-            Constraint::Length(19),
-            Constraint::Length(26),
-        ],
-        ed.selected,
-        ui,
-    );
+    let table = selectable_table(&COLUMNS, rows, ed.selected, ui);
     frame.render_widget(table, area);
 }
 
@@ -198,7 +184,6 @@ fn draw_form(frame: &mut Frame, area: Rect, form: &PolicyForm, ui: &Ui) {
         None => " New stored access policy ",
     };
     let inner = editor::popup(frame, popup_area, title, ui);
-    let dim = Style::default().fg(ui.theme.dim);
     let mut rows = FormRows::new(inner, 16);
     let permissions = |_, focused: bool| {
         let boxes = PERMISSIONS.iter().map(|(letter, word)| {
@@ -210,32 +195,16 @@ fn draw_form(frame: &mut Frame, area: Rect, form: &PolicyForm, ui: &Ui) {
         checkboxes(boxes, focused.then_some(form.perm_cursor), ui)
     };
     rows.fields(form, PolicyField::title, &form.errors, permissions, ui);
-    let lines = &mut rows.lines;
-    lines.push(Line::default());
-    match &form.validation {
-        Ok(p) => lines.push(Line::styled(
-            format!("✓ {}", summary(p)),
-            Style::default().fg(ui.theme.info),
-        )),
-        Err(e) if form.errors.iter().all(Option::is_none) => lines.push(Line::styled(
-            format!("✗ {e}"),
-            Style::default().fg(ui.theme.error),
-        )),
-        Err(_) => lines.push(Line::styled(
-            "✗ fix the marked fields to keep this policy",
-            Style::default().fg(ui.theme.error),
-        )),
-    }
-    lines.push(Line::default());
-    lines.push(Line::styled(
+    let verdict = match &form.validation {
+        Ok(p) => Ok(summary(p)),
+        Err(e) if form.errors.iter().all(Option::is_none) => Err(e.clone()),
+        Err(_) => Err("fix the marked fields to keep this policy".to_string()),
+    };
+    let help = [
         "Times (UTC): 2026-12-31, 2026-12-31T18:00Z, +7d or +12h from now; empty = none.",
-        dim,
-    ));
-    lines.push(Line::styled(
         "Tab next field · ←/→ permission · Space tick · Enter keep · Esc cancel",
-        dim,
-    ));
-    rows.draw(frame);
+    ];
+    rows.draw_with(frame, verdict, &help, ui);
 }
 
 fn draw_review(frame: &mut Frame, area: Rect, changes: &[PolicyChange], level: &str, ui: &Ui) {
