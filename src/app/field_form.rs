@@ -114,6 +114,28 @@ pub fn move_selection(selected: &mut usize, len: usize, cmd: Command) -> bool {
     true
 }
 
+/// Why a command that changes the table has to wait, if it does: background
+/// work is running, or the `items` ("rules") are not read yet (a reload may go).
+pub fn wait_reason(
+    busy: Option<&str>,
+    ready: bool,
+    failed: bool,
+    reload: bool,
+    items: &str,
+) -> Option<String> {
+    if let Some(what) = busy {
+        return Some(format!("Wait a moment: {what}"));
+    }
+    if ready || reload {
+        return None;
+    }
+    Some(if failed {
+        format!("The {items} could not be read; r tries again.")
+    } else {
+        format!("Still reading the {items}…")
+    })
+}
+
 /// Puts what a form kept into the table: over the row it edited (if that is
 /// still there), else at the end. Returns the row it is now in.
 pub fn put_back<T>(rows: &mut Vec<T>, editing: Option<usize>, item: T) -> usize {
@@ -156,5 +178,25 @@ mod tests {
         assert!(move_selection(&mut selected, 3, Command::Bottom));
         assert_eq!(selected, 2);
         assert!(!move_selection(&mut selected, 3, Command::Accept));
+    }
+
+    #[test]
+    fn changes_wait_for_work_and_for_the_first_read() {
+        let why = |busy, ready, failed, reload| wait_reason(busy, ready, failed, reload, "rules");
+        assert_eq!(
+            why(Some("saving…"), true, false, true).as_deref(),
+            Some("Wait a moment: saving…")
+        );
+        assert_eq!(
+            why(None, false, true, false).as_deref(),
+            Some("The rules could not be read; r tries again.")
+        );
+        assert!(
+            why(None, false, false, false)
+                .unwrap()
+                .starts_with("Still reading")
+        );
+        assert_eq!(why(None, false, true, true), None, "a reload may go");
+        assert_eq!(why(None, true, false, false), None);
     }
 }

@@ -1,6 +1,6 @@
 //! Commands while the editor is open, by the view they land in.
 
-use super::{AfterDiscard, CorsEffect, CorsView, PRESETS};
+use super::{CorsEffect, CorsView, PRESETS};
 use crate::app::action::{Action, Command};
 use crate::app::effect::Effect;
 use crate::app::field_form::{FieldForm, step};
@@ -200,13 +200,7 @@ impl State {
                 }
             },
             CorsView::Discard { then } => match cmd {
-                Command::Yes => match then {
-                    AfterDiscard::Close => {
-                        self.close_cors();
-                        Vec::new()
-                    }
-                    AfterDiscard::Reload => self.cors_reload(),
-                },
+                Command::Yes => self.cors_drop_edits(then),
                 Command::No | Command::Cancel => {
                     self.cors_set_view(CorsView::Table);
                     Vec::new()

@@ -24,6 +24,7 @@ pub(super) use tasks::spawn;
 pub use tasks::{CorsEffect, CorsEvent};
 pub use test_form::{TestField, TestForm};
 
+use super::action::Command;
 use super::state::Mode;
 use crate::azure::cors::{self as model, CorsRule};
 use std::collections::HashMap;
@@ -107,6 +108,17 @@ pub enum CorsView {
 pub enum AfterDiscard {
     Close,
     Reload,
+}
+
+impl AfterDiscard {
+    /// What a table command that drops edits goes on to do: Esc closes, r reloads.
+    pub(in crate::app) fn after(cmd: Command) -> Self {
+        if cmd == Command::Cancel {
+            AfterDiscard::Close
+        } else {
+            AfterDiscard::Reload
+        }
+    }
 }
 
 impl CorsView {

@@ -3,7 +3,7 @@
 use super::{AfterDiscard, CorsEffect, CorsView, RuleForm, TestForm};
 use crate::app::action::Command;
 use crate::app::effect::Effect;
-use crate::app::field_form::{move_selection, put_back};
+use crate::app::field_form::{move_selection, put_back, wait_reason};
 use crate::app::state::{Level, State};
 use crate::azure::cors::{CorsMethod, CorsRule, MAX_RULES};
 use tui_input::Input;
@@ -29,16 +29,16 @@ impl State {
                 | Command::CorsImport
                 | Command::CorsReload
         );
-        if changes && let Some(what) = ed.busy.clone() {
-            self.set_status(Level::Info, format!("Wait a moment: {what}"));
-            return Vec::new();
-        }
-        if changes && !ready && cmd != Command::CorsReload {
-            let text = match &ed.error {
-                Some(_) => "The rules could not be read; r tries again.",
-                None => "Still reading the rules…",
-            };
-            self.set_status(Level::Info, text);
+        if changes
+            && let Some(why) = wait_reason(
+                ed.busy.as_deref(),
+                ready,
+                ed.error.is_some(),
+                cmd == Command::CorsReload,
+                "rules",
+            )
+        {
+            self.set_status(Level::Info, why);
             return Vec::new();
         }
         if move_selection(&mut ed.selected, len, cmd) {
@@ -162,27 +162,28 @@ impl State {
                 let export = cmd == Command::CorsExport;
                 self.cors_set_view(CorsView::File { export, input });
             }
-            Command::CorsReload => {
+            Command::CorsReload | Command::Cancel => {
+                let then = AfterDiscard::after(cmd);
                 if ed.dirty() {
-                    self.cors_set_view(CorsView::Discard {
-                        then: AfterDiscard::Reload,
-                    });
+                    self.cors_set_view(CorsView::Discard { then });
                 } else {
-                    return self.cors_reload();
-                }
-            }
-            Command::Cancel => {
-                if ed.dirty() {
-                    self.cors_set_view(CorsView::Discard {
-                        then: AfterDiscard::Close,
-                    });
-                } else {
-                    self.close_cors();
+                    return self.cors_drop_edits(then);
                 }
             }
             _ => {}
         }
         Vec::new()
+    }
+
+    /// Closes the editor or reloads it, dropping any edits.
+    pub(super) fn cors_drop_edits(&mut self, then: AfterDiscard) -> Vec<Effect> {
+        match then {
+            AfterDiscard::Close => {
+                self.close_cors();
+                Vec::new()
+            }
+            AfterDiscard::Reload => self.cors_reload(),
+        }
     }
 
     pub(super) fn cors_reload(&mut self) -> Vec<Effect> {

@@ -3,7 +3,7 @@
 use super::{AfterDiscard, PolicyEffect, PolicyForm, PolicyView, diff};
 use crate::app::action::Command;
 use crate::app::effect::Effect;
-use crate::app::field_form::{move_selection, put_back};
+use crate::app::field_form::{move_selection, put_back, wait_reason};
 use crate::app::state::{Level, State};
 use crate::azure::access::{MAX_POLICIES, StoredPolicy};
 use time::OffsetDateTime;
@@ -24,16 +24,16 @@ impl State {
                 | Command::PoliciesSave
                 | Command::PoliciesReload
         );
-        if changes && let Some(what) = ed.busy.clone() {
-            self.set_status(Level::Info, format!("Wait a moment: {what}"));
-            return Vec::new();
-        }
-        if changes && !ready && cmd != Command::PoliciesReload {
-            let text = match &ed.error {
-                Some(_) => "The policies could not be read; r tries again.",
-                None => "Still reading the policies…",
-            };
-            self.set_status(Level::Info, text);
+        if changes
+            && let Some(why) = wait_reason(
+                ed.busy.as_deref(),
+                ready,
+                ed.error.is_some(),
+                cmd == Command::PoliciesReload,
+                "policies",
+            )
+        {
+            self.set_status(Level::Info, why);
             return Vec::new();
         }
         let others = |skip: Option<usize>| -> Vec<String> {
@@ -99,27 +99,28 @@ impl State {
                     self.policies_view(PolicyView::Review(changes));
                 }
             }
-            Command::PoliciesReload => {
+            Command::PoliciesReload | Command::Cancel => {
+                let then = AfterDiscard::after(cmd);
                 if ed.dirty() {
-                    self.policies_view(PolicyView::Discard {
-                        then: AfterDiscard::Reload,
-                    });
+                    self.policies_view(PolicyView::Discard { then });
                 } else {
-                    return self.policies_reload();
-                }
-            }
-            Command::Cancel => {
-                if ed.dirty() {
-                    self.policies_view(PolicyView::Discard {
-                        then: AfterDiscard::Close,
-                    });
-                } else {
-                    self.close_policies();
+                    return self.policies_drop_edits(then);
                 }
             }
             _ => {}
         }
         Vec::new()
+    }
+
+    /// Closes the editor or reloads it, dropping any edits.
+    pub(super) fn policies_drop_edits(&mut self, then: AfterDiscard) -> Vec<Effect> {
+        match then {
+            AfterDiscard::Close => {
+                self.close_policies();
+                Vec::new()
+            }
+            AfterDiscard::Reload => self.policies_reload(),
+        }
     }
 
     pub(super) fn policies_reload(&mut self) -> Vec<Effect> {

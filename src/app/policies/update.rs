@@ -1,7 +1,7 @@
 //! Opening and closing the editor, switching its views, commands by view,
 //! and the keys and pastes typed into the form.
 
-use super::{AfterDiscard, PolicyEditor, PolicyEffect, PolicyView};
+use super::{PolicyEditor, PolicyEffect, PolicyView};
 use crate::app::action::{Action, Command};
 use crate::app::effect::Effect;
 use crate::app::field_form::FieldForm;
@@ -132,13 +132,7 @@ impl State {
                 }
             },
             PolicyView::Discard { then } => match cmd {
-                Command::Yes => match then {
-                    AfterDiscard::Close => {
-                        self.close_policies();
-                        Vec::new()
-                    }
-                    AfterDiscard::Reload => self.policies_reload(),
-                },
+                Command::Yes => self.policies_drop_edits(then),
                 Command::No | Command::Cancel => {
                     self.policies_view(PolicyView::Table);
                     Vec::new()
