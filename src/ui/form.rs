@@ -1,6 +1,7 @@
 //! The attach/edit account form and the yes/no question, drawn over the list.
 
 use super::Ui;
+use super::editor::popup;
 use super::form_rows::FormRows;
 use super::layout::centered;
 use crate::app::form::{AttachForm, AttachKind, Field};
@@ -19,19 +20,12 @@ fn masked(value: &str) -> String {
 }
 
 pub fn draw_form(frame: &mut Frame, area: Rect, form: &AttachForm, ui: &Ui) {
-    let popup = centered(area, 90, 14);
     let title = if form.editing.is_some() {
         " Edit account "
     } else {
         " Attach a storage account "
     };
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(Style::default().fg(ui.theme.accent))
-        .title(title);
-    let inner = block.inner(popup);
-    frame.render_widget(Clear, popup);
-    frame.render_widget(block, popup);
+    let inner = popup(frame, centered(area, 90, 14), title, ui);
 
     let dim = Style::default().fg(ui.theme.dim);
     let mut rows = FormRows::new(inner, 21);
