@@ -4,6 +4,7 @@
 pub mod action;
 mod bookmarks;
 pub mod cors;
+pub mod editor_table;
 pub mod effect;
 pub mod entry;
 pub mod field_form;

@@ -2,8 +2,8 @@
 
 use super::{AfterDiscard, CorsEffect, CorsView, RuleForm, TestForm};
 use crate::app::action::Command;
+use crate::app::editor_table::{move_selection, put_back, wait_reason};
 use crate::app::effect::Effect;
-use crate::app::field_form::{move_selection, put_back, wait_reason};
 use crate::app::state::{Level, State};
 use crate::azure::cors::{CorsMethod, CorsRule, MAX_RULES};
 use tui_input::Input;
