@@ -144,7 +144,13 @@ async fn picture_of(
         let r = reader
             .get(rest.clone())
             .await
-            .map_err(|e| format!("not drawn: reading the rest failed ({e})"))?;
+            // In words, never the raw error: it can carry the request URL.
+            .map_err(|e| {
+                format!(
+                    "not drawn: reading the rest failed ({})",
+                    e.describe(reader.client.account())
+                )
+            })?;
         let body = r.into_body();
         if body.len() as u64 != rest.end - rest.start {
             return Err("not drawn: the blob changed size while being read".into());
