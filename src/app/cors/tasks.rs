@@ -100,115 +100,144 @@ pub(in crate::app) fn spawn(
     let send = move |event: CorsEvent| {
         let _ = tx.send(Action::Cors(event));
     };
-    let missing = "This account could not be set up; edit it to fix it.".to_string();
-    match effect {
-        CorsEffect::Load {
-            generation,
-            account,
-        } => {
-            let Some(client) = client(account) else {
-                return send(CorsEvent::Loaded {
-                    generation,
-                    result: Err(missing),
-                });
-            };
-            tokio::spawn(async move {
-                let result = model::get_cors(&client)
-                    .await
-                    .map_err(|e| e.describe(client.account()));
-                send(CorsEvent::Loaded { generation, result });
-            });
+    match effect.account().map(|a| (a, client(a))) {
+        None => {
+            tokio::task::spawn_blocking(move || send(file_work(effect)));
         }
+        Some((_, None)) => {
+            send(effect.failed("This account could not be set up; edit it to fix it.".to_string()))
+        }
+        Some((_, Some(client))) => {
+            tokio::spawn(async move { send(execute(&client, effect).await) });
+        }
+    }
+}
+
+impl CorsEffect {
+    /// The account whose client the work needs; file work needs none.
+    fn account(&self) -> Option<usize> {
+        match self {
+            CorsEffect::Load { account, .. }
+            | CorsEffect::Save { account, .. }
+            | CorsEffect::Test { account, .. } => Some(*account),
+            CorsEffect::CopyFrom { from, .. } => Some(*from),
+            CorsEffect::Export { .. } | CorsEffect::Import { .. } => None,
+        }
+    }
+
+    /// What the work reports when it cannot start, with `why`.
+    fn failed(self, why: String) -> CorsEvent {
+        match self {
+            CorsEffect::Load { generation, .. } => CorsEvent::Loaded {
+                generation,
+                result: Err(why),
+            },
+            CorsEffect::Save {
+                generation,
+                rules,
+                expected,
+                undo,
+                ..
+            } => CorsEvent::Saved {
+                generation,
+                rules,
+                expected,
+                undo,
+                result: Err(why),
+            },
+            CorsEffect::Test { generation, .. } => CorsEvent::Tested {
+                generation,
+                result: Err(why),
+            },
+            CorsEffect::CopyFrom { generation, from } => CorsEvent::Copied {
+                generation,
+                from: format!("account {from}"),
+                result: Err(why),
+            },
+            CorsEffect::Export {
+                generation, path, ..
+            } => CorsEvent::Exported {
+                generation,
+                path,
+                result: Err(why),
+            },
+            CorsEffect::Import { generation, path } => CorsEvent::Imported {
+                generation,
+                path,
+                result: Err(why),
+            },
+        }
+    }
+}
+
+/// The service side of the work, with the account's client.
+async fn execute(client: &StorageClient, effect: CorsEffect) -> CorsEvent {
+    let describe = |e: crate::azure::ops::OpError| e.describe(client.account());
+    match effect {
+        CorsEffect::Load { generation, .. } => CorsEvent::Loaded {
+            generation,
+            result: model::get_cors(client).await.map_err(describe),
+        },
         CorsEffect::Save {
             generation,
-            account,
             rules,
             expected,
             undo,
+            ..
         } => {
-            let Some(client) = client(account) else {
-                return send(CorsEvent::Saved {
-                    generation,
-                    rules,
-                    expected,
-                    undo,
-                    result: Err(missing),
-                });
-            };
-            tokio::spawn(async move {
-                let result = model::save_cors(&client, &rules, Some(&expected))
-                    .await
-                    .map_err(|e| e.describe(client.account()));
-                send(CorsEvent::Saved {
-                    generation,
-                    rules,
-                    expected,
-                    undo,
-                    result,
-                });
-            });
+            let result = model::save_cors(client, &rules, Some(&expected))
+                .await
+                .map_err(describe);
+            CorsEvent::Saved {
+                generation,
+                rules,
+                expected,
+                undo,
+                result,
+            }
         }
         CorsEffect::Test {
             generation,
-            account,
             request,
-        } => {
-            let Some(client) = client(account) else {
-                return send(CorsEvent::Tested {
-                    generation,
-                    result: Err(missing),
-                });
-            };
-            tokio::spawn(async move {
-                let result = model::test_preflight(&client, &request)
-                    .await
-                    .map_err(|e| e.describe(client.account()));
-                send(CorsEvent::Tested { generation, result });
-            });
-        }
-        CorsEffect::CopyFrom { generation, from } => {
-            let Some(client) = client(from) else {
-                return send(CorsEvent::Copied {
-                    generation,
-                    from: format!("account {from}"),
-                    result: Err(missing),
-                });
-            };
-            tokio::spawn(async move {
-                let label = client.account().label.clone();
-                let result = model::get_cors(&client)
-                    .await
-                    .map_err(|e| e.describe(client.account()));
-                send(CorsEvent::Copied {
-                    generation,
-                    from: label,
-                    result,
-                });
-            });
-        }
+            ..
+        } => CorsEvent::Tested {
+            generation,
+            result: model::test_preflight(client, &request)
+                .await
+                .map_err(describe),
+        },
+        CorsEffect::CopyFrom { generation, .. } => CorsEvent::Copied {
+            generation,
+            from: client.account().label.clone(),
+            result: model::get_cors(client).await.map_err(describe),
+        },
+        file @ (CorsEffect::Export { .. } | CorsEffect::Import { .. }) => file_work(file),
+    }
+}
+
+/// Export and import: blocking file work, no account needed.
+fn file_work(effect: CorsEffect) -> CorsEvent {
+    match effect {
         CorsEffect::Export {
             generation,
             path,
             json,
         } => {
-            tokio::task::spawn_blocking(move || {
-                let result = files::export(&path, &json);
-                send(CorsEvent::Exported {
-                    generation,
-                    path,
-                    result,
-                });
-            });
+            let result = files::export(&path, &json);
+            CorsEvent::Exported {
+                generation,
+                path,
+                result,
+            }
         }
         CorsEffect::Import { generation, path } => {
-            tokio::task::spawn_blocking(move || {
-                let result = files::import(&path);
-                send(CorsEvent::Imported {
-                    generation,
-                    path,
-                    result,
-                });
-            });
+            let result = files::import(&path);
+            CorsEvent::Imported {
+                generation,
+                path,
+                result,
+            }
         }
+        other => other.failed("not file work".to_string()),
     }
 }
