@@ -49,9 +49,13 @@ pub fn lines<'a>(ui: &Ui, readonly: bool) -> Vec<Line<'a>> {
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
+    let lines = lines(ui, state.changes_off());
+    // As wide as the longest line (plus borders), so no sentence is cut
+    // where the terminal has the room.
+    let widest = lines.iter().map(Line::width).max().unwrap_or(0) + 3;
     let [_, mid, _] = Layout::horizontal([
         Constraint::Fill(1),
-        Constraint::Max(64),
+        Constraint::Max(widest.min(u16::MAX as usize) as u16),
         Constraint::Fill(1),
     ])
     .areas(area);
@@ -61,7 +65,6 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
         Constraint::Fill(1),
     ])
     .areas(mid);
-    let lines = lines(ui, state.changes_off());
     let max_scroll = lines
         .len()
         .saturating_sub(popup.height.saturating_sub(2) as usize);

@@ -170,6 +170,12 @@ fn help_is_generated_from_the_keymap() {
     let mut s = containers();
     s.update(Action::Command(Command::Help));
     insta::assert_snapshot!(render(&s, 80, 36));
+    // Where the terminal has the room, no sentence is cut.
+    let wide = render(&s, 140, 36);
+    assert!(
+        wide.contains("Copy the marked blobs (paste them elsewhere, server-side)"),
+        "{wide}"
+    );
 }
 
 #[test]
