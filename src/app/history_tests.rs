@@ -5,6 +5,7 @@ use super::effect::Effect;
 use super::entry::EntryKind;
 use super::history::{HistoryEffect, HistoryEvent};
 use super::state::{AccountNode, Confirm, Level, Mode, PathAction, State};
+use super::update_tests::cmd;
 use crate::azure::BlobEntry;
 use crate::azure::history::{DeletedListing, HistoryEntry, Qualifier, Retention};
 use crate::transfer::conflict::Conflict;
@@ -38,10 +39,6 @@ fn in_folder(blobs: &[&str]) -> State {
         done: true,
     });
     s
-}
-
-fn cmd(s: &mut State, c: Command) -> Vec<Effect> {
-    s.update(Action::Command(c))
 }
 
 fn select(s: &mut State, name: &str) {

@@ -56,10 +56,7 @@ pub(super) fn cmd(s: &mut State, c: Command) -> Vec<Effect> {
 
 pub(super) fn type_text(s: &mut State, text: &str) {
     for ch in text.chars() {
-        s.update(Action::Input(KeyEvent::new(
-            KeyCode::Char(ch),
-            KeyModifiers::NONE,
-        )));
+        key(s, KeyCode::Char(ch));
     }
 }
 
@@ -329,7 +326,7 @@ fn help_opens_and_closes_without_quitting() {
     assert!(s.should_quit);
 }
 
-fn key_input(s: &mut State, code: KeyCode) {
+pub(super) fn key(s: &mut State, code: KeyCode) {
     s.update(Action::Input(KeyEvent::new(code, KeyModifiers::NONE)));
 }
 
@@ -388,10 +385,10 @@ fn edit_and_detach_only_attached_accounts() {
     let form = s.form.as_mut().unwrap();
     form.focus = form.fields().len() - 1; // the label
     for _ in 0..30 {
-        key_input(&mut s, KeyCode::Backspace);
+        key(&mut s, KeyCode::Backspace);
     }
     for ch in "renamed".chars() {
-        key_input(&mut s, KeyCode::Char(ch));
+        key(&mut s, KeyCode::Char(ch));
     }
     let fx = cmd(&mut s, Command::Accept);
     assert!(matches!(&fx[0], Effect::AddAccount { index: 1, .. }));
@@ -439,10 +436,10 @@ fn marks_then_download_asks_for_a_folder_then_plans() {
     cmd(&mut s, Command::Download);
     assert_eq!(s.mode, Mode::Path);
     for _ in 0..200 {
-        key_input(&mut s, KeyCode::Backspace);
+        key(&mut s, KeyCode::Backspace);
     }
     for ch in "/tmp/out".chars() {
-        key_input(&mut s, KeyCode::Char(ch));
+        key(&mut s, KeyCode::Char(ch));
     }
     let fx = cmd(&mut s, Command::Accept);
     match &fx[0] {
@@ -627,7 +624,7 @@ fn new_container_is_validated_before_anything_is_sent() {
     );
     assert!(s.status.as_ref().unwrap().text.contains("only a-z"));
     for _ in 0..8 {
-        key_input(&mut s, KeyCode::Backspace);
+        key(&mut s, KeyCode::Backspace);
     }
     type_text(&mut s, "good-name");
     let fx = cmd(&mut s, Command::Accept);

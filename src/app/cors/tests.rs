@@ -6,10 +6,10 @@ use crate::app::action::{Action, Command};
 use crate::app::effect::Effect;
 use crate::app::state::AccountNode;
 use crate::app::state::{Mode, State};
+use crate::app::update_tests::{cmd, key, type_text};
 use crate::azure::Account;
 use crate::azure::cors::{CorsMethod, PreflightRequest, SaveOutcome};
-use crossterm::event::KeyModifiers;
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyCode;
 
 fn state() -> State {
     let mut s = State::new(vec![AccountNode::new(
@@ -17,20 +17,6 @@ fn state() -> State {
     )]);
     s.start(None, Some(0));
     s
-}
-
-fn cmd(s: &mut State, c: Command) -> Vec<Effect> {
-    s.update(Action::Command(c))
-}
-
-fn key(s: &mut State, code: KeyCode) {
-    s.update(Action::Input(KeyEvent::new(code, KeyModifiers::NONE)));
-}
-
-fn type_text(s: &mut State, text: &str) {
-    for c in text.chars() {
-        key(s, KeyCode::Char(c));
-    }
 }
 
 fn editor(s: &State) -> &CorsEditor {

@@ -6,28 +6,14 @@ use crate::app::action::{Action, Command};
 use crate::app::effect::Effect;
 use crate::app::state::{Mode, State};
 use crate::app::update_tests::in_container;
+use crate::app::update_tests::{cmd, key, type_text};
 use crate::azure::access::PublicAccess;
 use crate::azure::access::{ContainerAccess, StoredPolicy, parse_time_input};
-use crossterm::event::KeyModifiers;
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::KeyCode;
 use time::OffsetDateTime;
 
 /// 2026-11-23T12:00:00Z: the "now" the policies were read at.
 const NOW: i64 = 1_795_435_200;
-
-fn cmd(s: &mut State, c: Command) -> Vec<Effect> {
-    s.update(Action::Command(c))
-}
-
-fn key(s: &mut State, code: KeyCode) {
-    s.update(Action::Input(KeyEvent::new(code, KeyModifiers::NONE)));
-}
-
-fn type_text(s: &mut State, text: &str) {
-    for c in text.chars() {
-        key(s, KeyCode::Char(c));
-    }
-}
 
 fn clear(s: &mut State) {
     for _ in 0..40 {
