@@ -45,8 +45,9 @@ fn kind(e: &HistoryEntry) -> &'static str {
     }
 }
 
-/// The keys of the pane, from the keymap, for the bottom line.
-fn hints(ui: &Ui) -> String {
+/// The keys of the pane, from the keymap, for the bottom line; what would
+/// change something is left out when changes are off.
+fn hints(ui: &Ui, changes_off: bool) -> String {
     use crate::app::action::Command as C;
     let bindings = ui.keymap.bindings("history");
     [
@@ -56,8 +57,10 @@ fn hints(ui: &Ui) -> String {
         (C::HistoryPromote, "promote"),
         (C::HistoryDelete, "delete"),
         (C::Cancel, "close"),
+        (C::Transfers, "transfers"),
     ]
     .iter()
+    .filter(|(command, _)| !(changes_off && command.is_mutating()))
     .filter_map(|(command, short)| {
         let (_, keys) = bindings.iter().find(|(c, _)| c == command)?;
         Some(format!("{} {short}", keys.first()?.label))
@@ -66,7 +69,7 @@ fn hints(ui: &Ui) -> String {
     .join(" · ")
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, pane: &HistoryPane, ui: &Ui) {
+pub fn draw(frame: &mut Frame, area: Rect, pane: &HistoryPane, changes_off: bool, ui: &Ui) {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(Style::default().fg(ui.theme.accent))
@@ -78,7 +81,7 @@ pub fn draw(frame: &mut Frame, area: Rect, pane: &HistoryPane, ui: &Ui) {
     }
     let [body, foot] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
     frame.render_widget(
-        Line::styled(hints(ui), Style::default().fg(ui.theme.dim)),
+        Line::styled(hints(ui, changes_off), Style::default().fg(ui.theme.dim)),
         foot,
     );
     let dim = Style::default().fg(ui.theme.dim);

@@ -121,6 +121,19 @@ fn history_pane_of_a_blob_without_snapshots() {
         result: Ok(vec![entry(None, 1_200, "0x8DE2C4F1A2B3C4D", "Hot")]),
     }));
     insta::assert_snapshot!(render(&s, 100, 10));
+    // Read-only: the hint line offers only what changes nothing.
+    s.readonly = true;
+    let screen = render(&s, 100, 10);
+    assert!(
+        screen.contains("v preview") && screen.contains("esc close"),
+        "{screen}"
+    );
+    for change in ["snapshot now", "promote", "X delete"] {
+        assert!(
+            !screen.contains(change),
+            "{change} offered read-only: {screen}"
+        );
+    }
 }
 
 #[test]

@@ -36,7 +36,7 @@ pub fn draw(frame: &mut Frame, state: &State, ui: &Ui) {
     );
     header::draw(frame, areas.header, state, ui);
     match &state.history {
-        Some(pane) => history::draw(frame, areas.list, pane, ui),
+        Some(pane) => history::draw(frame, areas.list, pane, state.changes_off(), ui),
         None => browser::draw(frame, areas.list, state, ui),
     }
     if let Some(area) = areas.details {
