@@ -222,20 +222,17 @@ async fn long_names_deep_paths_backslashes_empty_blobs_and_containers() {
     // Copied back headless: everything but the one over-long file name, which
     // is refused in words; nothing partial under its name.
     let back = dir.path().join("back");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_blobx"))
-        .args([
+    let out = support::run_blobx(
+        dir.path(),
+        &[
             "cp",
             "--emulator",
             &emu.host,
             "-r",
             &uri,
             back.to_str().unwrap(),
-        ])
-        .env("BLOBX_CONFIG_DIR", dir.path().join("config"))
-        .env("BLOBX_LOG_DIR", dir.path().join("logs"))
-        .env("BLOBX_DATA_DIR", dir.path().join("data"))
-        .output()
-        .unwrap();
+        ],
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
     println!("{stderr}");
     assert_eq!(out.status.code(), Some(1), "{stderr}");
@@ -259,20 +256,17 @@ async fn long_names_deep_paths_backslashes_empty_blobs_and_containers() {
         );
     }
     // An empty container copies nothing, and says so.
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_blobx"))
-        .args([
+    let out = support::run_blobx(
+        dir.path(),
+        &[
             "cp",
             "--emulator",
             &emu.host,
             "-r",
             &empty_uri,
             back.to_str().unwrap(),
-        ])
-        .env("BLOBX_CONFIG_DIR", dir.path().join("config"))
-        .env("BLOBX_LOG_DIR", dir.path().join("logs"))
-        .env("BLOBX_DATA_DIR", dir.path().join("data"))
-        .output()
-        .unwrap();
+        ],
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("nothing to copy"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
