@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use support::emulator::Emulator;
 use support::fault_proxy::FaultProxy;
+use support::rng::Rng;
 use support::seed::client;
 use support::unique;
 
@@ -21,17 +22,6 @@ const KILLS: u64 = 10;
 const CHUNK: u64 = 4 << 20;
 /// Files and chunks in flight at once: what one kill can lose.
 const FILES_AT_ONCE: u64 = 2;
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-}
 
 fn body(len: usize, seed: u64) -> Vec<u8> {
     let mut r = Rng(seed | 1);

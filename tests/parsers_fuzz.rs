@@ -13,19 +13,10 @@ use blobx::azure::uri::parse_az_uri;
 
 const ROUNDS: usize = 4000;
 
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
+// Only the generator, not the whole emulator harness.
+#[path = "support/rng.rs"]
+mod rng;
+use rng::Rng;
 
 /// Characters that tend to break parsers.
 const SPICE: &[&str] = &[

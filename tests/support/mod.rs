@@ -6,6 +6,7 @@ pub mod emulator;
 pub mod entra;
 pub mod fault_proxy;
 pub mod pty;
+pub mod rng;
 pub mod sample;
 pub mod seed;
 
