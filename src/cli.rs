@@ -271,7 +271,7 @@ fn run(args: Args) -> anyhow::Result<()> {
             runner,
             results: rx,
         };
-        let mut terminal = crate::terminal::init();
+        let mut terminal = crate::terminal::init(config.settings.mouse);
         let events = crossterm::event::EventStream::new();
         let result = looper
             .run(&mut terminal, events, crate::terminal::shutdown_signal())

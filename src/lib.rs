@@ -6,6 +6,7 @@
 pub mod app;
 pub mod azure;
 pub mod cli;
+pub mod command;
 pub mod config;
 pub mod headless;
 pub mod logging;

@@ -4,20 +4,34 @@
 
 use ratatui::DefaultTerminal;
 
-pub fn init() -> DefaultTerminal {
+pub fn init(mouse: bool) -> DefaultTerminal {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
+        // ratatui's own hook has left raw mode and the alternate screen;
+        // these two it does not know about.
+        release_input();
         tracing::error!(panic = %info, "panic");
         previous(info);
     }));
     let terminal = ratatui::init();
     // Bracketed paste: a pasted connection string arrives as one event.
     let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableBracketedPaste);
+    if mouse {
+        let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture);
+    }
     terminal
 }
 
+fn release_input() {
+    let _ = crossterm::execute!(
+        std::io::stdout(),
+        crossterm::event::DisableMouseCapture,
+        crossterm::event::DisableBracketedPaste
+    );
+}
+
 pub fn restore() {
-    let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableBracketedPaste);
+    release_input();
     ratatui::restore();
 }
 

@@ -615,7 +615,7 @@ async fn the_policies_editor_saves_and_keeps_public_access() {
     let before = get_access(&c, &name).await.unwrap();
 
     let mut s = policies_editor(&emu.host, &c, &name).await;
-    let ed = s.policies.as_ref().unwrap();
+    let ed = s.policies().unwrap();
     assert_eq!(ed.error, None);
     assert_eq!(seconds(&ed.policies), seconds(&before.policies));
 
@@ -636,10 +636,7 @@ async fn the_policies_editor_saves_and_keeps_public_access() {
     keys(&mut s, "+3d");
     s.update(Action::Command(Command::Accept));
     s.update(Action::Command(Command::PoliciesSave));
-    assert!(matches!(
-        s.policies.as_ref().unwrap().view,
-        PolicyView::Review(_)
-    ));
+    assert!(matches!(s.policies().unwrap().view, PolicyView::Review(_)));
     let fx = s.update(Action::Command(Command::Yes));
     settle_policies(&mut s, &c, fx).await;
     let status = s
@@ -670,7 +667,7 @@ async fn the_policies_editor_saves_and_keeps_public_access() {
         "+3d counts from when the editor read the policies"
     );
     // The editor now holds what the service has, with its new ETag.
-    let ed = s.policies.as_ref().unwrap();
+    let ed = s.policies().unwrap();
     assert!(!ed.dirty());
     assert_eq!(ed.base.as_ref().unwrap().etag, after.etag);
 }
@@ -692,7 +689,7 @@ async fn the_policies_editor_does_not_overwrite_a_change_made_meanwhile() {
     let fx = s.update(Action::Command(Command::Yes));
     settle_policies(&mut s, &c, fx).await;
     assert!(matches!(
-        s.policies.as_ref().unwrap().view,
+        s.policies().unwrap().view,
         PolicyView::Conflict(_)
     ));
     let now = get_access(&c, &name).await.unwrap();
@@ -701,7 +698,7 @@ async fn the_policies_editor_does_not_overwrite_a_change_made_meanwhile() {
     // r reloads: the editor shows the service's state, and saving then works.
     let fx = s.update(Action::Command(Command::PoliciesReload));
     settle_policies(&mut s, &c, fx).await;
-    let ed = s.policies.as_ref().unwrap();
+    let ed = s.policies().unwrap();
     assert_eq!(
         ed.base.as_ref().unwrap().public_access,
         PublicAccess::Container

@@ -501,17 +501,9 @@ async fn from_the_keyboard_v_lists_n_snapshots_and_the_pane_follows() {
         done: true,
     });
     let fx = s.update(Action::Command(Command::History));
-    assert_eq!(s.mode, Mode::History);
+    assert_eq!(s.mode(), Mode::History);
     settle(&mut s, &c, fx).await;
-    let entries = |s: &State| {
-        s.history
-            .as_ref()
-            .unwrap()
-            .entries
-            .clone()
-            .unwrap()
-            .unwrap()
-    };
+    let entries = |s: &State| s.history().unwrap().entries.clone().unwrap().unwrap();
     assert_eq!(entries(&s).len(), 1);
     let fx = s.update(Action::Command(Command::HistorySnapshot));
     settle(&mut s, &c, fx).await;
@@ -533,8 +525,8 @@ async fn from_the_keyboard_v_lists_n_snapshots_and_the_pane_follows() {
     );
     // Esc closes the pane and the preview.
     s.update(Action::Command(Command::Cancel));
-    assert!(s.history.is_none() && s.preview.is_none());
-    assert_eq!(s.mode, Mode::Normal);
+    assert!(s.history().is_none() && s.preview.is_none());
+    assert_eq!(s.mode(), Mode::Normal);
 
     // U on Azurite: says soft delete is unsupported instead of an empty list.
     let fx = s.update(Action::Command(Command::ShowDeleted));

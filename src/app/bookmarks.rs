@@ -3,7 +3,8 @@
 
 use super::Command;
 use super::effect::Effect;
-use super::state::{Location, Mode, State};
+use super::layers::{Layer, Mode};
+use super::state::{Location, State};
 use crate::config::bookmarks::Bookmark;
 
 #[derive(Debug, Default)]
@@ -23,7 +24,7 @@ impl State {
                 } else {
                     self.bookmarks.selected =
                         self.bookmarks.selected.min(self.bookmarks.items.len() - 1);
-                    self.mode = Mode::Bookmarks;
+                    self.layers.push(Layer::Bookmarks);
                 }
                 Vec::new()
             }
@@ -87,7 +88,7 @@ impl State {
                 self.bookmarks.selected = (self.bookmarks.selected + 1).min(n.saturating_sub(1))
             }
             Command::Open | Command::Accept => {
-                self.mode = Mode::Normal;
+                self.layers.pop_if(Mode::Bookmarks);
                 let Some(mark) = self.bookmarks.items.get(self.bookmarks.selected).cloned() else {
                     return Vec::new();
                 };
@@ -118,11 +119,13 @@ impl State {
                     .selected
                     .min(self.bookmarks.items.len().saturating_sub(1));
                 if self.bookmarks.items.is_empty() {
-                    self.mode = Mode::Normal;
+                    self.layers.pop_if(Mode::Bookmarks);
                 }
                 return vec![Effect::SaveBookmarks(self.bookmarks.items.clone())];
             }
-            Command::Cancel | Command::Bookmarks => self.mode = Mode::Normal,
+            Command::Cancel | Command::Bookmarks | Command::Back => {
+                self.layers.pop_if(Mode::Bookmarks);
+            }
             Command::Quit => self.should_quit = true,
             _ => {}
         }
@@ -208,9 +211,9 @@ mod tests {
         cmd(&mut s, Command::Back);
         cmd(&mut s, Command::Back);
         cmd(&mut s, Command::Bookmarks);
-        assert_eq!(s.mode, Mode::Bookmarks);
+        assert_eq!(s.mode(), Mode::Bookmarks);
         let fx = cmd(&mut s, Command::Open);
-        assert_eq!(s.mode, Mode::Normal);
+        assert_eq!(s.mode(), Mode::Normal);
         assert!(
             matches!(&fx[..], [Effect::ListBlobs { container, prefix, .. }] if container == "data" && prefix == "raw/"),
             "{fx:?}"
@@ -246,7 +249,7 @@ mod tests {
         cmd(&mut s, Command::Bookmarks);
         let fx = cmd(&mut s, Command::Delete);
         assert_eq!(fx, vec![Effect::SaveBookmarks(Vec::new())]);
-        assert_eq!(s.mode, Mode::Normal, "the empty list closes");
+        assert_eq!(s.mode(), Mode::Normal, "the empty list closes");
     }
 
     /// Every command that changes the service or a local file, walked in a
@@ -265,11 +268,18 @@ mod tests {
         assert!(all.len() >= 15, "{all:?}");
         for c in all {
             let mut s = in_container(&["a.csv", "b.csv"]);
-            s.marks.insert("b.csv".into());
+            s.marks.insert(
+                crate::app::marks::MarkKey {
+                    account: 0,
+                    container: "data".into(),
+                    name: "b.csv".into(),
+                },
+                10,
+            );
             s.readonly = true;
             let fx = cmd(&mut s, c);
             assert!(fx.is_empty(), "{c:?} sent {fx:?}");
-            assert_eq!(s.mode, Mode::Normal, "{c:?} opened {:?}", s.mode);
+            assert_eq!(s.mode(), Mode::Normal, "{c:?} opened {:?}", s.mode());
             assert!(
                 status(&s).starts_with("Read-only mode"),
                 "{c:?}: {}",
@@ -299,12 +309,12 @@ mod tests {
         }
         // Reading still works.
         assert_eq!(cmd(&mut s, Command::Download), Vec::new());
-        assert_eq!(s.mode, Mode::Path);
+        assert_eq!(s.mode(), Mode::Path);
         cmd(&mut s, Command::Cancel);
         cmd(&mut s, Command::ToggleReadonly);
         assert!(!s.accounts[0].account.readonly);
         cmd(&mut s, Command::Upload);
-        assert_eq!(s.mode, Mode::Path, "writable again");
+        assert_eq!(s.mode(), Mode::Path, "writable again");
     }
 
     #[test]
@@ -336,7 +346,7 @@ mod tests {
         assert!(cmd(&mut s, Command::ExportReport).is_empty());
         assert!(status(&s).contains("No transfers"));
         cmd(&mut s, Command::SetCap);
-        assert_eq!(s.mode, Mode::Ask);
+        assert_eq!(s.mode(), Mode::Ask);
         crate::app::update_tests::type_text(&mut s, "fast");
         assert!(cmd(&mut s, Command::Accept).is_empty(), "refused as typed");
         for _ in 0..4 {
@@ -350,7 +360,7 @@ mod tests {
             cmd(&mut s, Command::Accept),
             vec![Effect::SetCap(Some(10_000_000))]
         );
-        assert_eq!(s.mode, Mode::Transfers);
+        assert_eq!(s.mode(), Mode::Transfers);
         assert!(status(&s).contains("80 Mb/s"), "{}", status(&s));
 
         s.update(crate::app::Action::Transfers(Snapshot {
@@ -371,13 +381,13 @@ mod tests {
             ..Default::default()
         }));
         cmd(&mut s, Command::ExportReport);
-        assert_eq!(s.mode, Mode::Path);
+        assert_eq!(s.mode(), Mode::Path);
         assert!(s.input.value().ends_with(".csv"), "{}", s.input.value());
         let fx = cmd(&mut s, Command::Accept);
         assert!(
             matches!(&fx[..], [Effect::WriteReport { items, .. }] if items.len() == 1),
             "{fx:?}"
         );
-        assert_eq!(s.mode, Mode::Transfers);
+        assert_eq!(s.mode(), Mode::Transfers);
     }
 }

@@ -3,7 +3,6 @@
 //! has to wait, and the status line they report to.
 
 use super::action::Command;
-use super::state::{Level, State, StatusMessage};
 
 /// Up / Down / Top / Bottom over a table of `len` rows; false for other commands.
 pub fn move_selection(selected: &mut usize, len: usize, cmd: Command) -> bool {
@@ -51,16 +50,6 @@ pub fn put_back<T>(rows: &mut Vec<T>, editing: Option<usize>, item: T) -> usize 
             rows.push(item);
             rows.len() - 1
         }
-    }
-}
-
-impl State {
-    /// The status line's message.
-    pub(super) fn set_status(&mut self, level: Level, text: impl Into<String>) {
-        self.status = Some(StatusMessage {
-            level,
-            text: text.into(),
-        });
     }
 }
 

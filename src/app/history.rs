@@ -5,8 +5,9 @@
 use super::action::{Action, Command};
 use super::effect::Effect;
 use super::entry::{Entry, EntryKind};
+use super::layers::{Layer, Mode};
 use super::ops::PreviewState;
-use super::state::{Confirm, Level, Location, Mode, PathAction, State, StatusMessage};
+use super::state::{Confirm, Level, Location, PathAction, State};
 use crate::azure::StorageClient;
 use crate::azure::history::{self, DeletedListing, HistoryEntry, Qualifier};
 use crate::azure::ops;
@@ -138,10 +139,7 @@ pub fn preview_label(blob: &str, at: Option<&Qualifier>) -> String {
 
 impl State {
     fn history_note(&mut self, level: Level, text: impl Into<String>) {
-        self.status = Some(StatusMessage {
-            level,
-            text: text.into(),
-        });
+        self.set_status(level, text);
     }
 
     fn selected_blob(&self) -> Option<(usize, String, String, EntryKind)> {
@@ -165,7 +163,7 @@ impl State {
     fn history_list(&mut self) -> Vec<Effect> {
         let generation = self.next_generation;
         self.next_generation += 1;
-        let Some(pane) = self.history.as_mut() else {
+        let Some(pane) = self.layers.history_mut() else {
             return Vec::new();
         };
         pane.generation = generation;
@@ -211,16 +209,15 @@ impl State {
         Some(match cmd {
             Command::History => match selected {
                 Some((account, container, blob, EntryKind::Blob)) => {
-                    self.history = Some(HistoryPane {
+                    self.layers.push(Layer::History(HistoryPane {
                         account,
                         container,
                         blob,
                         generation: 0,
                         entries: None,
                         selected: 0,
-                    });
+                    }));
                     self.preview = None;
-                    self.mode = Mode::History;
                     self.history_list()
                 }
                 _ => {
@@ -250,12 +247,11 @@ impl State {
             }
             Command::Undelete => match selected {
                 Some((account, container, blob, EntryKind::Deleted)) => {
-                    self.confirm = Some(Confirm::Undelete {
+                    self.layers.push(Layer::Confirm(Confirm::Undelete {
                         account,
                         container,
                         blob,
-                    });
-                    self.mode = Mode::Confirm;
+                    }));
                     Vec::new()
                 }
                 _ => {
@@ -299,19 +295,18 @@ impl State {
 
     /// Keys while the history pane has them.
     pub(super) fn history_command(&mut self, cmd: Command) -> Vec<Effect> {
-        let Some(pane) = self.history.as_ref() else {
-            self.mode = Mode::Normal;
+        let Some(pane) = self.layers.history() else {
             return Vec::new();
         };
         let (account, container, blob) = (pane.account, pane.container.clone(), pane.blob.clone());
         let entry = pane.selected_entry().cloned();
         let len = pane.len();
         let select = |s: &mut State, to: usize| {
-            if let Some(p) = s.history.as_mut() {
+            if let Some(p) = s.layers.history_mut() {
                 p.selected = to.min(len.saturating_sub(1));
             }
         };
-        let current = self.history.as_ref().map_or(0, |p| p.selected);
+        let current = self.layers.history().map_or(0, |p| p.selected);
         match cmd {
             Command::Up => select(self, current.saturating_sub(1)),
             Command::Down => select(self, current + 1),
@@ -324,23 +319,19 @@ impl State {
             }
             Command::Refresh => return self.history_list(),
             Command::Cancel | Command::History | Command::Back => {
-                self.history = None;
+                self.layers.remove(Mode::History);
                 self.preview = None;
-                self.mode = Mode::Normal;
             }
             Command::Help => {
-                self.mode = Mode::Help;
-                self.help_scroll = 0;
+                self.open_help();
             }
             Command::Quit => return self.quit(),
             Command::Transfers => {
                 // Leaving the transfers pane comes back here.
-                self.transfers.visible = true;
-                self.mode = Mode::Transfers;
-                self.resize_list();
+                self.focus_transfers();
             }
             Command::HistorySnapshot => {
-                let generation = self.history.as_ref().map_or(0, |p| p.generation);
+                let generation = self.layers.history().map_or(0, |p| p.generation);
                 self.history_note(Level::Info, format!("Taking a snapshot of {blob}…"));
                 return vec![Effect::History(HistoryEffect::Snapshot {
                     generation,
@@ -379,13 +370,12 @@ impl State {
                     let leaf = blob.rsplit('/').next().unwrap_or(&blob).to_string();
                     let start = std::path::Path::new(&dir).join(leaf);
                     self.input = tui_input::Input::new(start.display().to_string());
-                    self.path_action = Some(PathAction::DownloadPast {
+                    self.layers.push(Layer::Path(PathAction::DownloadPast {
                         account,
                         container,
                         blob,
                         entry: Box::new(e),
-                    });
-                    self.mode = Mode::Path;
+                    }));
                 }
                 Some(_) => self.history_note(
                     Level::Info,
@@ -395,13 +385,12 @@ impl State {
             },
             Command::HistoryPromote => match entry {
                 Some(e) if !e.is_current() => {
-                    self.confirm = Some(Confirm::Promote {
+                    self.layers.push(Layer::Confirm(Confirm::Promote {
                         account,
                         container,
                         blob,
                         entry: Box::new(e),
-                    });
-                    self.mode = Mode::Confirm;
+                    }));
                 }
                 Some(_) => self.history_note(Level::Info, "That is the current content already."),
                 None => {}
@@ -411,13 +400,12 @@ impl State {
                     qualifier: Some(at),
                     ..
                 }) => {
-                    self.confirm = Some(Confirm::DeletePast {
+                    self.layers.push(Layer::Confirm(Confirm::DeletePast {
                         account,
                         container,
                         blob,
                         at,
-                    });
-                    self.mode = Mode::Confirm;
+                    }));
                 }
                 Some(_) => self.history_note(
                     Level::Info,
@@ -447,9 +435,6 @@ impl State {
         else {
             return Vec::new();
         };
-        if self.history.is_some() {
-            self.mode = Mode::History;
-        }
         let Some(at) = entry.qualifier else {
             self.history_note(
                 Level::Info,
@@ -491,14 +476,7 @@ impl State {
         cmd: Command,
         question: Confirm,
     ) -> Option<Vec<Effect>> {
-        let back = |s: &mut State| {
-            s.mode = if s.history.is_some() {
-                Mode::History
-            } else {
-                Mode::Normal
-            };
-        };
-        let generation = self.history.as_ref().map_or(0, |p| p.generation);
+        let generation = self.layers.history().map_or(0, |p| p.generation);
         Some(match (cmd, question) {
             (
                 Command::Yes,
@@ -509,7 +487,6 @@ impl State {
                     entry,
                 },
             ) => {
-                back(self);
                 self.history_note(Level::Info, "Promoting…");
                 vec![Effect::History(HistoryEffect::Promote {
                     generation,
@@ -528,7 +505,6 @@ impl State {
                     at,
                 },
             ) => {
-                back(self);
                 self.history_note(Level::Info, format!("Deleting the {}…", at.describe()));
                 vec![Effect::History(HistoryEffect::Delete {
                     generation,
@@ -546,7 +522,6 @@ impl State {
                     blob,
                 },
             ) => {
-                self.mode = Mode::Normal;
                 self.history_note(Level::Info, format!("Undeleting {blob}…"));
                 vec![Effect::History(HistoryEffect::Undelete {
                     account,
@@ -557,10 +532,7 @@ impl State {
             (
                 Command::No | Command::Cancel,
                 Confirm::Promote { .. } | Confirm::DeletePast { .. },
-            ) => {
-                back(self);
-                Vec::new()
-            }
+            ) => Vec::new(),
             (Command::No | Command::Cancel, Confirm::Undelete { .. }) => Vec::new(),
             (Command::Quit, _) => self.quit(),
             (
@@ -570,12 +542,12 @@ impl State {
                 | Confirm::Undelete { .. }),
             ) => {
                 // Any other key leaves the question open.
-                self.confirm = Some(q);
-                self.mode = Mode::Confirm;
+                self.layers.push(Layer::Confirm(q));
                 Vec::new()
             }
             (_, other) => {
-                self.confirm = Some(other);
+                // Not ours: give it back untouched.
+                self.layers.push(Layer::Confirm(other));
                 return None;
             }
         })
@@ -585,7 +557,7 @@ impl State {
     pub(super) fn history_event(&mut self, event: HistoryEvent) -> Vec<Effect> {
         match event {
             HistoryEvent::Listed { generation, result } => {
-                if let Some(p) = self.history.as_mut()
+                if let Some(p) = self.layers.history_mut()
                     && p.generation == generation
                 {
                     if let Ok(entries) = &result {
@@ -601,8 +573,8 @@ impl State {
                     Err(e) => self.history_note(Level::Error, e),
                 }
                 let same = self
-                    .history
-                    .as_ref()
+                    .layers
+                    .history()
                     .is_some_and(|p| p.generation == generation);
                 let mut effects = if same {
                     self.history_list()

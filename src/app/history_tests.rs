@@ -87,7 +87,7 @@ fn open_history() -> State {
         panic!("{fx:?}")
     };
     assert_eq!(blob, "docs/a.txt", "the full name, folder included");
-    assert_eq!(s.mode, Mode::History);
+    assert_eq!(s.mode(), Mode::History);
     s.update(Action::History(HistoryEvent::Listed {
         generation,
         result: Ok(vec![
@@ -104,24 +104,23 @@ fn v_opens_the_history_of_a_blob_only() {
     let mut s = in_folder(&["sub/", "a.txt"]);
     select(&mut s, "sub/");
     assert!(cmd(&mut s, Command::History).is_empty());
-    assert_eq!(s.mode, Mode::Normal);
+    assert_eq!(s.mode(), Mode::Normal);
     assert!(s.status.as_ref().unwrap().text.contains("Select a blob"));
     let s = open_history();
-    let pane = s.history.as_ref().unwrap();
+    let pane = s.history().unwrap();
     assert_eq!(pane.entries.as_ref().unwrap().as_ref().unwrap().len(), 3);
 }
 
 #[test]
 fn stale_history_results_are_dropped() {
     let mut s = open_history();
-    let g = s.history.as_ref().unwrap().generation;
+    let g = s.history().unwrap().generation;
     s.update(Action::History(HistoryEvent::Listed {
         generation: g - 1,
         result: Ok(vec![]),
     }));
     assert_eq!(
-        s.history
-            .as_ref()
+        s.history()
             .unwrap()
             .entries
             .as_ref()
@@ -136,7 +135,7 @@ fn stale_history_results_are_dropped() {
 #[test]
 fn snapshot_promote_and_delete_ask_and_send() {
     let mut s = open_history();
-    let g = s.history.as_ref().unwrap().generation;
+    let g = s.history().unwrap().generation;
     let fx = cmd(&mut s, Command::HistorySnapshot);
     assert_eq!(
         fx,
@@ -150,25 +149,28 @@ fn snapshot_promote_and_delete_ask_and_send() {
     // The current row: neither promoted nor deleted, and nothing is asked.
     assert!(cmd(&mut s, Command::HistoryPromote).is_empty());
     assert!(cmd(&mut s, Command::HistoryDelete).is_empty());
-    assert_eq!(s.mode, Mode::History);
-    assert!(s.confirm.is_none());
+    assert_eq!(s.mode(), Mode::History);
+    assert!(s.layers.confirm().is_none());
     assert!(s.status.as_ref().unwrap().text.contains("current blob"));
 
     cmd(&mut s, Command::Down);
     assert!(cmd(&mut s, Command::HistoryPromote).is_empty());
-    assert!(matches!(s.confirm, Some(Confirm::Promote { .. })));
-    assert_eq!(s.mode, Mode::Confirm);
+    assert!(matches!(s.layers.confirm(), Some(Confirm::Promote { .. })));
+    assert_eq!(s.mode(), Mode::Confirm);
     let fx = cmd(&mut s, Command::Yes);
     assert!(
         matches!(&fx[..], [Effect::History(HistoryEffect::Promote { entry, .. })] if entry.size == 20),
         "{fx:?}"
     );
-    assert_eq!(s.mode, Mode::History, "back in the pane");
+    assert_eq!(s.mode(), Mode::History, "back in the pane");
 
     cmd(&mut s, Command::HistoryDelete);
-    assert!(matches!(s.confirm, Some(Confirm::DeletePast { .. })));
+    assert!(matches!(
+        s.layers.confirm(),
+        Some(Confirm::DeletePast { .. })
+    ));
     assert!(cmd(&mut s, Command::No).is_empty(), "no: nothing sent");
-    assert_eq!(s.mode, Mode::History);
+    assert_eq!(s.mode(), Mode::History);
     cmd(&mut s, Command::HistoryDelete);
     let fx = cmd(&mut s, Command::Yes);
     assert_eq!(
@@ -198,9 +200,9 @@ fn download_of_a_snapshot_asks_for_a_path_then_queues_an_engine_transfer() {
     let mut s = open_history();
     cmd(&mut s, Command::Down);
     cmd(&mut s, Command::Download);
-    assert_eq!(s.mode, Mode::Path);
+    assert_eq!(s.mode(), Mode::Path);
     assert!(matches!(
-        s.path_action,
+        s.layers.path(),
         Some(PathAction::DownloadPast { .. })
     ));
     assert!(s.input.value().ends_with("a.txt"), "{}", s.input.value());
@@ -235,7 +237,7 @@ fn download_of_a_snapshot_asks_for_a_path_then_queues_an_engine_transfer() {
         }
         other => panic!("{other:?}"),
     }
-    assert_eq!(s.mode, Mode::History);
+    assert_eq!(s.mode(), Mode::History);
     assert!(s.transfers.visible, "the transfers pane shows it");
     let note = &s.status.as_ref().unwrap().text;
     assert!(
@@ -244,13 +246,13 @@ fn download_of_a_snapshot_asks_for_a_path_then_queues_an_engine_transfer() {
     );
     // t looks at the transfers; leaving them comes back to the pane.
     cmd(&mut s, Command::Transfers);
-    assert_eq!(s.mode, Mode::Transfers);
+    assert_eq!(s.mode(), Mode::Transfers);
     cmd(&mut s, Command::Cancel);
-    assert_eq!(s.mode, Mode::History);
+    assert_eq!(s.mode(), Mode::History);
     // Esc in a later prompt also returns to the pane.
     cmd(&mut s, Command::Download);
     cmd(&mut s, Command::Cancel);
-    assert_eq!(s.mode, Mode::History);
+    assert_eq!(s.mode(), Mode::History);
 }
 
 #[test]
@@ -267,13 +269,13 @@ fn download_of_a_snapshot_over_a_file_asks_first_like_any_download() {
         cmd(&mut s, Command::Accept).is_empty(),
         "nothing queued yet"
     );
-    assert_eq!(s.mode, Mode::Confirm);
+    assert_eq!(s.mode(), Mode::Confirm);
     assert!(matches!(
-        s.confirm,
+        s.layers.confirm(),
         Some(Confirm::Conflicts { existing: 1, .. })
     ));
     assert!(cmd(&mut s, Command::Cancel).is_empty());
-    assert_eq!(s.mode, Mode::History, "back in the pane, nothing queued");
+    assert_eq!(s.mode(), Mode::History, "back in the pane, nothing queued");
     assert_eq!(std::fs::read_to_string(&existing).unwrap(), "mine");
 
     cmd(&mut s, Command::Download);
@@ -286,7 +288,7 @@ fn download_of_a_snapshot_over_a_file_asks_first_like_any_download() {
         }
         other => panic!("{other:?}"),
     }
-    assert_eq!(s.mode, Mode::History);
+    assert_eq!(s.mode(), Mode::History);
 }
 
 #[test]
@@ -303,17 +305,17 @@ fn preview_of_a_snapshot_opens_beside_the_pane_and_esc_closes_both() {
     }
     assert!(s.preview.is_some());
     cmd(&mut s, Command::Cancel);
-    assert!(s.history.is_none() && s.preview.is_none());
-    assert_eq!(s.mode, Mode::Normal);
+    assert!(s.history().is_none() && s.preview.is_none());
+    assert_eq!(s.mode(), Mode::Normal);
 }
 
 #[test]
 fn help_from_the_pane_returns_to_it() {
     let mut s = open_history();
     cmd(&mut s, Command::Help);
-    assert_eq!(s.mode, Mode::Help);
+    assert_eq!(s.mode(), Mode::Help);
     cmd(&mut s, Command::Help);
-    assert_eq!(s.mode, Mode::History);
+    assert_eq!(s.mode(), Mode::History);
 }
 
 #[test]
@@ -323,8 +325,8 @@ fn readonly_refuses_every_mutating_command_in_the_pane() {
     s.readonly = true;
     for (c, _, _) in COMMANDS.iter().filter(|(c, _, _)| c.is_mutating()) {
         assert!(cmd(&mut s, *c).is_empty(), "{c:?} did something");
-        assert_eq!(s.mode, Mode::History, "{c:?} changed the mode");
-        assert!(s.confirm.is_none(), "{c:?} asked a question");
+        assert_eq!(s.mode(), Mode::History, "{c:?} changed the mode");
+        assert!(s.layers.confirm().is_none(), "{c:?} asked a question");
         assert_eq!(s.status.as_ref().unwrap().level, Level::Error);
     }
     // Reading still works.
@@ -402,7 +404,7 @@ fn deleted_rows_show_undelete_and_hide() {
     // U on it asks, then undeletes and lists again.
     cmd(&mut s, Command::ShowDeleted);
     assert!(
-        matches!(s.confirm, Some(Confirm::Undelete { ref blob, .. }) if blob == "docs/gone.txt")
+        matches!(s.layers.confirm(), Some(Confirm::Undelete { blob, .. }) if blob == "docs/gone.txt")
     );
     let fx = cmd(&mut s, Command::Yes);
     assert_eq!(
@@ -509,6 +511,6 @@ fn undelete_in_readonly_is_refused_even_through_u() {
     select(&mut s, "gone.txt");
     s.readonly = true;
     assert!(cmd(&mut s, Command::ShowDeleted).is_empty());
-    assert!(s.confirm.is_none());
+    assert!(s.layers.confirm().is_none());
     assert!(s.status.as_ref().unwrap().text.contains("Read-only"));
 }

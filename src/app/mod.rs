@@ -1,8 +1,11 @@
 //! Application state and the one-way loop: input → `Action` → `update` →
 //! `Effect`s run as tasks → result `Action`s → render.
 
+mod accounts;
 pub mod action;
+pub mod activity;
 mod bookmarks;
+mod browser;
 pub mod cors;
 pub mod editor_table;
 pub mod effect;
@@ -11,6 +14,9 @@ pub mod field_form;
 pub mod find;
 pub mod form;
 pub mod history;
+pub mod layers;
+pub mod layout;
+pub mod marks;
 pub mod ops;
 pub mod policies;
 pub mod run;

@@ -6,7 +6,8 @@
 use super::action::Command;
 use super::effect::Effect;
 use super::entry::EntryKind;
-use super::state::{Confirm, Location, Mode, State};
+use super::layers::{Layer, Mode};
+use super::state::{Confirm, Location, State};
 use crate::azure::access::PublicAccess;
 use crate::azure::ops::{self, AccessTier, DeletePlan, Handoff, Target};
 use crate::azure::sas::parse_duration;
@@ -48,6 +49,10 @@ pub enum OpRequest {
         container: String,
         level: PublicAccess,
     },
+    /// The level in force, for the chooser.
+    GetPublicAccess {
+        container: String,
+    },
     Sas {
         container: String,
         path: Option<String>,
@@ -84,6 +89,10 @@ pub enum OpOutcome {
         url: Secret,
         note: Option<String>,
     },
+    PublicAccess {
+        container: String,
+        result: Result<PublicAccess, String>,
+    },
 }
 
 /// What a text prompt is for.
@@ -110,9 +119,6 @@ pub enum Ask {
         container: String,
         blob: String,
     },
-    PublicAccess {
-        container: String,
-    },
     Sas {
         container: String,
         path: Option<String>,
@@ -131,7 +137,6 @@ impl Ask {
             Ask::DeleteContainer { name } => format!("type {name} to delete it: "),
             Ask::Rename { .. } => "new name: ".into(),
             Ask::Tier { .. } => "tier (hot, cool, cold, archive): ".into(),
-            Ask::PublicAccess { .. } => "public access (private, blob, container): ".into(),
             Ask::Sas { .. } => "SAS permissions and lifetime (e.g. rl 1h): ".into(),
             Ask::Cap => "bandwidth cap in Mb/s (0 = none): ".into(),
         }
@@ -155,7 +160,6 @@ impl Ask {
                 }
             }
             Ask::Tier { .. } => AccessTier::parse(t).map(|_| ()),
-            Ask::PublicAccess { .. } => PublicAccess::parse(t).map(|_| ()),
             Ask::Sas { .. } => parse_sas_input(t).map(|_| ()),
             Ask::Cap => crate::transfer::throttle::parse_cap(t).map(|_| ()),
         }
@@ -273,8 +277,7 @@ impl State {
 
     fn open_ask(&mut self, ask: Ask, initial: String) {
         self.input = tui_input::Input::new(initial);
-        self.ask = Some(ask);
-        self.mode = Mode::Ask;
+        self.layers.push(Layer::Ask(ask));
     }
 
     /// Browser commands for everyday actions; `None` if `cmd` is not one.
@@ -393,9 +396,10 @@ impl State {
                     self.open_ask(Ask::DeleteContainer { name }, String::new());
                     Vec::new()
                 }
-                (_, Some((account, container, _)), Some(_)) => {
-                    let targets = self.selection().map(|sel| {
-                        sel.items
+                (_, Some(_), Some(_)) => match self.selection() {
+                    Some(sel) => {
+                        let targets = sel
+                            .items
                             .into_iter()
                             .map(|(n, folder, _)| {
                                 if folder {
@@ -404,16 +408,23 @@ impl State {
                                     Target::Blob(n)
                                 }
                             })
-                            .collect::<Vec<_>>()
-                    });
-                    match targets {
-                        Some(targets) => {
-                            self.note_op("Counting what would be deleted…");
-                            self.op(account, OpRequest::PlanDelete { container, targets })
-                        }
-                        None => Vec::new(),
+                            .collect();
+                        self.note_op("Counting what would be deleted…");
+                        self.op(
+                            sel.account,
+                            OpRequest::PlanDelete {
+                                container: sel.container,
+                                targets,
+                            },
+                        )
                     }
-                }
+                    None => {
+                        self.note_op(
+                            "The marks are in several containers: delete in one container at a time (M clears the marks).",
+                        );
+                        Vec::new()
+                    }
+                },
                 _ => {
                     self.note_op("Select a container, blob or folder to delete.");
                     Vec::new()
@@ -454,12 +465,18 @@ impl State {
             }
             Command::PublicAccess => {
                 match (&self.location, selected) {
-                    (Location::Containers { .. }, Some((name, EntryKind::Container))) => {
-                        self.open_ask(Ask::PublicAccess { container: name }, String::new());
+                    (Location::Containers { account }, Some((name, EntryKind::Container))) => {
+                        let account = *account;
+                        return Some(self.open_public_access(account, name));
                     }
-                    (Location::Blobs { container, .. }, _) => {
-                        let container = container.clone();
-                        self.open_ask(Ask::PublicAccess { container }, String::new());
+                    (
+                        Location::Blobs {
+                            account, container, ..
+                        },
+                        _,
+                    ) => {
+                        let (account, container) = (*account, container.clone());
+                        return Some(self.open_public_access(account, container));
                     }
                     _ => self.note_op("Select a container to set its public access level."),
                 }
@@ -491,12 +508,11 @@ impl State {
             }
             Command::BreakLease => match (self.blob_place(), selected) {
                 (Some((account, container, prefix)), Some((name, EntryKind::Blob))) => {
-                    self.confirm = Some(Confirm::BreakLease {
+                    self.layers.push(Layer::Confirm(Confirm::BreakLease {
                         account,
                         container,
                         blob: format!("{prefix}{name}"),
-                    });
-                    self.mode = Mode::Confirm;
+                    }));
                     Vec::new()
                 }
                 _ => {
@@ -505,15 +521,17 @@ impl State {
                 }
             },
             Command::Handoff => {
-                match (self.blob_place(), self.selection()) {
-                    (Some((account, container, _)), Some(sel)) => {
+                match self.selection() {
+                    Some(sel) if sel.account < self.accounts.len() => {
                         let items: Vec<(String, bool)> =
                             sel.items.iter().map(|(n, f, _)| (n.clone(), *f)).collect();
-                        let handoff =
-                            ops::handoff(&self.accounts[account].account, &container, &items);
+                        let handoff = ops::handoff(
+                            &self.accounts[sel.account].account,
+                            &sel.container,
+                            &items,
+                        );
                         let text = handoff.urls.join("\n");
-                        self.confirm = Some(Confirm::Handoff(handoff));
-                        self.mode = Mode::Confirm;
+                        self.layers.push(Layer::Confirm(Confirm::Handoff(handoff)));
                         return Some(vec![Effect::Clipboard(text)]);
                     }
                     _ => self.note_op("Select blobs or folders to hand to other tools."),
@@ -528,13 +546,11 @@ impl State {
     pub(super) fn ask_command(&mut self, cmd: Command) -> Vec<Effect> {
         match cmd {
             Command::Cancel => {
-                self.ask = None;
-                self.mode = Mode::Normal;
+                self.layers.pop_if(Mode::Ask);
                 Vec::new()
             }
             Command::Accept => {
-                let Some(ask) = self.ask.clone() else {
-                    self.mode = Mode::Normal;
+                let Some(ask) = self.layers.ask().cloned() else {
                     return Vec::new();
                 };
                 let text = self.input.value().trim().to_string();
@@ -542,8 +558,7 @@ impl State {
                     self.fail_op(&why);
                     return Vec::new();
                 }
-                self.ask = None;
-                self.mode = Mode::Normal;
+                self.layers.pop_if(Mode::Ask);
                 if ask == Ask::Cap {
                     return self.set_cap(&text);
                 }
@@ -596,13 +611,6 @@ impl State {
                             return Vec::new();
                         }
                     },
-                    Ask::PublicAccess { container } => match PublicAccess::parse(&text) {
-                        Ok(level) => OpRequest::SetPublicAccess { container, level },
-                        Err(e) => {
-                            self.fail_op(&e);
-                            return Vec::new();
-                        }
-                    },
                     Ask::Sas { container, path } => match parse_sas_input(&text) {
                         Ok((permissions, expires_in)) => OpRequest::Sas {
                             container,
@@ -637,6 +645,11 @@ impl State {
                 {
                     p.result = Some(Err(e.clone()));
                 }
+                if let Some(choice) = self.layers.choice_mut()
+                    && choice.current.is_none()
+                {
+                    choice.current = Some(Err(e.clone()));
+                }
                 self.fail_op(&e);
                 Vec::new()
             }
@@ -653,22 +666,29 @@ impl State {
                 }
                 Vec::new()
             }
+            Ok(OpOutcome::PublicAccess { container, result }) => {
+                if let Some(choice) = self.layers.choice_mut()
+                    && choice.container == container
+                {
+                    choice.read(result);
+                }
+                Vec::new()
+            }
             Ok(OpOutcome::DeletePlan(plan)) if plan.blobs.is_empty() => {
                 self.note_op("Nothing to delete.");
                 Vec::new()
             }
             Ok(OpOutcome::DeletePlan(plan)) => {
-                self.confirm = Some(Confirm::DeleteBlobs { account, plan });
-                self.mode = Mode::Confirm;
+                self.layers
+                    .push(Layer::Confirm(Confirm::DeleteBlobs { account, plan }));
                 Vec::new()
             }
             Ok(OpOutcome::Sas { url, note }) => {
-                self.confirm = Some(Confirm::Sas {
+                self.layers.push(Layer::Confirm(Confirm::Sas {
                     url: url.clone(),
                     revealed: false,
                     note,
-                });
-                self.mode = Mode::Confirm;
+                }));
                 // Copied at once (OSC 52 works over SSH); the screen masks the signature.
                 vec![Effect::Clipboard(url.expose().to_string())]
             }
@@ -699,25 +719,23 @@ impl State {
                     note,
                 },
             ) => {
-                self.confirm = Some(Confirm::Sas {
+                self.layers.push(Layer::Confirm(Confirm::Sas {
                     url,
                     revealed: !revealed,
                     note,
-                });
-                self.mode = Mode::Confirm;
+                }));
                 Vec::new()
             }
             (_, Confirm::Sas { .. } | Confirm::Handoff(_)) => Vec::new(),
             (_, q @ (Confirm::DeleteBlobs { .. } | Confirm::BreakLease { .. })) => {
                 if !matches!(cmd, Command::No | Command::Cancel) {
-                    self.confirm = Some(q);
-                    self.mode = Mode::Confirm;
+                    self.layers.push(Layer::Confirm(q));
                 }
                 Vec::new()
             }
             (_, other) => {
                 // Not ours: give it back untouched.
-                self.confirm = Some(other);
+                self.layers.push(Layer::Confirm(other));
                 return None;
             }
         })
@@ -740,17 +758,11 @@ impl State {
     }
 
     fn note_op(&mut self, text: &str) {
-        self.status = Some(super::state::StatusMessage {
-            level: super::state::Level::Info,
-            text: text.to_string(),
-        });
+        self.info(text);
     }
 
     fn fail_op(&mut self, text: &str) {
-        self.status = Some(super::state::StatusMessage {
-            level: super::state::Level::Error,
-            text: text.to_string(),
-        });
+        self.error(text);
     }
 }
 
@@ -832,6 +844,13 @@ pub async fn execute(
                     )
                 }
             })
+        }
+        OpRequest::GetPublicAccess { container } => {
+            let result = crate::azure::access::get_access(client, &container)
+                .await
+                .map(|a| a.public_access)
+                .map_err(e);
+            OpOutcome::PublicAccess { container, result }
         }
         OpRequest::SetPublicAccess { container, level } => {
             crate::azure::access::set_public_access(client, &container, level, None)

@@ -2,11 +2,11 @@
 //! deadline and SIGTERM; nothing in here waits on the network.
 
 use super::action::Action;
-use super::state::{Mode, State};
+use super::state::State;
 use super::tasks::Runner;
 use crate::config::Config;
 use crate::ui::{self, Ui};
-use crossterm::event::{Event, KeyEventKind};
+use crossterm::event::Event;
 use futures::{Stream, StreamExt};
 use ratatui::{Terminal, backend::Backend};
 use std::time::Duration;
@@ -17,49 +17,6 @@ use tokio::time::Instant;
 const FRAME: Duration = Duration::from_millis(16);
 /// Spinner speed while something loads.
 const TICK: Duration = Duration::from_millis(100);
-
-/// Turns a terminal event into an action, using the keymap of the current mode.
-pub fn translate(event: &Event, state: &State, config: &Config) -> Option<Action> {
-    match event {
-        Event::Key(key) if key.kind != KeyEventKind::Release => {
-            if let Some(cmd) = config.keymap.command(state.mode, key) {
-                Some(Action::Command(cmd))
-            } else if matches!(
-                state.mode,
-                Mode::Filter
-                    | Mode::PrefixSearch
-                    | Mode::Form
-                    | Mode::Path
-                    | Mode::Ask
-                    | Mode::CorsInput
-                    | Mode::PoliciesInput
-            ) {
-                Some(Action::Input(*key))
-            } else {
-                None
-            }
-        }
-        Event::Paste(text)
-            if matches!(
-                state.mode,
-                Mode::Filter
-                    | Mode::PrefixSearch
-                    | Mode::Form
-                    | Mode::Path
-                    | Mode::Ask
-                    | Mode::CorsInput
-                    | Mode::PoliciesInput
-            ) =>
-        {
-            Some(Action::Paste(text.clone()))
-        }
-        Event::Resize(width, height) => Some(Action::Resize {
-            width: *width,
-            height: *height,
-        }),
-        _ => None,
-    }
-}
 
 pub struct Loop<'a> {
     pub config: &'a Config,
@@ -80,6 +37,13 @@ impl Loop<'_> {
         B::Error: Send + Sync + 'static,
         E: Stream<Item = std::io::Result<Event>> + Unpin,
     {
+        // Changes made by background work show in the activity pane.
+        let tx = self.runner.sender();
+        crate::logging::on_audit(move |text| {
+            let entry =
+                super::activity::ActivityEntry::new(super::activity::ActivityKind::Change, text);
+            let _ = tx.send(Action::Activity(entry));
+        });
         let size = terminal.size()?;
         self.state.update(Action::Resize {
             width: size.width,
@@ -117,7 +81,7 @@ impl Loop<'_> {
                 _ = tokio::time::sleep_until(next_frame), if dirty => {}
                 event = events.next() => match event {
                     Some(Ok(event)) => {
-                        if let Some(action) = translate(&event, &self.state, self.config) {
+                        if let Some(action) = super::layers::translate(&event, &self.state, &self.config.keymap, self.config.settings.mouse) {
                             let effects = self.state.update(action);
                             self.runner.run_all(effects);
                         }

@@ -2,7 +2,6 @@
 
 use super::action::DetailsKey;
 use super::entry::{Entry, Interner};
-use super::form::AttachForm;
 use super::view::{FuzzyFilter, Sort};
 use crate::azure::Account;
 use crate::azure::client::BlobDetails;
@@ -22,37 +21,8 @@ pub enum Location {
     },
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mode {
-    Normal,
-    /// Typing into the fuzzy filter.
-    Filter,
-    /// Typing a server-side prefix.
-    PrefixSearch,
-    Help,
-    /// The attach/edit account form.
-    Form,
-    /// A yes/no question.
-    Confirm,
-    /// Typing a local path for a download or upload.
-    Path,
-    /// Keys go to the transfers pane.
-    Transfers,
-    /// The bookmarks list.
-    Bookmarks,
-    /// A one-line question (new container name, tier, SAS lifetime…).
-    Ask,
-    /// The CORS rules editor: its table, lists and questions.
-    Cors,
-    /// Typing into a field of the CORS editor (rule form, test, file path).
-    CorsInput,
-    /// The stored access policies editor: its table and questions.
-    Policies,
-    /// Typing into the policy form.
-    PoliciesInput,
-    /// The history pane of a blob: its snapshots and versions.
-    History,
-}
+pub use super::layers::Mode;
+use super::layers::{Layer, Layers};
 
 /// What a yes/no question is about.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -114,8 +84,8 @@ pub enum Confirm {
 /// What a path prompt is for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PathAction {
-    /// Download the selection into a local folder.
-    Download(crate::transfer::plan::Selection),
+    /// Download the selections (one per container) into a local folder.
+    Download(Vec<crate::transfer::plan::Selection>),
     /// Upload a local file or folder into this container and folder.
     Upload {
         account: usize,
@@ -261,7 +231,9 @@ pub struct State {
     pub offset: usize,
     /// Rows the list can show; kept in step with the terminal size.
     pub page_rows: usize,
-    pub mode: Mode,
+    /// Panes and popups over the browser; the top one has the keys.
+    pub layers: Layers,
+    /// The text of the prompt line (filter, prefix, one-line questions, paths).
     pub input: Input,
     pub filter: FuzzyFilter,
     /// The fuzzy query currently applied to the rows.
@@ -272,34 +244,30 @@ pub struct State {
     pub status: Option<StatusMessage>,
     pub should_quit: bool,
     pub spinner: usize,
-    pub help_scroll: usize,
-    pub form: Option<AttachForm>,
-    pub confirm: Option<Confirm>,
     /// In the accounts view: which account each entry is.
     pub account_rows: Vec<usize>,
     pub transfers: TransfersPane,
-    /// Marked entries of the current folder (full blob names; folders end in `/`).
-    pub marks: std::collections::BTreeSet<String>,
+    /// Marked blobs and folders, in any folder, container or account.
+    pub marks: super::marks::Marks,
     /// Blobs picked with "copy", waiting for "paste" in another place.
     pub clipboard: Option<crate::transfer::plan::Selection>,
-    pub path_action: Option<PathAction>,
     /// The last folder downloaded into, offered next time.
     pub last_dir: String,
-    /// Terminal height, to size the list when the transfers pane opens.
+    /// Terminal size, to size the list when the transfers pane opens and to
+    /// find what is under the mouse pointer.
     pub height: u16,
+    pub width: u16,
+    /// The last click (when, on which row), to tell a double click.
+    pub last_click: Option<(std::time::Instant, usize)>,
+    /// Changes made and errors shown since start (the activity pane).
+    pub activity: super::activity::ActivityLog,
     /// `--readonly`: nothing that changes the service or overwrites a local file.
     pub readonly: bool,
     /// The preview pane (shown instead of the details pane while set).
     pub preview: Option<super::ops::PreviewState>,
-    /// The open one-line question.
-    pub ask: Option<super::ops::Ask>,
-    /// The CORS rules editor, and what each account's last CORS save replaced.
+    /// What each account's last CORS save replaced (the editor is a layer).
     pub cors: super::cors::CorsState,
-    /// The stored access policies editor (`P` on a container).
-    pub policies: Option<super::policies::PolicyEditor>,
     pub bookmarks: super::bookmarks::BookmarkList,
-    /// The history pane (`V` on a blob), shown instead of the list while set.
-    pub history: Option<super::history::HistoryPane>,
     /// Soft-deleted blobs are shown in the list while set (`U`).
     pub deleted: Option<super::history::DeletedView>,
     pub(super) next_generation: u64,
@@ -314,7 +282,7 @@ impl State {
             selected: 0,
             offset: 0,
             page_rows: 20,
-            mode: Mode::Normal,
+            layers: Layers::default(),
             input: Input::default(),
             filter: FuzzyFilter::default(),
             query: String::new(),
@@ -324,23 +292,19 @@ impl State {
             status: None,
             should_quit: false,
             spinner: 0,
-            help_scroll: 0,
-            form: None,
-            confirm: None,
             account_rows: Vec::new(),
             transfers: TransfersPane::default(),
             marks: Default::default(),
             clipboard: None,
-            path_action: None,
             last_dir: String::new(),
             height: 24,
+            width: 80,
+            last_click: None,
+            activity: Default::default(),
             readonly: false,
             preview: None,
-            ask: None,
             cors: Default::default(),
-            policies: None,
             bookmarks: Default::default(),
-            history: None,
             deleted: None,
             next_generation: 1,
         }
@@ -349,15 +313,12 @@ impl State {
     /// The account a command acts on: the CORS editor's, the one being
     /// browsed, or the one under the cursor in the accounts view.
     pub fn account_in_scope(&self) -> Option<usize> {
-        if matches!(self.mode, Mode::Cors | Mode::CorsInput)
-            && let Some(ed) = &self.cors.editor
-        {
-            return Some(ed.account);
-        }
-        if matches!(self.mode, Mode::Policies | Mode::PoliciesInput)
-            && let Some(ed) = &self.policies
-        {
-            return Some(ed.account);
+        for layer in self.layers.iter() {
+            match layer {
+                Layer::Cors(ed) => return Some(ed.account),
+                Layer::Policies(ed) => return Some(ed.account),
+                _ => {}
+            }
         }
         match &self.location {
             Location::Containers { account } | Location::Blobs { account, .. } => Some(*account),
@@ -377,6 +338,34 @@ impl State {
     /// Whether changes are off here: everywhere (`--readonly`) or for this account.
     pub fn changes_off(&self) -> bool {
         self.readonly || self.readonly_account().is_some()
+    }
+
+    /// The kind of the layer in focus (the browser when the stack is empty).
+    pub fn mode(&self) -> Mode {
+        self.layers.top().map_or(Mode::Normal, Layer::mode)
+    }
+
+    /// The kinds of the open layers, top first, ending with the browser.
+    pub fn modes_top_down(&self) -> impl Iterator<Item = Mode> + '_ {
+        self.layers
+            .iter()
+            .map(Layer::mode)
+            .chain(std::iter::once(Mode::Normal))
+    }
+
+    /// The history pane, when open.
+    pub fn history(&self) -> Option<&super::history::HistoryPane> {
+        self.layers.history()
+    }
+
+    /// The stored access policies editor, when open.
+    pub fn policies(&self) -> Option<&super::policies::PolicyEditor> {
+        self.layers.policies()
+    }
+
+    /// The CORS editor, when open.
+    pub fn cors_editor(&self) -> Option<&super::cors::CorsEditor> {
+        self.layers.cors()
     }
 
     pub fn selected_entry(&self) -> Option<&Entry> {

@@ -34,6 +34,8 @@ pub struct Runner {
     tx: UnboundedSender<Action>,
     listing: Option<CancellationToken>,
     details: Option<CancellationToken>,
+    /// The preview being read; a newer one (the cursor moved on) cancels it.
+    preview: Option<CancellationToken>,
     engine: Engine,
 }
 
@@ -47,6 +49,11 @@ fn transfer_client(c: &StorageClient) -> Option<(String, StorageClient)> {
 }
 
 impl Runner {
+    /// A way for code outside the tasks to report to the loop.
+    pub fn sender(&self) -> UnboundedSender<Action> {
+        self.tx.clone()
+    }
+
     pub fn new(
         clients: Vec<Option<StorageClient>>,
         store: Option<AccountStore>,
@@ -68,6 +75,7 @@ impl Runner {
             tx,
             listing: None,
             details: None,
+            preview: None,
             engine,
         }
     }
@@ -336,12 +344,26 @@ impl Runner {
                     return;
                 };
                 let tx = self.tx.clone();
+                let cancel = matches!(request, super::ops::OpRequest::Preview { .. }).then(|| {
+                    if let Some(old) = self.preview.take() {
+                        old.cancel();
+                    }
+                    let token = CancellationToken::new();
+                    self.preview = Some(token.clone());
+                    token
+                });
                 // Boxed as `dyn Send`: some ops stream with borrowed closures,
                 // which the compiler cannot prove Send through an opaque type.
                 let work: std::pin::Pin<Box<dyn std::future::Future<Output = _> + Send>> =
                     Box::pin(async move { super::ops::execute(&client, request).await });
                 tokio::spawn(async move {
-                    let result = work.await;
+                    let result = match cancel {
+                        Some(token) => tokio::select! {
+                            _ = token.cancelled() => return,
+                            result = work => result,
+                        },
+                        None => work.await,
+                    };
                     let _ = tx.send(Action::OpDone { account, result });
                 });
             }

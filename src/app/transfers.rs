@@ -3,75 +3,39 @@
 
 use super::action::Command;
 use super::effect::{Effect, TransferOp};
-use super::entry::EntryKind;
-use super::state::{Confirm, Location, Mode, PathAction, State};
+use super::layers::{Layer, Mode};
+use super::state::{Confirm, Location, PathAction, State};
 use crate::transfer::conflict::Conflict;
-use crate::transfer::plan::Selection;
 use crate::transfer::{ItemSpec, Snapshot, Status};
 use std::path::PathBuf;
 
 impl State {
-    pub fn is_marked(&self, entry: &super::entry::Entry) -> bool {
-        match &self.location {
-            Location::Blobs { prefix, .. } if !self.marks.is_empty() => {
-                self.marks.contains(&format!("{prefix}{}", entry.name))
-            }
-            _ => false,
-        }
-    }
-
-    /// The marked entries of this folder, or else the one under the cursor.
-    pub fn selection(&self) -> Option<Selection> {
-        let Location::Blobs {
-            account,
-            container,
-            prefix,
-        } = &self.location
-        else {
-            return None;
-        };
-        let entry_item = |name: &str, kind: EntryKind, size: u64| {
-            (format!("{prefix}{name}"), kind == EntryKind::Folder, size)
-        };
-        let items: Vec<(String, bool, u64)> = if self.marks.is_empty() {
-            let e = self.selected_entry()?;
-            vec![entry_item(&e.name, e.kind, e.size)]
-        } else {
-            self.listing
-                .entries
-                .iter()
-                .filter(|e| e.kind != EntryKind::Deleted)
-                .filter(|e| self.marks.contains(&format!("{prefix}{}", e.name)))
-                .map(|e| entry_item(&e.name, e.kind, e.size))
-                .collect()
-        };
-        (!items.is_empty()).then(|| Selection {
-            account: *account,
-            container: container.clone(),
-            base: prefix.clone(),
-            items,
-        })
-    }
-
     /// Browser commands that start or show transfers; `None` if `cmd` is not one.
     pub(super) fn transfer_command(&mut self, cmd: Command) -> Option<Vec<Effect>> {
         Some(match cmd {
             Command::Mark => {
-                if let (Location::Blobs { prefix, .. }, Some(e)) =
-                    (&self.location, self.selected_entry())
+                if let Some((key, size)) = self
+                    .selected_entry()
+                    .and_then(|e| self.mark_key(e).map(|k| (k, e.size)))
                 {
-                    let key = format!("{prefix}{}", e.name);
-                    if !self.marks.remove(&key) {
-                        self.marks.insert(key);
-                    }
+                    self.marks.toggle(key, size);
                     self.update(super::action::Action::Command(Command::Down))
                 } else {
                     self.note("Marks are for blobs and folders inside a container.");
                     Vec::new()
                 }
             }
+            Command::MarkAll | Command::ClearMarks | Command::InvertMarks => {
+                self.mark_rows(match cmd {
+                    Command::MarkAll => super::marks::MarkRows::All,
+                    Command::ClearMarks => super::marks::MarkRows::Clear,
+                    _ => super::marks::MarkRows::Invert,
+                });
+                Vec::new()
+            }
             Command::Download => {
-                match self.selection() {
+                let selections = self.selections();
+                match (!selections.is_empty()).then_some(selections) {
                     Some(sel) => {
                         let start = if self.last_dir.is_empty() {
                             current_dir()
@@ -106,6 +70,9 @@ impl State {
             }
             Command::CopyMarked => {
                 match self.selection() {
+                    None if self.selections().len() > 1 => self.note(
+                        "The marks are in several containers: copy from one container at a time (M clears the marks).",
+                    ),
                     Some(sel) => {
                         let n = sel.items.len();
                         self.clipboard = Some(sel);
@@ -142,16 +109,12 @@ impl State {
                 }
             },
             Command::Transfers => {
-                self.transfers.visible = true;
-                self.mode = Mode::Transfers;
-                self.resize_list();
+                self.focus_transfers();
                 Vec::new()
             }
             Command::TransfersFull => {
-                self.transfers.visible = true;
                 self.transfers.full = !self.transfers.full;
-                self.mode = Mode::Transfers;
-                self.resize_list();
+                self.focus_transfers();
                 Vec::new()
             }
             _ => return None,
@@ -159,20 +122,24 @@ impl State {
     }
 
     fn open_path_prompt(&mut self, action: PathAction, start: String) {
-        self.path_action = Some(action);
         self.input = tui_input::Input::new(start);
-        self.mode = Mode::Path;
+        self.layers.push(Layer::Path(action));
+    }
+
+    /// Shows the transfers pane and gives it the keys.
+    pub(super) fn focus_transfers(&mut self) {
+        self.transfers.visible = true;
+        if self.mode() != Mode::Transfers {
+            self.layers.remove(Mode::Transfers);
+            self.layers.push(Layer::Transfers);
+        }
+        self.resize_list();
     }
 
     pub(super) fn path_command(&mut self, cmd: Command) -> Vec<Effect> {
         match cmd {
             Command::Cancel => {
-                self.mode = if self.history.is_some() {
-                    Mode::History
-                } else {
-                    Mode::Normal
-                };
-                self.path_action = None;
+                self.layers.pop_if(Mode::Path);
                 Vec::new()
             }
             Command::Complete => {
@@ -194,16 +161,22 @@ impl State {
                     self.note("Type a path first.");
                     return Vec::new();
                 }
-                self.mode = Mode::Normal;
-                match self.path_action.take() {
-                    Some(PathAction::Download(selection)) => {
+                let action = match self.layers.pop_if(Mode::Path) {
+                    Some(Layer::Path(action)) => Some(action),
+                    _ => None,
+                };
+                match action {
+                    Some(PathAction::Download(selections)) => {
                         self.last_dir = path.display().to_string();
                         self.marks.clear();
                         self.note("Looking at what to download…");
-                        vec![Effect::PlanDownload {
-                            selection,
-                            dir: path,
-                        }]
+                        selections
+                            .into_iter()
+                            .map(|selection| Effect::PlanDownload {
+                                selection,
+                                dir: path.clone(),
+                            })
+                            .collect()
                     }
                     Some(PathAction::Upload {
                         account,
@@ -219,7 +192,6 @@ impl State {
                         }]
                     }
                     Some(PathAction::Report) => {
-                        self.mode = Mode::Transfers;
                         vec![Effect::WriteReport {
                             path,
                             items: self.transfers.snapshot.items.clone(),
@@ -251,8 +223,8 @@ impl State {
                 Vec::new()
             }
             Ok((specs, existing)) if existing > 0 => {
-                self.confirm = Some(Confirm::Conflicts { specs, existing });
-                self.mode = Mode::Confirm;
+                self.layers
+                    .push(Layer::Confirm(Confirm::Conflicts { specs, existing }));
                 Vec::new()
             }
             Ok((specs, _)) => self.enqueue(specs, Conflict::Skip),
@@ -274,16 +246,6 @@ impl State {
         vec![Effect::Enqueue { specs, conflict }]
     }
 
-    /// Where keys go when the transfers pane or a question about them closes:
-    /// the history pane when it is open (a download of a snapshot asked from there).
-    fn mode_under_transfers(&self) -> Mode {
-        if self.history.is_some() {
-            Mode::History
-        } else {
-            Mode::Normal
-        }
-    }
-
     /// The answer to "some targets exist".
     pub(super) fn conflict_answer(
         &mut self,
@@ -291,7 +253,6 @@ impl State {
         specs: Vec<ItemSpec>,
         existing: usize,
     ) -> Vec<Effect> {
-        self.mode = self.mode_under_transfers();
         let conflict = match cmd {
             Command::Skip => Conflict::Skip,
             Command::Overwrite => Conflict::Overwrite,
@@ -302,8 +263,8 @@ impl State {
                 return Vec::new();
             }
             _ => {
-                self.confirm = Some(Confirm::Conflicts { specs, existing });
-                self.mode = Mode::Confirm;
+                self.layers
+                    .push(Layer::Confirm(Confirm::Conflicts { specs, existing }));
                 return Vec::new();
             }
         };
@@ -312,9 +273,11 @@ impl State {
 
     /// Quitting asks first while transfers run; they stay resumable.
     pub(super) fn quit(&mut self) -> Vec<Effect> {
-        if self.transfers.snapshot.active() {
-            self.confirm = Some(Confirm::Quit);
-            self.mode = Mode::Confirm;
+        // Asked already: Ctrl-C again is the answer.
+        if self.layers.confirm() == Some(&Confirm::Quit) {
+            self.should_quit = true;
+        } else if self.transfers.snapshot.active() {
+            self.layers.push(Layer::Confirm(Confirm::Quit));
         } else {
             self.should_quit = true;
         }
@@ -334,8 +297,8 @@ impl State {
         self.transfers.snapshot = snapshot;
         // "Quit anyway?" was asked because transfers ran; once they are all
         // finished the answer no longer matters: quit as asked.
-        if self.confirm == Some(Confirm::Quit) && !self.transfers.snapshot.active() {
-            self.confirm = None;
+        if self.layers.confirm() == Some(&Confirm::Quit) && !self.transfers.snapshot.active() {
+            self.layers.remove(Mode::Confirm);
             self.should_quit = true;
         }
         let n = self.transfers.snapshot.items.len();
@@ -343,7 +306,7 @@ impl State {
         // Show what uploads and copies just added, keeping the cursor where it was.
         if finished_batch
             && matches!(self.location, Location::Blobs { .. })
-            && self.mode == Mode::Normal
+            && self.mode() == Mode::Normal
         {
             self.listing.reselect = self.selected_entry().map(|e| e.name.clone());
             return self.reload();
@@ -418,7 +381,7 @@ impl State {
             Command::Transfers => {
                 self.transfers.visible = false;
                 self.transfers.full = false;
-                self.mode = self.mode_under_transfers();
+                self.layers.remove(Mode::Transfers);
                 self.resize_list();
             }
             Command::SetCap => {
@@ -428,9 +391,8 @@ impl State {
                     .cap
                     .map(|b| format!("{}", b as f64 * 8.0 / 1_000_000.0))
                     .unwrap_or_default();
-                self.ask = Some(super::ops::Ask::Cap);
                 self.input = tui_input::Input::new(now);
-                self.mode = Mode::Ask;
+                self.layers.push(Layer::Ask(super::ops::Ask::Cap));
             }
             Command::ExportReport => {
                 if self.transfers.snapshot.items.is_empty() {
@@ -445,8 +407,10 @@ impl State {
                     self.open_path_prompt(PathAction::Report, path.display().to_string());
                 }
             }
-            Command::Cancel | Command::Back => self.mode = self.mode_under_transfers(),
-            Command::Help => self.mode = Mode::Help,
+            Command::Cancel | Command::Back => {
+                self.layers.remove(Mode::Transfers);
+            }
+            Command::Help => self.open_help(),
             Command::Quit => return self.quit(),
             _ => {}
         }
@@ -455,7 +419,6 @@ impl State {
 
     /// The cap typed in the transfers pane (already checked as typed).
     pub(super) fn set_cap(&mut self, text: &str) -> Vec<Effect> {
-        self.mode = Mode::Transfers;
         match crate::transfer::throttle::parse_cap(text) {
             Ok(cap) => {
                 self.transfers.snapshot.cap = cap;
@@ -474,7 +437,7 @@ impl State {
 
     pub(super) fn resize_list(&mut self) {
         self.page_rows =
-            crate::ui::layout::list_rows(self.height, self.transfers.visible, self.transfers.full);
+            super::layout::list_rows(self.height, self.transfers.visible, self.transfers.full);
         let rows = self.page_rows.max(1);
         if self.selected >= self.offset + rows {
             self.offset = self.selected + 1 - rows;
@@ -482,17 +445,11 @@ impl State {
     }
 
     fn note(&mut self, text: &str) {
-        self.status = Some(super::state::StatusMessage {
-            level: super::state::Level::Info,
-            text: text.to_string(),
-        });
+        self.info(text);
     }
 
     fn fail(&mut self, text: &str) {
-        self.status = Some(super::state::StatusMessage {
-            level: super::state::Level::Error,
-            text: text.to_string(),
-        });
+        self.error(text);
     }
 }
 

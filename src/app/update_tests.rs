@@ -183,11 +183,11 @@ fn back_goes_up_and_reselects_the_folder_we_left() {
 fn fuzzy_filter_while_typing_and_cancel_restores() {
     let mut s = in_container(&["train.parquet", "test.parquet", "readme.md"]);
     cmd(&mut s, Command::Filter);
-    assert_eq!(s.mode, Mode::Filter);
+    assert_eq!(s.mode(), Mode::Filter);
     type_text(&mut s, "trn");
     assert_eq!(names(&s), ["train.parquet"]);
     cmd(&mut s, Command::Accept);
-    assert_eq!(s.mode, Mode::Normal);
+    assert_eq!(s.mode(), Mode::Normal);
     assert_eq!(names(&s), ["train.parquet"], "accepted filter stays");
     cmd(&mut s, Command::ClearFilter);
     assert_eq!(names(&s).len(), 3);
@@ -318,9 +318,9 @@ fn sort_cycles_and_reverses() {
 fn help_opens_and_closes_without_quitting() {
     let mut s = in_container(&["a"]);
     cmd(&mut s, Command::Help);
-    assert_eq!(s.mode, Mode::Help);
+    assert_eq!(s.mode(), Mode::Help);
     cmd(&mut s, Command::Help);
-    assert_eq!(s.mode, Mode::Normal);
+    assert_eq!(s.mode(), Mode::Normal);
     assert!(!s.should_quit);
     cmd(&mut s, Command::Quit);
     assert!(s.should_quit);
@@ -335,21 +335,21 @@ fn attach_form_validates_and_saves_only_when_valid() {
     let mut s = state();
     s.start(None, Some(0));
     cmd(&mut s, Command::Attach);
-    assert_eq!(s.mode, Mode::Form);
+    assert_eq!(s.mode(), Mode::Form);
     // Enter while invalid keeps the form open and says why.
     assert!(cmd(&mut s, Command::Accept).is_empty());
-    assert_eq!(s.mode, Mode::Form);
+    assert_eq!(s.mode(), Mode::Form);
     assert_eq!(s.status.as_ref().unwrap().level, Level::Error);
     s.update(Action::Paste(format!(
         "AccountName=prod;AccountKey={}",
         crate::azure::account::EMULATOR_KEY
     )));
-    assert!(s.form.as_ref().unwrap().validation.is_ok());
+    assert!(s.layers.form().unwrap().validation.is_ok());
     let fx = cmd(&mut s, Command::Accept);
     assert!(
         matches!(&fx[0], Effect::AddAccount { index: 1, persist: true, account } if account.label == "prod")
     );
-    assert_eq!(s.mode, Mode::Normal);
+    assert_eq!(s.mode(), Mode::Normal);
     assert_eq!(s.location, Location::Accounts);
     assert_eq!(names(&s), ["devstoreaccount1 (emulator)", "prod"]);
     assert_eq!(s.selected, 1, "the cursor is on the new account");
@@ -373,16 +373,16 @@ fn edit_and_detach_only_attached_accounts() {
     s.start(None, Some(0));
     cmd(&mut s, Command::Back);
     cmd(&mut s, Command::Edit);
-    assert_eq!(s.mode, Mode::Normal, "the emulator is not editable");
+    assert_eq!(s.mode(), Mode::Normal, "the emulator is not editable");
     cmd(&mut s, Command::Detach);
-    assert_eq!(s.mode, Mode::Normal);
+    assert_eq!(s.mode(), Mode::Normal);
     cmd(&mut s, Command::Attach);
     s.update(Action::Paste("UseDevelopmentStorage=true".into()));
     cmd(&mut s, Command::Accept);
     // Rename through the edit form.
     cmd(&mut s, Command::Edit);
-    assert_eq!(s.mode, Mode::Form);
-    let form = s.form.as_mut().unwrap();
+    assert_eq!(s.mode(), Mode::Form);
+    let form = s.layers.form_mut().unwrap();
     form.focus = form.fields().len() - 1; // the label
     for _ in 0..30 {
         key(&mut s, KeyCode::Backspace);
@@ -395,7 +395,7 @@ fn edit_and_detach_only_attached_accounts() {
     assert_eq!(names(&s)[1], "renamed");
     // Detach asks first; "n" keeps it, "y" removes it.
     cmd(&mut s, Command::Detach);
-    assert_eq!(s.mode, Mode::Confirm);
+    assert_eq!(s.mode(), Mode::Confirm);
     cmd(&mut s, Command::No);
     assert_eq!(names(&s).len(), 2);
     cmd(&mut s, Command::Detach);
@@ -434,7 +434,7 @@ fn marks_then_download_asks_for_a_folder_then_plans() {
     cmd(&mut s, Command::Mark); // b.csv
     assert_eq!(s.marks.len(), 2);
     cmd(&mut s, Command::Download);
-    assert_eq!(s.mode, Mode::Path);
+    assert_eq!(s.mode(), Mode::Path);
     for _ in 0..200 {
         key(&mut s, KeyCode::Backspace);
     }
@@ -478,10 +478,10 @@ fn existing_targets_are_asked_about_once_per_batch() {
         result: Ok((vec![spec.clone(), spec.clone()], 1)),
     });
     assert!(fx.is_empty());
-    assert_eq!(s.mode, Mode::Confirm);
+    assert_eq!(s.mode(), Mode::Confirm);
     // An unrelated key keeps the question open.
     assert!(cmd(&mut s, Command::Down).is_empty());
-    assert_eq!(s.mode, Mode::Confirm);
+    assert_eq!(s.mode(), Mode::Confirm);
     let fx = cmd(&mut s, Command::KeepBoth);
     assert_eq!(
         fx,
@@ -518,7 +518,7 @@ fn quitting_with_running_transfers_asks_first() {
     }));
     cmd(&mut s, Command::Quit);
     assert!(!s.should_quit);
-    assert_eq!(s.mode, Mode::Confirm);
+    assert_eq!(s.mode(), Mode::Confirm);
     cmd(&mut s, Command::No);
     assert!(!s.should_quit);
     cmd(&mut s, Command::Quit);
@@ -555,7 +555,7 @@ fn the_transfers_pane_drives_the_engine() {
         ..Default::default()
     }));
     cmd(&mut s, Command::Transfers);
-    assert_eq!(s.mode, Mode::Transfers);
+    assert_eq!(s.mode(), Mode::Transfers);
     assert_eq!(
         cmd(&mut s, Command::PauseResume),
         vec![Effect::TransferOp {
@@ -587,7 +587,11 @@ fn the_transfers_pane_drives_the_engine() {
         }]
     );
     cmd(&mut s, Command::Cancel);
-    assert_eq!(s.mode, Mode::Normal, "Esc gives the keys back to the list");
+    assert_eq!(
+        s.mode(),
+        Mode::Normal,
+        "Esc gives the keys back to the list"
+    );
     assert!(s.transfers.visible);
 }
 
@@ -596,13 +600,13 @@ fn readonly_refuses_changes_and_says_why() {
     let mut s = in_container(&["a.csv"]);
     s.readonly = true;
     assert!(cmd(&mut s, Command::Upload).is_empty());
-    assert_eq!(s.mode, Mode::Normal, "no upload prompt");
+    assert_eq!(s.mode(), Mode::Normal, "no upload prompt");
     let status = s.status.clone().unwrap();
     assert_eq!(status.level, Level::Error);
     assert!(status.text.contains("Read-only"), "{}", status.text);
     // Reading is still fine.
     cmd(&mut s, Command::Download);
-    assert_eq!(s.mode, Mode::Path);
+    assert_eq!(s.mode(), Mode::Path);
 }
 
 #[test]
@@ -616,7 +620,7 @@ fn new_container_is_validated_before_anything_is_sent() {
         done: true,
     });
     cmd(&mut s, Command::NewContainer);
-    assert_eq!(s.mode, Mode::Ask);
+    assert_eq!(s.mode(), Mode::Ask);
     type_text(&mut s, "Bad_Name");
     assert!(
         cmd(&mut s, Command::Accept).is_empty(),
@@ -665,7 +669,7 @@ fn delete_asks_with_a_count_then_deletes_the_plan() {
         account: 0,
         result: Ok(OpOutcome::DeletePlan(plan.clone())),
     });
-    assert_eq!(s.mode, Mode::Confirm);
+    assert_eq!(s.mode(), Mode::Confirm);
     assert!(cmd(&mut s, Command::No).is_empty(), "no deletes nothing");
     s.update(Action::OpDone {
         account: 0,
@@ -705,7 +709,7 @@ fn preview_opens_for_a_blob_and_closes_again() {
 fn find_searches_below_the_folder_and_streams_matches() {
     let mut s = in_container(&["raw/"]);
     cmd(&mut s, Command::Find);
-    assert_eq!(s.mode, Mode::Ask);
+    assert_eq!(s.mode(), Mode::Ask);
     type_text(&mut s, "**/*.csv");
     let fx = cmd(&mut s, Command::Accept);
     let generation = match &fx[..] {
@@ -748,7 +752,7 @@ fn metadata_edit_starts_from_what_the_blob_has() {
     // Without its properties loaded, the edit waits for them (saving replaces all metadata).
     let fx = cmd(&mut s, Command::EditMetadata);
     assert!(matches!(&fx[..], [Effect::FetchDetails(_)]));
-    assert_eq!(s.mode, Mode::Normal);
+    assert_eq!(s.mode(), Mode::Normal);
     let key = s.details.as_ref().unwrap().key.clone();
     s.update(Action::Details {
         key,
@@ -758,7 +762,7 @@ fn metadata_edit_starts_from_what_the_blob_has() {
         }),
     });
     cmd(&mut s, Command::EditMetadata);
-    assert_eq!(s.mode, Mode::Ask);
+    assert_eq!(s.mode(), Mode::Ask);
     assert_eq!(s.input.value(), "owner=ml");
     type_text(&mut s, "; stage=prod");
     let fx = cmd(&mut s, Command::Accept);
@@ -802,7 +806,7 @@ fn quit_goes_ahead_once_the_running_transfers_finish() {
         ..Default::default()
     }));
     cmd(&mut s, Command::Quit);
-    assert_eq!(s.mode, Mode::Confirm, "asks while one runs");
+    assert_eq!(s.mode(), Mode::Confirm, "asks while one runs");
     assert!(!s.should_quit);
     s.update(Action::Transfers(Snapshot {
         items: vec![item(Status::Done)],

@@ -2,8 +2,7 @@
 //! replaces the keys of any command it names, and the help screen is generated
 //! from the result, so bindings are written down once.
 
-use crate::app::action::{COMMANDS, Command};
-use crate::app::state::Mode;
+use crate::command::{COMMANDS, Command};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::BTreeMap;
 
@@ -12,6 +11,10 @@ pub const DEFAULT_KEYMAP: &str = include_str!("../../assets/keymap.toml");
 /// Sections of the keymap file, in the order the help screen shows them.
 pub const SECTIONS: &[(&str, &str)] = &[
     ("normal", "Browsing"),
+    ("global", "Everywhere"),
+    ("preview", "Preview pane (focused with Tab)"),
+    ("activity", "Activity (changes made, requests that failed)"),
+    ("choose", "Choosing among options"),
     ("prompt", "Typing a filter or prefix"),
     ("transfers", "Transfers pane"),
     ("path", "Typing a local path"),
@@ -86,8 +89,9 @@ impl KeySpec {
     }
 
     pub fn matches(&self, key: &KeyEvent) -> bool {
-        // Terminals report SHIFT with upper-case letters and symbols; the character already says it.
-        let mods = if matches!(key.code, KeyCode::Char(_)) {
+        // Terminals report SHIFT with upper-case letters and symbols, and with
+        // BackTab (Shift-Tab); the key itself already says it.
+        let mods = if matches!(key.code, KeyCode::Char(_) | KeyCode::BackTab) {
             key.modifiers - KeyModifiers::SHIFT
         } else {
             key.modifiers
@@ -145,30 +149,10 @@ impl Keymap {
         Ok(Self { sections })
     }
 
-    fn section_for(mode: Mode) -> &'static str {
-        match mode {
-            Mode::Normal => "normal",
-            Mode::Filter | Mode::PrefixSearch => "prompt",
-            Mode::Help => "help",
-            Mode::Form => "form",
-            Mode::Confirm => "confirm",
-            Mode::Path => "path",
-            Mode::Transfers => "transfers",
-            Mode::Ask => "ask",
-            Mode::Cors => "cors",
-            Mode::Bookmarks => "bookmarks",
-            // The editor's text fields take the same keys as the other forms.
-            Mode::CorsInput => "form",
-            Mode::Policies => "policies",
-            Mode::PoliciesInput => "form",
-            Mode::History => "history",
-        }
-    }
-
-    /// The command bound to `key` in `mode`, if any.
-    pub fn command(&self, mode: Mode, key: &KeyEvent) -> Option<Command> {
+    /// The command bound to `key` in a section (a layer's, or "global"), if any.
+    pub fn command(&self, section: &str, key: &KeyEvent) -> Option<Command> {
         self.sections
-            .get(Self::section_for(mode))?
+            .get(section)?
             .iter()
             .find(|(_, keys)| keys.iter().any(|k| k.matches(key)))
             .map(|(c, _)| *c)
@@ -179,9 +163,15 @@ impl Keymap {
         self.sections.get(section).map(Vec::as_slice).unwrap_or(&[])
     }
 
-    /// The first key bound to `command` in normal mode, for hints like "? help".
+    /// The first key bound to `command` while browsing (or everywhere), for hints like "? help".
     pub fn hint(&self, command: Command) -> Option<&str> {
-        self.bindings("normal")
+        self.hint_in("normal", command)
+            .or_else(|| self.hint_in("global", command))
+    }
+
+    /// The first key bound to `command` in a section.
+    pub fn hint_in(&self, section: &str, command: Command) -> Option<&str> {
+        self.bindings(section)
             .iter()
             .find(|(c, _)| *c == command)
             .and_then(|(_, keys)| keys.first())
@@ -202,28 +192,39 @@ mod tests {
         let k = Keymap::load(None).unwrap();
         let down = Some(Command::Down);
         assert_eq!(
-            k.command(Mode::Normal, &key(KeyCode::Down, KeyModifiers::NONE)),
+            k.command("normal", &key(KeyCode::Down, KeyModifiers::NONE)),
             down
         );
         assert_eq!(
-            k.command(Mode::Normal, &key(KeyCode::Char('j'), KeyModifiers::NONE)),
+            k.command("normal", &key(KeyCode::Char('j'), KeyModifiers::NONE)),
             down
         );
         assert_eq!(
-            k.command(Mode::Normal, &key(KeyCode::Char('G'), KeyModifiers::SHIFT)),
+            k.command("normal", &key(KeyCode::Char('G'), KeyModifiers::SHIFT)),
             Some(Command::Bottom)
         );
+        // Ctrl-C quits from anywhere: it is a global key.
         assert_eq!(
-            k.command(
-                Mode::Normal,
-                &key(KeyCode::Char('c'), KeyModifiers::CONTROL)
-            ),
+            k.command("global", &key(KeyCode::Char('c'), KeyModifiers::CONTROL)),
             Some(Command::Quit)
         );
         // In a prompt, letters are text, not commands.
         assert_eq!(
-            k.command(Mode::Filter, &key(KeyCode::Char('j'), KeyModifiers::NONE)),
+            k.command("prompt", &key(KeyCode::Char('j'), KeyModifiers::NONE)),
             None
+        );
+    }
+
+    #[test]
+    fn shift_tab_matches_backtab_whatever_the_terminal_says_of_shift() {
+        let k = Keymap::load(None).unwrap();
+        // crossterm reports Shift-Tab as BackTab with SHIFT set.
+        let back = key(KeyCode::BackTab, KeyModifiers::SHIFT);
+        assert_eq!(k.command("form", &back), Some(Command::PrevField));
+        assert_eq!(k.command("global", &back), Some(Command::FocusPrev));
+        assert_eq!(
+            k.command("form", &key(KeyCode::BackTab, KeyModifiers::NONE)),
+            Some(Command::PrevField)
         );
     }
 
@@ -231,16 +232,16 @@ mod tests {
     fn user_file_replaces_keys_of_named_commands() {
         let k = Keymap::load(Some("[normal]\ndown = [\"n\"]\n")).unwrap();
         assert_eq!(
-            k.command(Mode::Normal, &key(KeyCode::Char('n'), KeyModifiers::NONE)),
+            k.command("normal", &key(KeyCode::Char('n'), KeyModifiers::NONE)),
             Some(Command::Down)
         );
         assert_eq!(
-            k.command(Mode::Normal, &key(KeyCode::Char('j'), KeyModifiers::NONE)),
+            k.command("normal", &key(KeyCode::Char('j'), KeyModifiers::NONE)),
             None
         );
         // Untouched commands keep their defaults.
         assert_eq!(
-            k.command(Mode::Normal, &key(KeyCode::Char('k'), KeyModifiers::NONE)),
+            k.command("normal", &key(KeyCode::Char('k'), KeyModifiers::NONE)),
             Some(Command::Up)
         );
     }

@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
     /// Refuse (and hide) everything that changes the service or overwrites a local file.
@@ -11,6 +11,10 @@ pub struct Settings {
     /// Bandwidth cap for transfers in megabits per second (0 or absent: none).
     #[serde(default)]
     pub cap_mbps: Option<u32>,
+    /// The wheel scrolls, a click selects, a double click opens (false: the
+    /// terminal keeps the mouse for selecting text).
+    #[serde(default = "default_true")]
+    pub mouse: bool,
     #[serde(default)]
     pub emulator: EmulatorSettings,
     #[serde(default)]
@@ -26,6 +30,18 @@ pub struct EntraSettings {
     /// Azure Resource Manager (another cloud's, e.g. https://management.chinacloudapi.cn).
     #[serde(default = "default_arm")]
     pub arm_endpoint: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            readonly: false,
+            cap_mbps: None,
+            mouse: true,
+            emulator: EmulatorSettings::default(),
+            entra: EntraSettings::default(),
+        }
+    }
 }
 
 impl Settings {

@@ -60,7 +60,7 @@ const COLUMNS: [(&str, Constraint); 6] = [
 ];
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
-    let Some(ed) = &state.cors.editor else {
+    let Some(ed) = state.cors_editor() else {
         return;
     };
     let title = format!(" CORS rules · {} · Blob service ", ed.label);

@@ -2,7 +2,8 @@
 
 use super::{Ui, format};
 use crate::app::action::Command;
-use crate::app::state::{Level, Location, Mode, State};
+use crate::app::layers::Mode;
+use crate::app::state::{Level, Location, State};
 use ratatui::{
     Frame,
     layout::{Position, Rect},
@@ -13,15 +14,16 @@ use ratatui::{
 const SPINNER: &[&str] = &["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
 pub fn draw(frame: &mut Frame, info: Rect, status: Rect, state: &State, ui: &Ui) {
-    match state.mode {
+    let mode = state.mode();
+    match mode {
         Mode::Filter => prompt(frame, info, state, ui, "/"),
         Mode::PrefixSearch => prompt(frame, info, state, ui, "prefix: "),
         Mode::Ask => {
-            let label = state.ask.as_ref().map(|a| a.label()).unwrap_or_default();
+            let label = state.layers.ask().map(|a| a.label()).unwrap_or_default();
             prompt(frame, info, state, ui, &label)
         }
         Mode::Path => {
-            let label = match &state.path_action {
+            let label = match state.layers.path() {
                 Some(crate::app::state::PathAction::Download(_)) => "download into: ",
                 Some(crate::app::state::PathAction::Report) => "write the CSV report to: ",
                 Some(crate::app::state::PathAction::DownloadPast { .. }) => "save as: ",
@@ -31,7 +33,7 @@ pub fn draw(frame: &mut Frame, info: Rect, status: Rect, state: &State, ui: &Ui)
         }
         _ => frame.render_widget(info_line(state, ui), info),
     }
-    if let (Mode::Ask, Some(ask)) = (state.mode, &state.ask) {
+    if let (Mode::Ask, Some(ask)) = (mode, state.layers.ask()) {
         // Checked as typed: the reason shows before Enter is pressed.
         let line = match ask.check(state.input.value()) {
             Ok(()) => Line::styled(
@@ -55,7 +57,7 @@ fn prompt(frame: &mut Frame, area: Rect, state: &State, ui: &Ui, label: &str) {
         Span::styled(label.to_string(), Style::default().fg(ui.theme.accent)),
         Span::raw(value),
     ];
-    if state.mode == Mode::Filter {
+    if state.mode() == Mode::Filter {
         spans.push(Span::styled(
             format!(
                 "   {} of {}",
@@ -119,6 +121,24 @@ fn info_line<'a>(state: &State, ui: &Ui) -> Line<'a> {
         spans.push(Span::styled(
             format!("/{}", state.query),
             Style::default().fg(ui.theme.matched),
+        ));
+    }
+    if !state.marks.is_empty() {
+        let (bytes, folders) = state.marks.totals();
+        let folders = match folders {
+            0 => String::new(),
+            1 => " + 1 folder".into(),
+            n => format!(" + {n} folders"),
+        };
+        spans.push(Span::styled(
+            format!(
+                " · {} marked ({}{folders})",
+                format::count(state.marks.len()),
+                format::size(bytes)
+            ),
+            Style::default()
+                .fg(ui.theme.accent)
+                .add_modifier(Modifier::BOLD),
         ));
     }
     let arrow = if state.sort.descending { "↓" } else { "↑" };

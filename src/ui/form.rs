@@ -89,7 +89,7 @@ pub fn draw_form(frame: &mut Frame, area: Rect, form: &AttachForm, ui: &Ui) {
 }
 
 pub fn draw_confirm(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
-    let Some(question) = &state.confirm else {
+    let Some(question) = state.layers.confirm() else {
         return;
     };
     let text = match question {

@@ -15,6 +15,23 @@ pub fn date(unix: Option<i64>) -> String {
     t.format(&f).unwrap_or_default()
 }
 
+/// Text from the service as a terminal can show it: control characters
+/// and other characters that do not print as one cell are escaped.
+pub fn escape(text: &str) -> String {
+    if !text.chars().any(|c| c.is_control()) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// `12,345`.
 pub fn count(n: usize) -> String {
     let digits = n.to_string();

@@ -11,9 +11,24 @@ use ratatui::{
     widgets::{Block, Borders, Clear, Paragraph},
 };
 
-pub fn lines<'a>(ui: &Ui, readonly: bool) -> Vec<Line<'a>> {
+/// The keys of `focused` (the layer `?` was pressed in) first, then the ones
+/// that work everywhere, then every other section.
+pub fn lines<'a>(ui: &Ui, readonly: bool, focused: &str) -> Vec<Line<'a>> {
     let mut lines = Vec::new();
-    for (section, title) in SECTIONS {
+    let order = SECTIONS
+        .iter()
+        .filter(|(s, _)| *s == focused)
+        .chain(
+            SECTIONS
+                .iter()
+                .filter(|(s, _)| *s == "global" && focused != "global"),
+        )
+        .chain(
+            SECTIONS
+                .iter()
+                .filter(|(s, _)| *s != focused && *s != "global"),
+        );
+    for (section, title) in order {
         let bindings = ui.keymap.bindings(section);
         if bindings.is_empty() {
             continue;
@@ -48,8 +63,8 @@ pub fn lines<'a>(ui: &Ui, readonly: bool) -> Vec<Line<'a>> {
     lines
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
-    let lines = lines(ui, state.changes_off());
+pub fn draw(frame: &mut Frame, area: Rect, scroll: usize, focused: &str, state: &State, ui: &Ui) {
+    let lines = lines(ui, state.changes_off(), focused);
     // As wide as the longest line (plus borders), so no sentence is cut
     // where the terminal has the room.
     let widest = lines.iter().map(Line::width).max().unwrap_or(0) + 3;
@@ -68,14 +83,14 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
     let max_scroll = lines
         .len()
         .saturating_sub(popup.height.saturating_sub(2) as usize);
-    let scroll = state.help_scroll.min(max_scroll) as u16;
+    let scroll = scroll.min(max_scroll) as u16;
     frame.render_widget(Clear, popup);
     frame.render_widget(
         Paragraph::new(lines).scroll((scroll, 0)).block(
             Block::default()
                 .borders(Borders::ALL)
                 .border_style(Style::default().fg(ui.theme.accent))
-                .title(" Keys (from keymap.toml) "),
+                .title(" Keys (from keymap.toml) · j/k, PgDn/PgUp, g/G scroll · Esc closes "),
         ),
         popup,
     );

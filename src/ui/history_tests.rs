@@ -180,7 +180,7 @@ fn help_lists_the_history_keys_and_readonly_hides_the_changes() {
         theme: &theme,
     };
     let text = |readonly| {
-        super::help::lines(&ui, readonly)
+        super::help::lines(&ui, readonly, "normal")
             .iter()
             .map(|l| l.to_string())
             .collect::<Vec<_>>()

@@ -1,7 +1,9 @@
 //! Drawing: pure functions of `State`. No I/O, no mutation.
 
+pub mod activity;
 pub mod bookmarks;
 pub mod browser;
+pub mod choose;
 pub mod cors;
 pub mod details;
 mod editor;
@@ -12,14 +14,16 @@ pub mod format;
 pub mod header;
 pub mod help;
 pub mod history;
-pub mod layout;
+pub use crate::app::layout;
 pub mod policies;
 pub mod preview;
 pub mod transfers;
 
-use crate::app::state::{Mode, State};
+use crate::app::layers::{Layer, Mode};
+use crate::app::state::State;
 use crate::config::{Keymap, Theme};
 use ratatui::Frame;
+use ratatui::style::{Modifier, Style};
 
 /// What drawing needs besides the state.
 pub struct Ui<'a> {
@@ -34,14 +38,15 @@ pub fn draw(frame: &mut Frame, state: &State, ui: &Ui) {
         state.transfers.visible,
         state.transfers.full,
     );
+    let mode = state.mode();
     header::draw(frame, areas.header, state, ui);
-    match &state.history {
+    match state.history() {
         Some(pane) => history::draw(frame, areas.list, pane, state.changes_off(), ui),
         None => browser::draw(frame, areas.list, state, ui),
     }
     if let Some(area) = areas.details {
         match &state.preview {
-            Some(p) => preview::draw(frame, area, p, ui),
+            Some(p) => preview::draw(frame, area, p, mode == Mode::Preview, ui),
             None => details::draw(frame, area, state, ui),
         }
     }
@@ -49,22 +54,46 @@ pub fn draw(frame: &mut Frame, state: &State, ui: &Ui) {
         transfers::draw(frame, area, state, ui);
     }
     footer::draw(frame, areas.info, areas.status, state, ui);
-    if state.cors.editor.is_some() {
-        cors::draw(frame, frame.area(), state, ui);
-    }
-    if state.policies.is_some() {
-        policies::draw(frame, frame.area(), state, ui);
-    }
-    match state.mode {
-        Mode::Help => help::draw(frame, frame.area(), state, ui),
-        Mode::Form => {
-            if let Some(f) = &state.form {
-                form::draw_form(frame, frame.area(), f, ui);
+    // Layers over the list, bottom first, so the one in focus is drawn last.
+    for layer in state.layers.bottom_up() {
+        match layer {
+            Layer::Activity => activity::draw(frame, areas.list, state, ui),
+            Layer::Cors(_) => cors::draw(frame, frame.area(), state, ui),
+            Layer::Policies(_) => policies::draw(frame, frame.area(), state, ui),
+            Layer::Bookmarks => bookmarks::draw(frame, frame.area(), state, ui),
+            Layer::Form(f) => form::draw_form(frame, frame.area(), f, ui),
+            Layer::Confirm(_) => form::draw_confirm(frame, frame.area(), state, ui),
+            Layer::Choose(c) => choose::draw(frame, frame.area(), c, ui),
+            Layer::Help { scroll, section } => {
+                help::draw(frame, frame.area(), *scroll, section, state, ui)
             }
+            Layer::Prompt(_)
+            | Layer::Transfers
+            | Layer::Preview
+            | Layer::History(_)
+            | Layer::Ask(_)
+            | Layer::Path(_) => {}
         }
-        Mode::Confirm => form::draw_confirm(frame, frame.area(), state, ui),
-        Mode::Bookmarks => bookmarks::draw(frame, frame.area(), state, ui),
-        _ => {}
+    }
+}
+
+/// The border of a pane: the accent and bold when it has the keys.
+pub fn pane_border(focused: bool, ui: &Ui) -> Style {
+    if focused {
+        Style::default()
+            .fg(ui.theme.accent)
+            .add_modifier(Modifier::BOLD)
+    } else {
+        Style::default().fg(ui.theme.dim)
+    }
+}
+
+/// A pane's title, marked when the pane has the keys.
+pub fn pane_title(title: &str, focused: bool) -> String {
+    if focused {
+        format!("▸{title}")
+    } else {
+        title.to_string()
     }
 }
 

@@ -61,7 +61,7 @@ const COLUMNS: [(&str, Constraint); 5] = [
 ];
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
-    let Some(ed) = &state.policies else {
+    let Some(ed) = state.policies() else {
         return;
     };
     let level = match &ed.base {
@@ -319,7 +319,7 @@ mod tests {
             theme: &theme,
         };
         let text = |readonly| {
-            crate::ui::help::lines(&ui, readonly)
+            crate::ui::help::lines(&ui, readonly, "normal")
                 .iter()
                 .map(|l| l.to_string())
                 .collect::<Vec<_>>()

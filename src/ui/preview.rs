@@ -21,7 +21,7 @@ use std::cell::RefCell;
 /// Widest a table column gets, like a spreadsheet's auto-width cap.
 const MAX_COL: usize = 30;
 
-pub fn draw(frame: &mut Frame, area: Rect, p: &PreviewState, ui: &Ui) {
+pub fn draw(frame: &mut Frame, area: Rect, p: &PreviewState, focused: bool, ui: &Ui) {
     let dim = Style::default().fg(ui.theme.dim);
     let title = match &p.result {
         Some(Ok(preview)) => {
@@ -34,9 +34,10 @@ pub fn draw(frame: &mut Frame, area: Rect, p: &PreviewState, ui: &Ui) {
         }
         _ => format!(" {} ", p.blob),
     };
+    let title = super::pane_title(&title, focused);
     let block = Block::default()
         .borders(Borders::LEFT | Borders::TOP)
-        .border_style(dim)
+        .border_style(super::pane_border(focused, ui))
         .title(Span::styled(title, Style::default().fg(ui.theme.accent)));
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -448,7 +449,9 @@ mod tests {
     use crate::preview::parquet::{ColumnInfo, GroupInfo};
 
     fn render(p: &PreviewState, width: u16, height: u16) -> String {
-        crate::ui::snapshot_tests::render_with(width, height, |f, ui| draw(f, f.area(), p, ui))
+        crate::ui::snapshot_tests::render_with(width, height, |f, ui| {
+            draw(f, f.area(), p, false, ui)
+        })
     }
 
     fn state(blob: &str, preview: Preview) -> PreviewState {
@@ -689,7 +692,9 @@ mod tests {
         };
         let mut terminal =
             ratatui::Terminal::new(ratatui::backend::TestBackend::new(30, 8)).unwrap();
-        terminal.draw(|f| draw(f, f.area(), &p, &ui)).unwrap();
+        terminal
+            .draw(|f| draw(f, f.area(), &p, false, &ui))
+            .unwrap();
         let buffer = terminal.backend().buffer();
         // Title row, then the "PNG image" line and a gap: the picture starts
         // on row 3, centred in the 29 columns right of the border.
@@ -717,7 +722,8 @@ mod tests {
                 assert!(redness(cell.fg) < 0, "cell {x},{y}: {:?}", cell.fg);
             }
         }
-        let text = crate::ui::snapshot_tests::render_with(30, 8, |f, ui| draw(f, f.area(), &p, ui));
+        let text =
+            crate::ui::snapshot_tests::render_with(30, 8, |f, ui| draw(f, f.area(), &p, false, ui));
         assert!(text.contains("PNG image · 8 × 4 px"), "{text}");
     }
 }

@@ -307,7 +307,7 @@ fn readonly_help_hides_what_would_change_things() {
         theme: &theme,
     };
     let text = |readonly| {
-        super::help::lines(&ui, readonly)
+        super::help::lines(&ui, readonly, "normal")
             .iter()
             .map(|l| l.to_string())
             .collect::<Vec<_>>()

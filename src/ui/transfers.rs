@@ -2,7 +2,8 @@
 //! then one row per transfer with a gauge, bytes, rate, ETA and state.
 
 use super::{Ui, format};
-use crate::app::state::{Mode, State};
+use crate::app::layers::Mode;
+use crate::app::state::State;
 use crate::transfer::Status;
 use crate::transfer::engine::ItemView;
 use ratatui::{
@@ -26,7 +27,7 @@ fn eta(secs: Option<u64>) -> String {
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
-    let focused = state.mode == Mode::Transfers;
+    let focused = state.mode() == Mode::Transfers;
     let snap = &state.transfers.snapshot;
     let running = snap.count(|s| *s == Status::Running);
     let queued = snap.count(|s| *s == Status::Queued);
@@ -45,14 +46,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
             crate::transfer::throttle::describe(snap.cap)
         ));
     }
-    let border = if focused {
-        ui.theme.accent
-    } else {
-        ui.theme.dim
-    };
+    let title = super::pane_title(&title, focused);
     let block = Block::default()
         .borders(Borders::TOP)
-        .border_style(Style::default().fg(border))
+        .border_style(super::pane_border(focused, ui))
         .title(Span::styled(title, Style::default().fg(ui.theme.accent)));
     let inner = block.inner(area);
     frame.render_widget(block, area);

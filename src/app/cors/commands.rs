@@ -4,13 +4,12 @@ use super::{CorsEffect, CorsView, PRESETS};
 use crate::app::action::{Action, Command};
 use crate::app::effect::Effect;
 use crate::app::field_form::{FieldForm, step};
-use crate::app::state::{Level, Mode, State};
+use crate::app::state::{Level, State};
 
 impl State {
     /// Commands while the editor is open (both modes).
     pub(in crate::app) fn cors_command(&mut self, cmd: Command) -> Vec<Effect> {
-        let Some(ed) = self.cors.editor.as_mut() else {
-            self.mode = Mode::Normal;
+        let Some(ed) = self.layers.cors_mut() else {
             return Vec::new();
         };
         if cmd == Command::Quit {
@@ -65,7 +64,7 @@ impl State {
             } => match cmd {
                 Command::Yes => self.cors_save(rules, current, undo),
                 Command::CorsReload => {
-                    if let Some(ed) = self.cors.editor.as_mut() {
+                    if let Some(ed) = self.layers.cors_mut() {
                         ed.base = Some(current.clone());
                         ed.rules = current;
                         ed.selected = 0;
@@ -115,9 +114,8 @@ impl State {
                             form.running = true;
                             form.result = None;
                             let (generation, account) = self
-                                .cors
-                                .editor
-                                .as_ref()
+                                .layers
+                                .cors()
                                 .map(|e| (e.generation, e.account))
                                 .unwrap_or_default();
                             vec![Effect::Cors(CorsEffect::Test {

@@ -8,7 +8,7 @@ use crate::azure::cors::SaveOutcome;
 impl State {
     /// A result of the editor's background work.
     pub(in crate::app) fn cors_event(&mut self, event: CorsEvent) -> Vec<Effect> {
-        let Some(ed) = self.cors.editor.as_mut() else {
+        let Some(ed) = self.layers.cors_mut() else {
             return Vec::new();
         };
         if ed.generation != event.generation() {

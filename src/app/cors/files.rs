@@ -15,7 +15,7 @@ impl State {
             self.set_status(Level::Error, "Type a file path.");
             return Vec::new();
         }
-        let Some(ed) = self.cors.editor.as_ref() else {
+        let Some(ed) = self.layers.cors() else {
             return Vec::new();
         };
         let name = self

@@ -25,16 +25,14 @@ pub use tasks::{CorsEffect, CorsEvent};
 pub use test_form::{TestField, TestForm};
 
 use super::action::Command;
-use super::state::Mode;
 use crate::azure::cors::{self as model, CorsRule};
 use std::collections::HashMap;
 use tui_input::Input;
 
-/// Everything CORS keeps in the state: the open editor and, per account,
+/// What CORS keeps in the state beyond the editor (a layer): per account,
 /// what the last save replaced.
 #[derive(Debug, Default)]
 pub struct CorsState {
-    pub editor: Option<CorsEditor>,
     pub undo: HashMap<usize, UndoRecord>,
 }
 
@@ -121,19 +119,6 @@ impl AfterDiscard {
     }
 }
 
-impl CorsView {
-    /// Views that take typed text get raw keys; the others take commands.
-    fn mode(&self) -> Mode {
-        match self {
-            CorsView::Rule(_)
-            | CorsView::Test(_)
-            | CorsView::PresetOrigin(_)
-            | CorsView::File { .. } => Mode::CorsInput,
-            _ => Mode::Cors,
-        }
-    }
-}
-
 /// The presets offered, in order.
 pub const PRESETS: &[(&str, &str)] = &[
     (
@@ -161,10 +146,15 @@ impl CorsEditor {
         model::check_rules(&self.rules)
     }
 
-    fn set_view(&mut self, view: CorsView) -> Mode {
-        let mode = view.mode();
-        self.view = view;
-        mode
+    /// Views that take typed text get raw keys; the others take commands.
+    pub fn takes_text(&self) -> bool {
+        matches!(
+            self.view,
+            CorsView::Rule(_)
+                | CorsView::Test(_)
+                | CorsView::PresetOrigin(_)
+                | CorsView::File { .. }
+        )
     }
 }
 

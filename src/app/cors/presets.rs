@@ -12,7 +12,7 @@ impl State {
             0 => self.cors_set_view(CorsView::PresetOrigin(Input::new("https://".into()))),
             1 => self.cors_add_rules(model::preset_local_development(), "Local development"),
             _ => {
-                let Some(ed) = self.cors.editor.as_ref() else {
+                let Some(ed) = self.layers.cors() else {
                     return Vec::new();
                 };
                 let current = ed.account;
@@ -59,7 +59,7 @@ impl State {
 
     /// Appends preset rules, if they fit.
     pub(super) fn cors_add_rules(&mut self, rules: Vec<CorsRule>, what: &str) {
-        let Some(ed) = self.cors.editor.as_mut() else {
+        let Some(ed) = self.layers.cors_mut() else {
             return;
         };
         let total = ed.rules.len() + rules.len();

@@ -10,7 +10,7 @@ use tui_input::Input;
 
 impl State {
     pub(super) fn cors_table_command(&mut self, cmd: Command) -> Vec<Effect> {
-        let Some(ed) = self.cors.editor.as_mut() else {
+        let Some(ed) = self.layers.cors_mut() else {
             return Vec::new();
         };
         let len = ed.rules.len();
@@ -187,7 +187,7 @@ impl State {
     }
 
     pub(super) fn cors_reload(&mut self) -> Vec<Effect> {
-        let Some(ed) = self.cors.editor.as_mut() else {
+        let Some(ed) = self.layers.cors_mut() else {
             return Vec::new();
         };
         ed.loading = true;
@@ -211,7 +211,7 @@ impl State {
                 return Vec::new();
             }
         };
-        let Some(ed) = self.cors.editor.as_mut() else {
+        let Some(ed) = self.layers.cors_mut() else {
             return Vec::new();
         };
         ed.selected = put_back(&mut ed.rules, form.editing, rule);
@@ -230,7 +230,7 @@ impl State {
         expected: Vec<CorsRule>,
         undo: bool,
     ) -> Vec<Effect> {
-        let Some(ed) = self.cors.editor.as_ref() else {
+        let Some(ed) = self.layers.cors() else {
             return Vec::new();
         };
         let account = ed.account;

@@ -20,7 +20,7 @@ fn state() -> State {
 }
 
 fn editor(s: &State) -> &CorsEditor {
-    s.cors.editor.as_ref().unwrap()
+    s.cors_editor().unwrap()
 }
 
 fn status(s: &State) -> String {
@@ -41,7 +41,7 @@ fn opened(rules: Vec<CorsRule>) -> (State, u64) {
     else {
         panic!("{effects:?}");
     };
-    assert_eq!(s.mode, Mode::Cors);
+    assert_eq!(s.mode(), Mode::Cors);
     s.update(Action::Cors(CorsEvent::Loaded {
         generation,
         result: Ok(rules),
@@ -57,7 +57,7 @@ fn rule(origin: &str) -> CorsRule {
 fn a_rule_typed_into_the_form_is_reviewed_saved_and_undone() {
     let (mut s, generation) = opened(vec![]);
     cmd(&mut s, Command::CorsAdd);
-    assert_eq!(s.mode, Mode::CorsInput);
+    assert_eq!(s.mode(), Mode::CorsInput);
     type_text(&mut s, "https://app.example.com/");
     let CorsView::Rule(form) = &editor(&s).view else {
         panic!()
@@ -70,7 +70,7 @@ fn a_rule_typed_into_the_form_is_reviewed_saved_and_undone() {
         "{}",
         status(&s)
     );
-    assert_eq!(s.mode, Mode::CorsInput);
+    assert_eq!(s.mode(), Mode::CorsInput);
     key(&mut s, KeyCode::Backspace);
     cmd(&mut s, Command::NextField);
     for _ in 0..6 {
@@ -80,7 +80,7 @@ fn a_rule_typed_into_the_form_is_reviewed_saved_and_undone() {
     cmd(&mut s, Command::NextField);
     s.update(Action::Paste("content-type\nx-ms-*\n".into()));
     cmd(&mut s, Command::Accept);
-    assert_eq!(s.mode, Mode::Cors);
+    assert_eq!(s.mode(), Mode::Cors);
     let mine = CorsRule::new(
         &["https://app.example.com"],
         &[CorsMethod::Get, CorsMethod::Put],
@@ -185,7 +185,7 @@ fn limits_presets_and_stale_results() {
     // The browser-uploads preset adds two rules: one too many.
     cmd(&mut s, Command::CorsPresets);
     cmd(&mut s, Command::CorsEdit);
-    assert_eq!(s.mode, Mode::CorsInput);
+    assert_eq!(s.mode(), Mode::CorsInput);
     type_text(&mut s, "ml.example.com");
     cmd(&mut s, Command::Accept);
     assert!(status(&s).contains("at most 5"), "{}", status(&s));
@@ -193,7 +193,7 @@ fn limits_presets_and_stale_results() {
     cmd(&mut s, Command::CorsDuplicate);
     cmd(&mut s, Command::CorsAdd);
     assert!(status(&s).contains("at most 5"), "{}", status(&s));
-    assert_eq!(s.mode, Mode::Cors);
+    assert_eq!(s.mode(), Mode::Cors);
     // Local development fits after deleting two.
     cmd(&mut s, Command::CorsDelete);
     cmd(&mut s, Command::CorsDelete);
@@ -212,8 +212,8 @@ fn limits_presets_and_stale_results() {
     cmd(&mut s, Command::Cancel);
     assert!(matches!(editor(&s).view, CorsView::Discard { .. }));
     cmd(&mut s, Command::Yes);
-    assert!(s.cors.editor.is_none());
-    assert_eq!(s.mode, Mode::Normal);
+    assert!(s.cors_editor().is_none());
+    assert_eq!(s.mode(), Mode::Normal);
 }
 
 #[test]
@@ -235,7 +235,7 @@ fn a_container_sas_cannot_open_the_editor() {
     let mut s = State::new(vec![AccountNode::new(account)]);
     s.start(None, Some(0));
     assert!(cmd(&mut s, Command::Cors).is_empty());
-    assert!(s.cors.editor.is_none());
+    assert!(s.cors_editor().is_none());
     assert!(status(&s).contains("container data only"), "{}", status(&s));
 }
 

@@ -5,7 +5,8 @@ use super::rule_form::one_line;
 use super::{CorsEditor, CorsEffect, CorsView};
 use crate::app::effect::Effect;
 use crate::app::field_form::FieldForm;
-use crate::app::state::{Level, Location, Mode, State};
+use crate::app::layers::{Layer, Mode};
+use crate::app::state::{Level, Location, State};
 use crossterm::event::KeyEvent;
 use tui_input::Input;
 use tui_input::backend::crossterm::EventHandler;
@@ -55,7 +56,7 @@ impl State {
         }
         let generation = self.next_generation;
         self.next_generation += 1;
-        self.cors.editor = Some(CorsEditor {
+        self.layers.push(Layer::Cors(Box::new(CorsEditor {
             account: index,
             label: node.account.label.clone(),
             generation,
@@ -66,8 +67,7 @@ impl State {
             busy: None,
             error: None,
             view: CorsView::Table,
-        });
-        self.mode = Mode::Cors;
+        })));
         vec![Effect::Cors(CorsEffect::Load {
             generation,
             account: index,
@@ -75,19 +75,18 @@ impl State {
     }
 
     pub(super) fn close_cors(&mut self) {
-        self.cors.editor = None;
-        self.mode = Mode::Normal;
+        self.layers.remove(Mode::Cors);
     }
 
     pub(super) fn cors_set_view(&mut self, view: CorsView) {
-        if let Some(ed) = self.cors.editor.as_mut() {
-            self.mode = ed.set_view(view);
+        if let Some(ed) = self.layers.cors_mut() {
+            ed.view = view;
         }
     }
 
     /// Marks the editor busy and returns its generation for the effect.
     pub(super) fn cors_busy(&mut self, what: String) -> u64 {
-        match self.cors.editor.as_mut() {
+        match self.layers.cors_mut() {
             Some(ed) => {
                 ed.busy = Some(what);
                 ed.generation
@@ -98,7 +97,7 @@ impl State {
 
     /// A key typed into one of the editor's text fields.
     pub(in crate::app) fn cors_input(&mut self, key: KeyEvent) {
-        let Some(ed) = self.cors.editor.as_mut() else {
+        let Some(ed) = self.layers.cors_mut() else {
             return;
         };
         match &mut ed.view {
@@ -113,7 +112,7 @@ impl State {
 
     /// Text pasted into one of the editor's text fields.
     pub(in crate::app) fn cors_paste(&mut self, text: &str) {
-        let Some(ed) = self.cors.editor.as_mut() else {
+        let Some(ed) = self.layers.cors_mut() else {
             return;
         };
         match &mut ed.view {

@@ -7,7 +7,7 @@ use crate::app::state::{Level, State};
 impl State {
     /// A result of the editor's background work.
     pub(in crate::app) fn policies_event(&mut self, event: PolicyEvent) -> Vec<Effect> {
-        let Some(ed) = self.policies.as_mut() else {
+        let Some(ed) = self.layers.policies_mut() else {
             return Vec::new();
         };
         let generation = match &event {

@@ -22,7 +22,6 @@ pub(crate) use times::input_time;
 pub use times::{parse_field_time, policy_status, show_time};
 
 use super::cors::AfterDiscard;
-use super::state::Mode;
 use crate::azure::access::{self, ContainerAccess, StoredPolicy};
 
 #[derive(Debug)]
@@ -63,15 +62,6 @@ pub enum PolicyView {
     },
 }
 
-impl PolicyView {
-    fn mode(&self) -> Mode {
-        match self {
-            PolicyView::Form(_) => Mode::PoliciesInput,
-            _ => Mode::Policies,
-        }
-    }
-}
-
 impl PolicyEditor {
     /// The working copy differs from what the service had.
     pub fn dirty(&self) -> bool {
@@ -84,10 +74,9 @@ impl PolicyEditor {
         access::check_policies(&self.policies)
     }
 
-    fn set_view(&mut self, view: PolicyView) -> Mode {
-        let mode = view.mode();
-        self.view = view;
-        mode
+    /// The form takes typed text; the other views take commands.
+    pub fn takes_text(&self) -> bool {
+        matches!(self.view, PolicyView::Form(_))
     }
 }
 

@@ -11,7 +11,7 @@ use tui_input::Input;
 
 impl State {
     pub(super) fn policies_table_command(&mut self, cmd: Command) -> Vec<Effect> {
-        let Some(ed) = self.policies.as_mut() else {
+        let Some(ed) = self.layers.policies_mut() else {
             return Vec::new();
         };
         let len = ed.policies.len();
@@ -124,7 +124,7 @@ impl State {
     }
 
     pub(super) fn policies_reload(&mut self) -> Vec<Effect> {
-        let Some(ed) = self.policies.as_mut() else {
+        let Some(ed) = self.layers.policies_mut() else {
             return Vec::new();
         };
         ed.loading = true;
@@ -149,7 +149,7 @@ impl State {
                 return;
             }
         };
-        let Some(ed) = self.policies.as_mut() else {
+        let Some(ed) = self.layers.policies_mut() else {
             return;
         };
         let id = policy.id.clone();
@@ -162,7 +162,7 @@ impl State {
     }
 
     pub(super) fn policies_save(&mut self) -> Vec<Effect> {
-        let Some(ed) = self.policies.as_mut() else {
+        let Some(ed) = self.layers.policies_mut() else {
             return Vec::new();
         };
         let Some(base) = &ed.base else {

@@ -22,7 +22,7 @@ fn clear(s: &mut State) {
 }
 
 fn editor(s: &State) -> &PolicyEditor {
-    s.policies.as_ref().unwrap()
+    s.policies().unwrap()
 }
 
 fn form(s: &State) -> &PolicyForm {
@@ -68,7 +68,7 @@ pub(crate) fn opened(policies: Vec<StoredPolicy>) -> (State, u64) {
     };
     assert_eq!(container, "data");
     let generation = *generation;
-    assert_eq!(s.mode, Mode::Policies);
+    assert_eq!(s.mode(), Mode::Policies);
     s.update(Action::Policies(PolicyEvent::Loaded {
         generation,
         now: NOW,
@@ -86,7 +86,7 @@ pub(crate) fn opened(policies: Vec<StoredPolicy>) -> (State, u64) {
 fn a_policy_typed_into_the_form_is_reviewed_and_saved_with_the_etag() {
     let (mut s, _) = opened(vec![policy("readers", "rl", "2027-01-01")]);
     cmd(&mut s, Command::PoliciesAdd);
-    assert_eq!(s.mode, Mode::PoliciesInput);
+    assert_eq!(s.mode(), Mode::PoliciesInput);
     assert!(
         form(&s).errors[0]
             .as_deref()
@@ -102,7 +102,7 @@ fn a_policy_typed_into_the_form_is_reviewed_and_saved_with_the_etag() {
     );
     assert!(cmd(&mut s, Command::Accept).is_empty());
     assert!(status(&s).contains("Cannot keep"), "{}", status(&s));
-    assert_eq!(s.mode, Mode::PoliciesInput, "the form stays open");
+    assert_eq!(s.mode(), Mode::PoliciesInput, "the form stays open");
     clear(&mut s);
     type_text(&mut s, "writers");
     assert_eq!(form(&s).errors, [None, None, None, None]);
@@ -134,7 +134,7 @@ fn a_policy_typed_into_the_form_is_reviewed_and_saved_with_the_etag() {
     type_text(&mut s, "+60d");
     assert_eq!(form(&s).errors, [None, None, None, None]);
     assert!(cmd(&mut s, Command::Accept).is_empty());
-    assert_eq!(s.mode, Mode::Policies);
+    assert_eq!(s.mode(), Mode::Policies);
     let added = editor(&s).policies[1].clone();
     assert_eq!(added.id, "writers");
     assert_eq!(added.start, at("2026-12-31T18:00:00Z"));
@@ -241,8 +241,8 @@ fn limits_unsaved_edits_and_stale_results() {
     cmd(&mut s, Command::Cancel);
     assert!(matches!(editor(&s).view, PolicyView::Discard { .. }));
     cmd(&mut s, Command::Yes);
-    assert!(s.policies.is_none());
-    assert_eq!(s.mode, Mode::Normal);
+    assert!(s.policies().is_none());
+    assert_eq!(s.mode(), Mode::Normal);
 }
 
 #[test]

@@ -5,7 +5,8 @@ use super::{PolicyEditor, PolicyEffect, PolicyView};
 use crate::app::action::{Action, Command};
 use crate::app::effect::Effect;
 use crate::app::field_form::FieldForm;
-use crate::app::state::{Level, Mode, State};
+use crate::app::layers::{Layer, Mode};
+use crate::app::state::{Level, State};
 use crossterm::event::KeyEvent;
 
 impl State {
@@ -17,7 +18,7 @@ impl State {
     ) -> Vec<Effect> {
         let generation = self.next_generation;
         self.next_generation += 1;
-        self.policies = Some(PolicyEditor {
+        self.layers.push(Layer::Policies(Box::new(PolicyEditor {
             account,
             container: container.clone(),
             generation,
@@ -29,8 +30,7 @@ impl State {
             error: None,
             now: 0,
             view: PolicyView::Table,
-        });
-        self.mode = Mode::Policies;
+        })));
         vec![Effect::Policies(PolicyEffect::Load {
             generation,
             account,
@@ -39,20 +39,18 @@ impl State {
     }
 
     pub(super) fn close_policies(&mut self) {
-        self.policies = None;
-        self.mode = Mode::Normal;
+        self.layers.remove(Mode::Policies);
     }
 
     pub(super) fn policies_view(&mut self, view: PolicyView) {
-        if let Some(ed) = self.policies.as_mut() {
-            self.mode = ed.set_view(view);
+        if let Some(ed) = self.layers.policies_mut() {
+            ed.view = view;
         }
     }
 
     /// Commands while the editor is open (both modes).
     pub(in crate::app) fn policies_command(&mut self, cmd: Command) -> Vec<Effect> {
-        let Some(ed) = self.policies.as_mut() else {
-            self.mode = Mode::Normal;
+        let Some(ed) = self.layers.policies_mut() else {
             return Vec::new();
         };
         if cmd == Command::Quit {
@@ -83,7 +81,7 @@ impl State {
             }
             PolicyView::ConfirmDelete(i) => {
                 if cmd == Command::Yes
-                    && let Some(ed) = self.policies.as_mut()
+                    && let Some(ed) = self.layers.policies_mut()
                     && i < ed.policies.len()
                 {
                     let gone = ed.policies.remove(i);
@@ -150,7 +148,7 @@ impl State {
         if let Some(PolicyEditor {
             view: PolicyView::Form(form),
             ..
-        }) = self.policies.as_mut()
+        }) = self.layers.policies_mut()
         {
             form.key(key);
         }
@@ -160,7 +158,7 @@ impl State {
         if let Some(PolicyEditor {
             view: PolicyView::Form(form),
             ..
-        }) = self.policies.as_mut()
+        }) = self.layers.policies_mut()
         {
             form.paste(text);
         }
