@@ -127,7 +127,7 @@ pub const COMMANDS: &[(Command, &str, &str)] = &[
     (
         Command::ClearFilter,
         "clear_filter",
-        "Step back: close the preview, end a find, search or filter",
+        "Close the preview; end a find, search or filter",
     ),
     (Command::Details, "details", "Show or hide the details pane"),
     (Command::SortNext, "sort", "Sort by name, size, modified"),

@@ -58,8 +58,9 @@ impl Marks {
 
     /// Bytes of the marked blobs, and how many folders (whose size is not known).
     pub fn totals(&self) -> (u64, usize) {
-        let folders = self.items.keys().filter(|k| k.name.ends_with('/')).count();
-        (self.items.values().sum(), folders)
+        let (folders, blobs): (Vec<_>, Vec<_>) =
+            self.items.iter().partition(|(k, _)| k.name.ends_with('/'));
+        (blobs.iter().map(|(_, size)| **size).sum(), folders.len())
     }
 
     /// The marks grouped by container, as selections relative to the deepest

@@ -29,6 +29,8 @@ pub mod view;
 #[cfg(test)]
 mod history_tests;
 #[cfg(test)]
+mod interaction_tests;
+#[cfg(test)]
 pub(crate) mod update_tests;
 
 pub use action::{Action, Command};

@@ -1,0 +1,205 @@
+//! What a new user hit, driven action by action: marks across folders, the
+//! public access chooser, a preview that follows the cursor, help that
+//! scrolls, and the activity pane.
+
+use super::action::{Action, Command};
+use super::activity::{ActivityEntry, ActivityKind};
+use super::effect::Effect;
+use super::layers::Mode;
+use super::ops::{OpOutcome, OpRequest};
+use super::update_tests::{blob, cmd, generation, in_container, key, names};
+use crate::azure::access::PublicAccess;
+use crate::ui::snapshot_tests::render;
+use crossterm::event::KeyCode;
+
+fn select(s: &mut super::State, name: &str) {
+    let at = names(s).iter().position(|n| n == name).expect(name);
+    cmd(s, Command::Top);
+    for _ in 0..at {
+        cmd(s, Command::Down);
+    }
+}
+
+fn open_folder(s: &mut super::State, name: &str, blobs: &[&str]) {
+    select(s, name);
+    let g = generation(&cmd(s, Command::Open));
+    s.update(Action::BlobsPage {
+        generation: g,
+        result: Ok(blobs
+            .iter()
+            .map(|b| {
+                let mut e = blob(&format!("{name}{b}"));
+                e.size = 1024;
+                e
+            })
+            .collect()),
+        done: true,
+    });
+}
+
+#[test]
+fn marks_survive_leaving_a_folder_and_all_of_them_download() {
+    let mut s = in_container(&["curated/", "events/"]);
+    select(&mut s, "events/");
+    cmd(&mut s, Command::Mark);
+    open_folder(&mut s, "curated/", &["a.csv", "b.csv"]);
+    cmd(&mut s, Command::MarkAll);
+    assert_eq!(
+        s.marks.len(),
+        3,
+        "the folder marked earlier is still marked"
+    );
+    let screen = render(&s, 100, 12);
+    assert!(
+        screen.contains("3 marked (2 KiB + 1 folder)"),
+        "the footer says what is marked:\n{screen}"
+    );
+    cmd(&mut s, Command::Download);
+    assert_eq!(s.mode(), Mode::Path);
+    s.input = tui_input::Input::new("/tmp/out".into());
+    let fx = cmd(&mut s, Command::Accept);
+    let [Effect::PlanDownload { selection, .. }] = &fx[..] else {
+        panic!("{fx:?}");
+    };
+    let items: Vec<&str> = selection.items.iter().map(|(n, _, _)| n.as_str()).collect();
+    assert_eq!(items, ["curated/a.csv", "curated/b.csv", "events/"]);
+    assert_eq!(selection.base, "", "layout kept below the shared folder");
+    assert!(s.marks.is_empty(), "used up by the download");
+}
+
+#[test]
+fn invert_and_clear_marks() {
+    let mut s = in_container(&["a.csv", "b.csv", "c.csv"]);
+    cmd(&mut s, Command::Mark); // a.csv
+    cmd(&mut s, Command::InvertMarks);
+    assert_eq!(s.marks.len(), 2);
+    let marked: Vec<bool> = s.listing.entries.iter().map(|e| s.is_marked(e)).collect();
+    assert_eq!(marked, [false, true, true]);
+    cmd(&mut s, Command::ClearMarks);
+    assert!(s.marks.is_empty());
+}
+
+fn read_level(s: &mut super::State, level: PublicAccess) {
+    s.update(Action::OpDone {
+        account: 0,
+        result: Ok(OpOutcome::PublicAccess {
+            container: "data".into(),
+            result: Ok(level),
+        }),
+    });
+}
+
+#[test]
+fn public_access_shows_the_level_warns_first_and_writes_nothing_unchanged() {
+    let mut s = in_container(&["a.csv"]);
+    let fx = cmd(&mut s, Command::PublicAccess);
+    assert!(matches!(
+        &fx[..],
+        [Effect::Op { request: OpRequest::GetPublicAccess { container }, .. }] if container == "data"
+    ));
+    assert_eq!(s.mode(), Mode::Choose);
+    // Enter before the level is known writes nothing.
+    assert!(cmd(&mut s, Command::Accept).is_empty());
+    read_level(&mut s, PublicAccess::Private);
+    let screen = render(&s, 100, 24);
+    assert!(screen.contains("Now: private"), "{screen}");
+    // The same level: nothing is written.
+    assert!(cmd(&mut s, Command::Accept).is_empty());
+    assert_eq!(s.mode(), Mode::Normal);
+    assert!(
+        s.status
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("nothing was changed")
+    );
+
+    cmd(&mut s, Command::PublicAccess);
+    read_level(&mut s, PublicAccess::Private);
+    cmd(&mut s, Command::Down); // blob
+    assert!(cmd(&mut s, Command::Accept).is_empty(), "warns first");
+    let screen = render(&s, 100, 24);
+    assert!(screen.contains("⚠ Anyone on the internet"), "{screen}");
+    let fx = cmd(&mut s, Command::Accept);
+    assert!(matches!(
+        &fx[..],
+        [Effect::Op {
+            request: OpRequest::SetPublicAccess {
+                level: PublicAccess::Blob,
+                ..
+            },
+            ..
+        }]
+    ));
+    assert_eq!(s.mode(), Mode::Normal);
+}
+
+#[test]
+fn the_preview_follows_the_cursor_and_esc_closes_it() {
+    let mut s = in_container(&["a.csv", "b.csv"]);
+    let fx = cmd(&mut s, Command::Preview);
+    assert!(
+        matches!(&fx[..], [Effect::Op { request: OpRequest::Preview { blob, .. }, .. }] if blob == "a.csv")
+    );
+    let fx = cmd(&mut s, Command::Down);
+    assert!(
+        matches!(&fx[..], [Effect::Op { request: OpRequest::Preview { blob, .. }, .. }] if blob == "b.csv"),
+        "{fx:?}"
+    );
+    assert_eq!(s.preview.as_ref().unwrap().blob, "b.csv");
+    // A late answer for a.csv does not show under b.csv.
+    s.update(Action::OpDone {
+        account: 0,
+        result: Ok(OpOutcome::Preview {
+            blob: "a.csv".into(),
+            preview: crate::preview::build_preview("a.csv", None, b"old", 3),
+        }),
+    });
+    assert!(s.preview.as_ref().unwrap().result.is_none());
+    cmd(&mut s, Command::Cancel);
+    assert!(s.preview.is_none(), "Esc closes the preview");
+}
+
+#[test]
+fn help_scrolls_by_page_and_to_the_end() {
+    let mut s = in_container(&["a.csv"]);
+    cmd(&mut s, Command::Help);
+    cmd(&mut s, Command::PageDown);
+    let scrolled = |s: &super::State| match s.layers.top() {
+        Some(super::layers::Layer::Help { scroll, .. }) => *scroll,
+        _ => panic!("help closed"),
+    };
+    assert!(scrolled(&s) > 1);
+    let top = render(&s, 80, 20);
+    cmd(&mut s, Command::Bottom);
+    let bottom = render(&s, 80, 20);
+    assert_ne!(top, bottom);
+    assert!(
+        bottom.contains("Close the help"),
+        "the last lines show:\n{bottom}"
+    );
+}
+
+#[test]
+fn the_activity_pane_lists_changes_and_errors_newest_first() {
+    let mut s = in_container(&["a.csv"]);
+    s.update(Action::Activity(ActivityEntry::new(
+        ActivityKind::Change,
+        "create container logs",
+    )));
+    s.update(Action::OpDone {
+        account: 0,
+        result: Err("The storage service answered 400: InvalidHeaderValue.".into()),
+    });
+    cmd(&mut s, Command::Activity);
+    assert_eq!(s.mode(), Mode::Activity);
+    let screen = render(&s, 100, 12);
+    let change = screen.find("create container logs").expect(&screen);
+    let error = screen.find("InvalidHeaderValue").expect(&screen);
+    assert!(error < change, "newest first:\n{screen}");
+    let fx = cmd(&mut s, Command::CopyLine);
+    assert!(matches!(&fx[..], [Effect::Clipboard(t)] if t.contains("InvalidHeaderValue")));
+    key(&mut s, KeyCode::Esc);
+    cmd(&mut s, Command::Cancel);
+    assert_eq!(s.mode(), Mode::Normal);
+}
