@@ -203,3 +203,57 @@ fn the_activity_pane_lists_changes_and_errors_newest_first() {
     cmd(&mut s, Command::Cancel);
     assert_eq!(s.mode(), Mode::Normal);
 }
+
+fn mouse(
+    s: &mut super::State,
+    input: super::action::MouseInput,
+    row: u16,
+    at: std::time::Instant,
+) -> Vec<Effect> {
+    s.update(Action::Mouse(super::action::Mouse {
+        input,
+        column: 5,
+        row,
+        at,
+    }))
+}
+
+#[test]
+fn a_click_selects_a_double_click_opens_and_the_wheel_scrolls() {
+    use super::action::MouseInput;
+    let mut s = in_container(&["a/", "b/", "c.csv", "d.csv", "e.csv", "f.csv"]);
+    s.update(Action::Resize {
+        width: 100,
+        height: 20,
+    });
+    let t0 = std::time::Instant::now();
+    // Row 0 is the breadcrumb, row 1 the column titles: row 3 is the second entry.
+    mouse(&mut s, MouseInput::Click, 3, t0);
+    assert_eq!(s.selected_entry().unwrap().name.as_ref(), "b/");
+    let later = t0 + std::time::Duration::from_millis(900);
+    assert!(
+        mouse(&mut s, MouseInput::Click, 3, later).is_empty(),
+        "two slow clicks are two clicks"
+    );
+    let fx = mouse(
+        &mut s,
+        MouseInput::Click,
+        3,
+        later + std::time::Duration::from_millis(150),
+    );
+    assert!(
+        matches!(&fx[..], [Effect::ListBlobs { prefix, .. }] if prefix == "b/"),
+        "a double click opens: {fx:?}"
+    );
+    let mut s = in_container(&["a/", "b/", "c.csv", "d.csv", "e.csv", "f.csv"]);
+    s.update(Action::Resize {
+        width: 100,
+        height: 20,
+    });
+    mouse(&mut s, MouseInput::ScrollDown, 4, t0);
+    assert_eq!(s.selected, 3, "the wheel moves three rows");
+    // Under a popup the mouse does nothing.
+    cmd(&mut s, Command::Help);
+    mouse(&mut s, MouseInput::ScrollUp, 4, t0);
+    assert_eq!(s.selected, 3);
+}
