@@ -88,7 +88,7 @@ impl State {
             Command::Quit => return Some(self.quit()),
             Command::Attach => {
                 self.layers
-                    .push(Layer::Form(Box::new(AttachForm::default())));
+                    .push(Layer::Form(Box::default()));
             }
             Command::Edit => match self.selected_attached() {
                 Some(index) => {
@@ -121,24 +121,17 @@ impl State {
         if self.preview.is_none() || self.layers.history().is_some() {
             return Vec::new();
         }
-        let Location::Blobs {
-            account,
-            container,
-            prefix,
-        } = &self.location
-        else {
+        if self.blob_place().is_none() {
             self.preview = None;
             return Vec::new();
-        };
-        let (account, container) = (*account, container.clone());
-        let Some(entry) = self.selected_entry() else {
+        }
+        let Some((account, container, blob, kind)) = self.selected_blob() else {
             return Vec::new();
         };
-        let blob = format!("{prefix}{}", entry.name);
         if self.preview.as_ref().is_some_and(|p| p.blob == blob) {
             return Vec::new();
         }
-        if entry.kind != super::entry::EntryKind::Blob {
+        if kind != super::entry::EntryKind::Blob {
             let mut p = super::ops::PreviewState::reading(blob);
             p.result = Some(Err(
                 "Not a blob: move the cursor to a blob to preview it.".into()

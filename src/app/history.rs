@@ -142,24 +142,6 @@ impl State {
         self.set_status(level, text);
     }
 
-    fn selected_blob(&self) -> Option<(usize, String, String, EntryKind)> {
-        let Location::Blobs {
-            account,
-            container,
-            prefix,
-        } = &self.location
-        else {
-            return None;
-        };
-        let e = self.selected_entry()?;
-        Some((
-            *account,
-            container.clone(),
-            format!("{prefix}{}", e.name),
-            e.kind,
-        ))
-    }
-
     fn history_list(&mut self) -> Vec<Effect> {
         let generation = self.next_generation;
         self.next_generation += 1;

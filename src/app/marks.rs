@@ -192,27 +192,17 @@ impl State {
     }
 
     fn cursor_selection(&self) -> Option<Selection> {
-        let Location::Blobs {
-            account,
-            container,
-            prefix,
-        } = &self.location
-        else {
-            return None;
-        };
-        let e = self.selected_entry()?;
-        if e.kind == EntryKind::Deleted {
+        let (account, container, name, kind) = self.selected_blob()?;
+        if kind == EntryKind::Deleted {
             return None;
         }
+        let (_, _, prefix) = self.blob_place()?;
+        let size = self.selected_entry()?.size;
         Some(Selection {
-            account: *account,
-            container: container.clone(),
-            base: prefix.clone(),
-            items: vec![(
-                format!("{prefix}{}", e.name),
-                e.kind == EntryKind::Folder,
-                e.size,
-            )],
+            account,
+            container,
+            base: prefix,
+            items: vec![(name, kind == EntryKind::Folder, size)],
         })
     }
 }

@@ -260,17 +260,6 @@ impl PreviewState {
 }
 
 impl State {
-    fn blob_place(&self) -> Option<(usize, String, String)> {
-        match &self.location {
-            Location::Blobs {
-                account,
-                container,
-                prefix,
-            } => Some((*account, container.clone(), prefix.clone())),
-            _ => None,
-        }
-    }
-
     fn op(&self, account: usize, request: OpRequest) -> Vec<Effect> {
         vec![Effect::Op { account, request }]
     }

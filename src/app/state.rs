@@ -340,6 +340,26 @@ impl State {
         self.readonly || self.readonly_account().is_some()
     }
 
+    /// Inside a container: the account, container and folder.
+    pub fn blob_place(&self) -> Option<(usize, String, String)> {
+        match &self.location {
+            Location::Blobs {
+                account,
+                container,
+                prefix,
+            } => Some((*account, container.clone(), prefix.clone())),
+            _ => None,
+        }
+    }
+
+    /// The row under the cursor inside a container: account, container,
+    /// full name and kind.
+    pub fn selected_blob(&self) -> Option<(usize, String, String, super::entry::EntryKind)> {
+        let (account, container, prefix) = self.blob_place()?;
+        let e = self.selected_entry()?;
+        Some((account, container, format!("{prefix}{}", e.name), e.kind))
+    }
+
     /// The kind of the layer in focus (the browser when the stack is empty).
     pub fn mode(&self) -> Mode {
         self.layers.top().map_or(Mode::Normal, Layer::mode)
