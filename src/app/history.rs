@@ -7,6 +7,7 @@ use super::effect::Effect;
 use super::entry::{Entry, EntryKind};
 use super::ops::PreviewState;
 use super::state::{Confirm, Level, Location, Mode, PathAction, State, StatusMessage};
+use crate::audit::audit;
 use crate::azure::StorageClient;
 use crate::azure::history::{self, DeletedListing, HistoryEntry, Qualifier};
 use crate::azure::ops;
@@ -845,8 +846,4 @@ pub async fn execute(client: &StorageClient, effect: HistoryEffect) -> HistoryEv
                 .map_err(e),
         },
     }
-}
-
-fn audit(action: &str, what: &str) {
-    tracing::info!(target: "blobx::audit", action, what, "service changed");
 }
