@@ -1,7 +1,8 @@
 //! Command line: parse, load config, start logging, run the explorer.
 
 use crate::app::{State, run::Loop, state::AccountNode, tasks::Runner};
-use crate::azure::{Account, Source, StorageClient, uri::parse_az_uri};
+use crate::azure::{StorageClient, uri::parse_az_uri};
+use crate::config::account_list::{FoundAccount, default_account, gather_accounts};
 use crate::config::{Config, accounts::AccountStore, paths};
 use clap::Parser;
 use std::path::PathBuf;
@@ -23,7 +24,6 @@ pub enum Cmd {
 #[command(
     name = "blobx",
     version,
-    args_conflicts_with_subcommands = true,
     about = "A fast terminal explorer for Azure Blob Storage",
     after_help = "With no configuration blobx opens the local emulator account (devstoreaccount1 at http://127.0.0.1:10000).\n\
 Config files (config.toml, keymap.toml, theme.toml) live in the config dir; logs in the data dir (BLOBX_LOG sets the level)."
@@ -68,6 +68,12 @@ where
 {
     let mut args = Args::parse_from(args);
     if let Some(command) = args.command.take() {
+        if let Some(location) = &args.location {
+            eprintln!(
+                "blobx: {location:?} is a place to open in the explorer; it cannot come before a subcommand"
+            );
+            return ExitCode::from(2);
+        }
         return run_headless(command, args);
     }
     match run(args) {
@@ -117,82 +123,15 @@ fn cap_from_flag(mbps: f64) -> anyhow::Result<Option<u64>> {
     crate::transfer::throttle::parse_cap(&mbps.to_string()).map_err(|e| anyhow::anyhow!(e))
 }
 
-/// Every account to show, with the reason next to any that cannot be used,
-/// and the index of the default account (for `az://` and the first screen).
-pub fn gather_accounts(
-    config: &Config,
-    emulator_flag: Option<&str>,
-    store: Option<&AccountStore>,
-    env: impl Fn(&str) -> Option<String>,
-) -> anyhow::Result<(Vec<AccountNode>, Vec<String>)> {
-    let mut nodes = Vec::new();
-    let mut warnings = Vec::new();
-    if config.settings.emulator.enabled || emulator_flag.is_some() {
-        let host = emulator_flag.unwrap_or(&config.settings.emulator.host);
-        nodes.push(AccountNode::new(Account::emulator(host)?));
+/// The TUI's tree node for an account found at start-up.
+fn account_node(found: FoundAccount) -> AccountNode {
+    match found.broken {
+        Some(why) => AccountNode::broken(found.account, why),
+        None => AccountNode {
+            discovery: found.discovery,
+            ..AccountNode::new(found.account)
+        },
     }
-    if let Some(store) = store {
-        let (loaded, store_warnings) = store.load();
-        warnings.extend(store_warnings);
-        for item in loaded {
-            nodes.push(match item {
-                Ok(account) => AccountNode::new(account),
-                Err(broken) => {
-                    let (stored, why) = *broken;
-                    AccountNode::broken(
-                        Account::placeholder(
-                            &stored.id,
-                            &stored.label,
-                            Source::Attached,
-                            Some(&stored.blob_endpoint),
-                        ),
-                        why,
-                    )
-                }
-            });
-        }
-    }
-    if config.settings.entra.enabled {
-        nodes.push(AccountNode::entra_discovery());
-    }
-    match crate::azure::env::from_env(env) {
-        Some(Ok(account)) => nodes.push(AccountNode::new(account)),
-        Some(Err(why)) => {
-            warnings.push(why.clone());
-            nodes.push(AccountNode::broken(
-                Account::placeholder("env", "environment variables", Source::Environment, None),
-                why,
-            ));
-        }
-        None => {}
-    }
-    Ok((nodes, warnings))
-}
-
-/// `--account` if given (by label, name or id), else the environment's
-/// account, else the emulator, else the first one.
-pub fn default_account(
-    nodes: &[AccountNode],
-    wanted: Option<&str>,
-) -> anyhow::Result<Option<usize>> {
-    let usable = |i: &usize| nodes[*i].broken.is_none();
-    if let Some(w) = wanted {
-        return (0..nodes.len())
-            .find(|&i| {
-                let a = &nodes[i].account;
-                a.label == w || a.name == w || a.id == w
-            })
-            .map(Some)
-            .ok_or_else(|| anyhow::anyhow!("no account is called {w:?}"));
-    }
-    let by_source = |s: Source| {
-        (0..nodes.len())
-            .filter(usable)
-            .find(|&i| nodes[i].account.source == s)
-    };
-    Ok(by_source(Source::Environment)
-        .or_else(|| by_source(Source::Emulator))
-        .or_else(|| (0..nodes.len()).find(usable)))
 }
 
 fn run(args: Args) -> anyhow::Result<()> {
@@ -207,11 +146,12 @@ fn run(args: Args) -> anyhow::Result<()> {
     let _log = crate::logging::init();
     tracing::info!(version = env!("CARGO_PKG_VERSION"), "blobx starting");
     let store = config_dir.as_deref().map(AccountStore::new);
-    let (nodes, account_warnings) =
+    let (found, account_warnings) =
         gather_accounts(&config, args.emulator.as_deref(), store.as_ref(), |k| {
             std::env::var(k).ok()
         })?;
-    let default = default_account(&nodes, args.account.as_deref())?;
+    let default = default_account(&found, args.account.as_deref())?;
+    let nodes: Vec<AccountNode> = found.into_iter().map(account_node).collect();
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

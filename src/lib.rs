@@ -4,6 +4,7 @@
 //! to storage, `preview` decodes blob previews, `config` loads keys, colours and settings.
 
 pub mod app;
+pub mod audit;
 pub mod azure;
 pub mod cli;
 pub mod command;

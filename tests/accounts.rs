@@ -142,14 +142,16 @@ async fn environment_connection_string_is_an_account() {
     let config = Config::load(None);
     let env = move |k: &str| (k == "AZURE_STORAGE_CONNECTION_STRING").then(|| cs.clone());
     let (nodes, warnings) =
-        blobx::cli::gather_accounts(&config, Some(&emu.host), None, env).unwrap();
+        blobx::config::account_list::gather_accounts(&config, Some(&emu.host), None, env).unwrap();
     assert!(warnings.is_empty(), "{warnings:?}");
     assert_eq!(
         nodes.len(),
         3,
         "emulator, Entra ID discovery and environment"
     );
-    let default = blobx::cli::default_account(&nodes, None).unwrap().unwrap();
+    let default = blobx::config::account_list::default_account(&nodes, None)
+        .unwrap()
+        .unwrap();
     assert_eq!(
         nodes[default].account.source,
         Source::Environment,

@@ -377,6 +377,21 @@ async fn a_version_the_service_does_not_answer_for_downloads_nothing() {
     assert_eq!(item.name, format!("notes.txt @ {}", v.describe()));
 }
 
+/// The same check as downloads: a preview of a version the service did not
+/// name in its answer (Azurite ignores `?versionid=`) is refused in words
+/// instead of showing the current blob's bytes as the old version's.
+#[tokio::test]
+async fn a_version_the_service_does_not_answer_for_is_not_previewed() {
+    let (c, name, _, _) = three_states().await;
+    let v = Qualifier::Version("2026-11-19T08:00:00.0000000Z".into());
+    let err = blobx::azure::preview_fetch::preview_at(&c, &name, "notes.txt", Some(&v))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("did not confirm version"), "{err}");
+    assert!(err.contains("nothing was previewed"), "{err}");
+}
+
 #[tokio::test]
 async fn promote_copies_the_snapshot_onto_the_blob_and_keeps_the_snapshots() {
     let (c, name, s1, s2) = three_states().await;

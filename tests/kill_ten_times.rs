@@ -141,13 +141,15 @@ async fn headless_cp_killed_ten_times_up_and_down_resumes_to_identical() {
     let direct = client(&emu.host);
     direct.create_container(&container).await.unwrap();
     let dest = format!("az://{container}/up");
+    // The folder's contents (trailing slash), so up/ mirrors src/.
+    let contents = format!("{}/", src.display());
     // Lost in flight by one kill: a chunk per file at once, plus request heads.
     let allowance = KILLS * FILES_AT_ONCE * (CHUNK + (64 << 10));
 
     // Upload, killed ten times.
     let sent = || counters.request_bytes.load(Ordering::Relaxed);
     for (i, point) in kill_points(total, 0xC0FFEE).into_iter().enumerate() {
-        let cmd = cp(&proxy.host, home.path(), src.to_str().unwrap(), &dest);
+        let cmd = cp(&proxy.host, home.path(), &contents, &dest);
         let killed = tokio::task::block_in_place(|| kill_at(cmd, point, sent));
         assert!(killed, "upload finished before kill {}", i + 1);
         // Whatever is under a final name is whole (a commit is all or nothing).
@@ -166,7 +168,7 @@ async fn headless_cp_killed_ten_times_up_and_down_resumes_to_identical() {
             }
         }
     }
-    let doc = finish(cp(&proxy.host, home.path(), src.to_str().unwrap(), &dest));
+    let doc = finish(cp(&proxy.host, home.path(), &contents, &dest));
     assert_eq!(doc["failed"], 0, "{doc}");
     for (name, data) in &files {
         let blob = format!("up/{name}");

@@ -211,14 +211,17 @@ async fn a_folder_of_500_awkward_names_goes_up_and_comes_back() {
     }
     let container = unique("tree");
     let dest = format!("az://{container}/nested/");
+    // With a trailing slash the folder's contents go into nested/ (without, nested/src/).
+    let contents = format!("{}/", src.display());
     let out = blobx(
         &[
             "cp",
             "--emulator",
             &emu.host,
             "--json",
+            "--create-container",
             "-r",
-            src.to_str().unwrap(),
+            &contents,
             &dest,
         ],
         home.path(),
@@ -481,6 +484,7 @@ async fn kill_nine_then_resume_sends_nothing_twice() {
         "--json",
         "--parallel-chunks",
         "1",
+        "--create-container",
         src.to_str().unwrap(),
         &dest,
     ]

@@ -8,6 +8,7 @@ use super::entry::{Entry, EntryKind};
 use super::layers::{Layer, Mode};
 use super::ops::PreviewState;
 use super::state::{Confirm, Level, Location, PathAction, State};
+use crate::audit::audit;
 use crate::azure::StorageClient;
 use crate::azure::history::{self, DeletedListing, HistoryEntry, Qualifier};
 use crate::azure::ops;
@@ -799,8 +800,4 @@ pub async fn execute(client: &StorageClient, effect: HistoryEffect) -> HistoryEv
                 .map_err(e),
         },
     }
-}
-
-fn audit(action: &str, what: &str) {
-    tracing::info!(target: "blobx::audit", action, what, "service changed");
 }

@@ -8,9 +8,10 @@ use super::effect::Effect;
 use super::entry::EntryKind;
 use super::layers::{Layer, Mode};
 use super::state::{Confirm, Location, State};
+use crate::audit::audit;
 use crate::azure::access::PublicAccess;
 use crate::azure::ops::{self, AccessTier, DeletePlan, Handoff, Target};
-use crate::azure::sas::parse_duration;
+use crate::azure::sas::{SasRequest, parse_duration};
 use crate::azure::secret::Secret;
 use crate::preview::Preview;
 
@@ -56,8 +57,8 @@ pub enum OpRequest {
     Sas {
         container: String,
         path: Option<String>,
-        permissions: String,
-        expires_in: i64,
+        /// Permissions and lifetime, or the stored access policy to bind it to.
+        request: crate::azure::sas::SasRequest,
     },
     BreakLease {
         container: String,
@@ -137,7 +138,9 @@ impl Ask {
             Ask::DeleteContainer { name } => format!("type {name} to delete it: "),
             Ask::Rename { .. } => "new name: ".into(),
             Ask::Tier { .. } => "tier (hot, cool, cold, archive): ".into(),
-            Ask::Sas { .. } => "SAS permissions and lifetime (e.g. rl 1h): ".into(),
+            Ask::Sas { .. } => {
+                "SAS permissions and lifetime (e.g. rl 1h), or a stored policy (@ID [1h]): ".into()
+            }
             Ask::Cap => "bandwidth cap in Mb/s (0 = none): ".into(),
         }
     }
@@ -198,19 +201,49 @@ fn parse_headers(text: &str) -> Result<ops::HeaderEdit, String> {
 }
 
 /// "rl 1h" → ("rl", 3600).
-fn parse_sas_input(text: &str) -> Result<(String, i64), String> {
+fn parse_sas_input(text: &str) -> Result<SasRequest, String> {
     let mut parts = text.split_whitespace();
-    let permissions = parts
+    let first = parts
         .next()
-        .ok_or("type permissions (r a c w d l) and a lifetime, e.g. rl 1h")?;
-    if let Some(c) = permissions.chars().find(|c| !"racwdl".contains(*c)) {
+        .ok_or("type permissions (r a c w d l) and a lifetime, e.g. rl 1h, or @POLICY")?;
+    // `@ID` or `policy=ID`: bound to the container's stored access policy,
+    // which may set the permissions and expiry itself.
+    if let Some(id) = first
+        .strip_prefix('@')
+        .or_else(|| first.strip_prefix("policy="))
+    {
+        if id.is_empty() {
+            return Err("name the stored access policy after @, e.g. @readers".into());
+        }
+        let mut request = SasRequest {
+            policy: Some(id.to_string()),
+            ..SasRequest::default()
+        };
+        for part in parts {
+            if let Ok(seconds) = parse_duration(part) {
+                request.expires_in = Some(seconds);
+            } else if part.chars().all(|c| "racwdl".contains(c)) {
+                request.permissions = Some(part.to_string());
+            } else {
+                return Err(format!(
+                    "{part:?} is neither permissions (r a c w d l) nor a lifetime (1h)"
+                ));
+            }
+        }
+        return Ok(request);
+    }
+    if let Some(c) = first.chars().find(|c| !"racwdl".contains(*c)) {
         return Err(format!("{c:?} is not a SAS permission (use r a c w d l)"));
     }
     let expires_in = parse_duration(parts.next().unwrap_or("1h"))?;
     if parts.next().is_some() {
         return Err("only permissions and a lifetime, e.g. rl 1h".into());
     }
-    Ok((permissions.to_string(), expires_in))
+    Ok(SasRequest {
+        permissions: Some(first.to_string()),
+        expires_in: Some(expires_in),
+        ..SasRequest::default()
+    })
 }
 
 /// The preview pane's state.
@@ -601,11 +634,10 @@ impl State {
                         }
                     },
                     Ask::Sas { container, path } => match parse_sas_input(&text) {
-                        Ok((permissions, expires_in)) => OpRequest::Sas {
+                        Ok(request) => OpRequest::Sas {
                             container,
                             path,
-                            permissions,
-                            expires_in,
+                            request,
                         },
                         Err(e) => {
                             self.fail_op(&e);
@@ -858,8 +890,7 @@ pub async fn execute(
         OpRequest::Sas {
             container,
             path,
-            permissions,
-            expires_in,
+            request,
         } => {
             crate::azure::user_delegation::can_sign(account)?;
             let now = crate::azure::connection::now_unix();
@@ -883,11 +914,18 @@ pub async fn execute(
                     String::new(),
                 ),
             };
-            let options = crate::azure::sas::SasOptions {
-                permissions,
-                expiry: Some(now + expires_in),
-                ..Default::default()
+            // A policy-bound SAS is checked against the policy as the service has it.
+            let policy = match &request.policy {
+                Some(id) => crate::azure::access::get_access(client, &container)
+                    .await
+                    .map_err(e)?
+                    .policies
+                    .into_iter()
+                    .find(|p| &p.id == id),
+                None => None,
             };
+            let options =
+                crate::azure::sas::resolve_sas_options(&request, &target, policy.as_ref(), now)?;
             let token =
                 crate::azure::user_delegation::sign_for(account, &target, &options, now).await?;
             let resource = url::Url::parse(&ops::resource_url(account, &container, &url_path))
@@ -929,10 +967,6 @@ pub async fn execute(
     })
 }
 
-fn audit(action: &str, what: &str) {
-    tracing::info!(target: "blobx::audit", action, what, "service changed");
-}
-
 /// The handoff popup's lines.
 pub fn handoff_lines(h: &Handoff) -> Vec<String> {
     let mut lines = vec!["URLs (copied to the clipboard):".to_string()];
@@ -955,8 +989,29 @@ mod tests {
 
     #[test]
     fn sas_input_is_checked_as_typed() {
-        assert_eq!(parse_sas_input("rl 1h").unwrap(), ("rl".into(), 3600));
-        assert_eq!(parse_sas_input("r").unwrap().1, 3600, "an hour by default");
+        let rl = parse_sas_input("rl 1h").unwrap();
+        assert_eq!(
+            (rl.permissions.as_deref(), rl.expires_in, rl.policy),
+            (Some("rl"), Some(3600), None)
+        );
+        assert_eq!(
+            parse_sas_input("r").unwrap().expires_in,
+            Some(3600),
+            "an hour by default"
+        );
+        let bound = parse_sas_input("@readers").unwrap();
+        assert_eq!(
+            (bound.policy.as_deref(), bound.permissions, bound.expires_in),
+            (Some("readers"), None, None),
+            "the policy sets permissions and expiry"
+        );
+        let bound = parse_sas_input("policy=ro 2h").unwrap();
+        assert_eq!(
+            (bound.policy.as_deref(), bound.expires_in),
+            (Some("ro"), Some(7200))
+        );
+        assert!(parse_sas_input("@").is_err());
+        assert!(parse_sas_input("@ro soon").unwrap_err().contains("soon"));
         assert!(parse_sas_input("rx 1h").unwrap_err().contains("'x'"));
         assert!(parse_sas_input("").is_err());
         assert!(parse_sas_input("r 1h extra").is_err());

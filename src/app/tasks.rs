@@ -14,10 +14,8 @@ use std::time::{Duration, Instant};
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
-/// Blobs per listing request. Delimiter listings on the emulator get much
-/// slower with smaller pages (see BENCHMARKS.md), and on Azure 5,000 is the
-/// most a page can hold, so every listing asks for the maximum.
-pub const LIST_PAGE_SIZE: u32 = 5000;
+pub use crate::azure::find::LIST_PAGE_SIZE;
+use crate::azure::find::each_blob_page;
 
 /// Wait this long after the cursor stops before fetching details, so holding
 /// a key down does not send a request per row.
@@ -518,40 +516,6 @@ async fn list_containers(
     });
 }
 
-/// Walks a blob listing page by page. `send` gets each page's entries (or
-/// the error, in words) and whether it is the last; it answers false when
-/// nobody listens any more.
-async fn each_blob_page(
-    client: &StorageClient,
-    container: &str,
-    prefix: &str,
-    delimiter: Option<&str>,
-    mut send: impl FnMut(Result<Vec<crate::azure::BlobEntry>, String>, bool) -> bool,
-) {
-    let mut marker: Option<String> = None;
-    loop {
-        let page = client
-            .list_blobs_page(
-                container,
-                prefix,
-                delimiter,
-                marker.as_deref(),
-                LIST_PAGE_SIZE,
-            )
-            .await;
-        let (result, done) = match page {
-            Ok(p) => {
-                marker = p.next_marker;
-                (Ok(p.entries), marker.is_none())
-            }
-            Err(e) => (Err(describe_error(&e, client.account())), true),
-        };
-        if !send(result, done) || done {
-            return;
-        }
-    }
-}
-
 async fn list_blobs(
     client: StorageClient,
     container: String,
@@ -604,18 +568,7 @@ async fn find(
             return;
         }
     };
-    let start = format!("{prefix}{}", pattern.literal_prefix);
-    each_blob_page(&client, &container, &start, None, |page, done| {
-        let result = page.map(|entries| {
-            let scanned = entries.len();
-            let matches = entries
-                .into_iter()
-                .filter(|e| {
-                    !e.is_prefix && pattern.matches(e.name.strip_prefix(&prefix).unwrap_or(&e.name))
-                })
-                .collect();
-            (matches, scanned)
-        });
+    crate::azure::find::scan(&client, &container, &prefix, &pattern, |result, done| {
         tx.send(Action::FindPage {
             generation,
             result,

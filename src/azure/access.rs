@@ -9,8 +9,8 @@
 //! read. A change within the same second as our read could still slip through.
 
 use super::client::StorageClient;
-use super::ops::{OpError, OpResult, header};
-use super::sas::normalize_permissions;
+use super::http::{OpError, OpResult, header};
+use super::permissions::normalize_permissions;
 use azure_core::http::{Method, Request};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;

@@ -400,13 +400,25 @@ impl StorageClient {
         Ok(Ok(data.freeze()))
     }
 
-    /// Creates the container unless it exists (uploads into a new container just work).
-    pub async fn ensure_container(&self, container: &str) -> azure_core::Result<()> {
+    /// Creates the container unless it exists; true when this call created it
+    /// (the caller writes the audit line).
+    pub async fn ensure_container(&self, container: &str) -> azure_core::Result<bool> {
         let mut url = self.container_url(container);
         url.query_pairs_mut().append_pair("restype", "container");
         match self.send_raw(Method::Put, url, &[], None).await {
-            Ok(_) => Ok(()),
-            Err(e) if e.http_status().map(u16::from) == Some(409) => Ok(()),
+            Ok(_) => Ok(true),
+            Err(e) if e.http_status().map(u16::from) == Some(409) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Whether the container exists (Get Container Properties; 404 is no).
+    pub async fn container_exists(&self, container: &str) -> azure_core::Result<bool> {
+        let mut url = self.container_url(container);
+        url.query_pairs_mut().append_pair("restype", "container");
+        match self.send_raw(Method::Head, url, &[], None).await {
+            Ok(_) => Ok(true),
+            Err(e) if e.http_status().map(u16::from) == Some(404) => Ok(false),
             Err(e) => Err(e),
         }
     }

@@ -12,37 +12,15 @@ const ARM_SCOPE: &str = "https://management.azure.com/.default";
 const SUBSCRIPTIONS_API: &str = "2022-12-01";
 const STORAGE_API: &str = "2023-05-01";
 
-/// Picks the credential the way the Azure CLI user expects: a service
-/// principal when its three variables are set, managed identity when the
-/// host offers one, else the developer tools (`az login`, `azd auth login`).
+/// The sign-in chain (service principal, managed identity, `az login`,
+/// `azd auth login`; see `sign_in`) and the member it will try first. When
+/// every member fails, the error names each and why.
 pub fn credential(
     get: impl Fn(&str) -> Option<String>,
 ) -> Result<(Arc<dyn TokenCredential>, &'static str), String> {
-    let get = |k: &str| get(k).filter(|v| !v.trim().is_empty());
-    if let (Some(tenant), Some(client), Some(secret)) = (
-        get("AZURE_TENANT_ID"),
-        get("AZURE_CLIENT_ID"),
-        get("AZURE_CLIENT_SECRET"),
-    ) {
-        let c = azure_identity::ClientSecretCredential::new(&tenant, client, secret.into(), None)
-            .map_err(|e| {
-            format!(
-                "service principal from AZURE_TENANT_ID/AZURE_CLIENT_ID/AZURE_CLIENT_SECRET: {e}"
-            )
-        })?;
-        return Ok((c, "service principal"));
-    }
-    if get("IDENTITY_ENDPOINT").is_some()
-        || get("MSI_ENDPOINT").is_some()
-        || get("BLOBX_MANAGED_IDENTITY").is_some()
-    {
-        let c = azure_identity::ManagedIdentityCredential::new(None)
-            .map_err(|e| format!("managed identity: {e}"))?;
-        return Ok((c, "managed identity"));
-    }
-    let c = azure_identity::DeveloperToolsCredential::new(None)
-        .map_err(|e| format!("developer tools (az login / azd auth login): {e}"))?;
-    Ok((c, "az login / azd"))
+    let chain = super::sign_in::from_env(get);
+    let first = chain.first_usable();
+    Ok((Arc::new(chain), first))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -187,7 +165,7 @@ impl Arm {
             .map_err(|e| {
                 format!(
                     "could not sign in to Microsoft Entra ID: {}",
-                    first_line(&e.to_string())
+                    one_line(&e.to_string())
                 )
             })?;
         let mut items = Vec::new();
@@ -295,6 +273,8 @@ impl Arm {
     }
 }
 
-fn first_line(s: &str) -> String {
-    s.lines().next().unwrap_or(s).chars().take(300).collect()
+/// A message on one line (the status line), every reason kept.
+fn one_line(s: &str) -> String {
+    let lines: Vec<&str> = s.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    lines.join("; ").chars().take(1200).collect()
 }

@@ -10,8 +10,8 @@
 use super::account::{Auth, Source};
 use super::blob_io::BlobProps;
 use super::client::StorageClient;
+use super::http::{OpError, OpResult};
 use super::listing::parse_http_date;
-use super::ops::{OpError, OpResult};
 use azure_core::http::{Method, Url};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -336,7 +336,7 @@ pub async fn take_snapshot(
     let mut url = client.blob_url(container, blob);
     url.query_pairs_mut().append_pair("comp", "snapshot");
     let r = client.send_raw(Method::Put, url, &[], None).await?;
-    let stamp = super::ops::header(&r, "x-ms-snapshot").unwrap_or_default();
+    let stamp = super::http::header(&r, "x-ms-snapshot").unwrap_or_default();
     tracing::info!(container, blob, snapshot = %stamp, "took snapshot");
     Ok(Qualifier::Snapshot(stamp))
 }
@@ -381,8 +381,8 @@ async fn confirm_version(
 ) -> OpResult<()> {
     let url = qualified_url(client, container, blob, &Qualifier::Version(id.into()));
     let r = client.send_raw(Method::Head, url, &[], None).await?;
-    let answered = super::ops::header(&r, "x-ms-version-id");
-    let current = super::ops::header(&r, "x-ms-is-current-version");
+    let answered = super::http::header(&r, "x-ms-version-id");
+    let current = super::http::header(&r, "x-ms-is-current-version");
     check_version_answer(id, answered.as_deref(), current.as_deref())
 }
 

@@ -27,6 +27,42 @@ pub fn check_container_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Edit distance (insertions, deletions, substitutions) between two names.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (diagonal + usize::from(ca != *cb))
+                .min(above + 1)
+                .min(row[j] + 1);
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+/// The names among `existing` close enough to `typed` to be what was meant
+/// (a typo or two, more for long names), closest first, at most three.
+pub fn close_names<'a>(typed: &str, existing: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let limit = (typed.chars().count() / 4).max(2);
+    let mut close: Vec<(usize, &str)> = existing
+        .into_iter()
+        .filter(|name| *name != typed)
+        .map(|name| (edit_distance(typed, name), name))
+        .filter(|(d, _)| *d <= limit)
+        .collect();
+    close.sort();
+    close
+        .into_iter()
+        .take(3)
+        .map(|(_, n)| n.to_string())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -44,5 +80,19 @@ mod tests {
             let e = check_container_name(bad).unwrap_err();
             assert!(e.contains(why), "{bad}: {e}");
         }
+    }
+
+    #[test]
+    fn close_names_catch_typos_only() {
+        assert_eq!(edit_distance("datasets", "datasest"), 2);
+        assert_eq!(edit_distance("", "abc"), 3);
+        let existing = ["datasets", "logs", "backups", "dataset-archive"];
+        assert_eq!(close_names("dataset", existing), vec!["datasets"]);
+        assert_eq!(close_names("lgos", existing), vec!["logs"]);
+        assert!(close_names("photos", existing).is_empty());
+        assert!(
+            close_names("logs", existing).is_empty(),
+            "itself is not a suggestion"
+        );
     }
 }

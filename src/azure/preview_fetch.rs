@@ -5,7 +5,7 @@
 //! `crate::preview`.
 
 use super::client::StorageClient;
-use super::ops::{OpError, OpResult, header};
+use super::http::{OpError, OpResult, header};
 use crate::preview::parquet::{self as pq, SparseFile, footer};
 use crate::preview::picture::{self, Picture};
 use crate::preview::{self, Hints, PREVIEW_BYTES, Preview, PreviewBody};
@@ -87,10 +87,23 @@ pub async fn preview_at(
         Ok(r) => r,
         // An empty blob has no byte 0 to start a range at.
         Err(OpError::Service(e)) if e.http_status().map(u16::from) == Some(416) => {
+            if let Some(at) = at {
+                // Empty, but is it that version's emptiness? Ask the same way downloads do.
+                super::history::props_at(client, container, blob, at, "previewed").await?;
+            }
             return Ok(preview::build_preview(blob, None, &[], 0));
         }
         Err(e) => return Err(e),
     };
+    // A service without versioning ignores `?versionid=` and answers with the
+    // current blob: its bytes must never show as the old version's.
+    if let Some(super::history::Qualifier::Version(id)) = at {
+        super::history::confirm_answered(
+            id,
+            header(&r, "x-ms-version-id").as_deref(),
+            "previewed",
+        )?;
+    }
     let content_type = header(&r, "content-type");
     let content_encoding = header(&r, "content-encoding");
     reader.etag = header(&r, "etag");

@@ -87,33 +87,7 @@ pub fn account_sas(
     Ok(Secret::new(encode(&pairs)))
 }
 
-/// Permission letters a stored access policy or service SAS may hold, in the
-/// order Azure requires them (read, add, create, write, delete, list).
-pub const PERMISSION_ORDER: &str = "racwdl";
-
-/// Checks permission letters and puts them in Azure's required order.
-/// `l` (list) only means something for a container.
-pub fn normalize_permissions(letters: &str, for_container: bool) -> Result<String, String> {
-    if let Some(bad) = letters.chars().find(|c| !PERMISSION_ORDER.contains(*c)) {
-        return Err(format!(
-            "{bad:?} is not a permission; use letters from r (read), a (add), c (create), w (write), d (delete), l (list)"
-        ));
-    }
-    if !for_container && letters.contains('l') {
-        return Err("l (list) applies to containers and folders, not to a single blob".into());
-    }
-    if let Some(dup) = letters
-        .char_indices()
-        .find(|(i, c)| letters[..*i].contains(*c))
-        .map(|(_, c)| c)
-    {
-        return Err(format!("the permission {dup:?} is given twice"));
-    }
-    Ok(PERMISSION_ORDER
-        .chars()
-        .filter(|c| letters.contains(*c))
-        .collect())
-}
+pub use super::permissions::{PERMISSION_ORDER, normalize_permissions};
 
 /// Reads a duration such as `1h`, `30m`, `7d`, `2w`, `90s` or `1h30m`, in seconds.
 pub fn parse_duration(text: &str) -> Result<i64, String> {
@@ -360,6 +334,20 @@ pub fn signing_key(account: &super::Account) -> Result<&Secret, String> {
             account.label
         )),
     }
+}
+
+/// An HTTPS-only SAS (`spr=https`) for an endpoint reached over plain HTTP
+/// (the emulator, a local proxy) would be refused on every request: say so
+/// instead of printing a URL that can never work.
+pub fn check_https_only(endpoint: &url::Url, https_only: bool) -> Result<(), String> {
+    if https_only && endpoint.scheme() != "https" {
+        return Err(format!(
+            "an HTTPS-only SAS cannot work here: this account is reached over {} ({}), so the service would refuse every request made with it; leave out the HTTPS-only option",
+            endpoint.scheme(),
+            endpoint.host_str().unwrap_or("no host")
+        ));
+    }
+    Ok(())
 }
 
 /// What a person asked for in the SAS form or on the command line; `None`
@@ -732,5 +720,18 @@ mod tests {
         );
         assert_eq!(mask_sig("sv=1&sig=abc"), "sv=1&sig=***");
         assert_eq!(mask_sig("no signature"), "no signature");
+    }
+
+    #[test]
+    fn https_only_needs_an_https_endpoint() {
+        let http = url::Url::parse("http://127.0.0.1:10000/devstoreaccount1").unwrap();
+        let https = url::Url::parse("https://acct.blob.core.windows.net/").unwrap();
+        assert!(
+            check_https_only(&http, true)
+                .unwrap_err()
+                .contains("over http")
+        );
+        assert!(check_https_only(&http, false).is_ok());
+        assert!(check_https_only(&https, true).is_ok());
     }
 }

@@ -1,6 +1,7 @@
 //! Settings, keymap and theme: built-in defaults from `assets/`, overridden by
 //! files in the user's config dir.
 
+pub mod account_list;
 pub mod accounts;
 pub mod bookmarks;
 pub mod keymap;

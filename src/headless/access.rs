@@ -88,6 +88,13 @@ pub async fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
             let saved = update_access(&client, &container, &change, json.etag.as_deref())
                 .await
                 .map_err(|e| anyhow::anyhow!(e.describe(account)))?;
+            let what = format!(
+                "{container} on {}: public access {}, {} policies",
+                account.label,
+                saved.public_access.as_str(),
+                saved.policies.len()
+            );
+            crate::audit::audit("set container access", &what);
             if let Some(w) = saved.public_access.warning() {
                 eprintln!("blobx: warning: {container} is public now. {w}");
             }

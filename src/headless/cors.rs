@@ -111,6 +111,8 @@ pub async fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
                 .map_err(|e| anyhow::anyhow!(e.describe(account)))?;
             match outcome {
                 SaveOutcome::Saved { previous } => {
+                    let what = format!("{}: {} rules", account.label, rules.len());
+                    crate::audit::audit("set cors rules", &what);
                     eprintln!("{}", diff_text(&previous, &rules));
                     eprintln!(
                         "blobx: saved {} CORS rule{} on {}; other service settings are unchanged",

@@ -7,16 +7,16 @@ pub mod cors;
 pub mod cp;
 pub mod sas;
 
-use crate::app::state::AccountNode;
 use crate::azure::{Account, StorageClient};
 use crate::config::Config;
+use crate::config::account_list::{FoundAccount, default_account, gather_accounts};
 use crate::config::accounts::AccountStore;
 use std::path::PathBuf;
 
 /// What every subcommand needs: the accounts as the TUI would see them.
 pub struct Context {
     pub config: Config,
-    pub nodes: Vec<AccountNode>,
+    pub nodes: Vec<FoundAccount>,
     pub default: Option<usize>,
     pub store: Option<AccountStore>,
     /// Bandwidth cap for transfers, bytes per second.
@@ -38,13 +38,11 @@ impl Context {
         }
         let store = config_dir.as_deref().map(AccountStore::new);
         let (nodes, warnings) =
-            crate::cli::gather_accounts(&config, emulator, store.as_ref(), |k| {
-                std::env::var(k).ok()
-            })?;
+            gather_accounts(&config, emulator, store.as_ref(), |k| std::env::var(k).ok())?;
         for w in &warnings {
             eprintln!("blobx: warning: {w}");
         }
-        let default = crate::cli::default_account(&nodes, account)?;
+        let default = default_account(&nodes, account)?;
         let readonly = config.settings.readonly;
         let cap = config.settings.cap();
         Ok(Self {
@@ -60,7 +58,7 @@ impl Context {
     /// The account named by label, name or id, or the default one.
     pub fn account(&self, name: Option<&str>) -> anyhow::Result<&Account> {
         let index = match name {
-            Some(n) => crate::cli::default_account(&self.nodes, Some(n))?,
+            Some(n) => default_account(&self.nodes, Some(n))?,
             None => self.default,
         }
         .ok_or_else(|| {

@@ -8,7 +8,8 @@ use crate::azure::StorageClient;
 use crate::azure::access::{get_access, parse_time_input};
 use crate::azure::connection::{format_time, now_unix};
 use crate::azure::sas::{
-    FOLDER_SAS_NOTE, SasRequest, SasTarget, parse_duration, resolve_sas_options, sas_url,
+    FOLDER_SAS_NOTE, SasRequest, SasTarget, check_https_only, parse_duration, resolve_sas_options,
+    sas_url,
 };
 use crate::azure::uri::parse_az_uri;
 use std::process::ExitCode;
@@ -69,6 +70,8 @@ pub async fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     let path = parse_az_uri(&args.target).map_err(|e| anyhow::anyhow!(e))?;
     let account = ctx.account(path.account.as_deref())?;
     crate::azure::user_delegation::can_sign(account).map_err(|e| anyhow::anyhow!(e))?;
+    check_https_only(&account.blob_endpoint, args.https_only)
+        .map_err(|e| anyhow::anyhow!("--https-only: {e}"))?;
     let client = StorageClient::new(account.clone())?;
     let now = now_unix();
     let container = path.container.clone();

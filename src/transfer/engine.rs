@@ -210,12 +210,18 @@ impl Engine {
                 .map_err(|why| format!("{container:?}: {why}"))?;
             let (_, c) =
                 client(&self.inner, account).map_err(|_| format!("no account for {container}"))?;
-            c.ensure_container(&container).await.map_err(|e| {
+            let created = c.ensure_container(&container).await.map_err(|e| {
                 format!(
                     "{container}: {}",
                     crate::azure::describe_error(&e, c.account())
                 )
             })?;
+            if created {
+                crate::audit::audit(
+                    "create container",
+                    &format!("{container} on {}", c.account().label),
+                );
+            }
         }
         Ok(())
     }
@@ -469,13 +475,18 @@ fn kick(inner: &Arc<Inner>) {
                 Ok((Outcome::Done(checksum), target)) => {
                     if spec.kind != Kind::Download {
                         // One audit line per change made to the service; never a secret.
-                        tracing::info!(
-                            target: "blobx::audit",
-                            action = if spec.kind == Kind::Upload { "upload" } else { "copy" },
-                            from = %spec.source.display(),
-                            to = %target.display(),
-                            bytes = spec.size,
-                            "service changed"
+                        crate::audit::audit(
+                            if spec.kind == Kind::Upload {
+                                "upload"
+                            } else {
+                                "copy"
+                            },
+                            &format!(
+                                "{} -> {} ({} bytes)",
+                                spec.source.display(),
+                                target.display(),
+                                spec.size
+                            ),
                         );
                     }
                     set_target(&inner, id, target, checksum);

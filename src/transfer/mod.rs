@@ -12,6 +12,7 @@ pub mod model;
 mod part_writer;
 pub mod plan;
 pub mod report;
+pub mod targets;
 pub mod throttle;
 pub mod upload;
 pub mod worker;

@@ -287,7 +287,7 @@ run_case() {
         small)
             case $tool in
             blobx) measure "$label" env "${BLOBX_ENV[@]}" "$BLOBX" cp --emulator "http://127.0.0.1:$PORT" \
-                --json $BLOBX_FLAGS "$SMALL" "az://$c/small/" --recursive ;;
+                --json $BLOBX_FLAGS "$SMALL" "az://$c/" --recursive ;;
             azcopy)
                 # azcopy puts the folder itself under the target: small/dNN/fNNNNN.bin, as the others.
                 sas=$(peers sas "$c")

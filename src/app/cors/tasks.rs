@@ -188,6 +188,10 @@ async fn execute(client: &StorageClient, effect: CorsEffect) -> CorsEvent {
             let result = model::save_cors(client, &rules, Some(&expected))
                 .await
                 .map_err(describe);
+            if let Ok(SaveOutcome::Saved { .. }) = &result {
+                let what = format!("{}: {} rules", client.account().label, rules.len());
+                crate::audit::audit("set cors rules", &what);
+            }
             CorsEvent::Saved {
                 generation,
                 rules,

@@ -3,6 +3,7 @@
 
 use super::plural;
 use crate::app::action::Action;
+use crate::audit::audit;
 use crate::azure::StorageClient;
 use crate::azure::access::{self, ContainerAccess, StoredPolicy};
 use crate::azure::ops::OpError;
@@ -44,10 +45,6 @@ pub enum PolicyEvent {
         now: i64,
         result: Result<ContainerAccess, SaveError>,
     },
-}
-
-fn audit(action: &str, what: &str) {
-    tracing::info!(target: "blobx::audit", action, what, "service changed");
 }
 
 /// Does the work against the service and says how it went.

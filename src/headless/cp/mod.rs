@@ -3,15 +3,16 @@
 //! on a terminal, a summary line, `--json` for machines, and a non-zero exit
 //! status if anything failed. Re-running an interrupted copy resumes it.
 
+mod plan;
+
 use super::Context;
 use crate::azure::StorageClient;
-use crate::azure::uri::{AzPath, parse_az_uri};
 use crate::transfer::conflict::Conflict;
 use crate::transfer::engine::{EngineOptions, Snapshot};
-use crate::transfer::plan::{join_prefix, list_all, safe_relative, walk};
-use crate::transfer::{Endpoint, Engine, ItemSpec, Kind, Status};
+use crate::transfer::targets::missing_containers;
+use crate::transfer::{Engine, Kind, Status};
+use plan::plan;
 use std::io::IsTerminal;
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -21,7 +22,8 @@ pub struct Args {
     pub source: String,
     /// Where to put it: a local path or az://container/path.
     pub dest: String,
-    /// Copy a folder or a blob prefix with everything below it.
+    /// Copy a folder with everything below it: `folder` lands as DEST/folder/…,
+    /// `folder/` (trailing slash) puts its contents straight into DEST.
     #[arg(short, long)]
     pub recursive: bool,
     /// When the target exists: never (skip it), always, rename (keep both), if-different (size).
@@ -39,159 +41,10 @@ pub struct Args {
     /// Write a CSV report (each file, size, status, error, checksum) to FILE at the end.
     #[arg(long, value_name = "FILE")]
     pub report: Option<std::path::PathBuf>,
-}
-
-enum Place {
-    Local(PathBuf),
-    Blob { account: usize, path: AzPath },
-}
-
-fn place(ctx: &Context, s: &str) -> anyhow::Result<Place> {
-    if s.contains("://") {
-        let path = parse_az_uri(s).map_err(|e| anyhow::anyhow!(e))?;
-        let account = match &path.account {
-            Some(a) => crate::cli::default_account(&ctx.nodes, Some(a))?,
-            None => ctx.default,
-        }
-        .ok_or_else(|| anyhow::anyhow!("no usable account for {s}"))?;
-        if let Some(why) = &ctx.nodes[account].broken {
-            anyhow::bail!("account {}: {why}", ctx.nodes[account].account.label);
-        }
-        Ok(Place::Blob { account, path })
-    } else {
-        Ok(Place::Local(PathBuf::from(s)))
-    }
-}
-
-async fn plan(
-    ctx: &Context,
-    args: &Args,
-    clients: &[Option<(String, StorageClient)>],
-) -> anyhow::Result<Vec<ItemSpec>> {
-    let client = |i: usize| {
-        clients
-            .get(i)
-            .and_then(|c| c.as_ref())
-            .map(|(_, c)| c.clone())
-            .ok_or_else(|| anyhow::anyhow!("account {i} is not available"))
-    };
-    let blob = |account: usize, container: &str, name: String| Endpoint::Blob {
-        account,
-        container: container.to_string(),
-        name,
-        at: None,
-    };
-    let mut specs = Vec::new();
-    match (place(ctx, &args.source)?, place(ctx, &args.dest)?) {
-        (Place::Local(_), Place::Local(_)) => anyhow::bail!("both ends are local; use cp"),
-        (Place::Local(src), Place::Blob { account, path }) => {
-            let meta =
-                std::fs::metadata(&src).map_err(|e| anyhow::anyhow!("{}: {e}", src.display()))?;
-            if meta.is_dir() {
-                if !args.recursive {
-                    anyhow::bail!("{} is a folder; add --recursive", src.display());
-                }
-                let (files, skipped) = walk(&src).map_err(|e| anyhow::anyhow!(e))?;
-                for p in skipped {
-                    eprintln!("blobx: skipping {} (not a regular file)", p.display());
-                }
-                for (file, rel, size) in files {
-                    specs.push(ItemSpec {
-                        kind: Kind::Upload,
-                        source: Endpoint::Local(file),
-                        target: blob(account, &path.container, join_prefix(&path.prefix, &rel)),
-                        size,
-                    });
-                }
-            } else {
-                let file_name = src
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                let name = if path.prefix.is_empty() || path.prefix.ends_with('/') {
-                    format!("{}{file_name}", path.prefix)
-                } else {
-                    path.prefix.clone()
-                };
-                specs.push(ItemSpec {
-                    kind: Kind::Upload,
-                    source: Endpoint::Local(src),
-                    target: blob(account, &path.container, name),
-                    size: meta.len(),
-                });
-            }
-        }
-        (Place::Blob { account, path }, dest) => {
-            let c = client(account)?;
-            let recursive = args.recursive || path.prefix.is_empty() || path.prefix.ends_with('/');
-            let blobs: Vec<(String, String, u64)> = if recursive {
-                if !args.recursive {
-                    anyhow::bail!(
-                        "az://{}/{} is a folder; add --recursive",
-                        path.container,
-                        path.prefix
-                    );
-                }
-                list_all(&c, &path.container, &path.prefix)
-                    .await
-                    .map_err(|e| anyhow::anyhow!(e))?
-                    .into_iter()
-                    .map(|(name, size)| {
-                        let rel = name[path.prefix.len()..].to_string();
-                        (name, rel, size)
-                    })
-                    .collect()
-            } else {
-                let props = c
-                    .blob_props(&path.container, &path.prefix)
-                    .await
-                    .map_err(|e| anyhow::anyhow!(crate::azure::describe_error(&e, c.account())))?;
-                let leaf = path
-                    .prefix
-                    .rsplit('/')
-                    .next()
-                    .unwrap_or(&path.prefix)
-                    .to_string();
-                vec![(path.prefix.clone(), leaf, props.size)]
-            };
-            for (name, rel, size) in blobs {
-                let source = blob(account, &path.container, name);
-                match &dest {
-                    Place::Local(dir) => {
-                        let target = if recursive || dir.is_dir() || args.dest.ends_with('/') {
-                            dir.join(safe_relative(&rel).map_err(|e| anyhow::anyhow!(e))?)
-                        } else {
-                            dir.clone()
-                        };
-                        specs.push(ItemSpec {
-                            kind: Kind::Download,
-                            source,
-                            target: Endpoint::Local(target),
-                            size,
-                        });
-                    }
-                    Place::Blob {
-                        account: da,
-                        path: dp,
-                    } => {
-                        let name = if recursive || dp.prefix.is_empty() || dp.prefix.ends_with('/')
-                        {
-                            join_prefix(&dp.prefix, &rel)
-                        } else {
-                            dp.prefix.clone()
-                        };
-                        specs.push(ItemSpec {
-                            kind: Kind::Copy,
-                            source,
-                            target: blob(*da, &dp.container, name),
-                            size,
-                        });
-                    }
-                }
-            }
-        }
-    }
-    Ok(specs)
+    /// Create the target container if it does not exist (without it, a missing
+    /// container is refused and the existing ones with a close name are listed).
+    #[arg(long)]
+    pub create_container: bool,
 }
 
 fn human(bytes: u64) -> String {
@@ -223,6 +76,22 @@ pub async fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     if specs.is_empty() {
         eprintln!("blobx: nothing to copy");
         return Ok(ExitCode::SUCCESS);
+    }
+    // A mistyped target container is refused before anything is written.
+    let missing = missing_containers(&specs, |i| {
+        clients
+            .get(i)
+            .and_then(|c| c.as_ref())
+            .map(|(_, c)| c.clone())
+    })
+    .await
+    .map_err(|e| anyhow::anyhow!(e))?;
+    if !missing.is_empty() && !args.create_container {
+        let what: Vec<String> = missing.iter().map(|m| m.describe()).collect();
+        anyhow::bail!(
+            "{}; nothing was copied. Add --create-container to create it.",
+            what.join("; ")
+        );
     }
     let engine = Engine::new(
         clients,

@@ -1,0 +1,174 @@
+//! Recursive search below the current folder: a glob (`**/2024-*/part-*.parquet`),
+//! a `/regex/`, or a plain substring. The longest literal prefix of the
+//! pattern goes to the server as the listing prefix, so the scan is as short
+//! as it can be; matches stream in with a count of scanned blobs.
+//!
+//! Also the page-by-page walk of a blob listing that the browser's folder
+//! listings and the search share.
+
+use super::client::StorageClient;
+use super::error::describe_error;
+use super::listing::BlobEntry;
+use globset::{GlobBuilder, GlobMatcher};
+
+#[derive(Clone, Debug)]
+pub enum Pattern {
+    Glob(GlobMatcher),
+    Regex(regex::Regex),
+    Substring(String),
+}
+
+#[derive(Clone, Debug)]
+pub struct Find {
+    pub text: String,
+    pub pattern: Pattern,
+    /// Literal start of the pattern: listed server-side under the folder.
+    pub literal_prefix: String,
+}
+
+fn is_glob(text: &str) -> bool {
+    text.contains(['*', '?', '[', '{'])
+}
+
+impl Find {
+    /// Parses what was typed; names are matched relative to the folder.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err("type a glob (**/*.csv), a /regex/, or part of a name".into());
+        }
+        let (pattern, literal_prefix) = if let Some(re) =
+            text.strip_prefix('/').and_then(|t| t.strip_suffix('/'))
+        {
+            let r = regex::Regex::new(re).map_err(|e| format!("not a regular expression: {e}"))?;
+            let literal = re
+                .strip_prefix('^')
+                .map(|r| {
+                    r.chars()
+                        .take_while(|c| c.is_alphanumeric() || "-_/ ".contains(*c))
+                        .collect()
+                })
+                .unwrap_or_default();
+            (Pattern::Regex(r), literal)
+        } else if is_glob(text) {
+            let g = GlobBuilder::new(text)
+                .literal_separator(true)
+                .build()
+                .map_err(|e| format!("not a glob: {e}"))?
+                .compile_matcher();
+            let literal: String = text.chars().take_while(|c| !"*?[{".contains(*c)).collect();
+            (Pattern::Glob(g), literal)
+        } else {
+            (Pattern::Substring(text.to_lowercase()), String::new())
+        };
+        Ok(Self {
+            text: text.to_string(),
+            pattern,
+            literal_prefix,
+        })
+    }
+
+    pub fn matches(&self, relative: &str) -> bool {
+        match &self.pattern {
+            Pattern::Glob(g) => g.is_match(relative),
+            Pattern::Regex(r) => r.is_match(relative),
+            Pattern::Substring(s) => relative.to_lowercase().contains(s),
+        }
+    }
+}
+
+/// Blobs per listing request. Delimiter listings on the emulator get much
+/// slower with smaller pages (see BENCHMARKS.md), and on Azure 5,000 is the
+/// most a page can hold, so every listing asks for the maximum.
+pub const LIST_PAGE_SIZE: u32 = 5000;
+
+/// Walks a blob listing page by page. `send` gets each page's entries (or
+/// the error, in words) and whether it is the last; it answers false when
+/// nobody listens any more.
+pub async fn each_blob_page(
+    client: &StorageClient,
+    container: &str,
+    prefix: &str,
+    delimiter: Option<&str>,
+    mut send: impl FnMut(Result<Vec<BlobEntry>, String>, bool) -> bool,
+) {
+    let mut marker: Option<String> = None;
+    loop {
+        let page = client
+            .list_blobs_page(
+                container,
+                prefix,
+                delimiter,
+                marker.as_deref(),
+                LIST_PAGE_SIZE,
+            )
+            .await;
+        let (result, done) = match page {
+            Ok(p) => {
+                marker = p.next_marker;
+                (Ok(p.entries), marker.is_none())
+            }
+            Err(e) => (Err(describe_error(&e, client.account())), true),
+        };
+        if !send(result, done) || done {
+            return;
+        }
+    }
+}
+
+/// Searches below `prefix`: lists flat from the pattern's literal start and
+/// hands `send` each page's matches with how many blobs the page scanned.
+/// Names are matched relative to `prefix`; `send` answers false to stop.
+pub async fn scan(
+    client: &StorageClient,
+    container: &str,
+    prefix: &str,
+    pattern: &Find,
+    mut send: impl FnMut(Result<(Vec<BlobEntry>, usize), String>, bool) -> bool,
+) {
+    let start = format!("{prefix}{}", pattern.literal_prefix);
+    each_blob_page(client, container, &start, None, |page, done| {
+        let result = page.map(|entries| {
+            let scanned = entries.len();
+            let matches = entries
+                .into_iter()
+                .filter(|e| {
+                    !e.is_prefix && pattern.matches(e.name.strip_prefix(prefix).unwrap_or(&e.name))
+                })
+                .collect();
+            (matches, scanned)
+        });
+        send(result, done)
+    })
+    .await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs_use_their_literal_start_as_prefix() {
+        let f = Find::parse("raw/2024-*/part-*.parquet").unwrap();
+        assert_eq!(f.literal_prefix, "raw/2024-");
+        assert!(f.matches("raw/2024-01/part-00001.parquet"));
+        assert!(
+            !f.matches("raw/2024-01/deep/part-00001.parquet"),
+            "* stays within a folder"
+        );
+        let f = Find::parse("**/*.csv").unwrap();
+        assert_eq!(f.literal_prefix, "");
+        assert!(f.matches("a/b/c.csv"));
+    }
+
+    #[test]
+    fn regex_and_substring() {
+        let f = Find::parse("/^logs/.*error/").unwrap();
+        assert_eq!(f.literal_prefix, "logs/");
+        assert!(f.matches("logs/2026/app-error.log"));
+        let f = Find::parse("Report").unwrap();
+        assert!(f.matches("q3/annual-report.pdf"));
+        assert!(Find::parse("/([/").is_err());
+        assert!(Find::parse("  ").is_err());
+    }
+}

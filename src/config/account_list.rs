@@ -1,0 +1,124 @@
+//! Every account blobx can use, gathered the same way for the TUI and the
+//! command line: the emulator, attached accounts, the Entra ID discovery
+//! entry, and the environment's connection string; and which one is the
+//! default. Below both `app` and `headless`, so neither reaches into the other.
+
+use super::Config;
+use super::accounts::AccountStore;
+use crate::azure::{Account, Source};
+
+/// One account as found, before the TUI wraps it in its tree node.
+#[derive(Debug)]
+pub struct FoundAccount {
+    /// The account, credential included (kept in memory only; `Debug` hides it).
+    pub account: Account,
+    /// Why it cannot be used at all (bad config, unreadable secret).
+    pub broken: Option<String>,
+    /// The Entra ID entry: opening it discovers accounts instead of listing containers.
+    pub discovery: bool,
+}
+
+impl FoundAccount {
+    fn usable(account: Account) -> Self {
+        Self {
+            account,
+            broken: None,
+            discovery: false,
+        }
+    }
+
+    fn broken(account: Account, why: String) -> Self {
+        Self {
+            broken: Some(why),
+            ..Self::usable(account)
+        }
+    }
+}
+
+/// The placeholder account of the Entra ID discovery entry.
+pub fn entra_discovery_account() -> Account {
+    let mut account = Account::placeholder("entra", "Microsoft Entra ID", Source::Entra, None);
+    account.note = Some("Enter: sign in (az login, service principal or managed identity) and list your storage accounts".into());
+    account
+}
+
+/// Every account to show, with the reason next to any that cannot be used,
+/// and the warnings met while loading them.
+pub fn gather_accounts(
+    config: &Config,
+    emulator_flag: Option<&str>,
+    store: Option<&AccountStore>,
+    env: impl Fn(&str) -> Option<String>,
+) -> anyhow::Result<(Vec<FoundAccount>, Vec<String>)> {
+    let mut found = Vec::new();
+    let mut warnings = Vec::new();
+    if config.settings.emulator.enabled || emulator_flag.is_some() {
+        let host = emulator_flag.unwrap_or(&config.settings.emulator.host);
+        found.push(FoundAccount::usable(Account::emulator(host)?));
+    }
+    if let Some(store) = store {
+        let (loaded, store_warnings) = store.load();
+        warnings.extend(store_warnings);
+        for item in loaded {
+            found.push(match item {
+                Ok(account) => FoundAccount::usable(account),
+                Err(broken) => {
+                    let (stored, why) = *broken;
+                    FoundAccount::broken(
+                        Account::placeholder(
+                            &stored.id,
+                            &stored.label,
+                            Source::Attached,
+                            Some(&stored.blob_endpoint),
+                        ),
+                        why,
+                    )
+                }
+            });
+        }
+    }
+    if config.settings.entra.enabled {
+        found.push(FoundAccount {
+            discovery: true,
+            ..FoundAccount::usable(entra_discovery_account())
+        });
+    }
+    match crate::azure::env::from_env(env) {
+        Some(Ok(account)) => found.push(FoundAccount::usable(account)),
+        Some(Err(why)) => {
+            warnings.push(why.clone());
+            found.push(FoundAccount::broken(
+                Account::placeholder("env", "environment variables", Source::Environment, None),
+                why,
+            ));
+        }
+        None => {}
+    }
+    Ok((found, warnings))
+}
+
+/// `--account` if given (by label, name or id), else the environment's
+/// account, else the emulator, else the first usable one.
+pub fn default_account(
+    found: &[FoundAccount],
+    wanted: Option<&str>,
+) -> anyhow::Result<Option<usize>> {
+    let usable = |i: &usize| found[*i].broken.is_none();
+    if let Some(w) = wanted {
+        return (0..found.len())
+            .find(|&i| {
+                let a = &found[i].account;
+                a.label == w || a.name == w || a.id == w
+            })
+            .map(Some)
+            .ok_or_else(|| anyhow::anyhow!("no account is called {w:?}"));
+    }
+    let by_source = |s: Source| {
+        (0..found.len())
+            .filter(usable)
+            .find(|&i| found[i].account.source == s)
+    };
+    Ok(by_source(Source::Environment)
+        .or_else(|| by_source(Source::Emulator))
+        .or_else(|| (0..found.len()).find(usable)))
+}
