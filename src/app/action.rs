@@ -55,6 +55,12 @@ pub enum Action {
     TransferPlanned {
         result: Result<(Vec<crate::transfer::ItemSpec>, usize), String>,
     },
+    /// A planned upload or copy writes into containers that do not exist.
+    MissingContainers {
+        specs: Vec<crate::transfer::ItemSpec>,
+        existing: usize,
+        missing: Vec<crate::transfer::targets::MissingContainer>,
+    },
     /// Unfinished transfers found in the journal at start-up.
     Unfinished(Vec<crate::transfer::journal::Entry>),
     /// Saving an attached account to the config finished.

@@ -257,3 +257,49 @@ fn a_click_selects_a_double_click_opens_and_the_wheel_scrolls() {
     mouse(&mut s, MouseInput::ScrollUp, 4, t0);
     assert_eq!(s.selected, 3);
 }
+
+#[test]
+fn a_missing_target_container_is_asked_about_never_created_silently() {
+    use crate::transfer::targets::MissingContainer;
+    use crate::transfer::{Endpoint, ItemSpec, Kind};
+    let mut s = in_container(&["a.csv"]);
+    let spec = ItemSpec {
+        kind: Kind::Upload,
+        source: Endpoint::Local("/tmp/a.csv".into()),
+        target: Endpoint::Blob {
+            account: 0,
+            container: "datasest".into(),
+            name: "a.csv".into(),
+            at: None,
+        },
+        size: 1,
+    };
+    let missing = vec![MissingContainer {
+        account: 0,
+        name: "datasest".into(),
+        close: vec!["datasets".into()],
+    }];
+    s.update(Action::MissingContainers {
+        specs: vec![spec.clone()],
+        existing: 0,
+        missing: missing.clone(),
+    });
+    assert_eq!(s.mode(), Mode::Confirm);
+    let screen = render(&s, 120, 24);
+    assert!(
+        screen.contains("container datasest does not exist (did you mean datasets?)"),
+        "{screen}"
+    );
+    assert!(cmd(&mut s, Command::No).is_empty(), "no: nothing queued");
+    assert_eq!(s.mode(), Mode::Normal);
+    s.update(Action::MissingContainers {
+        specs: vec![spec.clone()],
+        existing: 0,
+        missing,
+    });
+    let fx = cmd(&mut s, Command::Yes);
+    assert!(
+        matches!(&fx[..], [Effect::Enqueue { specs, .. }] if specs == &vec![spec]),
+        "{fx:?}"
+    );
+}

@@ -35,6 +35,12 @@ pub enum Confirm {
         specs: Vec<crate::transfer::ItemSpec>,
         existing: usize,
     },
+    /// A batch writes into containers that do not exist: create them?
+    CreateContainers {
+        specs: Vec<crate::transfer::ItemSpec>,
+        existing: usize,
+        missing: Vec<crate::transfer::targets::MissingContainer>,
+    },
     /// Transfers are running; quitting leaves them resumable.
     Quit,
     /// Unfinished transfers from an earlier run were found.
@@ -139,16 +145,9 @@ impl AccountNode {
 
     /// The node that signs in with Entra ID and lists the user's storage accounts.
     pub fn entra_discovery() -> Self {
-        let mut account = Account::placeholder(
-            "entra",
-            "Microsoft Entra ID",
-            crate::azure::Source::Entra,
-            None,
-        );
-        account.note = Some("Enter: sign in (az login, service principal or managed identity) and list your storage accounts".into());
         Self {
             discovery: true,
-            ..Self::new(account)
+            ..Self::new(crate::config::account_list::entra_discovery_account())
         }
     }
 

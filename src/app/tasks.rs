@@ -247,7 +247,7 @@ impl Runner {
                         Ok(Err(e)) => Err(e),
                         Err(e) => Err(format!("planning the upload failed: {e}")),
                     };
-                    let _ = tx.send(Action::TransferPlanned { result });
+                    let _ = tx.send(planned_writes(result, &clients).await);
                 });
             }
             Effect::PlanCopy {
@@ -274,7 +274,7 @@ impl Runner {
                             }
                             Err(e) => Err(e),
                         };
-                    let _ = tx.send(Action::TransferPlanned { result });
+                    let _ = tx.send(planned_writes(result, &clients).await);
                 });
             }
             Effect::Enqueue { specs, conflict } => {
@@ -622,4 +622,29 @@ async fn fetch_details(client: StorageClient, key: DetailsKey, tx: UnboundedSend
         .await
         .map_err(|e| describe_error(&e, client.account()));
     let _ = tx.send(Action::Details { key, result });
+}
+
+/// A planned upload or copy, or the question to ask first when one of its
+/// target containers does not exist (nothing creates one silently).
+async fn planned_writes(
+    result: Result<(Vec<crate::transfer::ItemSpec>, usize), String>,
+    clients: &[Option<StorageClient>],
+) -> Action {
+    let Ok((specs, existing)) = result else {
+        return Action::TransferPlanned { result };
+    };
+    let missing =
+        crate::transfer::targets::missing_containers(&specs, |i| clients.get(i).cloned().flatten())
+            .await;
+    match missing {
+        Ok(missing) if !missing.is_empty() => Action::MissingContainers {
+            specs,
+            existing,
+            missing,
+        },
+        Ok(_) => Action::TransferPlanned {
+            result: Ok((specs, existing)),
+        },
+        Err(e) => Action::TransferPlanned { result: Err(e) },
+    }
 }

@@ -113,6 +113,19 @@ impl State {
                 done,
             } => self.find_page(generation, result, done),
             Action::TransferPlanned { result } => self.planned(result),
+            Action::MissingContainers {
+                specs,
+                existing,
+                missing,
+            } => {
+                self.layers
+                    .push(super::layers::Layer::Confirm(Confirm::CreateContainers {
+                        specs,
+                        existing,
+                        missing,
+                    }));
+                Vec::new()
+            }
             Action::Unfinished(entries) => {
                 if !entries.is_empty() {
                     self.layers

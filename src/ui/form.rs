@@ -105,6 +105,20 @@ pub fn draw_confirm(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
             "{existing} of {} targets already exist.\ns: skip them · o: overwrite · k: keep both (name (1).ext) · i: overwrite if the size differs · Esc: queue nothing",
             specs.len()
         ),
+        Confirm::CreateContainers { missing, specs, .. } => format!(
+            "{}. Create {} and write the {} item{} into {}? (y/n)",
+            super::format::escape(
+                &missing
+                    .iter()
+                    .map(|m| m.describe())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+            if missing.len() == 1 { "it" } else { "them" },
+            specs.len(),
+            if specs.len() == 1 { "" } else { "s" },
+            if missing.len() == 1 { "it" } else { "them" },
+        ),
         Confirm::Quit => "Transfers are still running. Quit anyway? They stay in the journal and can be resumed at the next start. (y/n)".to_string(),
         Confirm::DeleteBlobs { plan, .. } => format!("{} This cannot be undone unless soft delete is on. (y/n)", plan.question()),
         Confirm::BreakLease { blob, .. } => format!("Break the lease on {blob}? Whoever holds it loses it at once. (y/n)"),

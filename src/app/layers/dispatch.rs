@@ -193,6 +193,16 @@ impl State {
                 self.should_quit = true;
                 Vec::new()
             }
+            (
+                Command::Yes,
+                Confirm::CreateContainers {
+                    specs, existing, ..
+                },
+            ) => self.planned(Ok((specs, existing))),
+            (Command::No | Command::Cancel, Confirm::CreateContainers { .. }) => {
+                self.info("Nothing queued: no container was created.");
+                Vec::new()
+            }
             (_, Confirm::Conflicts { specs, existing }) => {
                 self.conflict_answer(cmd, specs, existing)
             }
