@@ -27,8 +27,6 @@ mod update;
 pub mod view;
 
 #[cfg(test)]
-mod history_tests;
-#[cfg(test)]
 mod interaction_tests;
 #[cfg(test)]
 pub(crate) mod update_tests;

@@ -1,11 +1,11 @@
 //! The history pane and deleted rows, driven action by action.
 
-use super::action::{Action, COMMANDS, Command};
-use super::effect::Effect;
-use super::entry::EntryKind;
-use super::history::{HistoryEffect, HistoryEvent};
-use super::state::{AccountNode, Confirm, Level, Mode, PathAction, State};
-use super::update_tests::cmd;
+use super::{HistoryEffect, HistoryEvent};
+use crate::app::action::{Action, COMMANDS, Command};
+use crate::app::effect::Effect;
+use crate::app::entry::EntryKind;
+use crate::app::state::{AccountNode, Confirm, Level, Mode, PathAction, State};
+use crate::app::update_tests::cmd;
 use crate::azure::BlobEntry;
 use crate::azure::history::{DeletedListing, HistoryEntry, Qualifier, Retention};
 use crate::transfer::conflict::Conflict;
@@ -27,7 +27,7 @@ fn in_folder(blobs: &[&str]) -> State {
     let mut s = State::new(vec![AccountNode::new(
         crate::azure::Account::emulator("http://127.0.0.1:10000").unwrap(),
     )]);
-    s.go(super::state::Location::Blobs {
+    s.go(crate::app::state::Location::Blobs {
         account: 0,
         container: "data".into(),
         prefix: "docs/".into(),

@@ -1,0 +1,61 @@
+//! The questions' parsing and checks.
+
+use super::Ask;
+use super::ask::parse_sas_input;
+
+#[test]
+fn sas_input_is_checked_as_typed() {
+    let rl = parse_sas_input("rl 1h").unwrap();
+    assert_eq!(
+        (rl.permissions.as_deref(), rl.expires_in, rl.policy),
+        (Some("rl"), Some(3600), None)
+    );
+    assert_eq!(
+        parse_sas_input("r").unwrap().expires_in,
+        Some(3600),
+        "an hour by default"
+    );
+    let bound = parse_sas_input("@readers").unwrap();
+    assert_eq!(
+        (bound.policy.as_deref(), bound.permissions, bound.expires_in),
+        (Some("readers"), None, None),
+        "the policy sets permissions and expiry"
+    );
+    let bound = parse_sas_input("policy=ro 2h").unwrap();
+    assert_eq!(
+        (bound.policy.as_deref(), bound.expires_in),
+        (Some("ro"), Some(7200))
+    );
+    assert!(parse_sas_input("@").is_err());
+    assert!(parse_sas_input("@ro soon").unwrap_err().contains("soon"));
+    assert!(parse_sas_input("rx 1h").unwrap_err().contains("'x'"));
+    assert!(parse_sas_input("").is_err());
+    assert!(parse_sas_input("r 1h extra").is_err());
+}
+
+#[test]
+fn asks_validate() {
+    assert!(Ask::NewContainer.check("ok-name").is_ok());
+    assert!(Ask::NewContainer.check("No").is_err());
+    let del = Ask::DeleteContainer {
+        name: "logs".into(),
+    };
+    assert!(del.check("logs").is_ok());
+    assert!(del.check("log").is_err());
+    assert!(
+        Ask::Tier {
+            container: "c".into(),
+            blob: "b".into()
+        }
+        .check("cool")
+        .is_ok()
+    );
+    assert!(
+        Ask::Tier {
+            container: "c".into(),
+            blob: "b".into()
+        }
+        .check("lukewarm")
+        .is_err()
+    );
+}
