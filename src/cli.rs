@@ -1,8 +1,10 @@
 //! Command line: parse, load config, start logging, run the explorer.
 
 use crate::app::{State, run::Loop, state::AccountNode, tasks::Runner};
-use crate::azure::{StorageClient, uri::parse_az_uri};
-use crate::config::account_list::{FoundAccount, default_account, gather_accounts};
+use crate::azure::{StorageClient, uri::parse_location};
+use crate::config::account_list::{
+    FoundAccount, account_for_location, default_account, gather_accounts,
+};
 use crate::config::{Config, accounts::AccountStore, paths};
 use clap::Parser;
 use std::path::PathBuf;
@@ -104,7 +106,11 @@ fn run_headless(command: Cmd, args: Args) -> ExitCode {
                 }
                 match command {
                     Cmd::Access(a) => crate::headless::access::run(a, &ctx).await,
-                    Cmd::Cp(a) => crate::headless::cp::run(a, &ctx).await,
+                    Cmd::Cp(a) => {
+                        // A SAS URL as source or target is an account for this run.
+                        ctx.adopt_locations(&[&a.source, &a.dest])?;
+                        crate::headless::cp::run(a, &ctx).await
+                    }
                     Cmd::Cors(a) => crate::headless::cors::run(a, &ctx).await,
                     Cmd::Sas(a) => crate::headless::sas::run(a, &ctx).await,
                 }
@@ -135,10 +141,10 @@ fn account_node(found: FoundAccount) -> AccountNode {
 }
 
 fn run(args: Args) -> anyhow::Result<()> {
-    let start = args
+    let location = args
         .location
         .as_deref()
-        .map(parse_az_uri)
+        .map(parse_location)
         .transpose()
         .map_err(|e| anyhow::anyhow!(e))?;
     let config_dir = paths::config_dir(args.config_dir);
@@ -150,7 +156,19 @@ fn run(args: Args) -> anyhow::Result<()> {
         gather_accounts(&config, args.emulator.as_deref(), store.as_ref(), |k| {
             std::env::var(k).ok()
         })?;
-    let default = default_account(&found, args.account.as_deref())?;
+    let (found, default, start) = {
+        let mut found = found;
+        // The location's own account wins over --account and the defaults.
+        let named = match &location {
+            Some((path, sas)) => account_for_location(&mut found, path, sas.as_deref())?,
+            None => None,
+        };
+        let default = match named {
+            Some(i) => Some(i),
+            None => default_account(&found, args.account.as_deref())?,
+        };
+        (found, default, location.map(|(path, _)| path))
+    };
     let nodes: Vec<AccountNode> = found.into_iter().map(account_node).collect();
 
     let runtime = tokio::runtime::Builder::new_multi_thread()

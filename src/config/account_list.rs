@@ -122,3 +122,46 @@ pub fn default_account(
         .or_else(|| by_source(Source::Emulator))
         .or_else(|| (0..found.len()).find(usable)))
 }
+
+/// The account a location names (`az://c@acct/…`, `abfss://c@acct.dfs…`,
+/// `https://acct.blob…/c/…`): an attached, environment or emulator account
+/// with that label, name or id; else, when the location carries a SAS, an
+/// account made from it for this session (saved nowhere); else why not, and
+/// how to attach it. `None` when the location names no account.
+pub fn account_for_location(
+    found: &mut Vec<FoundAccount>,
+    path: &crate::azure::uri::AzPath,
+    sas: Option<&str>,
+) -> anyhow::Result<Option<usize>> {
+    let Some(wanted) = path.account.as_deref() else {
+        return Ok(None);
+    };
+    let matches =
+        |a: &Account| a.label == wanted || a.id == wanted || a.name.eq_ignore_ascii_case(wanted);
+    if let Some(i) = found
+        .iter()
+        .position(|f| !f.discovery && matches(&f.account))
+    {
+        return Ok(Some(i));
+    }
+    if let Some(url) = sas {
+        let now = crate::azure::connection::now_unix();
+        let parsed = crate::azure::connection::parse_sas_url(url, now)
+            .map_err(|e| anyhow::anyhow!("the SAS in the location: {e}"))?;
+        let label = format!("{} (SAS from the location)", parsed.name);
+        let account = Account::from_parsed(
+            &format!("sas-{wanted}"),
+            &label,
+            Source::Environment,
+            parsed,
+        );
+        found.push(FoundAccount::usable(account));
+        return Ok(Some(found.len() - 1));
+    }
+    anyhow::bail!(
+        "no account called {wanted:?} is known here. Attach it in blobx (a, then paste a connection string or SAS URL), \
+         set AZURE_STORAGE_ACCOUNT and AZURE_STORAGE_KEY (or AZURE_STORAGE_SAS_TOKEN), \
+         or give the location as a SAS URL (https://{wanted}.blob.core.windows.net/container/path?sv=…). \
+         Accounts found through Microsoft Entra ID are known once the Entra ID node is opened in blobx."
+    )
+}

@@ -55,6 +55,22 @@ impl Context {
         })
     }
 
+    /// Adds, for this run only, the accounts that SAS URLs among `inputs` carry
+    /// and no known account matches; other locations naming an unknown
+    /// account are refused here, with how to attach it.
+    pub fn adopt_locations(&mut self, inputs: &[&str]) -> anyhow::Result<()> {
+        for input in inputs.iter().filter(|i| i.contains("://")) {
+            let (path, sas) =
+                crate::azure::uri::parse_location(input).map_err(|e| anyhow::anyhow!(e))?;
+            crate::config::account_list::account_for_location(
+                &mut self.nodes,
+                &path,
+                sas.as_deref(),
+            )?;
+        }
+        Ok(())
+    }
+
     /// The account named by label, name or id, or the default one.
     pub fn account(&self, name: Option<&str>) -> anyhow::Result<&Account> {
         let index = match name {

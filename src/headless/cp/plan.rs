@@ -21,7 +21,17 @@ fn place(ctx: &Context, s: &str) -> anyhow::Result<Place> {
     if s.contains("://") {
         let path = parse_az_uri(s).map_err(|e| anyhow::anyhow!(e))?;
         let account = match &path.account {
-            Some(a) => crate::config::account_list::default_account(&ctx.nodes, Some(a))?,
+            Some(a) => ctx
+                .nodes
+                .iter()
+                .position(|n| {
+                    !n.discovery
+                        && (n.account.label == *a
+                            || n.account.id == *a
+                            || n.account.name.eq_ignore_ascii_case(a))
+                })
+                .ok_or_else(|| anyhow::anyhow!("no account called {a:?} is known here"))
+                .map(Some)?,
             None => ctx.default,
         }
         .ok_or_else(|| anyhow::anyhow!("no usable account for {s}"))?;
