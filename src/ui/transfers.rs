@@ -34,6 +34,9 @@ fn eta(secs: Option<u64>) -> String {
 fn title(snap: &Snapshot, width: usize) -> String {
     let c = snap.counts();
     let mut parts = vec![format!("Transfers · {}", rate(snap.rate))];
+    if c.running + c.queued == 0 {
+        parts.push("nothing running".into());
+    }
     for (n, word) in [
         (c.running, "running"),
         (c.queued, "queued"),
