@@ -561,7 +561,10 @@ impl State {
                 self.conflict_answer(cmd, specs, existing)
             }
             (Command::Yes, Confirm::Resume { entries }) => {
-                self.info(&format!("Resuming {} unfinished transfers.", entries.len()));
+                self.info(&format!(
+                    "Resuming {} unfinished transfers: each row says what was reused and what is sent again.",
+                    entries.len()
+                ));
                 self.transfers.visible = true;
                 self.resize_list();
                 vec![Effect::ResumeUnfinished(entries)]

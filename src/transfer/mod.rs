@@ -16,6 +16,7 @@ pub mod report;
 pub mod sampler;
 pub mod throttle;
 pub mod upload;
+pub mod view;
 pub mod worker;
 
 pub use engine::{Engine, EngineOptions, Snapshot};

@@ -4,8 +4,8 @@
 //! counts only the bytes still to move, and the totals cover the same items
 //! the counts do.
 
-use super::engine::{ItemView, Snapshot};
 use super::model::Status;
+use super::view::{ItemView, Snapshot};
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
 

@@ -145,12 +145,14 @@ fn row<'a>(state: &'a State, ui: &Ui, idx: usize, cols: &[(Column, &str, Constra
                 .get(idx)
                 .and_then(|&a| state.accounts.get(a));
             match node.map(|n| n.status()) {
-                Some((true, err)) => {
-                    Cell::from(Span::styled(err, Style::default().fg(ui.theme.error)))
-                }
-                Some((false, text)) => {
-                    Cell::from(Span::styled(text, Style::default().fg(ui.theme.dim)))
-                }
+                Some((true, err)) => Cell::from(Span::styled(
+                    format::display_name(&err).into_owned(),
+                    Style::default().fg(ui.theme.error),
+                )),
+                Some((false, text)) => Cell::from(Span::styled(
+                    format::display_name(&text).into_owned(),
+                    Style::default().fg(ui.theme.dim),
+                )),
                 None => Cell::from(""),
             }
         }
@@ -222,7 +224,10 @@ fn name_line<'a>(state: &State, ui: &Ui, e: &Entry) -> Line<'a> {
 
 fn empty_message<'a>(state: &State, ui: &Ui) -> Text<'a> {
     if let Some(err) = &state.listing.error {
-        return Text::styled(format!(" {err}"), Style::default().fg(ui.theme.error));
+        return Text::styled(
+            format!(" {}", format::display_text(err)),
+            Style::default().fg(ui.theme.error),
+        );
     }
     let dim = Style::default().fg(ui.theme.dim);
     if state.listing.loading {

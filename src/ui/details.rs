@@ -29,10 +29,11 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
             )];
             match &d.result {
                 None => lines.push(Line::styled("Loading…", dim)),
-                Some(Err(e)) => lines.push(Line::styled(
-                    format::display_name(e).into_owned(),
-                    Style::default().fg(ui.theme.error),
-                )),
+                Some(Err(e)) => lines.extend(
+                    format::display_text(e)
+                        .lines()
+                        .map(|l| Line::styled(l.to_string(), Style::default().fg(ui.theme.error))),
+                ),
                 Some(Ok(details)) => {
                     lines.push(Line::default());
                     for (k, v) in &details.properties {

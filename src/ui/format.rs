@@ -116,6 +116,15 @@ pub fn display_name(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Like [`display_name`] for a message of several lines: the line breaks
+/// stay (a paragraph draws them), everything else is escaped.
+pub fn display_text(s: &str) -> String {
+    s.split('\n')
+        .map(display_name)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Each character of `s` as shown, in order (for highlighting matched
 /// characters one by one).
 pub fn display_chars(s: &str) -> Vec<String> {
@@ -217,6 +226,12 @@ mod tests {
         // Wide characters are fine to show: they take two cells.
         assert_eq!(display_name("日本.csv"), "日本.csv");
         assert_eq!(width("日本.csv"), 8);
+    }
+
+    #[test]
+    fn messages_keep_their_line_breaks() {
+        assert_eq!(display_text("a\tb\nc\u{ffff}"), "a\\tb\nc\\u{ffff}");
+        assert_eq!(display_text("one line"), "one line");
     }
 
     #[test]
