@@ -106,7 +106,7 @@ fn resume_question(entries: &[crate::transfer::journal::Entry]) -> String {
         names.push(format!("and {} more", n - 3));
     }
     format!(
-        "{n} transfer{} did not finish last time: {}.\ny: resume (each row then says what was reused and what is sent again) · n: not now (asked again at the next start) · d: discard (forget them and delete their .part files)",
+        "{n} transfer{} did not finish last time: {}.\ny: resume (each row then says what was reused and what is sent again)\nn: not now (asked again at the next start)\nd: discard (forget them and delete their .part files)",
         if n == 1 { "" } else { "s" },
         names.join(", ")
     )

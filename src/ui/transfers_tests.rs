@@ -339,3 +339,35 @@ fn names_terminals_do_not_print_as_one_cell_keep_the_table_straight() {
         assert_rows_are_straight(&buffer(&s, width, 30));
     }
 }
+
+#[test]
+fn the_resume_question_names_the_transfers_and_offers_to_discard_them() {
+    use crate::transfer::journal::Entry;
+    let mut s = at_folder("", &["raw/"], 100, 16);
+    let entry = |kind: &str, blob: &str| Entry {
+        kind: kind.into(),
+        local: format!("/data/{blob}"),
+        account: "emulator".into(),
+        container: "datasets".into(),
+        blob: blob.into(),
+        size: 10,
+        stamp: "1".into(),
+        block_size: 4,
+        at: None,
+    };
+    s.update(Action::Unfinished(vec![
+        entry("upload", "models/llm-1.5GiB.bin"),
+        entry("download", "raw/2024/03/01/part-00000.parquet"),
+        entry("download", "odd\u{ffff}name.csv"),
+        entry("download", "raw/2024/03/02/part-00000.parquet"),
+    ]));
+    let b = buffer(&s, 100, 16);
+    assert_rows_are_straight(&b);
+    let screen = text(&b);
+    insta::assert_snapshot!(screen);
+    assert!(screen.contains("d: discard"), "{screen}");
+    assert!(
+        !screen.contains("reuse the blocks already sent"),
+        "no promise up front"
+    );
+}
