@@ -192,3 +192,35 @@ async fn a_resumed_download_says_what_its_part_file_held() {
     assert_eq!(std::fs::read(&kept).unwrap(), data);
     assert_eq!(std::fs::read(&lost).unwrap(), data);
 }
+
+/// `c` then `S` in the transfers pane: the runner writes the cap into
+/// config.toml, keeping what the user wrote there, and says so.
+#[tokio::test]
+async fn a_cap_kept_for_the_next_start_lands_in_config_toml() {
+    use blobx::app::action::Action;
+    use blobx::app::effect::Effect;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    let mine = "# mine\nreadonly = false\n\n[emulator]\nhost = \"http://127.0.0.1:11000\"\n";
+    std::fs::write(&path, mine).unwrap();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut runner = blobx::app::tasks::Runner::new(Vec::new(), None, tx);
+    runner.config_path = Some(path.clone());
+    runner.run(Effect::SaveCap(80));
+    let what = loop {
+        match rx.recv().await {
+            Some(Action::Saved { what, result }) => break result.map(|()| what),
+            Some(_) => continue,
+            None => panic!("the runner stopped"),
+        }
+    };
+    assert!(what.unwrap().starts_with("cap_mbps = 80 to "));
+    let config = blobx::config::Config::load(Some(dir.path()));
+    assert!(config.warnings.is_empty(), "{:?}", config.warnings);
+    assert_eq!(config.settings.cap_mbps, Some(80));
+    assert_eq!(config.settings.emulator.host, "http://127.0.0.1:11000");
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        mine.replace("readonly = false\n", "readonly = false\ncap_mbps = 80\n")
+    );
+}
