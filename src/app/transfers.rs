@@ -386,8 +386,7 @@ impl State {
         (snap.done_bytes, snap.total_bytes) = crate::transfer::sampler::totals(&snap.items);
         self.follow_selected(selected);
         self.note(&format!(
-            "Cleared {} finished transfer{}.",
-            crate::ui::format::count(n),
+            "Cleared {n} finished transfer{}.",
             if n == 1 { "" } else { "s" }
         ));
         vec![Effect::TransferOp {
