@@ -172,6 +172,23 @@ fn columns(width: u16) -> Columns {
     }
 }
 
+/// The label in `room` cells: the path cut from the left (its file name
+/// stays), then as much of a snapshot's or version's " @ …" as fits.
+fn fit_label(label: &str, room: usize) -> String {
+    let (path, at) = match label.rsplit_once(" @ ") {
+        Some((path, at)) => (path, format!(" @ {at}")),
+        None => (label, String::new()),
+    };
+    let path_width = format::width(path);
+    if path_width + format::width(&at) <= room {
+        label.to_string()
+    } else if path_width >= room {
+        format::cut_left(path, room)
+    } else {
+        format!("{path}{}", format::cut_right(&at, room - path_width))
+    }
+}
+
 fn draw_row(frame: &mut Frame, area: Rect, item: &ItemView, selected: bool, ui: &Ui) {
     let cols = columns(area.width);
     let [name, gauge, numbers, status] = Layout::horizontal([
@@ -192,7 +209,7 @@ fn draw_row(frame: &mut Frame, area: Rect, item: &ItemView, selected: bool, ui: 
     // left, leaving one cell before the gauge.
     let arrow = format!(" {} ", item.kind.arrow());
     let room = (name.width as usize).saturating_sub(format::width(&arrow) + 1);
-    let shown = format::cut_left(&format::display_name(&item.name), room);
+    let shown = fit_label(&format::display_name(&item.name), room);
     frame.render_widget(
         Paragraph::new(Line::from(vec![
             Span::styled(arrow, base.add_modifier(Modifier::BOLD)),
@@ -261,6 +278,20 @@ mod snapshots;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_label_keeps_its_file_name() {
+        assert_eq!(
+            fit_label("2024/03/01/part-0.parquet", 16),
+            "…/part-0.parquet"
+        );
+        assert_eq!(
+            fit_label("notes.txt @ snapshot 2026-11-30T12:45:21Z", 22),
+            "notes.txt @ snapshot …"
+        );
+        assert_eq!(fit_label("a/notes.txt @ snapshot 1", 8), "…tes.txt");
+        assert_eq!(fit_label("x @ v", 10), "x @ v");
+    }
 
     #[test]
     fn the_state_column_always_holds_the_longest_state_word() {
