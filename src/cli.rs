@@ -215,6 +215,7 @@ fn run(args: Args) -> anyhow::Result<()> {
                 }),
             }
             runner.bookmarks_path = Some(path);
+            runner.config_path = Some(dir.join("config.toml"));
         }
         if config.settings.entra.enabled {
             runner.arm_endpoint = Some(

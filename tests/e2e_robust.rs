@@ -116,6 +116,8 @@ async fn a_tui_killed_mid_download_resumes_at_the_next_start() {
     tui.send("y");
     tui.wait_for("the resumed download to finish", |_| target.exists());
     tui.wait_text("1 done");
+    // The row says what the .part held, instead of a promise made up front.
+    tui.wait_text("done · reused");
     tui.send("q");
     assert!(tui.wait_exit());
     assert!(

@@ -56,6 +56,12 @@ pub enum Effect {
     },
     /// Queue the unfinished transfers of an earlier run again.
     ResumeUnfinished(Vec<crate::transfer::journal::Entry>),
+    /// Forget the unfinished transfers of an earlier run: their journal
+    /// entries and `.part` files go.
+    DiscardUnfinished(Vec<crate::transfer::journal::Entry>),
+    /// Write `cap_mbps` (megabits per second, 0: none) into config.toml,
+    /// keeping the rest of the file as it is.
+    SaveCap(u32),
     /// List flat below `prefix` (plus the pattern's literal start) and keep what matches.
     Find {
         generation: u64,
@@ -105,6 +111,8 @@ pub enum TransferOp {
     Down,
     PauseAll,
     ResumeAll,
+    /// Forget the finished transfers (their rows go; the journal stays).
+    ForgetFinished,
 }
 
 impl PartialEq for Effect {
@@ -207,6 +215,9 @@ impl PartialEq for Effect {
             (Effect::Policies(a), Effect::Policies(b)) => a == b,
             (Effect::SaveBookmarks(a), Effect::SaveBookmarks(b)) => a == b,
             (Effect::SetCap(a), Effect::SetCap(b)) => a == b,
+            (Effect::SaveCap(a), Effect::SaveCap(b)) => a == b,
+            (Effect::ResumeUnfinished(a), Effect::ResumeUnfinished(b))
+            | (Effect::DiscardUnfinished(a), Effect::DiscardUnfinished(b)) => a == b,
             (Effect::WriteReport { path: a, .. }, Effect::WriteReport { path: b, .. }) => a == b,
             (Effect::History(a), Effect::History(b)) => a == b,
             _ => false,

@@ -29,6 +29,8 @@ pub struct Runner {
     pub arm_endpoint: Option<String>,
     /// Where bookmarks are saved (`None`: no config dir, kept for the session).
     pub bookmarks_path: Option<std::path::PathBuf>,
+    /// config.toml, where `S` in the transfers pane keeps the cap (`None`: no config dir).
+    pub config_path: Option<std::path::PathBuf>,
     tx: UnboundedSender<Action>,
     listing: Option<CancellationToken>,
     details: Option<CancellationToken>,
@@ -70,6 +72,7 @@ impl Runner {
             store,
             arm_endpoint: None,
             bookmarks_path: None,
+            config_path: None,
             tx,
             listing: None,
             details: None,
@@ -300,6 +303,9 @@ impl Runner {
                 (Some(id), TransferOp::Down) => self.engine.reorder(id, 1),
                 (_, TransferOp::PauseAll) => self.engine.pause_all(),
                 (_, TransferOp::ResumeAll) => self.engine.resume_all(),
+                (_, TransferOp::ForgetFinished) => {
+                    self.engine.forget_finished();
+                }
                 (None, _) => {}
             },
             Effect::ResumeUnfinished(entries) => {
@@ -313,6 +319,25 @@ impl Runner {
                 }
                 // The same transfer continues; its target is its own partial state.
                 self.engine.enqueue(specs, Conflict::Overwrite);
+            }
+            Effect::DiscardUnfinished(entries) => {
+                if let Some(journal) = self.engine.journal() {
+                    for entry in &entries {
+                        journal.discard(entry);
+                    }
+                }
+            }
+            Effect::SaveCap(mbps) => {
+                let result = match &self.config_path {
+                    Some(path) => crate::config::save_cap::save(path, mbps)
+                        .map(|()| format!("cap_mbps = {mbps} to {}", path.display())),
+                    None => Err("there is no config dir to save the cap in (set BLOBX_CONFIG_DIR or --config-dir)".into()),
+                };
+                let (what, result) = match result {
+                    Ok(what) => (what, Ok(())),
+                    Err(e) => (String::new(), Err(format!("The cap was not saved: {e}"))),
+                };
+                let _ = self.tx.send(Action::Saved { what, result });
             }
             Effect::Find {
                 generation,

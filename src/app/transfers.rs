@@ -237,7 +237,7 @@ impl State {
             "Queued {} transfer{} ({}); t shows them.",
             specs.len(),
             if specs.len() == 1 { "" } else { "s" },
-            crate::ui::format::size(bytes)
+            humansize::format_size(bytes, humansize::BINARY)
         ));
         if !self.transfers.visible {
             self.transfers.visible = true;
@@ -284,7 +284,7 @@ impl State {
         Vec::new()
     }
 
-    pub(super) fn transfers_update(&mut self, snapshot: Snapshot) -> Vec<Effect> {
+    pub(super) fn transfers_update(&mut self, mut snapshot: Snapshot) -> Vec<Effect> {
         // Uploads and copies change listings; count the finished ones.
         let written = |s: &Snapshot| {
             s.items
@@ -294,15 +294,18 @@ impl State {
         };
         let finished_batch =
             written(&snapshot) > written(&self.transfers.snapshot) && !snapshot.active();
+        // What moves first, then what needs a look, then what is over; queue
+        // order within each (a stable sort). The cursor stays on its transfer.
+        snapshot.items.sort_by_key(|i| i.status.rank());
+        let selected = self.selected_transfer().map(|(id, _)| id);
         self.transfers.snapshot = snapshot;
+        self.follow_selected(selected);
         // "Quit anyway?" was asked because transfers ran; once they are all
         // finished the answer no longer matters: quit as asked.
         if self.layers.confirm() == Some(&Confirm::Quit) && !self.transfers.snapshot.active() {
             self.layers.remove(Mode::Confirm);
             self.should_quit = true;
         }
-        let n = self.transfers.snapshot.items.len();
-        self.transfers.selected = self.transfers.selected.min(n.saturating_sub(1));
         // Show what uploads and copies just added, keeping the cursor where it was.
         if finished_batch
             && matches!(self.location, Location::Blobs { .. })
@@ -314,12 +317,62 @@ impl State {
         Vec::new()
     }
 
+    /// Puts the cursor back on transfer `id` wherever it now is; where it
+    /// is gone, the cursor stays at its place (within the rows).
+    fn follow_selected(&mut self, id: Option<u64>) {
+        let items = &self.transfers.snapshot.items;
+        let found = id.and_then(|id| items.iter().position(|i| i.id == id));
+        self.transfers.selected = found
+            .unwrap_or(self.transfers.selected)
+            .min(items.len().saturating_sub(1));
+    }
+
     fn selected_transfer(&self) -> Option<(u64, Status)> {
         self.transfers
             .snapshot
             .items
             .get(self.transfers.selected)
             .map(|i| (i.id, i.status.clone()))
+    }
+
+    /// `C`: the finished rows go, here at once and in the engine.
+    fn clear_finished(&mut self) -> Vec<Effect> {
+        let over = |s: &Status| matches!(s, Status::Done | Status::Skipped(_) | Status::Cancelled);
+        let n = self.transfers.snapshot.count(over);
+        if n == 0 {
+            self.note("Nothing finished to clear.");
+            return Vec::new();
+        }
+        let selected = self.selected_transfer().map(|(id, _)| id);
+        let snap = &mut self.transfers.snapshot;
+        snap.items.retain(|i| !over(&i.status));
+        (snap.done_bytes, snap.total_bytes) = crate::transfer::sampler::totals(&snap.items);
+        self.follow_selected(selected);
+        self.note(&format!(
+            "Cleared {n} finished transfer{}.",
+            if n == 1 { "" } else { "s" }
+        ));
+        vec![Effect::TransferOp {
+            id: None,
+            op: TransferOp::ForgetFinished,
+        }]
+    }
+
+    /// `S`: the cap in force goes into config.toml for the next start.
+    fn save_cap(&mut self) -> Vec<Effect> {
+        let cap = self.transfers.snapshot.cap;
+        let mbps = cap.map_or(0.0, |b| b as f64 * 8.0 / 1_000_000.0);
+        let whole = mbps.round();
+        if cap.is_some() && whole < 1.0 {
+            self.fail("config.toml takes whole megabits per second (cap_mbps); a cap under 1 Mb/s is for this session only.");
+            return Vec::new();
+        }
+        if (whole - mbps).abs() > 1e-6 {
+            self.note(&format!(
+                "config.toml takes whole megabits per second: saving {whole} Mb/s."
+            ));
+        }
+        vec![Effect::SaveCap(whole.min(u32::MAX as f64) as u32)]
     }
 
     pub(super) fn transfers_command(&mut self, cmd: Command) -> Vec<Effect> {
@@ -354,17 +407,15 @@ impl State {
                 }
             }
             Command::MoveUp | Command::MoveDown => {
+                // The cursor follows the transfer when the next sample
+                // shows it moved (see `transfers_update`).
                 if let Some((id, Status::Queued)) = self.selected_transfer() {
                     let up = cmd == Command::MoveUp;
-                    let n = self.transfers.snapshot.items.len();
-                    self.transfers.selected = if up {
-                        self.transfers.selected.saturating_sub(1)
-                    } else {
-                        (self.transfers.selected + 1).min(n.saturating_sub(1))
-                    };
                     return op(id, if up { TransferOp::Up } else { TransferOp::Down });
                 }
             }
+            Command::ClearFinished => return self.clear_finished(),
+            Command::SaveCap => return self.save_cap(),
             Command::PauseAll => {
                 let any_active = self.transfers.snapshot.active();
                 let op = if any_active {
@@ -423,7 +474,7 @@ impl State {
             Ok(cap) => {
                 self.transfers.snapshot.cap = cap;
                 self.note(&format!(
-                    "Bandwidth cap: {}.",
+                    "Bandwidth cap: {}, for this session; S keeps it for the next start (config.toml).",
                     crate::transfer::throttle::describe(cap)
                 ));
                 vec![Effect::SetCap(cap)]
@@ -519,6 +570,10 @@ pub fn complete_path(typed: &str) -> (String, Vec<String>) {
     });
     (format!("{dir_part}{common}"), matches)
 }
+
+#[cfg(test)]
+#[path = "transfers_tests.rs"]
+mod pane_tests;
 
 #[cfg(test)]
 mod tests {

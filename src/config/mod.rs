@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod bookmarks;
 pub mod keymap;
 pub mod paths;
+pub mod save_cap;
 pub mod settings;
 pub mod theme;
 

@@ -158,12 +158,24 @@ pub async fn download(
     };
     let mut hasher = Md5::new();
     let mut start = 0u64;
-    let resumable = ctx
-        .journal
-        .is_some_and(|j| j.find(&entry).as_ref() == Some(&entry));
-    if resumable && let Ok(meta) = tokio::fs::metadata(&part).await {
+    let saved = ctx.journal.and_then(|j| j.find(&entry));
+    let resumable = saved.as_ref() == Some(&entry);
+    if saved.is_some() && !resumable {
+        ctx.progress.set_note(
+            "starts again: the blob changed since the last run, so its .part does not fit",
+        );
+    }
+    let part_len = match tokio::fs::metadata(&part).await {
+        Ok(meta) if resumable => Some(meta.len()),
+        _ => None,
+    };
+    if resumable && part_len.unwrap_or(0) == 0 {
+        ctx.progress
+            .set_note("starts again: the .part file of the last run is gone or empty");
+    }
+    if let Some(len) = part_len.filter(|n| *n > 0) {
         // The .part holds a verified prefix: it is only ever appended in order.
-        start = meta.len().min(size);
+        start = len.min(size);
         let mut f = tokio::fs::File::open(&part).await?;
         let mut buf = vec![0u8; 1 << 20];
         let mut left = start;
@@ -177,6 +189,16 @@ pub async fn download(
         }
         ctx.progress.reset();
         ctx.progress.reuse(start);
+        let fmt = |n| humansize::format_size(n, humansize::BINARY);
+        ctx.progress.set_note(if start >= size {
+            format!("reused all {} from the .part file", fmt(size))
+        } else {
+            format!(
+                "reused {} from the .part file; {} to fetch",
+                fmt(start),
+                fmt(size - start)
+            )
+        });
         tracing::info!(blob, start, "resuming download");
     }
     if let Some(j) = ctx.journal {

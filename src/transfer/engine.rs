@@ -7,10 +7,11 @@ use super::conflict::{Conflict, numbered};
 use super::download::part_path;
 use super::journal::{Entry, Journal};
 use super::model::{Control, Endpoint, ItemSpec, Kind, Progress, Status, Stop};
+use super::sampler::{Counters, Sampler};
 use super::throttle::Throttle;
+pub use super::view::{Counts, ItemView, Snapshot};
 use super::worker::{BUDGET_UNIT, Ctx};
 use crate::azure::StorageClient;
-use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
@@ -39,60 +40,11 @@ impl Default for EngineOptions {
     }
 }
 
-/// One row of the transfers pane.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ItemView {
-    pub id: u64,
-    pub name: String,
-    pub kind: Kind,
-    pub source: String,
-    pub target: String,
-    pub status: Status,
-    pub done: u64,
-    pub total: u64,
-    /// Bytes per second, smoothed.
-    pub rate: u64,
-    pub eta_secs: Option<u64>,
-    /// Base64 MD5 of what was moved, once done.
-    pub checksum: Option<String>,
-    /// Why a paused transfer waits (an expired SAS), in words.
-    pub note: Option<String>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Snapshot {
-    pub items: Vec<ItemView>,
-    /// All transfers together, bytes per second, smoothed.
-    pub rate: u64,
-    /// Bytes moved in each of the last 60 seconds, oldest first.
-    pub history: Vec<u64>,
-    pub done_bytes: u64,
-    pub total_bytes: u64,
-    /// Bytes that crossed the network, and bytes a resume did not send again.
-    pub sent_bytes: u64,
-    pub reused_bytes: u64,
-    /// The bandwidth cap in force, bytes per second.
-    pub cap: Option<u64>,
-}
-
-impl Snapshot {
-    pub fn count(&self, f: impl Fn(&Status) -> bool) -> usize {
-        self.items.iter().filter(|i| f(&i.status)).count()
-    }
-
-    pub fn active(&self) -> bool {
-        self.items.iter().any(|i| {
-            matches!(
-                i.status,
-                Status::Queued | Status::Running | Status::Verifying
-            )
-        })
-    }
-}
-
 struct Item {
     id: u64,
     spec: ItemSpec,
+    /// Its path relative to its batch, for the pane.
+    label: String,
     conflict: Conflict,
     status: Status,
     progress: Arc<Progress>,
@@ -102,17 +54,6 @@ struct Item {
     checksum: Option<String>,
     /// Paused because this account's SAS expired: a new credential resumes it.
     waits_for: Option<(usize, String)>,
-}
-
-#[derive(Default)]
-struct Sampler {
-    last: Option<Instant>,
-    last_sent: HashMap<u64, u64>,
-    rates: HashMap<u64, f64>,
-    total_rate: f64,
-    second_started: Option<Instant>,
-    second_bytes: u64,
-    history: VecDeque<u64>,
 }
 
 struct Inner {
@@ -228,17 +169,20 @@ impl Engine {
 
     /// Adds items to the end of the queue and starts what fits.
     pub fn enqueue(&self, specs: Vec<ItemSpec>, conflict: Conflict) -> Vec<u64> {
+        let labels = super::label::batch_labels(&specs);
         let ids: Vec<u64> = {
             let Ok(mut items) = self.inner.items.lock() else {
                 return Vec::new();
             };
             specs
                 .into_iter()
-                .map(|spec| {
+                .zip(labels)
+                .map(|(spec, label)| {
                     let id = self.inner.next_id.fetch_add(1, Ordering::Relaxed);
                     items.push(Item {
                         id,
                         spec,
+                        label,
                         conflict,
                         status: Status::Queued,
                         progress: Arc::new(Progress::default()),
@@ -292,8 +236,38 @@ impl Engine {
                 item.status = Status::Cancelled;
             }
             Status::Running | Status::Verifying => item.control.cancel.cancel(),
+            // So that `forget_finished` can clear it; a retry would have
+            // resumed from what it left, so that goes too.
+            Status::Failed(_) => {
+                cleanup(&inner, &item.spec);
+                item.status = Status::Cancelled;
+            }
             _ => {}
         });
+    }
+
+    /// Forgets the items that are over (done, skipped, cancelled): their
+    /// rows go. Failed ones stay to be retried or cancelled. The journal
+    /// holds only unfinished transfers, so it is not touched.
+    pub fn forget_finished(&self) -> usize {
+        let gone: Vec<u64> = match self.inner.items.lock() {
+            Ok(mut items) => {
+                let over = |i: &Item| {
+                    matches!(
+                        i.status,
+                        Status::Done | Status::Skipped(_) | Status::Cancelled
+                    )
+                };
+                let gone = items.iter().filter(|i| over(i)).map(|i| i.id).collect();
+                items.retain(|i| !over(i));
+                gone
+            }
+            Err(_) => return 0,
+        };
+        if let Ok(mut s) = self.inner.sampler.lock() {
+            s.forget(&gone);
+        }
+        gone.len()
     }
 
     pub fn retry(&self, id: u64) {
@@ -305,13 +279,25 @@ impl Engine {
         });
     }
 
-    /// Moves a queued item one place earlier (`-1`) or later (`1`) in the queue.
+    /// Moves a queued item one place earlier (`-1`) or later (`1`) among
+    /// the queued ones (finished items in between do not count).
     pub fn reorder(&self, id: u64, delta: isize) {
         if let Ok(mut items) = self.inner.items.lock()
             && let Some(pos) = items.iter().position(|i| i.id == id)
+            && items[pos].status == Status::Queued
         {
-            let to = (pos as isize + delta).clamp(0, items.len() as isize - 1) as usize;
-            items.swap(pos, to);
+            let queued = |i: &&Item| i.status == Status::Queued;
+            let to = if delta < 0 {
+                items[..pos].iter().rposition(|i| queued(&i))
+            } else {
+                items[pos + 1..]
+                    .iter()
+                    .position(|i| queued(&i))
+                    .map(|p| p + pos + 1)
+            };
+            if let Some(to) = to {
+                items.swap(pos, to);
+            }
         }
     }
 
@@ -341,81 +327,44 @@ impl Engine {
         let Ok(items) = self.inner.items.lock() else {
             return Snapshot::default();
         };
+        let views = items
+            .iter()
+            .map(|item| {
+                let done = item.progress.done.load(Ordering::Relaxed);
+                let counters = Counters {
+                    sent: item.progress.sent.load(Ordering::Relaxed),
+                    reused: item.progress.reused.load(Ordering::Relaxed),
+                };
+                let view = ItemView {
+                    id: item.id,
+                    name: item.label.clone(),
+                    kind: item.spec.kind,
+                    source: item.spec.source.display(),
+                    target: item
+                        .final_target
+                        .as_ref()
+                        .unwrap_or(&item.spec.target)
+                        .display(),
+                    status: item.status.clone(),
+                    done,
+                    total: item.spec.size.max(done),
+                    rate: 0,
+                    eta_secs: None,
+                    checksum: item.checksum.clone(),
+                    note: item
+                        .waits_for
+                        .as_ref()
+                        .map(|(_, why)| why.clone())
+                        .or_else(|| item.progress.note()),
+                };
+                (view, counters)
+            })
+            .collect();
+        drop(items);
         let Ok(mut s) = self.inner.sampler.lock() else {
             return Snapshot::default();
         };
-        let dt = s
-            .last
-            .map(|l| now.duration_since(l).as_secs_f64())
-            .unwrap_or(0.0);
-        s.last = Some(now);
-        // Smooth over about two seconds so the number is readable.
-        let alpha = if dt > 0.0 { (dt / 2.0).min(1.0) } else { 0.0 };
-        let mut views = Vec::with_capacity(items.len());
-        let mut delta_total = 0u64;
-        let (mut done_bytes, mut total_bytes, mut sent_bytes, mut reused_bytes) = (0, 0, 0, 0);
-        for item in items.iter() {
-            let done = item.progress.done.load(Ordering::Relaxed);
-            let sent = item.progress.sent.load(Ordering::Relaxed);
-            sent_bytes += sent;
-            reused_bytes += item.progress.reused.load(Ordering::Relaxed);
-            let prev = s.last_sent.insert(item.id, sent).unwrap_or(sent);
-            let delta = sent.saturating_sub(prev);
-            delta_total += delta;
-            let instant = if dt > 0.0 { delta as f64 / dt } else { 0.0 };
-            let rate = s.rates.entry(item.id).or_insert(0.0);
-            *rate = if item.status == Status::Running {
-                *rate + alpha * (instant - *rate)
-            } else {
-                0.0
-            };
-            let total = item.spec.size.max(done);
-            done_bytes += done;
-            total_bytes += total;
-            let eta = (*rate > 1.0 && item.status == Status::Running)
-                .then(|| ((total - done) as f64 / *rate) as u64);
-            views.push(ItemView {
-                id: item.id,
-                name: item.spec.name(),
-                kind: item.spec.kind,
-                source: item.spec.source.display(),
-                target: item
-                    .final_target
-                    .as_ref()
-                    .unwrap_or(&item.spec.target)
-                    .display(),
-                status: item.status.clone(),
-                done,
-                total,
-                rate: *rate as u64,
-                eta_secs: eta,
-                checksum: item.checksum.clone(),
-                note: item.waits_for.as_ref().map(|(_, why)| why.clone()),
-            });
-        }
-        if dt > 0.0 {
-            s.total_rate += alpha * (delta_total as f64 / dt - s.total_rate);
-        }
-        s.second_bytes += delta_total;
-        let started = *s.second_started.get_or_insert(now);
-        if now.duration_since(started) >= Duration::from_secs(1) {
-            let bytes = std::mem::take(&mut s.second_bytes);
-            s.history.push_back(bytes);
-            while s.history.len() > 60 {
-                s.history.pop_front();
-            }
-            s.second_started = Some(now);
-        }
-        Snapshot {
-            items: views,
-            rate: s.total_rate as u64,
-            history: s.history.iter().copied().collect(),
-            done_bytes,
-            total_bytes,
-            sent_bytes,
-            reused_bytes,
-            cap: self.inner.throttle.cap(),
-        }
+        s.sample(now, views, self.inner.throttle.cap())
     }
 
     /// Waits until nothing is queued or running.
@@ -786,3 +735,7 @@ fn resolve_local_conflict(
         }
     }
 }
+
+#[cfg(test)]
+#[path = "engine_tests.rs"]
+mod tests;

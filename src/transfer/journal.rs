@@ -104,6 +104,22 @@ impl Journal {
         let _ = std::fs::remove_file(self.path(&entry.key()));
     }
 
+    /// Forgets an unfinished transfer for good: its entry and, for a
+    /// download, the `.part` it was writing (never the target itself). An
+    /// upload's staged blocks stay on the service, which drops unused ones
+    /// after a week.
+    pub fn discard(&self, entry: &Entry) {
+        if entry.kind == "download" {
+            let part = super::download::part_path(std::path::Path::new(&entry.local));
+            if let Err(e) = std::fs::remove_file(&part)
+                && e.kind() != std::io::ErrorKind::NotFound
+            {
+                tracing::warn!(part = %part.display(), error = %e, "cannot remove a discarded .part");
+            }
+        }
+        self.remove(entry);
+    }
+
     /// Every unfinished transfer (for "resume after restart").
     pub fn pending(&self) -> Vec<Entry> {
         let Ok(dir) = std::fs::read_dir(&self.dir) else {
@@ -142,6 +158,39 @@ mod tests {
         assert_eq!(j.pending().len(), 1);
         j.remove(&e);
         assert!(j.pending().is_empty());
+    }
+
+    #[test]
+    fn discarding_a_download_removes_its_part_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let j = Journal::new(dir.path().join("journal"));
+        let target = dir.path().join("x.csv");
+        std::fs::write(&target, "an older file the user keeps").unwrap();
+        std::fs::write(dir.path().join("x.csv.part"), "half").unwrap();
+        let e = Entry {
+            kind: "download".into(),
+            local: target.display().to_string(),
+            account: "emulator".into(),
+            container: "c".into(),
+            blob: "x.csv".into(),
+            size: 8,
+            stamp: "0x1".into(),
+            block_size: 4,
+            at: None,
+        };
+        j.save(&e).unwrap();
+        let up = Entry {
+            kind: "upload".into(),
+            ..e.clone()
+        };
+        j.save(&up).unwrap();
+        j.discard(&e);
+        assert_eq!(j.pending(), vec![up.clone()]);
+        assert!(!dir.path().join("x.csv.part").exists());
+        assert!(target.exists(), "the target is not the journal's to remove");
+        j.discard(&up);
+        assert!(j.pending().is_empty());
+        assert!(target.exists(), "an upload's local file is its source");
     }
 
     /// What an earlier blobx wrote (no `at`) still loads, and keeps its key.

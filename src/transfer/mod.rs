@@ -8,13 +8,16 @@ pub mod copy;
 pub mod download;
 pub mod engine;
 pub mod journal;
+pub mod label;
 pub mod model;
 mod part_writer;
 pub mod plan;
 pub mod report;
+pub mod sampler;
 pub mod targets;
 pub mod throttle;
 pub mod upload;
+pub mod view;
 pub mod worker;
 
 pub use engine::{Engine, EngineOptions, Snapshot};

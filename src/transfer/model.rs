@@ -125,6 +125,39 @@ impl Status {
         )
     }
 
+    /// Where the transfers pane lists it: what moves first, then what needs
+    /// a look (failed, paused), then what is over.
+    pub fn rank(&self) -> u8 {
+        match self {
+            Status::Running | Status::Verifying => 0,
+            Status::Queued => 1,
+            Status::Failed(_) | Status::Paused => 2,
+            Status::Done | Status::Skipped(_) | Status::Cancelled => 3,
+        }
+    }
+
+    /// The state in one word, which a narrow row never cuts.
+    pub fn word(&self) -> &'static str {
+        match self {
+            Status::Queued => "queued",
+            Status::Running => "running",
+            Status::Paused => "paused",
+            Status::Verifying => "verifying",
+            Status::Done => "done",
+            Status::Skipped(_) => "skipped",
+            Status::Failed(_) => "failed",
+            Status::Cancelled => "cancelled",
+        }
+    }
+
+    /// Why it was skipped or failed.
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            Status::Skipped(why) | Status::Failed(why) => Some(why),
+            _ => None,
+        }
+    }
+
     pub fn label(&self) -> String {
         match self {
             Status::Queued => "queued".into(),
@@ -148,6 +181,8 @@ pub struct Progress {
     pub sent: AtomicU64,
     /// Bytes not sent again because a resume found them already there.
     pub reused: AtomicU64,
+    /// What a resume found (reused, or why it starts again), in words.
+    pub note: std::sync::Mutex<Option<String>>,
 }
 
 impl Progress {
@@ -163,6 +198,16 @@ impl Progress {
 
     pub fn reset(&self) {
         self.done.store(0, Ordering::Relaxed);
+    }
+
+    pub fn set_note(&self, note: impl Into<String>) {
+        if let Ok(mut n) = self.note.lock() {
+            *n = Some(note.into());
+        }
+    }
+
+    pub fn note(&self) -> Option<String> {
+        self.note.lock().ok().and_then(|n| n.clone())
     }
 }
 

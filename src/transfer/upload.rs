@@ -46,7 +46,24 @@ fn b64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
-fn mtime_stamp(meta: &std::fs::Metadata) -> String {
+/// What a resumed upload found on the service, for its row.
+fn upload_note(reused: u64, size: u64) -> String {
+    let fmt = |n| humansize::format_size(n, humansize::BINARY);
+    if reused == 0 {
+        "starts again: the service no longer holds the blocks sent before (it drops unused blocks after 7 days; a new emulator has none)".into()
+    } else if reused >= size {
+        format!("reused all {} already on the service", fmt(size))
+    } else {
+        format!(
+            "reused {} already on the service; {} to send",
+            fmt(reused),
+            fmt(size - reused)
+        )
+    }
+}
+
+/// The journal's stamp of a local file: its modification time in nanoseconds.
+pub fn mtime_stamp(meta: &std::fs::Metadata) -> String {
     meta.modified()
         .ok()
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
@@ -103,21 +120,47 @@ pub async fn upload(
         block_size,
         at: None,
     };
-    // Blocks staged by an earlier run of this same upload can be reused.
+    // Blocks staged by an earlier run of this same upload can be reused, if
+    // the service still has them: it drops uncommitted blocks after a week,
+    // and a new emulator never had them.
     let mut staged: HashMap<String, u64> = HashMap::new();
+    let mut resuming = false;
     if let Some(j) = ctx.journal {
-        if j.find(&entry).as_ref() == Some(&entry) {
-            staged = ctx
-                .client
-                .uncommitted_blocks(container, blob)
-                .await
-                .map_err(|e| fail(ctx, &e))?
-                .into_iter()
-                .collect();
-            tracing::info!(blob, staged = staged.len(), "resuming upload");
+        match j.find(&entry) {
+            Some(saved) if saved == entry => {
+                resuming = true;
+                staged = ctx
+                    .client
+                    .uncommitted_blocks(container, blob)
+                    .await
+                    .map_err(|e| fail(ctx, &e))?
+                    .into_iter()
+                    .collect();
+                tracing::info!(blob, staged = staged.len(), "resuming upload");
+            }
+            Some(_) => ctx.progress.set_note(
+                "starts again: the file changed since the last run, so the blocks sent then do not fit",
+            ),
+            None => {}
         }
         j.save(&entry)?;
     }
+    let reused: u64 = (0..blocks)
+        .map(|i| {
+            (
+                block_id(block_size, i),
+                block_size.min(size - i * block_size),
+            )
+        })
+        .filter(|(id, len)| staged.get(id) == Some(len))
+        .map(|(_, len)| len)
+        .sum();
+    if resuming {
+        ctx.progress.set_note(upload_note(reused, size));
+    }
+    // Counted now, not as the file is read again: the ETA is then about
+    // what is left to send from the start.
+    ctx.progress.reuse(reused);
 
     let mut file = tokio::fs::File::open(path).await.map_err(read_err)?;
     let mut whole = Md5::new();
@@ -140,7 +183,6 @@ pub async fn upload(
         whole.update(&buf);
         let id = block_id(block_size, i);
         if staged.get(&id) == Some(&len) {
-            ctx.progress.reuse(len);
             continue;
         }
         in_flight.push(stage(ctx, container, blob, id, Bytes::from(buf), permit));

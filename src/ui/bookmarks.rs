@@ -18,7 +18,13 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
     let items: Vec<ListItem> = marks
         .items
         .iter()
-        .map(|m| ListItem::new(Line::raw(format!(" {}", state.describe_bookmark(m)))))
+        .map(|m| {
+            let place = state.describe_bookmark(m);
+            ListItem::new(Line::raw(format!(
+                " {}",
+                super::format::display_name(&place)
+            )))
+        })
         .collect();
     let list = List::new(items)
         .block(

@@ -136,19 +136,23 @@ fn row<'a>(state: &'a State, ui: &Ui, idx: usize, cols: &[(Column, &str, Constra
                 .trim_start_matches("public: ")
                 .to_string(),
         ),
-        Column::ContentType => Cell::from(e.content_type.as_deref().unwrap_or("").to_string()),
+        Column::ContentType => {
+            Cell::from(format::display_name(e.content_type.as_deref().unwrap_or("")).into_owned())
+        }
         Column::Status => {
             let node = state
                 .account_rows
                 .get(idx)
                 .and_then(|&a| state.accounts.get(a));
             match node.map(|n| n.status()) {
-                Some((true, err)) => {
-                    Cell::from(Span::styled(err, Style::default().fg(ui.theme.error)))
-                }
-                Some((false, text)) => {
-                    Cell::from(Span::styled(text, Style::default().fg(ui.theme.dim)))
-                }
+                Some((true, err)) => Cell::from(Span::styled(
+                    format::display_name(&err).into_owned(),
+                    Style::default().fg(ui.theme.error),
+                )),
+                Some((false, text)) => Cell::from(Span::styled(
+                    format::display_name(&text).into_owned(),
+                    Style::default().fg(ui.theme.dim),
+                )),
                 None => Cell::from(""),
             }
         }
@@ -190,16 +194,21 @@ fn name_line<'a>(state: &State, ui: &Ui, e: &Entry) -> Line<'a> {
     } else {
         vec![Span::styled(icon, base)]
     };
+    // Shown escaped where a character would not take one cell (a tab,
+    // U+FFFF, a zero-width space): the row keeps its width.
     let positions = state.filter.positions(&e.name);
     if positions.is_empty() {
-        spans.push(Span::styled(e.name.to_string(), base));
+        spans.push(Span::styled(
+            format::display_name(&e.name).into_owned(),
+            base,
+        ));
     } else {
         let hl = base
             .fg(ui.theme.matched)
             .add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
-        for (i, ch) in e.name.chars().enumerate() {
+        for (i, shown) in format::display_chars(&e.name).into_iter().enumerate() {
             let style = if positions.contains(&i) { hl } else { base };
-            spans.push(Span::styled(ch.to_string(), style));
+            spans.push(Span::styled(shown, style));
         }
     }
     if e.kind == EntryKind::Deleted {
@@ -215,7 +224,10 @@ fn name_line<'a>(state: &State, ui: &Ui, e: &Entry) -> Line<'a> {
 
 fn empty_message<'a>(state: &State, ui: &Ui) -> Text<'a> {
     if let Some(err) = &state.listing.error {
-        return Text::styled(format!(" {err}"), Style::default().fg(ui.theme.error));
+        return Text::styled(
+            format!(" {}", format::display_text(err)),
+            Style::default().fg(ui.theme.error),
+        );
     }
     let dim = Style::default().fg(ui.theme.dim);
     if state.listing.loading {

@@ -1,6 +1,6 @@
 //! Properties and metadata of the selected blob.
 
-use super::Ui;
+use super::{Ui, format};
 use crate::app::state::State;
 use ratatui::{
     Frame,
@@ -24,21 +24,23 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
         None => vec![Line::styled("Select a blob to see its properties.", dim)],
         Some(d) => {
             let mut lines = vec![Line::styled(
-                d.key.blob.clone(),
+                format::display_name(&d.key.blob).into_owned(),
                 Style::default().fg(ui.theme.accent),
             )];
             match &d.result {
                 None => lines.push(Line::styled("Loading…", dim)),
-                Some(Err(e)) => {
-                    lines.push(Line::styled(e.clone(), Style::default().fg(ui.theme.error)))
-                }
+                Some(Err(e)) => lines.extend(
+                    format::display_text(e)
+                        .lines()
+                        .map(|l| Line::styled(l.to_string(), Style::default().fg(ui.theme.error))),
+                ),
                 Some(Ok(details)) => {
                     lines.push(Line::default());
                     for (k, v) in &details.properties {
                         let k = k.strip_prefix("x-ms-").unwrap_or(k);
                         lines.push(Line::from(vec![
-                            Span::styled(format!("{k}: "), key_style),
-                            Span::raw(v.clone()),
+                            Span::styled(format!("{}: ", format::display_name(k)), key_style),
+                            Span::raw(format::display_name(v).into_owned()),
                         ]));
                     }
                     lines.push(Line::default());
@@ -51,8 +53,8 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
                         ));
                         for (k, v) in &details.metadata {
                             lines.push(Line::from(vec![
-                                Span::styled(format!("{k}: "), key_style),
-                                Span::raw(v.clone()),
+                                Span::styled(format!("{}: ", format::display_name(k)), key_style),
+                                Span::raw(format::display_name(v).into_owned()),
                             ]));
                         }
                     }

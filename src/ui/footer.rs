@@ -168,7 +168,8 @@ fn status_line<'a>(state: &State, ui: &Ui) -> Line<'a> {
                     .add_modifier(Modifier::BOLD),
                 Level::Info => Style::default().fg(ui.theme.info),
             };
-            Line::styled(format!(" {}", msg.text), style)
+            // Messages quote names: shown escaped like everywhere else.
+            Line::styled(format!(" {}", format::display_name(&msg.text)), style)
         }
         None => Line::default(),
     }

@@ -3,6 +3,7 @@
 use super::Ui;
 use super::editor::popup;
 use super::form_rows::FormRows;
+use super::format::display_name;
 use super::layout::centered;
 use crate::app::form::{AttachForm, AttachKind, Field};
 use crate::app::state::{Confirm, State};
@@ -88,6 +89,29 @@ pub fn draw_form(frame: &mut Frame, area: Rect, form: &AttachForm, ui: &Ui) {
     rows.draw(frame);
 }
 
+/// The start-up question about an earlier run's transfers. It promises
+/// nothing about reuse: whether the service still has an upload's blocks (or
+/// the disk a download's `.part`) is checked on resuming, and each row says.
+fn resume_question(entries: &[crate::transfer::journal::Entry]) -> String {
+    let n = entries.len();
+    let mut names: Vec<String> = entries
+        .iter()
+        .take(3)
+        .map(|e| {
+            let arrow = if e.kind == "upload" { "↑" } else { "↓" };
+            format!("{arrow} {}", display_name(&e.blob))
+        })
+        .collect();
+    if n > 3 {
+        names.push(format!("and {} more", n - 3));
+    }
+    format!(
+        "{n} transfer{} did not finish last time: {}.\ny: resume (each row then says what was reused and what is sent again)\nn: not now (asked again at the next start)\nd: discard (forget them and delete their .part files)",
+        if n == 1 { "" } else { "s" },
+        names.join(", ")
+    )
+}
+
 pub fn draw_confirm(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
     let Some(question) = state.layers.confirm() else {
         return;
@@ -121,7 +145,7 @@ pub fn draw_confirm(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
         ),
         Confirm::Quit => "Transfers are still running. Quit anyway? They stay in the journal and can be resumed at the next start. (y/n)".to_string(),
         Confirm::DeleteBlobs { plan, .. } => format!("{} This cannot be undone unless soft delete is on. (y/n)", plan.question()),
-        Confirm::BreakLease { blob, .. } => format!("Break the lease on {blob}? Whoever holds it loses it at once. (y/n)"),
+        Confirm::BreakLease { blob, .. } => format!("Break the lease on {}? Whoever holds it loses it at once. (y/n)", display_name(blob)),
         Confirm::Sas { url, revealed, note } => {
             let shown = if *revealed { url.expose().to_string() } else { crate::azure::sas::mask_sig(url.expose()) };
             format!(
@@ -132,22 +156,28 @@ pub fn draw_confirm(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
         }
         Confirm::Handoff(h) => crate::app::ops::handoff_lines(h).join("\n"),
         Confirm::Promote { blob, entry, .. } => format!(
-            "Promote the {} of {blob} to current? The current content is replaced; it stays as a version if versioning is on (a snapshot first keeps it otherwise). (y/n)",
-            entry.qualifier.as_ref().map(|q| q.describe()).unwrap_or_default()
+            "Promote the {} of {} to current? The current content is replaced; it stays as a version if versioning is on (a snapshot first keeps it otherwise). (y/n)",
+            entry.qualifier.as_ref().map(|q| q.describe()).unwrap_or_default(),
+            display_name(blob)
         ),
         Confirm::DeletePast { blob, at, .. } => format!(
-            "Delete the {} of {blob}? The blob itself stays. This cannot be undone unless soft delete is on. (y/n)",
-            at.describe()
+            "Delete the {} of {}? The blob itself stays. This cannot be undone unless soft delete is on. (y/n)",
+            at.describe(),
+            display_name(blob)
         ),
         Confirm::Undelete { blob, .. } => format!(
-            "Undelete {blob}? It comes back with its soft-deleted snapshots. (y/n)"
+            "Undelete {}? It comes back with its soft-deleted snapshots. (y/n)",
+            display_name(blob)
         ),
-        Confirm::Resume { entries } => format!(
-            "{} transfer{} did not finish last time. Resume now? Uploads reuse the blocks already sent; downloads continue from their .part file. (y/n)",
-            entries.len(),
-            if entries.len() == 1 { "" } else { "s" }
-        ),
+        Confirm::Resume { entries } => resume_question(entries),
     };
+    // Names were escaped where they went in; this catches any other text
+    // from the service (a plan's question) without touching the line breaks.
+    let text = text
+        .lines()
+        .map(|l| display_name(l).into_owned())
+        .collect::<Vec<_>>()
+        .join("\n");
     let width = if matches!(question, Confirm::Handoff(_) | Confirm::Sas { .. }) {
         110
     } else {

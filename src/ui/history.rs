@@ -73,7 +73,10 @@ pub fn draw(frame: &mut Frame, area: Rect, pane: &HistoryPane, changes_off: bool
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(Style::default().fg(ui.theme.accent))
-        .title(format!(" History of {} ", pane.blob));
+        .title(format!(
+            " History of {} ",
+            super::format::display_name(&pane.blob)
+        ));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if inner.height < 2 {

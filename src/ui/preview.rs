@@ -25,14 +25,18 @@ pub fn draw(frame: &mut Frame, area: Rect, p: &PreviewState, focused: bool, ui: 
     let dim = Style::default().fg(ui.theme.dim);
     let title = match &p.result {
         Some(Ok(preview)) => {
-            let mut title = format!(" {} · {} ", p.blob, preview.limit_note());
+            let mut title = format!(
+                " {} · {} ",
+                super::format::display_name(&p.blob),
+                preview.limit_note()
+            );
             // The pane has a left border only.
             if let Some(hint) = side_hint(preview, p.hscroll, area.width.saturating_sub(1)) {
                 title.push_str(&format!("· {hint} "));
             }
             title
         }
-        _ => format!(" {} ", p.blob),
+        _ => format!(" {} ", super::format::display_name(&p.blob)),
     };
     let title = super::pane_title(&title, focused);
     let block = Block::default()

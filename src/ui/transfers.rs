@@ -1,11 +1,13 @@
 //! The transfers pane: totals and a throughput sparkline for the last minute,
-//! then one row per transfer with a gauge, bytes, rate, ETA and state.
+//! then one row per transfer with a gauge, bytes, rate, ETA and state. Rows
+//! come sorted (what runs first, what is over last: see `Status::rank`);
+//! narrow panes drop the gauge and the byte counts before the state word.
 
 use super::{Ui, format};
 use crate::app::layers::Mode;
 use crate::app::state::State;
 use crate::transfer::Status;
-use crate::transfer::engine::ItemView;
+use crate::transfer::engine::{ItemView, Snapshot};
 use ratatui::{
     Frame,
     layout::{Constraint, Layout, Rect},
@@ -26,27 +28,65 @@ fn eta(secs: Option<u64>) -> String {
     }
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
-    let focused = state.mode() == Mode::Transfers;
-    let snap = &state.transfers.snapshot;
-    let running = snap.count(|s| *s == Status::Running);
-    let queued = snap.count(|s| *s == Status::Queued);
-    let done = snap.count(|s| *s == Status::Done);
-    let failed = snap.count(|s| matches!(s, Status::Failed(_)));
-    let paused = snap.count(|s| *s == Status::Paused);
-    let mut title = format!(
-        " Transfers · {} · {running} running · {queued} queued · {paused} paused · {done} done · {failed} failed · {} of {} ",
-        rate(snap.rate),
+/// The title: the rate, how many are in each state (only those with any),
+/// and the bytes of the same items. Cancelled and skipped ones never move,
+/// so they come after the bytes, which leave them out. Parts that do not fit
+/// in `width` are left out whole: a count is never cut in the middle.
+fn title(snap: &Snapshot, width: usize) -> String {
+    let c = snap.counts();
+    let mut parts = vec![format!("Transfers · {}", rate(snap.rate))];
+    if c.running + c.queued == 0 {
+        parts.push("nothing running".into());
+    }
+    for (n, word) in [
+        (c.running, "running"),
+        (c.queued, "queued"),
+        (c.paused, "paused"),
+        (c.failed, "failed"),
+        (c.done, "done"),
+    ] {
+        if n > 0 {
+            parts.push(format!("{} {word}", format::count(n)));
+        }
+    }
+    parts.push(format!(
+        "{} of {}",
         format::size(snap.done_bytes),
         format::size(snap.total_bytes)
-    );
+    ));
+    for (n, word) in [(c.skipped, "skipped"), (c.cancelled, "cancelled")] {
+        if n > 0 {
+            parts.push(format!("{} {word}", format::count(n)));
+        }
+    }
     if snap.cap.is_some() {
-        title.push_str(&format!(
-            "· cap {} ",
+        parts.push(format!(
+            "cap {}",
             crate::transfer::throttle::describe(snap.cap)
         ));
     }
-    let title = super::pane_title(&title, focused);
+    let mut out = String::from(" ");
+    for (i, part) in parts.iter().enumerate() {
+        let sep = if i == 0 { "" } else { " · " };
+        // One cell of border stays visible after the title.
+        if i > 0 && format::width(&out) + sep.len() + format::width(part) + 2 > width {
+            break;
+        }
+        out.push_str(sep);
+        out.push_str(part);
+    }
+    out.push(' ');
+    out
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
+    let focused = state.mode() == Mode::Transfers;
+    let snap = &state.transfers.snapshot;
+    // The focus cue takes one cell of the title's room.
+    let title = super::pane_title(
+        &title(snap, (area.width as usize).saturating_sub(1)),
+        focused,
+    );
     let block = Block::default()
         .borders(Borders::TOP)
         .border_style(super::pane_border(focused, ui))
@@ -99,20 +139,63 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
     }
 }
 
+/// Widths of a row's columns: (name, gauge, numbers, state).
+struct Columns {
+    name: u16,
+    gauge: u16,
+    numbers: u16,
+    state: u16,
+    /// Bytes done and in all fit (else the percentage and ETA only).
+    bytes: bool,
+}
+
+/// The state column never gets less than the longest state word and its
+/// margins, so "running" or "failed" is never cut; the gauge and the byte
+/// counts go first as the pane narrows.
+fn columns(width: u16) -> Columns {
+    const STATE_MIN: u16 = 11;
+    let (gauge, numbers, bytes) = match width {
+        100.. => (16, 36, true),
+        72..100 => (10, 18, false),
+        _ => (0, 11, false),
+    };
+    let rest = width.saturating_sub(gauge + numbers);
+    let state = rest.div_ceil(3).max(STATE_MIN).min(rest);
+    Columns {
+        name: rest - state,
+        gauge,
+        numbers,
+        state,
+        bytes,
+    }
+}
+
+/// The label in `room` cells: the path cut from the left (its file name
+/// stays), then as much of a snapshot's or version's " @ …" as fits.
+fn fit_label(label: &str, room: usize) -> String {
+    let (path, at) = match label.rsplit_once(" @ ") {
+        Some((path, at)) => (path, format!(" @ {at}")),
+        None => (label, String::new()),
+    };
+    let path_width = format::width(path);
+    if path_width + format::width(&at) <= room {
+        label.to_string()
+    } else if path_width >= room {
+        format::cut_left(path, room)
+    } else {
+        format!("{path}{}", format::cut_right(&at, room - path_width))
+    }
+}
+
 fn draw_row(frame: &mut Frame, area: Rect, item: &ItemView, selected: bool, ui: &Ui) {
+    let cols = columns(area.width);
     let [name, gauge, numbers, status] = Layout::horizontal([
-        Constraint::Fill(2),
-        Constraint::Length(16),
-        Constraint::Length(36),
-        Constraint::Fill(1),
+        Constraint::Length(cols.name),
+        Constraint::Length(cols.gauge),
+        Constraint::Length(cols.numbers),
+        Constraint::Length(cols.state),
     ])
     .areas(area);
-    // One cell kept free: a long name (a snapshot's carries its time) must not
-    // run into the gauge.
-    let name = Rect {
-        width: name.width.saturating_sub(1),
-        ..name
-    };
     let base = if selected {
         Style::default()
             .fg(ui.theme.selection_fg)
@@ -120,13 +203,15 @@ fn draw_row(frame: &mut Frame, area: Rect, item: &ItemView, selected: bool, ui: 
     } else {
         Style::default()
     };
+    // The end of the path (the file's own name) matters most: cut from the
+    // left, leaving one cell before the gauge.
+    let arrow = format!(" {} ", item.kind.arrow());
+    let room = (name.width as usize).saturating_sub(format::width(&arrow) + 1);
+    let shown = fit_label(&format::display_name(&item.name), room);
     frame.render_widget(
         Paragraph::new(Line::from(vec![
-            Span::styled(
-                format!(" {} ", item.kind.arrow()),
-                base.add_modifier(Modifier::BOLD),
-            ),
-            Span::styled(item.name.clone(), base),
+            Span::styled(arrow, base.add_modifier(Modifier::BOLD)),
+            Span::styled(shown, base),
         ]))
         .style(base),
         name,
@@ -140,33 +225,84 @@ fn draw_row(frame: &mut Frame, area: Rect, item: &ItemView, selected: bool, ui: 
     } else {
         (item.done as f64 / item.total as f64).clamp(0.0, 1.0)
     };
-    frame.render_widget(
-        LineGauge::default()
-            .ratio(ratio)
-            .filled_style(Style::default().fg(ui.theme.accent))
-            .unfilled_style(Style::default().fg(ui.theme.dim)),
-        gauge,
-    );
-    let numbers_text = match item.status {
-        Status::Running => format!(
+    if gauge.width > 0 {
+        frame.render_widget(
+            LineGauge::default()
+                .ratio(ratio)
+                .filled_style(Style::default().fg(ui.theme.accent))
+                .unfilled_style(Style::default().fg(ui.theme.dim)),
+            gauge,
+        );
+    }
+    let running = item.status == Status::Running;
+    let numbers_text = match (cols.bytes, cols.gauge > 0, running) {
+        (true, _, true) => format!(
             " {}/{} {} {}",
             format::size(item.done),
             format::size(item.total),
             rate(item.rate),
             eta(item.eta_secs)
         ),
-        _ => format!(" {}/{}", format::size(item.done), format::size(item.total)),
+        (true, _, false) => format!(" {}/{}", format::size(item.done), format::size(item.total)),
+        // The gauge shows the percentage.
+        (false, true, true) => format!(" {} {}", rate(item.rate), eta(item.eta_secs)),
+        (false, true, false) => String::new(),
+        (false, false, _) => format!(" {:>3.0}% {}", ratio * 100.0, eta(item.eta_secs)),
     };
     frame.render_widget(Paragraph::new(numbers_text).style(base), numbers);
-    let style = match &item.status {
+    let word_style = match &item.status {
         Status::Failed(_) => base.fg(ui.theme.error),
         Status::Done => base.fg(ui.theme.info),
         Status::Paused | Status::Cancelled | Status::Skipped(_) => base.fg(ui.theme.dim),
         _ => base,
     };
-    let label = match &item.note {
-        Some(note) => note.clone(),
-        None => item.status.label(),
-    };
-    frame.render_widget(Paragraph::new(format!(" {label}")).style(style), status);
+    // The word first, then why (a failure's reason, what a resume reused,
+    // what a paused one waits for), which is what a narrow pane cuts.
+    let detail = item.status.reason().or(item.note.as_deref());
+    let mut spans = vec![Span::styled(format!(" {}", item.status.word()), word_style)];
+    if let Some(d) = detail {
+        spans.push(Span::styled(
+            format!(" · {}", format::display_name(d)),
+            base.fg(ui.theme.dim),
+        ));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)).style(base), status);
+}
+
+#[cfg(test)]
+#[path = "transfers_tests.rs"]
+mod snapshots;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_label_keeps_its_file_name() {
+        assert_eq!(
+            fit_label("2024/03/01/part-0.parquet", 16),
+            "…/part-0.parquet"
+        );
+        assert_eq!(
+            fit_label("notes.txt @ snapshot 2026-11-30T12:45:21Z", 22),
+            "notes.txt @ snapshot …"
+        );
+        assert_eq!(fit_label("a/notes.txt @ snapshot 1", 8), "…tes.txt");
+        assert_eq!(fit_label("x @ v", 10), "x @ v");
+    }
+
+    #[test]
+    fn the_state_column_always_holds_the_longest_state_word() {
+        for width in 20..200 {
+            let c = columns(width);
+            assert_eq!(
+                c.name + c.gauge + c.numbers + c.state,
+                width.max(c.gauge + c.numbers),
+                "{width}"
+            );
+            if width >= 40 {
+                assert!(c.state as usize >= " verifying ".len(), "{width}");
+            }
+        }
+    }
 }

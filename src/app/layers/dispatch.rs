@@ -207,14 +207,25 @@ impl State {
                 self.conflict_answer(cmd, specs, existing)
             }
             (Command::Yes, Confirm::Resume { entries }) => {
-                self.info(&format!("Resuming {} unfinished transfers.", entries.len()));
+                self.info(&format!(
+                    "Resuming {} unfinished transfers: each row says what was reused and what is sent again.",
+                    entries.len()
+                ));
                 self.transfers.visible = true;
                 self.resize_list();
                 vec![Effect::ResumeUnfinished(entries)]
             }
             (Command::No | Command::Cancel, Confirm::Resume { .. }) => {
-                self.info("Left for later: they are offered again at the next start.");
+                self.info("Left for later: they are offered again at the next start (d there discards them).");
                 Vec::new()
+            }
+            (Command::Discard, Confirm::Resume { entries }) => {
+                self.info(&format!(
+                    "Discarded {} unfinished transfer{}: they are not offered again.",
+                    entries.len(),
+                    if entries.len() == 1 { "" } else { "s" }
+                ));
+                vec![Effect::DiscardUnfinished(entries)]
             }
             (Command::Quit, _) => {
                 self.should_quit = true;

@@ -130,6 +130,8 @@ impl State {
                 | Command::MoveUp
                 | Command::MoveDown
                 | Command::PauseAll
+                | Command::ClearFinished
+                | Command::SaveCap
                 | Command::SetCap
                 | Command::ExportReport
                 | Command::TransfersFull
