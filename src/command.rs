@@ -539,6 +539,13 @@ impl Command {
             ("help", Command::Up) => "Scroll up",
             ("confirm", Command::No) => "No / cancel",
             ("choose", Command::Accept) => "Choose this one",
+            ("ask" | "path", Command::Accept) => "Go ahead with what is typed",
+            ("form", Command::Accept) => "Save the form",
+            ("ask" | "path" | "form", Command::Cancel) => "Close without doing anything",
+            ("cors" | "policies", Command::Cancel) => {
+                "Close the editor or the open view (asks first if edits are unsaved)"
+            }
+            ("prompt", Command::Up) | ("prompt", Command::Down) => "Move in the list while typing",
             ("choose", Command::Cancel) => "Close without changing anything",
             ("global", Command::Help) => "Help for the pane in focus, then these keys",
             ("global", Command::Quit) => "Quit blobx (asks while transfers run)",

@@ -202,5 +202,5 @@ fn help_and_version_flags() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("not an az:// URI"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not a location blobx knows"));
 }

@@ -303,3 +303,30 @@ fn a_missing_target_container_is_asked_about_never_created_silently() {
         "{fx:?}"
     );
 }
+
+#[test]
+fn help_in_the_bookmarks_list_says_what_its_keys_do_there() {
+    let mut s = in_container(&["a.csv"]);
+    cmd(&mut s, Command::Bookmark);
+    cmd(&mut s, Command::Bookmarks);
+    cmd(&mut s, Command::Help);
+    let screen = render(&s, 100, 40);
+    let first = screen
+        .lines()
+        .position(|l| l.contains("Bookmarks list"))
+        .expect(&screen);
+    let browsing = screen.lines().position(|l| l.contains("Browsing"));
+    assert!(
+        browsing.is_none_or(|b| first < b),
+        "the focused list comes first:\n{screen}"
+    );
+    assert!(screen.contains("Delete the bookmark"), "{screen}");
+    assert!(
+        !screen
+            .lines()
+            .skip(first)
+            .take(8)
+            .any(|l| l.contains("Delete the container")),
+        "{screen}"
+    );
+}
