@@ -181,7 +181,9 @@ async fn long_transfers_renew_entra_tokens_and_keep_going() {
     // About 12 s of transfers with tokens fresh for 3 s each.
     let minted = credential.minted.load(std::sync::atomic::Ordering::SeqCst);
     assert!(minted >= 2, "only {minted} tokens were asked for");
-    eprintln!("24 MiB up and down at 4 MiB/s with 6 s tokens renewed after 3 s: {minted} tokens minted");
+    eprintln!(
+        "24 MiB up and down at 4 MiB/s with 6 s tokens renewed after 3 s: {minted} tokens minted"
+    );
 }
 
 /// The control: the service does refuse an expired token, so the test above

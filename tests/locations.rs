@@ -26,8 +26,15 @@ async fn urls_sas_urls_and_unknown_accounts() {
     // The emulator's own URL names its account: it is found by name.
     let url = format!("{}/devstoreaccount1/{container}/raw/x.csv", emu.host);
     let out = home.join("a.csv");
-    let run = run_blobx(home, &["cp", &url, out.to_str().unwrap(), "--emulator", &emu.host]);
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let run = run_blobx(
+        home,
+        &["cp", &url, out.to_str().unwrap(), "--emulator", &emu.host],
+    );
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "a,b\n1,2\n");
 
     // A container SAS, for a blobx that knows no account at all.
@@ -42,7 +49,11 @@ async fn urls_sas_urls_and_unknown_accounts() {
             &emu.host,
         ],
     );
-    assert!(sas.status.success(), "{}", String::from_utf8_lossy(&sas.stderr));
+    assert!(
+        sas.status.success(),
+        "{}",
+        String::from_utf8_lossy(&sas.stderr)
+    );
     let sas_url = String::from_utf8_lossy(&sas.stdout).trim().to_string();
     let (base, query) = sas_url.split_once('?').expect("a SAS URL");
     let bare = tempfile::tempdir().unwrap();
@@ -55,7 +66,11 @@ async fn urls_sas_urls_and_unknown_accounts() {
     let out = bare.path().join("b.csv");
     let located = format!("{base}/raw/x.csv?{query}");
     let run = run_blobx(bare.path(), &["cp", &located, out.to_str().unwrap()]);
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "a,b\n1,2\n");
     assert!(
         !bare.path().join("config/accounts.toml").exists(),
@@ -73,5 +88,8 @@ async fn urls_sas_urls_and_unknown_accounts() {
     );
     assert_eq!(run.status.code(), Some(2));
     let err = String::from_utf8_lossy(&run.stderr);
-    assert!(err.contains("nosuchacct") && err.contains("Attach it"), "{err}");
+    assert!(
+        err.contains("nosuchacct") && err.contains("Attach it"),
+        "{err}"
+    );
 }

@@ -148,6 +148,8 @@ impl State {
 
     /// Keys while the prompt line (filter or prefix search) is open.
     pub(super) fn prompt_command(&mut self, kind: PromptKind, cmd: Command) -> Option<Vec<Effect>> {
+        // Keys typed in the same burst come first.
+        self.settle_filter();
         match cmd {
             Command::Accept => {
                 self.layers.pop_if(Mode::Filter);

@@ -330,3 +330,35 @@ fn help_in_the_bookmarks_list_says_what_its_keys_do_there() {
         "{screen}"
     );
 }
+
+#[test]
+fn a_burst_of_keys_filters_once_and_enter_in_the_burst_keeps_it() {
+    let mut s = in_container(&["alpha.csv", "beta.csv", "gamma.csv"]);
+    // As the event loop does while keys are waiting.
+    s.hold_filter = true;
+    cmd(&mut s, Command::Filter);
+    for c in "bet".chars() {
+        key(&mut s, KeyCode::Char(c));
+    }
+    assert_eq!(
+        names(&s).len(),
+        3,
+        "not filtered per key while the burst lasts"
+    );
+    cmd(&mut s, Command::Accept);
+    s.hold_filter = false;
+    s.settle_filter();
+    assert_eq!(s.mode(), Mode::Normal);
+    assert_eq!(
+        names(&s),
+        ["beta.csv"],
+        "Enter in the same burst keeps what was typed"
+    );
+    // Outside a burst every key filters at once, as before.
+    cmd(&mut s, Command::Filter);
+    key(&mut s, KeyCode::Backspace);
+    assert_eq!(names(&s), ["beta.csv"]);
+    key(&mut s, KeyCode::Backspace);
+    key(&mut s, KeyCode::Backspace);
+    assert_eq!(names(&s).len(), 3, "each key filters at once");
+}

@@ -7,7 +7,7 @@ use super::tasks::Runner;
 use crate::config::Config;
 use crate::ui::{self, Ui};
 use crossterm::event::Event;
-use futures::{Stream, StreamExt};
+use futures::{FutureExt, Stream, StreamExt};
 use ratatui::{Terminal, backend::Backend};
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -81,10 +81,16 @@ impl Loop<'_> {
                 _ = tokio::time::sleep_until(next_frame), if dirty => {}
                 event = events.next() => match event {
                     Some(Ok(event)) => {
-                        if let Some(action) = super::layers::translate(&event, &self.state, &self.config.keymap, self.config.settings.mouse) {
-                            let effects = self.state.update(action);
-                            self.runner.run_all(effects);
+                        // Take every key already waiting before filtering or
+                        // drawing: typing into the filter of 100,000 rows
+                        // filters once per burst, not once per key.
+                        self.state.hold_filter = true;
+                        self.handle(&event);
+                        while let Some(Some(Ok(event))) = events.next().now_or_never() {
+                            self.handle(&event);
                         }
+                        self.state.hold_filter = false;
+                        self.state.settle_filter();
                         dirty = true;
                     }
                     Some(Err(e)) => return Err(e.into()),
@@ -113,6 +119,18 @@ impl Loop<'_> {
         }
         stats.report();
         Ok(self.state)
+    }
+}
+
+impl Loop<'_> {
+    fn handle(&mut self, event: &Event) {
+        let mouse = self.config.settings.mouse;
+        if let Some(action) =
+            super::layers::translate(event, &self.state, &self.config.keymap, mouse)
+        {
+            let effects = self.state.update(action);
+            self.runner.run_all(effects);
+        }
     }
 }
 

@@ -258,6 +258,11 @@ pub struct State {
     pub width: u16,
     /// The last click (when, on which row), to tell a double click.
     pub last_click: Option<(std::time::Instant, usize)>,
+    /// Set by the event loop while it takes a burst of keys: the fuzzy filter
+    /// over a large listing is then applied once, not once per key.
+    pub hold_filter: bool,
+    /// Text was typed into the filter and not applied yet.
+    pub(super) filter_typed: bool,
     /// Changes made and errors shown since start (the activity pane).
     pub activity: super::activity::ActivityLog,
     /// `--readonly`: nothing that changes the service or overwrites a local file.
@@ -300,6 +305,8 @@ impl State {
             width: 80,
             last_click: None,
             activity: Default::default(),
+            hold_filter: false,
+            filter_typed: false,
             readonly: false,
             preview: None,
             cors: Default::default(),

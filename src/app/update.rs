@@ -39,6 +39,21 @@ impl State {
     }
 
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        let effects = self.apply(action);
+        if !self.hold_filter {
+            self.settle_filter();
+        }
+        effects
+    }
+
+    /// Applies what was typed into the filter (once for a burst of keys).
+    pub fn settle_filter(&mut self) {
+        if std::mem::take(&mut self.filter_typed) {
+            self.set_query(self.input.value().to_string());
+        }
+    }
+
+    fn apply(&mut self, action: Action) -> Vec<Effect> {
         match action {
             Action::Command(cmd) => self.command(cmd),
             Action::Cors(event) => self.cors_event(event),

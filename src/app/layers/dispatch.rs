@@ -130,11 +130,10 @@ impl State {
             Mode::CorsInput => self.cors_input(key),
             Mode::PoliciesInput => self.policies_input(key),
             Mode::Form => self.form_input(key),
+            // The filter itself is applied by `update` (once per burst of keys).
             Mode::Filter | Mode::PrefixSearch | Mode::Ask | Mode::Path => {
                 self.input.handle_event(&crossterm::event::Event::Key(key));
-                if self.mode() == Mode::Filter {
-                    self.set_query(self.input.value().to_string());
-                }
+                self.filter_typed |= self.mode() == Mode::Filter;
             }
             _ => {}
         }
@@ -149,9 +148,7 @@ impl State {
             Mode::Filter | Mode::PrefixSearch | Mode::Ask | Mode::Path => {
                 let value = format!("{}{}", self.input.value(), text.trim());
                 self.input = tui_input::Input::new(value);
-                if self.mode() == Mode::Filter {
-                    self.set_query(self.input.value().to_string());
-                }
+                self.filter_typed |= self.mode() == Mode::Filter;
             }
             _ => {}
         }
