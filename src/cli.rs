@@ -113,6 +113,7 @@ fn run_headless(command: Cmd, args: Args) -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
+            tracing::warn!(error = %format!("{e:#}"), "command failed");
             eprintln!("blobx: {e:#}");
             ExitCode::from(2)
         }

@@ -7,6 +7,7 @@ pub mod blob_io;
 pub mod client;
 pub mod connection;
 pub mod cors;
+pub mod diagnose;
 pub mod entra;
 pub mod env;
 pub mod error;
