@@ -69,6 +69,7 @@ pub enum Command {
     BreakLease,
     Handoff,
     Cors,
+    Diagnose,
     CorsAdd,
     CorsEdit,
     CorsDuplicate,
@@ -313,6 +314,11 @@ pub const COMMANDS: &[(Command, &str, &str)] = &[
         Command::Handoff,
         "handoff",
         "URLs and azcopy / az commands for the selection",
+    ),
+    (
+        Command::Diagnose,
+        "diagnose",
+        "Why the account cannot be reached: proxy, name, connection, TLS, credentials",
     ),
     (
         Command::Cors,

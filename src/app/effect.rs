@@ -93,6 +93,8 @@ pub enum Effect {
     },
     /// Snapshots, versions and deleted blobs (see `app::history`).
     History(super::history::HistoryEffect),
+    /// Find out why an account cannot be reached (see `app::diagnosis`).
+    Diagnose { account: usize },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -209,6 +211,7 @@ impl PartialEq for Effect {
             (Effect::SetCap(a), Effect::SetCap(b)) => a == b,
             (Effect::WriteReport { path: a, .. }, Effect::WriteReport { path: b, .. }) => a == b,
             (Effect::History(a), Effect::History(b)) => a == b,
+            (Effect::Diagnose { account: a }, Effect::Diagnose { account: b }) => a == b,
             _ => false,
         }
     }

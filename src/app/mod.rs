@@ -7,6 +7,7 @@ pub mod activity;
 mod bookmarks;
 mod browser;
 pub mod cors;
+mod diagnosis;
 pub mod editor_table;
 pub mod effect;
 pub mod entry;

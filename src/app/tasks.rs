@@ -406,6 +406,11 @@ impl Runner {
                 }
             }
             Effect::Cors(effect) => super::cors::spawn(effect, |i| self.client(i), self.tx.clone()),
+            Effect::Diagnose { account } => {
+                if let Some(client) = self.client(account) {
+                    super::diagnosis::spawn(account, client, self.tx.clone());
+                }
+            }
             Effect::Policies(effect) => {
                 super::policies::spawn(effect, |i| self.client(i), self.tx.clone())
             }

@@ -86,7 +86,7 @@ pub async fn diagnose(client: &StorageClient) -> Diagnosis {
 }
 
 /// [`diagnose`] with the environment given (tests pass their own).
-pub async fn diagnose_with(client: &StorageClient, env: &dyn Fn(&str) -> Option<String>) -> Diagnosis {
+pub async fn diagnose_with(client: &StorageClient, env: &(dyn Fn(&str) -> Option<String> + Sync)) -> Diagnosis {
     let account = client.account();
     let mut d = Diagnosis::default();
     let url = &account.blob_endpoint;
