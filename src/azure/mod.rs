@@ -19,6 +19,7 @@ pub mod naming;
 pub mod ops;
 pub mod permissions;
 pub mod preview_fetch;
+pub mod props;
 pub mod sas;
 pub mod secret;
 pub mod sign_in;
