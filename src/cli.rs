@@ -18,6 +18,8 @@ pub enum Cmd {
     Cors(crate::headless::cors::Args),
     /// Print a SAS URL for a container, blob or folder.
     Sas(crate::headless::sas::Args),
+    /// Read or change an account's Blob service settings (soft delete, static website, logging, metrics).
+    Props(crate::headless::props::Args),
 }
 
 #[derive(Debug, Parser)]
@@ -107,6 +109,7 @@ fn run_headless(command: Cmd, args: Args) -> ExitCode {
                     Cmd::Cp(a) => crate::headless::cp::run(a, &ctx).await,
                     Cmd::Cors(a) => crate::headless::cors::run(a, &ctx).await,
                     Cmd::Sas(a) => crate::headless::sas::run(a, &ctx).await,
+                    Cmd::Props(a) => crate::headless::props::run(a, &ctx).await,
                 }
             })
         });

@@ -5,6 +5,7 @@
 pub mod access;
 pub mod cors;
 pub mod cp;
+pub mod props;
 pub mod sas;
 
 use crate::azure::{Account, StorageClient};
