@@ -70,6 +70,11 @@ pub enum Command {
     Handoff,
     Cors,
     Diagnose,
+    Settings,
+    SettingsEdit,
+    SettingsSave,
+    SettingsUndo,
+    SettingsReload,
     CorsAdd,
     CorsEdit,
     CorsDuplicate,
@@ -316,6 +321,27 @@ pub const COMMANDS: &[(Command, &str, &str)] = &[
         "URLs and azcopy / az commands for the selection",
     ),
     (
+        Command::Settings,
+        "settings",
+        "Account settings: soft delete, static website, logging, metrics",
+    ),
+    (
+        Command::SettingsEdit,
+        "settings_edit",
+        "Turn the setting on or off, or type its value",
+    ),
+    (
+        Command::SettingsSave,
+        "settings_save",
+        "Review the changes, then save them (y)",
+    ),
+    (Command::SettingsUndo, "settings_undo", "Undo the last save"),
+    (
+        Command::SettingsReload,
+        "settings_reload",
+        "Read the settings again",
+    ),
+    (
         Command::Diagnose,
         "diagnose",
         "Why the account cannot be reached: proxy, name, connection, TLS, credentials",
@@ -502,6 +528,8 @@ impl Command {
                 | Command::BreakLease
                 | Command::CorsSave
                 | Command::CorsUndo
+                | Command::SettingsSave
+                | Command::SettingsUndo
                 | Command::HistorySnapshot
                 | Command::HistoryPromote
                 | Command::HistoryDelete

@@ -99,6 +99,7 @@ impl State {
             },
             Command::Cors => return Some(self.open_cors()),
             Command::Diagnose => return Some(self.diagnose()),
+            Command::Settings => return Some(self.open_settings()),
             Command::Detach => match self.selected_attached() {
                 Some(index) => {
                     self.layers.push(Layer::Confirm(Confirm::Detach { account: index }));

@@ -95,6 +95,8 @@ pub enum Effect {
     History(super::history::HistoryEffect),
     /// Find out why an account cannot be reached (see `app::diagnosis`).
     Diagnose { account: usize },
+    /// Work of the account settings pane (read, save).
+    Settings(super::settings::SettingsEffect),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -212,6 +214,7 @@ impl PartialEq for Effect {
             (Effect::WriteReport { path: a, .. }, Effect::WriteReport { path: b, .. }) => a == b,
             (Effect::History(a), Effect::History(b)) => a == b,
             (Effect::Diagnose { account: a }, Effect::Diagnose { account: b }) => a == b,
+            (Effect::Settings(a), Effect::Settings(b)) => a == b,
             _ => false,
         }
     }

@@ -21,6 +21,7 @@ pub mod marks;
 pub mod ops;
 pub mod policies;
 pub mod run;
+pub mod settings;
 pub mod state;
 pub mod tasks;
 mod transfers;

@@ -406,6 +406,9 @@ impl Runner {
                 }
             }
             Effect::Cors(effect) => super::cors::spawn(effect, |i| self.client(i), self.tx.clone()),
+            Effect::Settings(effect) => {
+                super::settings::spawn(effect, |i| self.client(i), self.tx.clone())
+            }
             Effect::Diagnose { account } => {
                 if let Some(client) = self.client(account) {
                     super::diagnosis::spawn(account, client, self.tx.clone());
