@@ -117,3 +117,33 @@ async fn a_blob_with_versions_only_is_listed_as_deleted_and_restored_from_its_la
     assert!(source.ends_with(&format!("/{EMULATOR_ACCOUNT}/data/docs/report.csv?versionid={}", LATEST.replace(':', "%3A"))), "{source}");
     assert!(seen.iter().any(|h| h.starts_with("HEAD ")), "verified after the copy");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn headless_restore_promotes_the_latest_version_with_one_audit_line() {
+    let (host, seen) = stub().await;
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path().to_path_buf();
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_blobx"))
+            .args(["restore", "az://data/docs/report.csv", "--emulator", &host])
+            .env("BLOBX_CONFIG_DIR", h.join("config"))
+            .env("BLOBX_LOG_DIR", h.join("logs"))
+            .env("BLOBX_DATA_DIR", h.join("data"))
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains(&format!("restored docs/report.csv from its version {LATEST}")), "{err}");
+    assert!(seen.lock().unwrap().iter().any(|h| h.starts_with("PUT ")));
+    let logs: String = std::fs::read_dir(home.path().join("logs"))
+        .unwrap()
+        .flatten()
+        .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+        .collect();
+    let audit: Vec<&str> = logs.lines().filter(|l| l.contains("blobx::audit")).collect();
+    assert_eq!(audit.len(), 1, "{audit:?}");
+    assert!(audit[0].contains("restore deleted blob"), "{audit:?}");
+}
