@@ -52,6 +52,29 @@ impl State {
         };
         let label = node.account.label.clone();
         let summary = diagnosis.summary();
+        if let (true, Some((_, accepted))) = (diagnosis.ok(), diagnosis.fallback.clone()) {
+            // Said once, on the node; then the account is listed again at that version.
+            node.error = None;
+            let said = format!("service version {accepted} (older service)");
+            let note = node.account.note.get_or_insert_with(String::new);
+            if !note.contains(&said) {
+                if !note.is_empty() {
+                    note.push_str(" · ");
+                }
+                note.push_str(&said);
+            }
+            self.info(&format!("{label}: {summary}"));
+            let mut effects = vec![Effect::UseVersion {
+                account,
+                version: accepted,
+            }];
+            if self.current_account() == Some(account)
+                && matches!(self.location, Location::Containers { .. })
+            {
+                effects.extend(self.reload());
+            }
+            return effects;
+        }
         if diagnosis.ok() {
             node.error = None;
             self.info(&format!("{label}: {summary}"));
@@ -82,6 +105,39 @@ mod tests {
     use crate::azure::diagnose::{Check, Diagnosis, Verdict};
 
     #[test]
+    fn an_older_service_gets_the_version_it_accepts_and_is_listed_again() {
+        let mut s = state();
+        s.start(None, Some(0));
+        let d = Diagnosis {
+            fallback: Some(("2026-04-06".into(), "2024-05-04".into())),
+            ..Default::default()
+        };
+        let effects = s.update(crate::app::Action::Diagnosed {
+            account: 0,
+            diagnosis: d.clone(),
+        });
+        assert_eq!(
+            effects[0],
+            Effect::UseVersion {
+                account: 0,
+                version: "2024-05-04".into()
+            }
+        );
+        assert!(matches!(effects[1], Effect::ListContainers { .. }));
+        let note = s.accounts[0].account.note.clone().unwrap();
+        assert!(note.contains("service version 2024-05-04"), "{note}");
+        // Said once.
+        s.update(crate::app::Action::Diagnosed {
+            account: 0,
+            diagnosis: d,
+        });
+        assert_eq!(
+            s.accounts[0].account.note.as_deref().unwrap().matches("2024-05-04").count(),
+            1
+        );
+    }
+
+    #[test]
     fn the_key_diagnoses_the_selected_account_and_the_cause_lands_on_its_node() {
         let mut s = state();
         s.start(None, Some(0));
@@ -94,6 +150,7 @@ mod tests {
                 text: "refused".into(),
             }],
             cause: Some("Nothing is listening.".into()),
+            ..Default::default()
         };
         s.update(crate::app::Action::Diagnosed {
             account: 0,

@@ -95,6 +95,8 @@ pub enum Effect {
     History(super::history::HistoryEffect),
     /// Find out why an account cannot be reached (see `app::diagnosis`).
     Diagnose { account: usize },
+    /// Talk to this account with an older storage service version from now on.
+    UseVersion { account: usize, version: String },
     /// Work of the account settings pane (read, save).
     Settings(super::settings::SettingsEffect),
 }
@@ -214,6 +216,16 @@ impl PartialEq for Effect {
             (Effect::WriteReport { path: a, .. }, Effect::WriteReport { path: b, .. }) => a == b,
             (Effect::History(a), Effect::History(b)) => a == b,
             (Effect::Diagnose { account: a }, Effect::Diagnose { account: b }) => a == b,
+            (
+                Effect::UseVersion {
+                    account: a,
+                    version: x,
+                },
+                Effect::UseVersion {
+                    account: b,
+                    version: y,
+                },
+            ) => a == b && x == y,
             (Effect::Settings(a), Effect::Settings(b)) => a == b,
             _ => false,
         }

@@ -38,6 +38,9 @@ pub struct Diagnosis {
     pub checks: Vec<Check>,
     /// The cause and its fix, when something is wrong.
     pub cause: Option<String>,
+    /// The service refused blobx's `x-ms-version` and takes this older one:
+    /// (refused, accepted). The account works at the older version.
+    pub fallback: Option<(String, String)>,
 }
 
 impl Diagnosis {
@@ -55,6 +58,12 @@ impl Diagnosis {
 
     /// One line for the status line and the account node.
     pub fn summary(&self) -> String {
+        if let (None, Some((refused, accepted))) = (&self.cause, &self.fallback) {
+            return format!(
+                "Older service: it refuses x-ms-version {refused}; blobx uses {accepted}, the newest it accepts ({}).",
+                crate::azure::version::lacks(accepted)
+            );
+        }
         match &self.cause {
             Some(c) => format!("Diagnosis: {c}"),
             None => "Diagnosis: every check passed; the account answers.".to_string(),
@@ -234,6 +243,31 @@ pub async fn diagnose_with(client: &StorageClient, env: &(dyn Fn(&str) -> Option
                 d.push("clock", Verdict::Note, skew_text(s));
             }
             None
+        }
+        Err(err) if crate::azure::version::refuses_version(&err) => {
+            let refused = client.service_version().to_string();
+            match crate::azure::version::newest_accepted(account, &refused).await {
+                Some(accepted) => {
+                    d.push(
+                        "version",
+                        Verdict::Note,
+                        format!("x-ms-version {refused} refused; {accepted} accepted"),
+                    );
+                    d.fallback = Some((refused, accepted));
+                    None
+                }
+                None => {
+                    let (status, code, message, _) = parts(&err);
+                    d.push("version", Verdict::Problem, format!("x-ms-version {refused} refused, and every older one tried"));
+                    cause_of(
+                        status,
+                        code.as_deref().unwrap_or(""),
+                        message.as_deref().unwrap_or(""),
+                        None,
+                        account,
+                    )
+                }
+            }
         }
         Err(err) => {
             let (status, code, message, date) = parts(&err);

@@ -25,6 +25,7 @@ pub mod secret;
 pub mod sign_in;
 pub mod signing;
 pub mod uri;
+pub mod version;
 pub mod user_delegation;
 
 pub use account::{Account, Auth, Source};
