@@ -24,7 +24,9 @@ async fn diagnose(account: Account) -> Diagnosis {
 }
 
 fn cause(d: &Diagnosis) -> String {
-    d.cause.clone().unwrap_or_else(|| panic!("no cause: {:#?}", d.lines()))
+    d.cause
+        .clone()
+        .unwrap_or_else(|| panic!("no cause: {:#?}", d.lines()))
 }
 
 fn with_key(host: &str, key: &str) -> Account {

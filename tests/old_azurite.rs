@@ -18,19 +18,32 @@ async fn an_older_azurite_is_browsed_at_the_newest_version_it_accepts() {
 
     // At the SDK's version the service says no.
     let current = StorageClient::new(account.clone()).unwrap();
-    let first = Box::pin(current.list_containers(None)).next().await.unwrap();
+    let first = Box::pin(current.list_containers(None))
+        .next()
+        .await
+        .unwrap();
     let err = first.unwrap_err();
     assert!(refuses_version(&err), "{err}");
     let said = blobx::azure::describe_error(&err, &account);
-    assert!(said.contains("not supported by Azurite"), "the service's words are kept: {said}");
+    assert!(
+        said.contains("not supported by Azurite"),
+        "the service's words are kept: {said}"
+    );
 
     // The diagnosis finds the newest version it accepts.
     let d = diagnose_with(&current, &|_| None).await;
-    let (refused, accepted) = d.fallback.clone().unwrap_or_else(|| panic!("{:#?}", d.lines()));
+    let (refused, accepted) = d
+        .fallback
+        .clone()
+        .unwrap_or_else(|| panic!("{:#?}", d.lines()));
     assert_eq!(refused, current.service_version());
     assert_eq!(accepted, "2024-05-04");
     assert!(d.ok());
-    assert!(d.summary().contains("blobx uses 2024-05-04"), "{}", d.summary());
+    assert!(
+        d.summary().contains("blobx uses 2024-05-04"),
+        "{}",
+        d.summary()
+    );
 
     // At that version, blobx browses it.
     let older = StorageClient::with_version(account, &accepted).unwrap();
@@ -45,7 +58,11 @@ async fn an_older_azurite_is_browsed_at_the_newest_version_it_accepts() {
         )
         .await
         .unwrap();
-    let page = Box::pin(older.list_containers(None)).next().await.unwrap().unwrap();
+    let page = Box::pin(older.list_containers(None))
+        .next()
+        .await
+        .unwrap()
+        .unwrap();
     assert!(page.containers.iter().any(|c| c.name == "old-one"));
     let blobs = older
         .list_blobs_page("old-one", "a/", Some("/"), None, 100)

@@ -61,7 +61,12 @@ async fn settings_round_trip_and_cors_is_kept_both_ways() {
     after.minute_metrics.include_apis = Some(true);
     after.minute_metrics.retention_days = Some(2);
     let outcome = save_settings(&c, &after, Some(&before)).await.unwrap();
-    assert_eq!(outcome, SaveOutcome::Saved { previous: before.clone() });
+    assert_eq!(
+        outcome,
+        SaveOutcome::Saved {
+            previous: before.clone()
+        }
+    );
     let xml1 = get_properties_xml(&c).await.unwrap();
     assert_eq!(part(&xml1, "Cors"), cors0, "CORS kept byte for byte");
     assert_eq!(get_settings(&c).await.unwrap(), after.clone().normalized());
@@ -78,7 +83,13 @@ async fn settings_round_trip_and_cors_is_kept_both_ways() {
     fewer[0].max_age_seconds = 42;
     save_cors(&c, &fewer, None).await.unwrap();
     let xml2 = get_properties_xml(&c).await.unwrap();
-    for name in ["Logging", "HourMetrics", "MinuteMetrics", "DeleteRetentionPolicy", "StaticWebsite"] {
+    for name in [
+        "Logging",
+        "HourMetrics",
+        "MinuteMetrics",
+        "DeleteRetentionPolicy",
+        "StaticWebsite",
+    ] {
         assert_eq!(part(&xml2, name), part(&xml1, name), "{name}");
     }
     assert_ne!(part(&xml2, "Cors"), cors0);
@@ -87,8 +98,14 @@ async fn settings_round_trip_and_cors_is_kept_both_ways() {
     let mut stale = after.clone();
     stale.delete_retention.days = Some(100);
     let outcome = save_settings(&c, &stale, Some(&before)).await.unwrap();
-    assert!(matches!(outcome, SaveOutcome::Changed { .. }), "{outcome:?}");
-    assert_eq!(get_settings(&c).await.unwrap().delete_retention.days, Some(9));
+    assert!(
+        matches!(outcome, SaveOutcome::Changed { .. }),
+        "{outcome:?}"
+    );
+    assert_eq!(
+        get_settings(&c).await.unwrap().delete_retention.days,
+        Some(9)
+    );
 
     // Invalid settings never reach the service.
     let mut bad = after.clone();
@@ -112,18 +129,36 @@ async fn settings_round_trip_and_cors_is_kept_both_ways() {
     let got: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(got["deleteRetention"]["enabled"], false);
     let file = h.join("props.json");
-    std::fs::write(&file, r#"{"deleteRetention": {"enabled": true, "days": 5}}"#).unwrap();
+    std::fs::write(
+        &file,
+        r#"{"deleteRetention": {"enabled": true, "days": 5}}"#,
+    )
+    .unwrap();
     let xml3 = get_properties_xml(&c).await.unwrap();
     let out = run_blobx(
         h,
-        &["props", "set", "emulator", file.to_str().unwrap(), "--emulator", &emu.host],
+        &[
+            "props",
+            "set",
+            "emulator",
+            file.to_str().unwrap(),
+            "--emulator",
+            &emu.host,
+        ],
     );
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stderr(&out).contains("blob soft delete: off → on, 5 days"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("blob soft delete: off → on, 5 days"),
+        "{}",
+        stderr(&out)
+    );
     let xml4 = get_properties_xml(&c).await.unwrap();
     assert_eq!(part(&xml4, "Cors"), part(&xml3, "Cors"));
     assert_eq!(part(&xml4, "StaticWebsite"), part(&xml3, "StaticWebsite"));
-    assert_eq!(get_settings(&c).await.unwrap().delete_retention.days, Some(5));
+    assert_eq!(
+        get_settings(&c).await.unwrap().delete_retention.days,
+        Some(5)
+    );
     let audit: Vec<String> = std::fs::read_dir(h.join("logs"))
         .map(|d| {
             d.flatten()
@@ -139,17 +174,33 @@ async fn settings_round_trip_and_cors_is_kept_both_ways() {
         })
         .unwrap_or_default();
     assert_eq!(audit.len(), 1, "{audit:?}");
-    assert!(audit[0].contains("set blob service properties"), "{audit:?}");
+    assert!(
+        audit[0].contains("set blob service properties"),
+        "{audit:?}"
+    );
     // A bad file is refused before any request, naming the problem.
-    std::fs::write(&file, r#"{"deleteRetention": {"enabled": true, "days": 0}}"#).unwrap();
+    std::fs::write(
+        &file,
+        r#"{"deleteRetention": {"enabled": true, "days": 0}}"#,
+    )
+    .unwrap();
     let out = run_blobx(
         h,
-        &["props", "set", "emulator", file.to_str().unwrap(), "--emulator", &emu.host],
+        &[
+            "props",
+            "set",
+            "emulator",
+            file.to_str().unwrap(),
+            "--emulator",
+            &emu.host,
+        ],
     );
     assert!(!out.status.success());
     assert!(stderr(&out).contains("outside 1–365"), "{}", stderr(&out));
 
     // Leave the account as it was.
-    save_settings(&c, &ServiceSettings::default(), None).await.unwrap();
+    save_settings(&c, &ServiceSettings::default(), None)
+        .await
+        .unwrap();
     save_cors(&c, &[], None).await.unwrap();
 }

@@ -96,26 +96,50 @@ async fn a_blob_with_versions_only_is_listed_as_deleted_and_restored_from_its_la
     assert_eq!(listing.blobs.len(), 1);
     assert_eq!(listing.blobs[0].name, "docs/report.csv");
     assert!(listing.blobs[0].versions_only);
-    assert!(listing.note().contains("deleted under versioning"), "{}", listing.note());
+    assert!(
+        listing.note().contains("deleted under versioning"),
+        "{}",
+        listing.note()
+    );
     {
         let seen = seen.lock().unwrap();
         let list = seen.iter().find(|h| h.contains("comp=list")).unwrap();
         assert!(list.contains("include=deletedwithversions"), "{list}");
-        assert!(!list.contains("include=deleted%2C"), "soft delete is off: {list}");
+        assert!(
+            !list.contains("include=deleted%2C"),
+            "soft delete is off: {list}"
+        );
     }
 
     // Restore: Copy Blob from the latest version's URL onto the base blob, verified.
-    let restored = restore_deleted(&client, "data", "docs/report.csv").await.unwrap();
-    assert_eq!(restored, Restored::FromVersion(Qualifier::Version(LATEST.into())));
+    let restored = restore_deleted(&client, "data", "docs/report.csv")
+        .await
+        .unwrap();
+    assert_eq!(
+        restored,
+        Restored::FromVersion(Qualifier::Version(LATEST.into()))
+    );
     let seen = seen.lock().unwrap();
     let put = seen.iter().find(|h| h.starts_with("PUT ")).unwrap();
-    assert!(put.starts_with(&format!("PUT /{EMULATOR_ACCOUNT}/data/docs/report.csv ")), "{put}");
+    assert!(
+        put.starts_with(&format!("PUT /{EMULATOR_ACCOUNT}/data/docs/report.csv ")),
+        "{put}"
+    );
     let source = put
         .lines()
         .find_map(|l| l.strip_prefix("x-ms-copy-source: "))
         .unwrap();
-    assert!(source.ends_with(&format!("/{EMULATOR_ACCOUNT}/data/docs/report.csv?versionid={}", LATEST.replace(':', "%3A"))), "{source}");
-    assert!(seen.iter().any(|h| h.starts_with("HEAD ")), "verified after the copy");
+    assert!(
+        source.ends_with(&format!(
+            "/{EMULATOR_ACCOUNT}/data/docs/report.csv?versionid={}",
+            LATEST.replace(':', "%3A")
+        )),
+        "{source}"
+    );
+    assert!(
+        seen.iter().any(|h| h.starts_with("HEAD ")),
+        "verified after the copy"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -136,14 +160,22 @@ async fn headless_restore_promotes_the_latest_version_with_one_audit_line() {
     .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{err}");
-    assert!(err.contains(&format!("restored docs/report.csv from its version {LATEST}")), "{err}");
+    assert!(
+        err.contains(&format!(
+            "restored docs/report.csv from its version {LATEST}"
+        )),
+        "{err}"
+    );
     assert!(seen.lock().unwrap().iter().any(|h| h.starts_with("PUT ")));
     let logs: String = std::fs::read_dir(home.path().join("logs"))
         .unwrap()
         .flatten()
         .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
         .collect();
-    let audit: Vec<&str> = logs.lines().filter(|l| l.contains("blobx::audit")).collect();
+    let audit: Vec<&str> = logs
+        .lines()
+        .filter(|l| l.contains("blobx::audit"))
+        .collect();
     assert_eq!(audit.len(), 1, "{audit:?}");
     assert!(audit[0].contains("restore deleted blob"), "{audit:?}");
 }

@@ -132,7 +132,13 @@ mod tests {
             diagnosis: d,
         });
         assert_eq!(
-            s.accounts[0].account.note.as_deref().unwrap().matches("2024-05-04").count(),
+            s.accounts[0]
+                .account
+                .note
+                .as_deref()
+                .unwrap()
+                .matches("2024-05-04")
+                .count(),
             1
         );
     }

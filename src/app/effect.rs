@@ -94,9 +94,14 @@ pub enum Effect {
     /// Snapshots, versions and deleted blobs (see `app::history`).
     History(super::history::HistoryEffect),
     /// Find out why an account cannot be reached (see `app::diagnosis`).
-    Diagnose { account: usize },
+    Diagnose {
+        account: usize,
+    },
     /// Talk to this account with an older storage service version from now on.
-    UseVersion { account: usize, version: String },
+    UseVersion {
+        account: usize,
+        version: String,
+    },
     /// Work of the account settings pane (read, save).
     Settings(super::settings::SettingsEffect),
 }

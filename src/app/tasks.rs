@@ -416,12 +416,15 @@ impl Runner {
                 let acct = old.account().clone();
                 match StorageClient::with_version(acct.clone(), &version) {
                     Ok(c) => {
-                        let transfers = StorageClient::for_transfers_with_version(acct.clone(), &version).ok();
+                        let transfers =
+                            StorageClient::for_transfers_with_version(acct.clone(), &version).ok();
                         self.engine.set_client(account, acct.id.clone(), transfers);
                         self.clients[account] = Some(c);
                         tracing::info!(account = %acct.label, %version, "using an older service version");
                     }
-                    Err(e) => tracing::warn!(account = %acct.label, error = %e, "cannot make a client"),
+                    Err(e) => {
+                        tracing::warn!(account = %acct.label, error = %e, "cannot make a client")
+                    }
                 }
             }
             Effect::Diagnose { account } => {

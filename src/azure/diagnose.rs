@@ -95,7 +95,10 @@ pub async fn diagnose(client: &StorageClient) -> Diagnosis {
 }
 
 /// [`diagnose`] with the environment given (tests pass their own).
-pub async fn diagnose_with(client: &StorageClient, env: &(dyn Fn(&str) -> Option<String> + Sync)) -> Diagnosis {
+pub async fn diagnose_with(
+    client: &StorageClient,
+    env: &(dyn Fn(&str) -> Option<String> + Sync),
+) -> Diagnosis {
     let account = client.account();
     let mut d = Diagnosis::default();
     let url = &account.blob_endpoint;
@@ -112,7 +115,11 @@ pub async fn diagnose_with(client: &StorageClient, env: &(dyn Fn(&str) -> Option
         Some(p) => d.push(
             "proxy",
             Verdict::Note,
-            format!("requests go through the proxy {} ({})", redact(p), proxy_var(url)),
+            format!(
+                "requests go through the proxy {} ({})",
+                redact(p),
+                proxy_var(url)
+            ),
         ),
         None => d.push("proxy", Verdict::Ok, proxy_none_text(url, env)),
     }
@@ -146,7 +153,11 @@ pub async fn diagnose_with(client: &StorageClient, env: &(dyn Fn(&str) -> Option
         } else {
             (Verdict::Ok, String::new())
         };
-        d.push("dns", verdict, format!("{host} is {}{what}", shown.join(", ")));
+        d.push(
+            "dns",
+            verdict,
+            format!("{host} is {}{what}", shown.join(", ")),
+        );
     }
 
     // Connecting: to the proxy when one is used, else to the account.
@@ -161,14 +172,18 @@ pub async fn diagnose_with(client: &StorageClient, env: &(dyn Fn(&str) -> Option
         None => None,
     };
     let connected = match target {
-        Some(proxy_addr) => connect_text(&proxy_addr).await.map(|t| format!("to the proxy {t}")),
+        Some(proxy_addr) => connect_text(&proxy_addr)
+            .await
+            .map(|t| format!("to the proxy {t}")),
         None => connect_addrs(&addrs).await,
     };
     match connected {
         Ok(text) => d.push("connect", Verdict::Ok, text),
         Err(why) => {
             d.push("connect", Verdict::Problem, why.clone());
-            let private = addrs.iter().any(|a| is_private(a.ip()) && !a.ip().is_loopback());
+            let private = addrs
+                .iter()
+                .any(|a| is_private(a.ip()) && !a.ip().is_loopback());
             d.cause = Some(if account.is_emulator && proxy.is_none() {
                 format!(
                     "Nothing is listening at {} ({why}): start the emulator with `npx azurite-blob --inMemoryPersistence --blobPort {port}`.",
@@ -258,7 +273,11 @@ pub async fn diagnose_with(client: &StorageClient, env: &(dyn Fn(&str) -> Option
                 }
                 None => {
                     let (status, code, message, _) = parts(&err);
-                    d.push("version", Verdict::Problem, format!("x-ms-version {refused} refused, and every older one tried"));
+                    d.push(
+                        "version",
+                        Verdict::Problem,
+                        format!("x-ms-version {refused} refused, and every older one tried"),
+                    );
                     cause_of(
                         status,
                         code.as_deref().unwrap_or(""),
@@ -283,14 +302,16 @@ pub async fn diagnose_with(client: &StorageClient, env: &(dyn Fn(&str) -> Option
             if let Some(s) = skew.filter(|s| s.abs() > 5 * 60) {
                 d.push("clock", Verdict::Problem, skew_text(s));
             }
-            Some(cause_of(
-                status,
-                code.as_deref().unwrap_or(""),
-                message.as_deref().unwrap_or(""),
-                skew,
-                account,
+            Some(
+                cause_of(
+                    status,
+                    code.as_deref().unwrap_or(""),
+                    message.as_deref().unwrap_or(""),
+                    skew,
+                    account,
+                )
+                .unwrap_or_else(|| describe_error(&err, account)),
             )
-            .unwrap_or_else(|| describe_error(&err, account)))
         }
     };
     d.cause = cause;
@@ -404,9 +425,9 @@ pub fn cause_of(
         "AuthorizationResourceTypeMismatch" | "AuthorizationServiceMismatch" => format!(
             "The SAS does not cover this ({said}): an account SAS needs service b and resource types s, c, o to browse."
         ),
-        "AuthorizationProtocolMismatch" => format!(
-            "The SAS allows HTTPS only ({said}): use the https:// endpoint."
-        ),
+        "AuthorizationProtocolMismatch" => {
+            format!("The SAS allows HTTPS only ({said}): use the https:// endpoint.")
+        }
         "KeyBasedAuthenticationNotPermitted" => format!(
             "Shared key access is turned off on this account (AllowSharedKeyAccess = false) ({said}): account keys and SAS signed with them are refused. Sign in with Microsoft Entra ID (attach the account through Entra ID), or use a user delegation SAS."
         ),
@@ -449,11 +470,16 @@ async fn probe(client: &StorageClient) -> azure_core::Result<Option<i64>> {
     let url = match &account.container {
         Some(c) => super::http::with_query(
             client.container_url(c),
-            &[("restype", "container"), ("comp", "list"), ("maxresults", "1")],
+            &[
+                ("restype", "container"),
+                ("comp", "list"),
+                ("maxresults", "1"),
+            ],
         ),
-        None => {
-            super::http::with_query(account.blob_endpoint.clone(), &[("comp", "list"), ("maxresults", "1")])
-        }
+        None => super::http::with_query(
+            account.blob_endpoint.clone(),
+            &[("comp", "list"), ("maxresults", "1")],
+        ),
     };
     let mut request = Request::new(url, Method::Get);
     request.insert_header("accept", "application/xml");
@@ -574,11 +600,17 @@ fn env_any(env: &dyn Fn(&str) -> Option<String>, names: &[&str]) -> Option<Strin
 /// environment: the scheme's variable (or ALL_PROXY) unless NO_PROXY matches.
 pub fn proxy_for(url: &Url, env: &dyn Fn(&str) -> Option<String>) -> Option<String> {
     let proxy = if url.scheme() == "https" {
-        env_any(env, &["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"])
+        env_any(
+            env,
+            &["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"],
+        )
     } else {
         env_any(env, &["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"])
     }?;
-    let host = url.host_str()?.trim_start_matches('[').trim_end_matches(']');
+    let host = url
+        .host_str()?
+        .trim_start_matches('[')
+        .trim_end_matches(']');
     let no_proxy = env_any(env, &["NO_PROXY", "no_proxy"]).unwrap_or_default();
     if no_proxy_matches(&no_proxy, host) {
         return None;
@@ -588,25 +620,32 @@ pub fn proxy_for(url: &Url, env: &dyn Fn(&str) -> Option<String>) -> Option<Stri
 
 fn no_proxy_matches(list: &str, host: &str) -> bool {
     let host = host.to_ascii_lowercase();
-    list.split(',').map(str::trim).filter(|e| !e.is_empty()).any(|entry| {
-        let entry = entry.to_ascii_lowercase();
-        if entry == "*" {
-            return true;
-        }
-        if let Some((net, bits)) = entry.split_once('/')
-            && let (Ok(net), Ok(bits), Ok(ip)) = (
-                net.parse::<std::net::Ipv4Addr>(),
-                bits.parse::<u32>(),
-                host.parse::<std::net::Ipv4Addr>(),
-            )
-            && bits <= 32
-        {
-            let mask = if bits == 0 { 0 } else { u32::MAX << (32 - bits) };
-            return u32::from(net) & mask == u32::from(ip) & mask;
-        }
-        let domain = entry.trim_start_matches("*.").trim_start_matches('.');
-        host == domain || host.ends_with(&format!(".{domain}"))
-    })
+    list.split(',')
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .any(|entry| {
+            let entry = entry.to_ascii_lowercase();
+            if entry == "*" {
+                return true;
+            }
+            if let Some((net, bits)) = entry.split_once('/')
+                && let (Ok(net), Ok(bits), Ok(ip)) = (
+                    net.parse::<std::net::Ipv4Addr>(),
+                    bits.parse::<u32>(),
+                    host.parse::<std::net::Ipv4Addr>(),
+                )
+                && bits <= 32
+            {
+                let mask = if bits == 0 {
+                    0
+                } else {
+                    u32::MAX << (32 - bits)
+                };
+                return u32::from(net) & mask == u32::from(ip) & mask;
+            }
+            let domain = entry.trim_start_matches("*.").trim_start_matches('.');
+            host == domain || host.ends_with(&format!(".{domain}"))
+        })
 }
 
 fn proxy_none_text(url: &Url, env: &dyn Fn(&str) -> Option<String>) -> String {
@@ -667,11 +706,19 @@ mod tests {
         let e = [("HTTPS_PROXY", "http://user:pw@proxy.corp:3128")];
         let p = proxy_for(&url, &env(&e)).unwrap();
         assert_eq!(redact(&p), "http://***@proxy.corp:3128");
-        for no in ["*", "core.windows.net", ".blob.core.windows.net", "x, acct.blob.core.windows.net"] {
+        for no in [
+            "*",
+            "core.windows.net",
+            ".blob.core.windows.net",
+            "x, acct.blob.core.windows.net",
+        ] {
             let e = [("HTTPS_PROXY", "http://proxy:1"), ("NO_PROXY", no)];
             assert_eq!(proxy_for(&url, &env(&e)), None, "{no}");
         }
-        let e = [("HTTPS_PROXY", "http://proxy:1"), ("NO_PROXY", "windows.net.evil")];
+        let e = [
+            ("HTTPS_PROXY", "http://proxy:1"),
+            ("NO_PROXY", "windows.net.evil"),
+        ];
         assert!(proxy_for(&url, &env(&e)).is_some());
         let local = Url::parse("http://10.1.2.3:10000/a").unwrap();
         let e = [("HTTP_PROXY", "http://proxy:1"), ("NO_PROXY", "10.0.0.0/8")];
@@ -681,7 +728,13 @@ mod tests {
 
     #[test]
     fn private_addresses_are_told_apart() {
-        for ip in ["10.0.0.4", "172.16.1.1", "192.168.0.9", "100.64.0.1", "fd00::1"] {
+        for ip in [
+            "10.0.0.4",
+            "172.16.1.1",
+            "192.168.0.9",
+            "100.64.0.1",
+            "fd00::1",
+        ] {
             assert!(is_private(ip.parse().unwrap()), "{ip}");
         }
         for ip in ["20.38.1.1", "52.239.0.1", "2603:1000::1"] {
@@ -691,10 +744,7 @@ mod tests {
 
     #[test]
     fn http_dates_parse() {
-        assert_eq!(
-            parse_http_date("Thu, 01 Jan 1970 00:01:00 GMT"),
-            Some(60)
-        );
+        assert_eq!(parse_http_date("Thu, 01 Jan 1970 00:01:00 GMT"), Some(60));
         assert_eq!(parse_http_date("yesterday"), None);
     }
 
@@ -704,15 +754,46 @@ mod tests {
         let c = |code: &str, msg: &str, skew: Option<i64>| {
             cause_of(403, code, msg, skew, &key).unwrap_or_default()
         };
-        assert!(c("AuthenticationFailed", "Server failed to authenticate the request.", None)
-            .contains("account key was refused"));
-        assert!(c("AuthenticationFailed", "Server failed to authenticate the request.", Some(-3600))
-            .contains("60 minutes behind"));
-        assert!(c("AuthorizationFailure", "This request is not authorized to perform this operation.", None)
-            .contains("network rules"));
-        assert!(c("KeyBasedAuthenticationNotPermitted", "Key based authentication is not permitted on this storage account.", None)
-            .contains("Microsoft Entra ID"));
-        let v = cause_of(400, "InvalidHeaderValue", "The API version 2026-02-06 is not supported by Azurite.", None, &key).unwrap();
+        assert!(
+            c(
+                "AuthenticationFailed",
+                "Server failed to authenticate the request.",
+                None
+            )
+            .contains("account key was refused")
+        );
+        assert!(
+            c(
+                "AuthenticationFailed",
+                "Server failed to authenticate the request.",
+                Some(-3600)
+            )
+            .contains("60 minutes behind")
+        );
+        assert!(
+            c(
+                "AuthorizationFailure",
+                "This request is not authorized to perform this operation.",
+                None
+            )
+            .contains("network rules")
+        );
+        assert!(
+            c(
+                "KeyBasedAuthenticationNotPermitted",
+                "Key based authentication is not permitted on this storage account.",
+                None
+            )
+            .contains("Microsoft Entra ID")
+        );
+        let v = cause_of(
+            400,
+            "InvalidHeaderValue",
+            "The API version 2026-02-06 is not supported by Azurite.",
+            None,
+            &key,
+        )
+        .unwrap();
         assert!(v.contains("skipApiVersionCheck"), "{v}");
     }
 }

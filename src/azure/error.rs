@@ -283,7 +283,11 @@ mod tests {
     fn http_error_with_body(status: StatusCode, code: &str, body: &str) -> azure_core::Error {
         let mut headers = Headers::new();
         headers.insert("x-ms-error-code", code.to_string());
-        from_response(RawResponse::from_bytes(status, headers, body.as_bytes().to_vec()))
+        from_response(RawResponse::from_bytes(
+            status,
+            headers,
+            body.as_bytes().to_vec(),
+        ))
     }
 
     #[test]
@@ -319,7 +323,8 @@ mod tests {
             service_message(json).as_deref(),
             Some("The client 'x' does not have authorization.")
         );
-        let quoted = b"<Error><Message>Bad url https://a/c?sv=1&amp;sig=SECRET here</Message></Error>";
+        let quoted =
+            b"<Error><Message>Bad url https://a/c?sv=1&amp;sig=SECRET here</Message></Error>";
         let m = service_message(quoted).unwrap();
         assert!(!m.contains("SECRET"), "{m}");
         assert_eq!(service_message(b"\xff\xfe"), None);

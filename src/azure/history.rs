@@ -683,12 +683,17 @@ pub async fn restore_deleted(
         .filter(|e| matches!(e.qualifier, Some(Qualifier::Version(_))))
         .max_by(|a, b| {
             let stamp = |e: &HistoryEntry| e.qualifier.as_ref().map(|q| q.stamp().to_string());
-            a.time().cmp(&b.time()).then_with(|| stamp(a).cmp(&stamp(b)))
+            a.time()
+                .cmp(&b.time())
+                .then_with(|| stamp(a).cmp(&stamp(b)))
         });
     match latest {
         Some(v) => {
             promote(client, container, blob, v).await?;
-            let at = v.qualifier.clone().unwrap_or(Qualifier::Version(String::new()));
+            let at = v
+                .qualifier
+                .clone()
+                .unwrap_or(Qualifier::Version(String::new()));
             crate::audit::audit(
                 "restore deleted blob",
                 &format!("{container}/{blob} (from {})", at.describe()),
@@ -790,7 +795,10 @@ mod tests {
     fn blobs_with_versions_only_are_deleted_rows() {
         let (entries, _) = parse_history_page(VERSIONS_ONLY).unwrap();
         let rows = deleted_rows(entries);
-        let names: Vec<(&str, bool)> = rows.iter().map(|e| (e.name.as_str(), e.versions_only)).collect();
+        let names: Vec<(&str, bool)> = rows
+            .iter()
+            .map(|e| (e.name.as_str(), e.versions_only))
+            .collect();
         assert_eq!(names, [("docs/report.csv", true), ("docs/gone.txt", false)]);
         let listing = DeletedListing {
             retention: Retention::Off,

@@ -25,8 +25,8 @@ pub mod secret;
 pub mod sign_in;
 pub mod signing;
 pub mod uri;
-pub mod version;
 pub mod user_delegation;
+pub mod version;
 
 pub use account::{Account, Auth, Source};
 pub use client::StorageClient;

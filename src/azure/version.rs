@@ -60,11 +60,15 @@ pub fn refuses_version(err: &azure_core::Error) -> bool {
         } => String::from_utf8_lossy(r.body()).into_owned(),
         _ => String::new(),
     };
-    let message = service_message(body.as_bytes()).unwrap_or_default().to_lowercase();
-    matches!(code, "InvalidHeaderValue" | "InvalidVersionForThisOperation" | "UnsupportedHeader")
-        && (body.contains("<HeaderName>x-ms-version</HeaderName>")
-            || message.contains("api version")
-            || message.contains("x-ms-version"))
+    let message = service_message(body.as_bytes())
+        .unwrap_or_default()
+        .to_lowercase();
+    matches!(
+        code,
+        "InvalidHeaderValue" | "InvalidVersionForThisOperation" | "UnsupportedHeader"
+    ) && (body.contains("<HeaderName>x-ms-version</HeaderName>")
+        || message.contains("api version")
+        || message.contains("x-ms-version"))
 }
 
 /// What features a service version lacks, in a sentence (for the account node).
@@ -138,7 +142,10 @@ mod tests {
         assert!(refuses_version(&refusal("InvalidHeaderValue", azure)));
         let other = "<Error><Code>InvalidHeaderValue</Code><Message>The value for one of the HTTP headers is not in the correct format.</Message><HeaderName>x-ms-blob-type</HeaderName></Error>";
         assert!(!refuses_version(&refusal("InvalidHeaderValue", other)));
-        assert!(KNOWN_VERSIONS.windows(2).all(|w| w[0] > w[1]), "newest first");
+        assert!(
+            KNOWN_VERSIONS.windows(2).all(|w| w[0] > w[1]),
+            "newest first"
+        );
         assert!(lacks("2019-07-07").contains("blob versions"));
     }
 }

@@ -57,7 +57,11 @@ pub async fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
             let settings = get_settings(&client)
                 .await
                 .map_err(|e| anyhow::anyhow!(e.describe(account)))?;
-            let json = PropsJson::new(Some(&account.name), Some(website_endpoint(account)), &settings);
+            let json = PropsJson::new(
+                Some(&account.name),
+                Some(website_endpoint(account)),
+                &settings,
+            );
             println!("{}", json.to_pretty());
         }
         Action::Set {
@@ -83,9 +87,7 @@ pub async fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
                 .await
                 .map_err(|e| anyhow::anyhow!(e.describe(account)))?;
             let after = json.apply(&current).normalized();
-            after
-                .check()
-                .map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
+            after.check().map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
             let changes = diff_lines(&current, &after);
             for line in &changes {
                 eprintln!("  {line}");
@@ -105,7 +107,9 @@ pub async fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
                     if changes.len() == 1 { "" } else { "s" },
                     account.label
                 ),
-                SaveOutcome::Unchanged => eprintln!("blobx: nothing to change on {}", account.label),
+                SaveOutcome::Unchanged => {
+                    eprintln!("blobx: nothing to change on {}", account.label)
+                }
                 SaveOutcome::Changed { .. } => anyhow::bail!(
                     "the settings on {} changed while saving; nothing was written (read them again with `blobx props get`)",
                     account.label

@@ -38,7 +38,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
         Style::default().fg(ui.theme.dim),
     )];
     if let Some(b) = &p.busy {
-        lines.push(Line::styled(format!(" {b}"), Style::default().fg(ui.theme.info)));
+        lines.push(Line::styled(
+            format!(" {b}"),
+            Style::default().fg(ui.theme.info),
+        ));
     }
     if let Some(e) = &p.error {
         lines.push(Line::styled(
@@ -47,7 +50,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
         ));
     }
     if let Err(e) = p.work.clone().normalized().check() {
-        lines.push(Line::styled(format!(" {e}"), Style::default().fg(ui.theme.error)));
+        lines.push(Line::styled(
+            format!(" {e}"),
+            Style::default().fg(ui.theme.error),
+        ));
     }
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), notes);
     if let Some(review) = &p.review {
@@ -82,7 +88,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
 
 fn rows<'a>(p: &'a SettingsPane, state: &'a State, ui: &Ui) -> Vec<Line<'a>> {
     if p.loading && p.base.is_none() {
-        return vec![Line::styled(" Reading the settings…", Style::default().fg(ui.theme.dim))];
+        return vec![Line::styled(
+            " Reading the settings…",
+            Style::default().fg(ui.theme.dim),
+        )];
     }
     let Some(base) = &p.base else {
         return Vec::new();

@@ -80,7 +80,12 @@ impl Emulator {
         Self::start_bin(install_in(&emulator_dir().join("old"))?, None, false, &[])
     }
 
-    fn start_bin(bin: PathBuf, port: Option<u16>, skip_version_check: bool, extra: &[&str]) -> Result<Self, String> {
+    fn start_bin(
+        bin: PathBuf,
+        port: Option<u16>,
+        skip_version_check: bool,
+        extra: &[&str],
+    ) -> Result<Self, String> {
         let port = match port {
             Some(p) => p,
             None => free_port()?,

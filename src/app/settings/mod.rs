@@ -254,7 +254,15 @@ impl State {
         let mut new_input = None;
         let mut close = false;
         let effects = match self.layers.settings_mut() {
-            Some(p) => pane_command(p, cmd, readonly, &text, &mut say, &mut new_input, &mut close),
+            Some(p) => pane_command(
+                p,
+                cmd,
+                readonly,
+                &text,
+                &mut say,
+                &mut new_input,
+                &mut close,
+            ),
             None => Vec::new(),
         };
         if let Some(value) = new_input {
@@ -313,7 +321,7 @@ impl State {
                 ..
             } => {
                 p.busy = None;
-                match result {
+                match result.map(|b| *b) {
                     Ok(tasks::Saved::Written { previous }) => {
                         let after = after.normalized();
                         p.base = Some(after.clone());
@@ -391,8 +399,8 @@ fn pane_command(
                 return vec![Effect::Settings(SettingsEffect::Save {
                     account: p.account,
                     generation: p.generation,
-                    after: p.work.clone(),
-                    expected: base,
+                    after: Box::new(p.work.clone()),
+                    expected: Box::new(base),
                     undo: false,
                 })];
             }
@@ -448,8 +456,8 @@ fn pane_command(
             return vec![Effect::Settings(SettingsEffect::Save {
                 account: p.account,
                 generation: p.generation,
-                after: previous,
-                expected: saved,
+                after: Box::new(previous),
+                expected: Box::new(saved),
                 undo: true,
             })];
         }
@@ -465,7 +473,7 @@ fn pane_command(
             *close = true;
             if p.dirty() {
                 *say = Some(Ok(
-                    "Settings closed; the unsaved changes were dropped.".into(),
+                    "Settings closed; the unsaved changes were dropped.".into()
                 ));
             }
         }

@@ -15,8 +15,8 @@ pub enum SettingsEffect {
     Save {
         account: usize,
         generation: u64,
-        after: ServiceSettings,
-        expected: ServiceSettings,
+        after: Box<ServiceSettings>,
+        expected: Box<ServiceSettings>,
         undo: bool,
     },
 }
@@ -44,9 +44,9 @@ pub enum SettingsEvent {
     },
     Saved {
         generation: u64,
-        after: ServiceSettings,
+        after: Box<ServiceSettings>,
         undo: bool,
-        result: Result<Saved, String>,
+        result: Result<Box<Saved>, String>,
     },
 }
 
@@ -85,10 +85,12 @@ pub(in crate::app) fn spawn(
                 generation,
                 result: save_settings(&client, &after, Some(&expected))
                     .await
-                    .map(|o| match o {
-                        SaveOutcome::Saved { previous } => Saved::Written { previous },
-                        SaveOutcome::Unchanged => Saved::Unchanged,
-                        SaveOutcome::Changed { current } => Saved::Changed { current },
+                    .map(|o| {
+                        Box::new(match o {
+                            SaveOutcome::Saved { previous } => Saved::Written { previous },
+                            SaveOutcome::Unchanged => Saved::Unchanged,
+                            SaveOutcome::Changed { current } => Saved::Changed { current },
+                        })
                     })
                     .map_err(describe),
                 after,

@@ -7,7 +7,12 @@ fn open() -> (State, u64) {
     s.start(None, Some(0));
     let effects = cmd(&mut s, Command::Settings);
     let generation = match &effects[..] {
-        [Effect::Settings(SettingsEffect::Load { account: 0, generation })] => *generation,
+        [
+            Effect::Settings(SettingsEffect::Load {
+                account: 0,
+                generation,
+            }),
+        ] => *generation,
         other => panic!("{other:?}"),
     };
     let mut read = ServiceSettings::default();
@@ -50,18 +55,18 @@ fn edit_review_save_and_undo() {
         vec![Effect::Settings(SettingsEffect::Save {
             account: 0,
             generation,
-            after: after.clone(),
-            expected: base.clone(),
+            after: Box::new(after.clone()),
+            expected: Box::new(base.clone()),
             undo: false,
         })]
     );
     s.update(Action::Settings(SettingsEvent::Saved {
         generation,
-        after: after.clone(),
+        after: Box::new(after.clone()),
         undo: false,
-        result: Ok(tasks::Saved::Written {
+        result: Ok(Box::new(tasks::Saved::Written {
             previous: base.clone(),
-        }),
+        })),
     }));
     assert!(!pane(&s).dirty());
     // Undo writes the previous settings back, if the service still has ours.
@@ -71,8 +76,8 @@ fn edit_review_save_and_undo() {
         vec![Effect::Settings(SettingsEffect::Save {
             account: 0,
             generation,
-            after: base,
-            expected: after.normalized(),
+            after: Box::new(base),
+            expected: Box::new(after.normalized()),
             undo: true,
         })]
     );
@@ -93,17 +98,23 @@ fn bad_days_and_conflicts_are_said_and_nothing_is_written() {
     cmd(&mut s, Command::SettingsEdit);
     assert!(cmd(&mut s, Command::SettingsSave).is_empty());
     assert!(pane(&s).review.is_none());
-    assert!(s.status.as_ref().unwrap().text.contains("days are required"));
+    assert!(
+        s.status
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("days are required")
+    );
     // Someone else saved in between: said, and the pane compares with theirs.
     let mut theirs = ServiceSettings::default();
     theirs.logging.read = true;
     s.update(Action::Settings(SettingsEvent::Saved {
         generation,
-        after: pane(&s).work.clone(),
+        after: Box::new(pane(&s).work.clone()),
         undo: false,
-        result: Ok(tasks::Saved::Changed {
+        result: Ok(Box::new(tasks::Saved::Changed {
             current: theirs.clone(),
-        }),
+        })),
     }));
     assert_eq!(pane(&s).base.as_ref(), Some(&theirs));
     assert!(s.status.as_ref().unwrap().text.contains("someone changed"));

@@ -67,7 +67,11 @@ pub struct Metrics {
     pub version: String,
     pub enabled: bool,
     /// Per-API figures too; only meaningful when enabled.
-    #[serde(default, rename = "includeAPIs", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        rename = "includeAPIs",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub include_apis: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention_days: Option<u32>,
@@ -129,7 +133,11 @@ impl ServiceSettings {
         days("blob soft delete", d.days, d.enabled, &mut errors);
         let w = &self.static_website;
         document("the index document", &w.index_document, &mut errors);
-        document("the error document path", &w.error_document_404_path, &mut errors);
+        document(
+            "the error document path",
+            &w.error_document_404_path,
+            &mut errors,
+        );
         document(
             "the default index path",
             &w.default_index_document_path,
@@ -151,7 +159,12 @@ impl ServiceSettings {
             ("hour metrics", &self.hour_metrics),
             ("minute metrics", &self.minute_metrics),
         ] {
-            days(&format!("{name} retention"), m.retention_days, false, &mut errors);
+            days(
+                &format!("{name} retention"),
+                m.retention_days,
+                false,
+                &mut errors,
+            );
         }
         if errors.is_empty() {
             Ok(())
@@ -182,7 +195,9 @@ fn onoff(b: bool) -> &'static str {
 }
 
 fn opt<T: std::fmt::Display>(v: &Option<T>) -> String {
-    v.as_ref().map(|v| v.to_string()).unwrap_or_else(|| "—".into())
+    v.as_ref()
+        .map(|v| v.to_string())
+        .unwrap_or_else(|| "—".into())
 }
 
 /// One line per setting, for the diff and the pane.
@@ -194,7 +209,11 @@ pub fn lines(s: &ServiceSettings) -> Vec<(&'static str, String)> {
         format!(
             "{}{}, kept {}",
             onoff(m.enabled),
-            if m.include_apis == Some(true) { " with APIs" } else { "" },
+            if m.include_apis == Some(true) {
+                " with APIs"
+            } else {
+                ""
+            },
             m.retention_days
                 .map(|d| format!("{d} days"))
                 .unwrap_or_else(|| "until deleted".into())

@@ -10,8 +10,14 @@ fn the_documented_shape_reads() {
     assert!(s.delete_retention.enabled);
     assert_eq!(s.delete_retention.allow_permanent_delete, Some(false));
     assert!(s.static_website.enabled);
-    assert_eq!(s.static_website.index_document.as_deref(), Some("index.html"));
-    assert_eq!(s.static_website.error_document_404_path.as_deref(), Some("404.html"));
+    assert_eq!(
+        s.static_website.index_document.as_deref(),
+        Some("index.html")
+    );
+    assert_eq!(
+        s.static_website.error_document_404_path.as_deref(),
+        Some("404.html")
+    );
     assert!(s.logging.read && !s.logging.write && s.logging.delete);
     assert_eq!(s.logging.retention_days, Some(7));
     assert!(s.hour_metrics.enabled);
@@ -34,7 +40,14 @@ fn only_the_changed_section_is_rewritten() {
         let span = crate::azure::cors::element_span(x, name).unwrap();
         x[span].to_string()
     };
-    for kept in ["Logging", "HourMetrics", "MinuteMetrics", "Cors", "DefaultServiceVersion", "StaticWebsite"] {
+    for kept in [
+        "Logging",
+        "HourMetrics",
+        "MinuteMetrics",
+        "Cors",
+        "DefaultServiceVersion",
+        "StaticWebsite",
+    ] {
         assert_eq!(cut(&out, kept), cut(DOC, kept), "{kept}");
     }
     assert_eq!(parse_settings(&out).unwrap(), after);
@@ -58,7 +71,10 @@ fn missing_sections_go_where_the_schema_puts_them() {
     after.logging.read = true;
     let out = replace_settings(doc, &before, &after).unwrap();
     let at = |n: &str| out.find(n).unwrap();
-    assert!(at("<Logging>") < at("<Cors />") && at("<Cors />") < at("<StaticWebsite>"), "{out}");
+    assert!(
+        at("<Logging>") < at("<Cors />") && at("<Cors />") < at("<StaticWebsite>"),
+        "{out}"
+    );
     assert!(out.contains("a&amp;b.html"), "{out}");
     assert_eq!(parse_settings(&out).unwrap(), after);
 }
@@ -91,5 +107,8 @@ fn json_round_trips_and_applies_only_its_sections() {
     let applied = only.apply(&s);
     assert!(!applied.delete_retention.enabled);
     assert_eq!(applied.static_website, s.static_website);
-    assert_eq!(diff_lines(&s, &applied.clone().normalized()), vec!["blob soft delete: on, 14 days → off"]);
+    assert_eq!(
+        diff_lines(&s, &applied.clone().normalized()),
+        vec!["blob soft delete: on, 14 days → off"]
+    );
 }

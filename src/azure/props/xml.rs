@@ -140,7 +140,9 @@ fn esc(s: &str) -> String {
 
 fn retention_xml(days: Option<u32>) -> String {
     match days {
-        Some(d) => format!("<RetentionPolicy><Enabled>true</Enabled><Days>{d}</Days></RetentionPolicy>"),
+        Some(d) => {
+            format!("<RetentionPolicy><Enabled>true</Enabled><Days>{d}</Days></RetentionPolicy>")
+        }
         None => "<RetentionPolicy><Enabled>false</Enabled></RetentionPolicy>".to_string(),
     }
 }
@@ -254,7 +256,11 @@ pub fn replace_settings(
         out = put_element(&out, "Logging", &logging_xml(&after.logging))?;
     }
     if before.hour_metrics != after.hour_metrics {
-        out = put_element(&out, "HourMetrics", &metrics_xml("HourMetrics", &after.hour_metrics))?;
+        out = put_element(
+            &out,
+            "HourMetrics",
+            &metrics_xml("HourMetrics", &after.hour_metrics),
+        )?;
     }
     if before.minute_metrics != after.minute_metrics {
         out = put_element(
