@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod account;
+pub mod arm_settings;
 pub mod blob_io;
 pub mod client;
 pub mod connection;
