@@ -20,6 +20,10 @@ pub enum Cmd {
     Cors(crate::headless::cors::Args),
     /// Print a SAS URL for a container, blob or folder.
     Sas(crate::headless::sas::Args),
+    /// Read or change an account's Blob service settings (soft delete, static website, logging, metrics).
+    Props(crate::headless::props::Args),
+    /// Bring back a deleted blob (soft delete, or its latest version under versioning).
+    Restore(crate::headless::restore::Args),
 }
 
 #[derive(Debug, Parser)]
@@ -113,12 +117,15 @@ fn run_headless(command: Cmd, args: Args) -> ExitCode {
                     }
                     Cmd::Cors(a) => crate::headless::cors::run(a, &ctx).await,
                     Cmd::Sas(a) => crate::headless::sas::run(a, &ctx).await,
+                    Cmd::Props(a) => crate::headless::props::run(a, &ctx).await,
+                    Cmd::Restore(a) => crate::headless::restore::run(a, &ctx).await,
                 }
             })
         });
     match result {
         Ok(code) => code,
         Err(e) => {
+            tracing::warn!(error = %format!("{e:#}"), "command failed");
             eprintln!("blobx: {e:#}");
             ExitCode::from(2)
         }

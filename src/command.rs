@@ -72,6 +72,12 @@ pub enum Command {
     BreakLease,
     Handoff,
     Cors,
+    Diagnose,
+    Settings,
+    SettingsEdit,
+    SettingsSave,
+    SettingsUndo,
+    SettingsReload,
     CorsAdd,
     CorsEdit,
     CorsDuplicate,
@@ -333,6 +339,32 @@ pub const COMMANDS: &[(Command, &str, &str)] = &[
         "URLs and azcopy / az commands for the selection",
     ),
     (
+        Command::Settings,
+        "settings",
+        "Account settings: soft delete, static website, logging, metrics",
+    ),
+    (
+        Command::SettingsEdit,
+        "settings_edit",
+        "Turn the setting on or off, or type its value",
+    ),
+    (
+        Command::SettingsSave,
+        "settings_save",
+        "Review the changes, then save them (y)",
+    ),
+    (Command::SettingsUndo, "settings_undo", "Undo the last save"),
+    (
+        Command::SettingsReload,
+        "settings_reload",
+        "Read the settings again",
+    ),
+    (
+        Command::Diagnose,
+        "diagnose",
+        "Why the account cannot be reached: proxy, name, connection, TLS, credentials",
+    ),
+    (
         Command::Cors,
         "cors",
         "CORS rules of the account: edit, test a preflight, save, undo",
@@ -514,6 +546,8 @@ impl Command {
                 | Command::BreakLease
                 | Command::CorsSave
                 | Command::CorsUndo
+                | Command::SettingsSave
+                | Command::SettingsUndo
                 | Command::HistorySnapshot
                 | Command::HistoryPromote
                 | Command::HistoryDelete

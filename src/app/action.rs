@@ -70,6 +70,13 @@ pub enum Action {
     },
     /// Background work of the CORS editor finished.
     Cors(super::cors::CorsEvent),
+    /// Background work of the account settings pane finished.
+    Settings(super::settings::SettingsEvent),
+    /// The diagnosis of an account finished.
+    Diagnosed {
+        account: usize,
+        diagnosis: crate::azure::diagnose::Diagnosis,
+    },
     /// A local file was written (bookmarks, a transfer report): what, or why not.
     Saved {
         what: String,

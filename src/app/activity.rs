@@ -61,6 +61,8 @@ impl State {
     pub(super) fn set_status(&mut self, level: Level, text: impl Into<String>) {
         let text = text.into();
         if level == Level::Error {
+            // The log keeps every error shown, with the service's own words.
+            tracing::warn!(target: "blobx::shown", error = %text, "error shown");
             self.activity
                 .push(ActivityEntry::new(ActivityKind::Error, text.clone()));
         }

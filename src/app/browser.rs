@@ -98,6 +98,8 @@ impl State {
                 None => self.info("Only attached accounts can be edited; select one in the accounts list."),
             },
             Command::Cors => return Some(self.open_cors()),
+            Command::Diagnose => return Some(self.diagnose()),
+            Command::Settings => return Some(self.open_settings()),
             Command::Detach => match self.selected_attached() {
                 Some(index) => {
                     self.layers.push(Layer::Confirm(Confirm::Detach { account: index }));

@@ -99,6 +99,17 @@ pub enum Effect {
     },
     /// Snapshots, versions and deleted blobs (see `app::history`).
     History(super::history::HistoryEffect),
+    /// Find out why an account cannot be reached (see `app::diagnosis`).
+    Diagnose {
+        account: usize,
+    },
+    /// Talk to this account with an older storage service version from now on.
+    UseVersion {
+        account: usize,
+        version: String,
+    },
+    /// Work of the account settings pane (read, save).
+    Settings(super::settings::SettingsEffect),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -220,6 +231,18 @@ impl PartialEq for Effect {
             | (Effect::DiscardUnfinished(a), Effect::DiscardUnfinished(b)) => a == b,
             (Effect::WriteReport { path: a, .. }, Effect::WriteReport { path: b, .. }) => a == b,
             (Effect::History(a), Effect::History(b)) => a == b,
+            (Effect::Diagnose { account: a }, Effect::Diagnose { account: b }) => a == b,
+            (
+                Effect::UseVersion {
+                    account: a,
+                    version: x,
+                },
+                Effect::UseVersion {
+                    account: b,
+                    version: y,
+                },
+            ) => a == b && x == y,
+            (Effect::Settings(a), Effect::Settings(b)) => a == b,
             _ => false,
         }
     }

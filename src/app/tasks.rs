@@ -431,6 +431,32 @@ impl Runner {
                 }
             }
             Effect::Cors(effect) => super::cors::spawn(effect, |i| self.client(i), self.tx.clone()),
+            Effect::Settings(effect) => {
+                super::settings::spawn(effect, |i| self.client(i), self.tx.clone())
+            }
+            Effect::UseVersion { account, version } => {
+                let Some(Some(old)) = self.clients.get(account) else {
+                    return;
+                };
+                let acct = old.account().clone();
+                match StorageClient::with_version(acct.clone(), &version) {
+                    Ok(c) => {
+                        let transfers =
+                            StorageClient::for_transfers_with_version(acct.clone(), &version).ok();
+                        self.engine.set_client(account, acct.id.clone(), transfers);
+                        self.clients[account] = Some(c);
+                        tracing::info!(account = %acct.label, %version, "using an older service version");
+                    }
+                    Err(e) => {
+                        tracing::warn!(account = %acct.label, error = %e, "cannot make a client")
+                    }
+                }
+            }
+            Effect::Diagnose { account } => {
+                if let Some(client) = self.client(account) {
+                    super::diagnosis::spawn(account, client, self.tx.clone());
+                }
+            }
             Effect::Policies(effect) => {
                 super::policies::spawn(effect, |i| self.client(i), self.tx.clone())
             }

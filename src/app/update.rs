@@ -57,6 +57,8 @@ impl State {
         match action {
             Action::Command(cmd) => self.command(cmd),
             Action::Cors(event) => self.cors_event(event),
+            Action::Diagnosed { account, diagnosis } => self.diagnosed(account, diagnosis),
+            Action::Settings(event) => self.settings_event(event),
             Action::Policies(event) => self.policies_event(event),
             Action::History(event) => self.history_event(event),
             Action::Paste(text) => {
@@ -398,6 +400,14 @@ impl State {
                     self.accounts[account].error = Some(message.clone());
                 }
                 self.error(&message);
+                // An account that cannot be listed is diagnosed by itself.
+                if let Location::Containers { account } = self.location
+                    && self.accounts.get(account).is_some_and(|n| !n.discovery)
+                {
+                    let mut effects = self.details_effect();
+                    effects.push(Effect::Diagnose { account });
+                    return effects;
+                }
             }
         }
         self.details_effect()

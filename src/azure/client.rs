@@ -86,12 +86,35 @@ impl StorageClient {
         Self::with_retries(account, 8)
     }
 
+    /// A client that sends `x-ms-version: version` instead of the SDK's own
+    /// (for an older service that refuses the newer one).
+    pub fn with_version(account: Account, version: &str) -> anyhow::Result<Self> {
+        Self::build(account, 3, Some(version))
+    }
+
+    /// [`Self::for_transfers`] at `version`.
+    pub fn for_transfers_with_version(account: Account, version: &str) -> anyhow::Result<Self> {
+        Self::build(account, 8, Some(version))
+    }
+
+    /// The storage service version this client sends.
+    pub fn service_version(&self) -> &str {
+        &self.version
+    }
+
     fn with_retries(account: Account, max_retries: u32) -> anyhow::Result<Self> {
+        Self::build(account, max_retries, None)
+    }
+
+    fn build(account: Account, max_retries: u32, version: Option<&str>) -> anyhow::Result<Self> {
         let options = client_options(&account, max_retries)?;
-        let service_options = BlobServiceClientOptions {
+        let mut service_options = BlobServiceClientOptions {
             client_options: options.clone(),
             ..Default::default()
         };
+        if let Some(v) = version {
+            service_options.version = v.to_string();
+        }
         let version = service_options.version.clone();
         let token = match &account.auth {
             Auth::Token(credential) => Some(credential.clone()),

@@ -211,6 +211,61 @@ impl Arm {
         Ok(items)
     }
 
+    /// One storage resource as JSON: GET (no body), or PUT/PATCH with `body`.
+    /// `path` is a resource id (`/subscriptions/…/storageAccounts/NAME/…`).
+    pub async fn storage_json(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Result<serde_json::Value, String> {
+        let url = self.url(path, STORAGE_API)?;
+        let token = self
+            .credential
+            .get_token(&[ARM_SCOPE], None)
+            .await
+            .map_err(|e| {
+                format!(
+                    "could not sign in to Microsoft Entra ID: {}",
+                    one_line(&e.to_string())
+                )
+            })?;
+        let mut request = self
+            .http
+            .request(method, url)
+            .bearer_auth(token.token.secret());
+        if let Some(b) = body {
+            request = request
+                .header("content-type", "application/json")
+                .body(serde_json::to_vec(b).map_err(|e| e.to_string())?);
+        }
+        let response = request
+            .send()
+            .await
+            .map_err(|e| format!("Azure Resource Manager did not answer: {e}"))?;
+        let status = response.status();
+        let text = response.text().await.map_err(|e| e.to_string())?;
+        if !status.is_success() {
+            let said = super::error::service_message(text.as_bytes())
+                .map(|m| format!(": {m}"))
+                .unwrap_or_default();
+            return Err(match status.as_u16() {
+                401 => format!(
+                    "Azure Resource Manager refused the sign-in (401){said}; run az login again"
+                ),
+                403 => format!(
+                    "your identity may not change or read this account's settings (403){said}; it needs a role such as Storage Account Contributor"
+                ),
+                s => format!("Azure Resource Manager answered {s}{said}"),
+            });
+        }
+        if text.trim().is_empty() {
+            return Ok(serde_json::Value::Null);
+        }
+        serde_json::from_str(&text)
+            .map_err(|e| format!("unexpected answer from Azure Resource Manager: {e}"))
+    }
+
     fn url(&self, path: &str, api: &str) -> Result<Url, String> {
         let mut url = self.endpoint.join(path).map_err(|e| e.to_string())?;
         url.query_pairs_mut().append_pair("api-version", api);

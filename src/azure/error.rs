@@ -59,7 +59,7 @@ pub fn describe_error(err: &azure_core::Error, account: &Account) -> String {
                 super::connection::format_time(se)
             );
         }
-        return match (status, code) {
+        let sentence = match (status, code) {
             // Azure answers 401 for a bearer token it will not take.
             (401, _) | (403, _) if auth_failed || status == 401 => {
                 credentials_refused(account, status)
@@ -118,6 +118,7 @@ pub fn describe_error(err: &azure_core::Error, account: &Account) -> String {
             ),
             _ => format!("The storage service answered {status}{}.", with_code(code)),
         };
+        return with_service_words(sentence, code, &message);
     }
     let text = chain_text(err);
     let lower = text.to_lowercase();
@@ -169,12 +170,56 @@ fn credentials_refused(account: &Account, code: u16) -> String {
     }
 }
 
-/// The `<Message>` of a storage error body, first line only.
-fn service_message(body: &[u8]) -> Option<String> {
+/// The sentence, then what the service itself said (its code and message),
+/// so the reason it gave (which header, which value) is never lost.
+fn with_service_words(sentence: String, code: &str, message: &str) -> String {
+    if message.is_empty() {
+        return sentence;
+    }
+    let code = if code.is_empty() || sentence.contains(code) {
+        String::new()
+    } else {
+        format!("{code}: ")
+    };
+    format!("{sentence} The service said: {code}{message}")
+}
+
+/// The longest service message shown; the log keeps the same text.
+const MESSAGE_MAX: usize = 300;
+
+/// The service's own message in an error body: the `<Message>` of a storage
+/// error (XML), or `error.message` of a Resource Manager one (JSON). First
+/// line only: the lines after it are the request id and time, and the
+/// `AuthenticationErrorDetail` (which holds a request's signature) is never read.
+pub fn service_message(body: &[u8]) -> Option<String> {
     let text = std::str::from_utf8(body).ok()?;
-    let start = text.find("<Message>")? + "<Message>".len();
-    let end = start + text[start..].find("</Message>")?;
-    text[start..end].lines().next().map(str::to_string)
+    let raw = if let Some(start) = text.find("<Message>") {
+        let start = start + "<Message>".len();
+        let end = start + text[start..].find("</Message>")?;
+        let inner = &text[start..end];
+        quick_xml::escape::unescape(inner)
+            .map(|c| c.into_owned())
+            .unwrap_or_else(|_| inner.to_string())
+    } else {
+        let v: serde_json::Value = serde_json::from_str(text).ok()?;
+        let error = v.get("error").unwrap_or(&v);
+        error
+            .get("message")
+            .or_else(|| error.get("Message"))?
+            .as_str()?
+            .to_string()
+    };
+    let line = raw.lines().map(str::trim).find(|l| !l.is_empty())?;
+    // A SAS or signature never belongs on screen, even quoted by a service.
+    let line = match line.find("sig=") {
+        Some(at) => format!("{}…", &line[..at]),
+        None => line.to_string(),
+    };
+    let mut line: String = line.chars().filter(|c| !c.is_control()).collect();
+    if line.chars().count() > MESSAGE_MAX {
+        line = line.chars().take(MESSAGE_MAX).collect::<String>() + "…";
+    }
+    Some(line)
 }
 
 /// What to say when the account forbids public containers (AllowBlobPublicAccess = false).
@@ -233,6 +278,60 @@ mod tests {
             let msg = describe_error(&http_error(status, "AuthenticationFailed"), &account);
             assert!(msg.contains("sign in again"), "{msg}");
         }
+    }
+
+    fn http_error_with_body(status: StatusCode, code: &str, body: &str) -> azure_core::Error {
+        let mut headers = Headers::new();
+        headers.insert("x-ms-error-code", code.to_string());
+        from_response(RawResponse::from_bytes(
+            status,
+            headers,
+            body.as_bytes().to_vec(),
+        ))
+    }
+
+    #[test]
+    fn the_service_message_is_kept_with_its_code() {
+        let account = Account::emulator("http://127.0.0.1:1").unwrap();
+        let body = "\u{feff}<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>InvalidHeaderValue</Code><Message>The value for one of the HTTP headers is not in the correct format.\nRequestId:1\nTime:2026</Message><HeaderName>x-ms-version</HeaderName></Error>";
+        let msg = describe_error(
+            &http_error_with_body(StatusCode::BadRequest, "InvalidHeaderValue", body),
+            &account,
+        );
+        assert_eq!(
+            msg,
+            "The storage service answered 400: InvalidHeaderValue. The service said: The value for one of the HTTP headers is not in the correct format."
+        );
+        let msg = describe_error(
+            &http_error_with_body(
+                StatusCode::Forbidden,
+                "AuthorizationPermissionMismatch",
+                "<Error><Code>AuthorizationPermissionMismatch</Code><Message>This request is not authorized to perform this operation using this permission.</Message></Error>",
+            ),
+            &account,
+        );
+        assert!(
+            msg.ends_with("The service said: AuthorizationPermissionMismatch: This request is not authorized to perform this operation using this permission."),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn service_messages_are_read_safely() {
+        let json = br#"{"error":{"code":"AuthorizationFailed","message":"The client 'x' does not have authorization."}}"#;
+        assert_eq!(
+            service_message(json).as_deref(),
+            Some("The client 'x' does not have authorization.")
+        );
+        let quoted =
+            b"<Error><Message>Bad url https://a/c?sv=1&amp;sig=SECRET here</Message></Error>";
+        let m = service_message(quoted).unwrap();
+        assert!(!m.contains("SECRET"), "{m}");
+        assert_eq!(service_message(b"\xff\xfe"), None);
+        assert_eq!(service_message(b"<Message>"), None);
+        assert_eq!(service_message(b""), None);
+        let long = format!("<Message>{}</Message>", "x".repeat(1000));
+        assert!(service_message(long.as_bytes()).unwrap().chars().count() <= MESSAGE_MAX + 1);
     }
 
     #[test]

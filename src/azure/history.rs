@@ -67,6 +67,8 @@ pub struct HistoryEntry {
     /// Unix seconds.
     pub deleted_on: Option<i64>,
     pub remaining_days: Option<u32>,
+    /// Deleted under versioning: no current version, only older ones.
+    pub versions_only: bool,
 }
 
 impl HistoryEntry {
@@ -128,6 +130,10 @@ struct RawBlob {
     deleted: Option<bool>,
     #[serde(rename = "Properties", default)]
     properties: RawProps,
+    /// Versioning on and the blob deleted: only its older versions remain
+    /// (listed with `include=deletedwithversions`).
+    #[serde(rename = "HasVersionsOnly", default)]
+    has_versions_only: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -189,6 +195,7 @@ fn entry_of(b: RawBlob) -> HistoryEntry {
         (None, Some(v)) if b.is_current_version != Some(true) => Some(Qualifier::Version(v)),
         _ => None,
     };
+    let versions_only = b.has_versions_only == Some(true);
     let p = b.properties;
     HistoryEntry {
         name,
@@ -201,6 +208,7 @@ fn entry_of(b: RawBlob) -> HistoryEntry {
         deleted: b.deleted == Some(true),
         deleted_on: p.deleted_time.as_deref().and_then(parse_http_date),
         remaining_days: p.remaining,
+        versions_only,
     }
 }
 
@@ -549,17 +557,54 @@ pub async fn retention(client: &StorageClient) -> Retention {
     }
 }
 
-/// Soft-deleted blobs directly in the folder `prefix` (not below it).
+/// Deleted blobs directly in the folder `prefix` (not below it): the
+/// soft-deleted ones when `soft`, and those deleted under versioning (only
+/// their versions remain). A service that does not know
+/// `deletedwithversions` (older versions, the emulator) is asked without it.
 pub async fn list_deleted_in(
     client: &StorageClient,
     container: &str,
     prefix: &str,
 ) -> OpResult<Vec<HistoryEntry>> {
-    let all = list_all(client, container, prefix, Some("/"), "deleted").await?;
-    Ok(all
-        .into_iter()
-        .filter(|e| e.deleted && e.qualifier.is_none())
-        .collect())
+    list_deleted(client, container, prefix, true).await
+}
+
+/// [`list_deleted_in`]; without `soft`, only the blobs deleted under versioning.
+pub async fn list_deleted(
+    client: &StorageClient,
+    container: &str,
+    prefix: &str,
+    soft: bool,
+) -> OpResult<Vec<HistoryEntry>> {
+    let include = if soft {
+        "deleted,deletedwithversions"
+    } else {
+        "deletedwithversions"
+    };
+    let all = match list_all(client, container, prefix, Some("/"), include).await {
+        Err(e) if e.status() == Some(400) && soft => {
+            list_all(client, container, prefix, Some("/"), "deleted").await?
+        }
+        Err(e) if e.status() == Some(400) => Vec::new(),
+        other => other?,
+    };
+    Ok(deleted_rows(all))
+}
+
+/// The rows a deleted listing shows: soft-deleted base blobs and blobs with
+/// versions only, once each.
+pub fn deleted_rows(entries: Vec<HistoryEntry>) -> Vec<HistoryEntry> {
+    let mut out: Vec<HistoryEntry> = Vec::new();
+    for e in entries {
+        if e.qualifier.is_some() || !(e.deleted || e.versions_only) {
+            continue;
+        }
+        match out.iter_mut().find(|o| o.name == e.name) {
+            Some(o) => o.versions_only |= e.versions_only,
+            None => out.push(e),
+        }
+    }
+    out
 }
 
 /// What showing deleted blobs found.
@@ -569,7 +614,28 @@ pub struct DeletedListing {
     pub blobs: Vec<HistoryEntry>,
 }
 
-/// The retention, then (unless soft delete is off or unsupported) the deleted blobs here.
+impl DeletedListing {
+    /// The sentence for the status line.
+    pub fn note(&self) -> String {
+        let versions = self.blobs.iter().filter(|b| b.versions_only).count();
+        if versions == 0 {
+            return self.retention.note(self.blobs.len());
+        }
+        let soft = self.blobs.len() - versions;
+        let mut text = format!(
+            "Showing {versions} blob{} deleted under versioning (only older versions remain; U restores the latest)",
+            if versions == 1 { "" } else { "s" }
+        );
+        if soft > 0 {
+            text.push_str(&format!(" and {soft} soft-deleted"));
+        }
+        text.push('.');
+        text
+    }
+}
+
+/// The retention, then the deleted blobs here: soft-deleted ones unless soft
+/// delete is off, and those deleted under versioning whatever it is.
 pub async fn deleted_here(
     client: &StorageClient,
     container: &str,
@@ -577,10 +643,69 @@ pub async fn deleted_here(
 ) -> OpResult<DeletedListing> {
     let retention = retention(client).await;
     let blobs = match retention {
-        Retention::Off | Retention::Unsupported(_) => Vec::new(),
+        Retention::Unsupported(_) => Vec::new(),
+        Retention::Off => list_deleted(client, container, prefix, false).await?,
         _ => list_deleted_in(client, container, prefix).await?,
     };
     Ok(DeletedListing { retention, blobs })
+}
+
+/// How a deleted blob came back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Restored {
+    /// Undelete Blob (soft delete).
+    Undeleted,
+    /// Its latest version was copied over the base blob (versioning).
+    FromVersion(Qualifier),
+}
+
+/// Brings back a deleted blob: under versioning (no current version, older
+/// ones kept) by promoting its latest version (Copy Blob from the version
+/// URL, verified); otherwise with Undelete Blob. Logs one audit line.
+pub async fn restore_deleted(
+    client: &StorageClient,
+    container: &str,
+    blob: &str,
+) -> OpResult<Restored> {
+    let listed = match list_all(client, container, blob, None, "versions").await {
+        // No versioning on this service: a soft-deleted blob.
+        Err(e) if e.status() == Some(400) => Vec::new(),
+        other => other?,
+    };
+    let mine: Vec<HistoryEntry> = listed.into_iter().filter(|e| e.name == blob).collect();
+    if mine.iter().any(|e| e.qualifier.is_none() && !e.deleted) {
+        return Err(OpError::Invalid(format!(
+            "{blob} has a current version: it is not deleted (V shows its versions)"
+        )));
+    }
+    let latest = mine
+        .iter()
+        .filter(|e| matches!(e.qualifier, Some(Qualifier::Version(_))))
+        .max_by(|a, b| {
+            let stamp = |e: &HistoryEntry| e.qualifier.as_ref().map(|q| q.stamp().to_string());
+            a.time()
+                .cmp(&b.time())
+                .then_with(|| stamp(a).cmp(&stamp(b)))
+        });
+    match latest {
+        Some(v) => {
+            promote(client, container, blob, v).await?;
+            let at = v
+                .qualifier
+                .clone()
+                .unwrap_or(Qualifier::Version(String::new()));
+            crate::audit::audit(
+                "restore deleted blob",
+                &format!("{container}/{blob} (from {})", at.describe()),
+            );
+            Ok(Restored::FromVersion(at))
+        }
+        None => {
+            super::ops::undelete(client, container, blob).await?;
+            crate::audit::audit("undelete", &format!("{container}/{blob}"));
+            Ok(Restored::Undeleted)
+        }
+    }
 }
 
 #[cfg(test)]
@@ -656,6 +781,32 @@ mod tests {
         assert_eq!(deleted[0].deleted_on, Some(1_795_418_465));
         assert_eq!(deleted[0].remaining_days, Some(6));
         assert_eq!(deleted[0].size, 5);
+    }
+
+    // Shape of an `include=deleted,deletedwithversions` listing (REST reference):
+    // a blob deleted under versioning is listed by its name with HasVersionsOnly.
+    const VERSIONS_ONLY: &str = r#"<EnumerationResults><Blobs>
+        <Blob><Name>docs/report.csv</Name><HasVersionsOnly>true</HasVersionsOnly><Properties><Last-Modified>Sun, 22 Nov 2026 09:30:00 GMT</Last-Modified><Content-Length>12</Content-Length></Properties></Blob>
+        <Blob><Name>docs/gone.txt</Name><Deleted>true</Deleted><Properties><Content-Length>5</Content-Length></Properties></Blob>
+        <Blob><Name>docs/live.txt</Name><Properties><Content-Length>1</Content-Length></Properties></Blob>
+    </Blobs><NextMarker/></EnumerationResults>"#;
+
+    #[test]
+    fn blobs_with_versions_only_are_deleted_rows() {
+        let (entries, _) = parse_history_page(VERSIONS_ONLY).unwrap();
+        let rows = deleted_rows(entries);
+        let names: Vec<(&str, bool)> = rows
+            .iter()
+            .map(|e| (e.name.as_str(), e.versions_only))
+            .collect();
+        assert_eq!(names, [("docs/report.csv", true), ("docs/gone.txt", false)]);
+        let listing = DeletedListing {
+            retention: Retention::Off,
+            blobs: rows,
+        };
+        let note = listing.note();
+        assert!(note.contains("1 blob deleted under versioning"), "{note}");
+        assert!(note.contains("1 soft-deleted"), "{note}");
     }
 
     #[test]

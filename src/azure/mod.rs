@@ -3,10 +3,12 @@
 
 pub mod access;
 pub mod account;
+pub mod arm_settings;
 pub mod blob_io;
 pub mod client;
 pub mod connection;
 pub mod cors;
+pub mod diagnose;
 pub mod entra;
 pub mod env;
 pub mod error;
@@ -18,12 +20,14 @@ pub mod naming;
 pub mod ops;
 pub mod permissions;
 pub mod preview_fetch;
+pub mod props;
 pub mod sas;
 pub mod secret;
 pub mod sign_in;
 pub mod signing;
 pub mod uri;
 pub mod user_delegation;
+pub mod version;
 
 pub use account::{Account, Auth, Source};
 pub use client::StorageClient;

@@ -21,6 +21,7 @@ pub const SECTIONS: &[(&str, &str)] = &[
     ("ask", "Answering a one-line question"),
     ("cors", "CORS rules editor"),
     ("policies", "Stored access policies (P on a container)"),
+    ("settings", "Account settings (W on an account)"),
     ("bookmarks", "Bookmarks list"),
     ("history", "Snapshots and versions (V on a blob)"),
     ("form", "In a form (other keys edit the field)"),

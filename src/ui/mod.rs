@@ -17,6 +17,7 @@ pub mod history;
 pub use crate::app::layout;
 pub mod policies;
 pub mod preview;
+pub mod settings;
 pub mod transfers;
 
 use crate::app::layers::{Layer, Mode};
@@ -60,6 +61,7 @@ pub fn draw(frame: &mut Frame, state: &State, ui: &Ui) {
             Layer::Activity => activity::draw(frame, areas.list, state, ui),
             Layer::Cors(_) => cors::draw(frame, frame.area(), state, ui),
             Layer::Policies(_) => policies::draw(frame, frame.area(), state, ui),
+            Layer::Settings(_) => settings::draw(frame, frame.area(), state, ui),
             Layer::Bookmarks => bookmarks::draw(frame, frame.area(), state, ui),
             Layer::Form(f) => form::draw_form(frame, frame.area(), f, ui),
             Layer::Confirm(_) => form::draw_confirm(frame, frame.area(), state, ui),

@@ -21,7 +21,12 @@ fn emulator_dir() -> PathBuf {
 
 /// Installs the pinned Azurite (npm ci) unless it is already there.
 pub fn install() -> Result<PathBuf, String> {
-    let dir = emulator_dir();
+    install_in(&emulator_dir())
+}
+
+/// [`install`] from the lockfile in `dir`.
+fn install_in(dir: &Path) -> Result<PathBuf, String> {
+    let dir = dir.to_path_buf();
     let bin = dir.join("node_modules/.bin/azurite-blob");
     if bin.exists() {
         return Ok(bin);
@@ -65,7 +70,22 @@ impl Emulator {
     }
 
     fn start_with(port: Option<u16>, extra: &[&str]) -> Result<Self, String> {
-        let bin = install()?;
+        Self::start_bin(install()?, port, true, extra)
+    }
+
+    /// The older pinned Azurite (tests/emulator/old), started as many run it
+    /// (Docker, an editor extension): without `--skipApiVersionCheck`, so it
+    /// refuses service versions newer than its own.
+    pub fn start_old() -> Result<Self, String> {
+        Self::start_bin(install_in(&emulator_dir().join("old"))?, None, false, &[])
+    }
+
+    fn start_bin(
+        bin: PathBuf,
+        port: Option<u16>,
+        skip_version_check: bool,
+        extra: &[&str],
+    ) -> Result<Self, String> {
         let port = match port {
             Some(p) => p,
             None => free_port()?,
@@ -82,10 +102,10 @@ impl Emulator {
                 "127.0.0.1",
                 "--blobPort",
                 &port.to_string(),
-                "--skipApiVersionCheck",
                 "--loose",
                 "--silent",
             ])
+            .args(skip_version_check.then_some("--skipApiVersionCheck"))
             .args(extra)
             .stdin(Stdio::piped())
             // Nothing may reach the terminal: the demo draws the TUI on it.

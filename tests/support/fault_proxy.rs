@@ -249,3 +249,72 @@ impl FaultProxy {
         Self { host, counters }
     }
 }
+
+/// What [`FaultProxy::answering`] says to every request.
+#[derive(Clone, Debug)]
+pub struct Refusal {
+    pub status: u16,
+    pub code: String,
+    pub message: String,
+    /// The `Date` header; `None` sends none (the clock is then not judged).
+    pub date: Option<String>,
+}
+
+impl Refusal {
+    pub fn new(status: u16, code: &str, message: &str) -> Self {
+        Self {
+            status,
+            code: code.to_string(),
+            message: message.to_string(),
+            date: None,
+        }
+    }
+
+    fn response(&self) -> Vec<u8> {
+        let body = format!(
+            "\u{feff}<?xml version=\"1.0\" encoding=\"utf-8\"?><Error><Code>{}</Code><Message>{}\nRequestId:00000000-0000-0000-0000-000000000000\nTime:2026-11-30T00:00:00.0000000Z</Message></Error>",
+            self.code, self.message
+        );
+        let date = self
+            .date
+            .as_ref()
+            .map(|d| format!("Date: {d}\r\n"))
+            .unwrap_or_default();
+        format!(
+            "HTTP/1.1 {} Refused\r\nContent-Type: application/xml\r\nx-ms-error-code: {}\r\n{date}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            self.status,
+            self.code,
+            body.len()
+        )
+        .into_bytes()
+    }
+}
+
+impl FaultProxy {
+    /// Answers every request with `refusal`, forwarding nothing: the service
+    /// as a firewall, a role assignment or a policy would make it answer.
+    pub async fn answering(refusal: Refusal) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind proxy");
+        let host = format!("http://{}", listener.local_addr().expect("addr"));
+        let counters = Arc::new(Counters::default());
+        let c = counters.clone();
+        let response = Arc::new(refusal.response());
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let (c, response) = (c.clone(), response.clone());
+                tokio::spawn(async move {
+                    let Ok(request) = read_message(&mut socket, false).await else {
+                        return;
+                    };
+                    if request.is_empty() {
+                        return;
+                    }
+                    c.requests.fetch_add(1, Ordering::Relaxed);
+                    let _ = socket.write_all(&response).await;
+                    let _ = socket.shutdown().await;
+                });
+            }
+        });
+        Self { host, counters }
+    }
+}

@@ -82,13 +82,14 @@ impl State {
             return Vec::new();
         };
         let prefix = prefix.clone();
-        let note = listing.retention.note(listing.blobs.len());
+        let note = listing.note();
         let mut view = DeletedView {
             info: HashMap::new(),
             note: Some(note.clone()),
         };
         let interner = &mut self.listing.interner;
         let tag = interner.get(Some("deleted".to_string()));
+        let versions_tag = interner.get(Some("deleted · versions".to_string()));
         for b in listing.blobs {
             let leaf: Box<str> = b.name.strip_prefix(&prefix).unwrap_or(&b.name).into();
             self.listing.entries.push(Entry {
@@ -96,13 +97,19 @@ impl State {
                 name: leaf.clone(),
                 size: b.size,
                 modified: b.deleted_on.or(b.last_modified),
-                tier: tag.clone(),
+                tier: if b.versions_only {
+                    versions_tag.clone()
+                } else {
+                    tag.clone()
+                },
                 content_type: None,
             });
             view.info.insert(leaf, b);
         }
+        let found = !view.info.is_empty();
         self.deleted = Some(view);
         let level = match listing.retention {
+            _ if found => Level::Info,
             history::Retention::Off | history::Retention::Unsupported(_) => Level::Error,
             _ => Level::Info,
         };

@@ -157,11 +157,14 @@ pub async fn execute(client: &StorageClient, effect: HistoryEffect) -> HistoryEv
         HistoryEffect::Undelete {
             container, blob, ..
         } => HistoryEvent::Undeleted {
-            result: ops::undelete(client, &container, &blob)
+            // Under versioning: its latest version promoted; else Undelete Blob.
+            result: history::restore_deleted(client, &container, &blob)
                 .await
-                .map(|()| {
-                    audit("undelete", &format!("{container}/{blob}"));
-                    format!("Undeleted {blob}.")
+                .map(|how| match how {
+                    history::Restored::Undeleted => format!("Undeleted {blob}."),
+                    history::Restored::FromVersion(at) => {
+                        format!("Restored {blob} from its {}.", at.describe())
+                    }
                 })
                 .map_err(e),
         },

@@ -22,6 +22,7 @@ use super::form::AttachForm;
 use super::history::HistoryPane;
 use super::ops::Ask;
 use super::policies::PolicyEditor;
+use super::settings::SettingsPane;
 use super::state::{Confirm, PathAction};
 
 /// What typing on the browser's prompt line is for.
@@ -52,6 +53,8 @@ pub enum Layer {
     Cors(Box<CorsEditor>),
     /// The stored access policies editor.
     Policies(Box<PolicyEditor>),
+    /// The account settings pane (Blob service properties).
+    Settings(Box<SettingsPane>),
     /// A choice among a few options (public access level).
     Choose(Choice),
     /// A one-line question (new container, tier, SAS, cap…).
@@ -94,6 +97,9 @@ pub enum Mode {
     /// Typing into the policy form.
     PoliciesInput,
     History,
+    Settings,
+    /// Typing a value into the settings pane.
+    SettingsInput,
 }
 
 impl Layer {
@@ -110,6 +116,8 @@ impl Layer {
             Layer::Cors(_) => Mode::Cors,
             Layer::Policies(ed) if ed.takes_text() => Mode::PoliciesInput,
             Layer::Policies(_) => Mode::Policies,
+            Layer::Settings(p) if p.takes_text() => Mode::SettingsInput,
+            Layer::Settings(_) => Mode::Settings,
             Layer::Choose(_) => Mode::Choose,
             Layer::Ask(_) => Mode::Ask,
             Layer::Path(_) => Mode::Path,
@@ -128,7 +136,7 @@ impl Mode {
             Mode::Filter | Mode::PrefixSearch => "prompt",
             Mode::Help => "help",
             // Text fields of the editors take the same keys as the other forms.
-            Mode::Form | Mode::CorsInput | Mode::PoliciesInput => "form",
+            Mode::Form | Mode::CorsInput | Mode::PoliciesInput | Mode::SettingsInput => "form",
             Mode::Confirm => "confirm",
             Mode::Path => "path",
             Mode::Transfers => "transfers",
@@ -140,6 +148,7 @@ impl Mode {
             Mode::Cors => "cors",
             Mode::Policies => "policies",
             Mode::History => "history",
+            Mode::Settings => "settings",
         }
     }
 
@@ -154,6 +163,7 @@ impl Mode {
                 | Mode::Ask
                 | Mode::CorsInput
                 | Mode::PoliciesInput
+                | Mode::SettingsInput
         )
     }
 
@@ -233,6 +243,7 @@ fn base(mode: Mode) -> Mode {
     match mode {
         Mode::CorsInput => Mode::Cors,
         Mode::PoliciesInput => Mode::Policies,
+        Mode::SettingsInput => Mode::Settings,
         Mode::PrefixSearch => Mode::Filter,
         m => m,
     }
@@ -264,6 +275,7 @@ layer_accessors! {
     history, history_mut, History, HistoryPane;
     cors, cors_mut, Cors, CorsEditor;
     policies, policies_mut, Policies, PolicyEditor;
+    settings, settings_mut, Settings, SettingsPane;
     ask, ask_mut, Ask, Ask;
     path, path_mut, Path, PathAction;
     form, form_mut, Form, AttachForm;

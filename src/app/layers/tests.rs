@@ -40,13 +40,16 @@ fn with_layer(mode: Mode) -> State {
         Mode::Activity => &[Command::Activity],
         Mode::Cors => &[Command::Cors],
         Mode::Policies => &[Command::Policies],
+        Mode::Settings => &[Command::Settings],
         Mode::Choose => &[Command::PublicAccess],
         Mode::Ask => &[Command::Find],
         Mode::Path => &[Command::Download],
         Mode::Form => &[Command::Attach],
         Mode::Confirm => &[Command::BreakLease],
         Mode::Help => &[Command::Help],
-        Mode::CorsInput | Mode::PoliciesInput => unreachable!("views of the editors"),
+        Mode::CorsInput | Mode::PoliciesInput | Mode::SettingsInput => {
+            unreachable!("views of the editors")
+        }
     };
     for c in opener {
         cmd(&mut s, *c);
@@ -65,6 +68,7 @@ const LAYERS: &[Mode] = &[
     Mode::Activity,
     Mode::Cors,
     Mode::Policies,
+    Mode::Settings,
     Mode::Choose,
     Mode::Ask,
     Mode::Path,

@@ -9,7 +9,7 @@ use std::ops::Range;
 // XML
 
 /// The byte range of the first `<name>…</name>` or `<name/>` element.
-pub(crate) fn element_span(xml: &str, name: &str) -> Option<Range<usize>> {
+pub fn element_span(xml: &str, name: &str) -> Option<Range<usize>> {
     let open = format!("<{name}");
     let close = format!("</{name}>");
     let mut from = 0;
