@@ -132,21 +132,11 @@ impl Engine {
         self.inner.options.journal.as_ref()
     }
 
-    /// Makes sure every target container exists (uploads into a new container
-    /// just work, as with azcopy), after checking its name.
+    /// Creates the target containers that do not exist yet, after checking
+    /// their names. Callers ask first: the TUI asks the user, the command line
+    /// needs `--create-container` (see `targets::missing_containers`).
     pub async fn prepare_targets(&self, specs: &[ItemSpec]) -> Result<(), String> {
-        let mut targets: Vec<(usize, String)> = specs
-            .iter()
-            .filter_map(|s| match &s.target {
-                Endpoint::Blob {
-                    account, container, ..
-                } => Some((*account, container.clone())),
-                Endpoint::Local(_) => None,
-            })
-            .collect();
-        targets.sort();
-        targets.dedup();
-        for (account, container) in targets {
+        for (account, container) in super::targets::target_containers(specs) {
             crate::azure::naming::check_container_name(&container)
                 .map_err(|why| format!("{container:?}: {why}"))?;
             let (_, c) =

@@ -28,11 +28,8 @@ impl MissingContainer {
     }
 }
 
-/// Every target container of `specs` that does not exist, with the close names.
-pub async fn missing_containers(
-    specs: &[ItemSpec],
-    client_for: impl Fn(usize) -> Option<StorageClient>,
-) -> Result<Vec<MissingContainer>, String> {
+/// The containers `specs` write into, once each: (account, container).
+pub fn target_containers(specs: &[ItemSpec]) -> Vec<(usize, String)> {
     let mut targets: Vec<(usize, String)> = specs
         .iter()
         .filter_map(|s| match &s.target {
@@ -44,8 +41,16 @@ pub async fn missing_containers(
         .collect();
     targets.sort();
     targets.dedup();
+    targets
+}
+
+/// Every target container of `specs` that does not exist, with the close names.
+pub async fn missing_containers(
+    specs: &[ItemSpec],
+    client_for: impl Fn(usize) -> Option<StorageClient>,
+) -> Result<Vec<MissingContainer>, String> {
     let mut missing = Vec::new();
-    for (account, name) in targets {
+    for (account, name) in target_containers(specs) {
         let client = client_for(account).ok_or_else(|| format!("no account for {name}"))?;
         let describe = |e: azure_core::Error| {
             format!(

@@ -138,31 +138,5 @@ pub fn parse_cors(properties_xml: &str) -> Result<Vec<CorsRule>, String> {
 /// after the analytics elements when it has none). Every other byte stays.
 pub fn replace_cors(properties_xml: &str, rules: &[CorsRule]) -> Result<String, String> {
     let xml = properties_xml.trim_start_matches('\u{feff}');
-    let new = cors_xml(rules);
-    if let Some(span) = element_span(xml, "Cors") {
-        return Ok(format!("{}{new}{}", &xml[..span.start], &xml[span.end..]));
-    }
-    // The schema orders Logging, HourMetrics, MinuteMetrics, then Cors.
-    let after_analytics = ["MinuteMetrics", "HourMetrics", "Logging"]
-        .iter()
-        .find_map(|name| element_span(xml, name).map(|s| s.end));
-    let at = match after_analytics {
-        Some(at) => at,
-        None => {
-            let root = element_span(xml, "StorageServiceProperties").ok_or_else(|| {
-                "the service's properties are not a StorageServiceProperties document".to_string()
-            })?;
-            let gt = root.start + xml[root.start..].find('>').unwrap_or(0);
-            if xml[..gt].ends_with('/') {
-                // `<StorageServiceProperties/>`: nothing inside to keep.
-                return Ok(format!(
-                    "{}<StorageServiceProperties>{new}</StorageServiceProperties>{}",
-                    &xml[..root.start],
-                    &xml[root.end..]
-                ));
-            }
-            gt + 1
-        }
-    };
-    Ok(format!("{}{new}{}", &xml[..at], &xml[at..]))
+    crate::azure::props::put_element(xml, "Cors", &cors_xml(rules))
 }

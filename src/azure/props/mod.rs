@@ -14,4 +14,4 @@ mod xml;
 pub use json::{PropsJson, parse_json};
 pub use model::{DeleteRetention, Logging, Metrics, ServiceSettings, StaticWebsite, diff_lines};
 pub use service::{SaveOutcome, get_settings, save_settings, website_endpoint};
-pub use xml::{parse_settings, replace_settings};
+pub use xml::{parse_settings, put_element, replace_settings};

@@ -211,8 +211,9 @@ const ORDER: &[&str] = &[
     "StaticWebsite",
 ];
 
-/// `xml` with `name` replaced by `new` (or inserted in schema order).
-fn put_element(xml: &str, name: &str, new: &str) -> Result<String, String> {
+/// `xml` with `name` replaced by `new` (or inserted in schema order); every
+/// other byte stays. The CORS save uses it too.
+pub fn put_element(xml: &str, name: &str, new: &str) -> Result<String, String> {
     if let Some(span) = element_span(xml, name) {
         return Ok(format!("{}{new}{}", &xml[..span.start], &xml[span.end..]));
     }
