@@ -43,8 +43,7 @@ pub fn parse_location(input: &str) -> Result<(AzPath, Option<String>), String> {
     };
     // fsspec's container@account form names the account; abfss names its host.
     let (container, account) = match container.split_once('@') {
-        Some((c, a)) if !a.is_empty() => (c, Some(account_of_host(a))),
-        Some((c, _)) => (c, None),
+        Some((c, a)) => (c, Some(account_of_host(a)).filter(|a| !a.is_empty())),
         None => (container, None),
     };
     if container.is_empty() {
@@ -92,6 +91,14 @@ fn parse_url(input: &str) -> Result<(AzPath, Option<String>), String> {
             "{input:?} names the account {account} but no container (add /container/path)"
         ));
     };
+    // Names that cannot be a container or an account would mean another place
+    // once written back as az://container@account/path.
+    if container.contains(['/', '@']) {
+        return Err(format!("{container:?} in {input:?} is not a container name"));
+    }
+    if account.is_empty() || account.contains(['.', '@', '/', '%']) {
+        return Err(format!("{account:?} in {input:?} is not a storage account name"));
+    }
     let prefix = segments[1..].join("/");
     let sas = url
         .query()
@@ -203,6 +210,12 @@ mod tests {
         );
         let err = parse_location("https://acct.blob.core.windows.net/").unwrap_err();
         assert!(err.contains("no container"), "{err}");
+        // Found by thinking like the fuzzer: these would name another place.
+        assert!(parse_location("http://127.0.0.1/a.b/c/x").is_err());
+        assert!(parse_location("https://acct.blob.core.windows.net/a%2Fb/x").is_err());
+        assert!(parse_location("https://acct.blob.core.windows.net/a%40b/x").is_err());
+        let (p, _) = parse_location("az://c@.x/p").unwrap();
+        assert_eq!(p.account, None);
     }
 
     #[test]
