@@ -24,6 +24,7 @@ pub mod sign_in;
 pub mod signing;
 pub mod uri;
 pub mod user_delegation;
+pub mod walk;
 
 pub use account::{Account, Auth, Source};
 pub use client::StorageClient;
