@@ -16,6 +16,8 @@ pub enum Cmd {
     Cp(crate::headless::cp::Args),
     /// Read or replace an account's Blob service CORS rules.
     Cors(crate::headless::cors::Args),
+    /// Sizes of a container or folder: bytes and blobs per folder and tier, estimated cost.
+    Du(crate::headless::du::Args),
     /// Print a SAS URL for a container, blob or folder.
     Sas(crate::headless::sas::Args),
 }
@@ -106,6 +108,7 @@ fn run_headless(command: Cmd, args: Args) -> ExitCode {
                     Cmd::Access(a) => crate::headless::access::run(a, &ctx).await,
                     Cmd::Cp(a) => crate::headless::cp::run(a, &ctx).await,
                     Cmd::Cors(a) => crate::headless::cors::run(a, &ctx).await,
+                    Cmd::Du(a) => crate::headless::du::run(a, &ctx).await,
                     Cmd::Sas(a) => crate::headless::sas::run(a, &ctx).await,
                 }
             })

@@ -5,6 +5,8 @@
 pub mod access;
 pub mod cors;
 pub mod cp;
+pub mod du;
+pub mod filter_args;
 pub mod sas;
 
 use crate::azure::{Account, StorageClient};

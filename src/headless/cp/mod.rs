@@ -45,6 +45,9 @@ pub struct Args {
     /// container is refused and the existing ones with a close name are listed).
     #[arg(long)]
     pub create_container: bool,
+    /// Filters for folders (with --recursive).
+    #[command(flatten)]
+    pub filter: super::filter_args::FilterArgs,
 }
 
 fn human(bytes: u64) -> String {

@@ -1,0 +1,341 @@
+//! The parallel walker, `blobx du` and the filters against Azurite: every
+//! blob exactly once (also through a proxy breaking requests), cancelling
+//! stops the requests, sizes per folder and tier agree with a sum made from
+//! what was uploaded, and filters take exactly the files they name.
+
+mod support;
+
+use blobx::azure::StorageClient;
+use blobx::azure::ops::{AccessTier, set_tier};
+use blobx::azure::walk::{Tier, Walk, WalkOptions};
+use std::collections::BTreeMap;
+use std::sync::atomic::Ordering;
+use support::emulator::Emulator;
+use support::rng::Rng;
+use support::seed::{BlobSpec, client, fill};
+use support::{run_blobx, unique};
+use tokio::sync::OnceCell;
+use tokio_util::sync::CancellationToken;
+
+/// One seeded blob: name, size, tier.
+type Seeded = (String, u64, Tier);
+
+struct Tree {
+    container: String,
+    blobs: Vec<Seeded>,
+}
+
+const FOLDERS: &[&str] = &["", "a/", "a/x/", "a/y/", "b/", "c/d/e/", "f/"];
+
+/// One tree for the whole binary: 7 folders, 210 blobs of 0-2999 bytes,
+/// some Cool, some Archive.
+async fn tree() -> &'static Tree {
+    static TREE: OnceCell<Tree> = OnceCell::const_new();
+    TREE.get_or_init(|| async {
+        let emu = Emulator::shared();
+        let c = client(&emu.host);
+        let container = unique("walk");
+        let mut rng = Rng(0x5eed_13);
+        let mut blobs = Vec::new();
+        for i in 0..210 {
+            let folder = FOLDERS[i % FOLDERS.len()];
+            let ext = if i % 3 == 0 { "csv" } else { "bin" };
+            let size = rng.below(3000) as u64;
+            let tier = match i % 10 {
+                0 => Tier::Cool,
+                1 => Tier::Archive,
+                _ => Tier::Hot,
+            };
+            blobs.push((format!("{folder}f{i:03}.{ext}"), size, tier));
+        }
+        let specs = blobs
+            .iter()
+            .map(|(n, s, _)| BlobSpec::new(n.clone(), vec![b'x'; *s as usize]))
+            .collect();
+        fill(&c, &container, specs).await.unwrap();
+        for (name, _, tier) in &blobs {
+            let t = match tier {
+                Tier::Cool => AccessTier::Cool,
+                Tier::Archive => AccessTier::Archive,
+                _ => continue,
+            };
+            set_tier(&c, &container, name, t, None).await.unwrap();
+        }
+        blobs.sort();
+        Tree { container, blobs }
+    })
+    .await
+}
+
+async fn walk_all(c: StorageClient, container: &str, prefix: &str, o: WalkOptions) -> Vec<Seeded> {
+    Walk::start(c, container, prefix, o, CancellationToken::new())
+        .collect_sorted()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|b| (b.name, b.size, b.tier))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_walker_finds_every_blob_once_in_every_shape() {
+    let t = tree().await;
+    let emu = Emulator::shared();
+    let c = client(&emu.host);
+    for options in [
+        WalkOptions::default(),
+        WalkOptions {
+            parallel: 1,
+            ..WalkOptions::default()
+        },
+        WalkOptions {
+            flat: true,
+            details: true,
+            ..WalkOptions::default()
+        },
+    ] {
+        let got = walk_all(c.clone(), &t.container, "", options.clone()).await;
+        assert_eq!(got, t.blobs, "{options:?}");
+    }
+    // A prefix that is not a folder: the start of names.
+    let got = walk_all(c.clone(), &t.container, "a/x/f0", WalkOptions::default()).await;
+    let want: Vec<_> = t
+        .blobs
+        .iter()
+        .filter(|b| b.0.starts_with("a/x/f0"))
+        .cloned()
+        .collect();
+    assert!(!want.is_empty());
+    assert_eq!(got, want);
+
+    // Through a proxy that breaks 20% of requests: the client's retries
+    // make it whole, every name once.
+    let upstream = emu.host.trim_start_matches("http://").to_string();
+    let proxy = support::fault_proxy::FaultProxy::start(&upstream, 13, 20).await;
+    let pc = client(&proxy.host);
+    let got = walk_all(pc, &t.container, "", WalkOptions::default()).await;
+    assert_eq!(got, t.blobs, "{}", proxy.counters.summary());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn cancelling_a_walk_stops_its_requests() {
+    let t = tree().await;
+    let emu = Emulator::shared();
+    let upstream = emu.host.trim_start_matches("http://").to_string();
+    let proxy = support::fault_proxy::FaultProxy::start(&upstream, 1, 0).await;
+    let pc = client(&proxy.host);
+    // The whole walk, for the count of requests it makes.
+    walk_all(pc.clone(), &t.container, "", WalkOptions::default()).await;
+    let whole = proxy.counters.requests.load(Ordering::Relaxed);
+    assert!(whole >= FOLDERS.len() as u64, "{whole}");
+
+    let before = proxy.counters.requests.load(Ordering::Relaxed);
+    let cancel = CancellationToken::new();
+    let mut walk = Walk::start(
+        pc,
+        &t.container,
+        "",
+        WalkOptions {
+            parallel: 1,
+            ..WalkOptions::default()
+        },
+        cancel.clone(),
+    );
+    let first = walk.next().await.unwrap().unwrap();
+    assert!(!first.is_empty());
+    cancel.cancel();
+    assert!(walk.next().await.is_none(), "nothing after the cancel");
+    let at_cancel = proxy.counters.requests.load(Ordering::Relaxed) - before;
+    // Give a runaway task the time to send another request, then count again.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let after = proxy.counters.requests.load(Ordering::Relaxed) - before;
+    assert_eq!(after, at_cancel, "no request after the cancel");
+    assert!(after < whole, "{after} of {whole}");
+}
+
+/// Sums from what was uploaded: per folder (down to `depth`), per tier.
+fn expected(
+    blobs: &[Seeded],
+    depth: usize,
+    take: impl Fn(&str, u64) -> bool,
+) -> BTreeMap<String, (u64, u64, BTreeMap<String, (u64, u64)>)> {
+    let mut m: BTreeMap<String, (u64, u64, BTreeMap<String, (u64, u64)>)> = BTreeMap::new();
+    for (name, size, tier) in blobs {
+        if !take(name, *size) {
+            continue;
+        }
+        let parts: Vec<&str> = name.split('/').collect();
+        let folders = parts.len() - 1;
+        for d in 0..=depth.min(folders) {
+            let key: String = parts[..d].iter().map(|p| format!("{p}/")).collect();
+            let e = m.entry(key).or_default();
+            e.0 += size;
+            e.1 += 1;
+            let te = e.2.entry(tier.name().to_string()).or_default();
+            te.0 += size;
+            te.1 += 1;
+        }
+    }
+    m
+}
+
+fn from_json(v: &serde_json::Value) -> (u64, u64, BTreeMap<String, (u64, u64)>) {
+    let tiers = v["tiers"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, t)| {
+            (
+                k.clone(),
+                (t["bytes"].as_u64().unwrap(), t["blobs"].as_u64().unwrap()),
+            )
+        })
+        .collect();
+    (
+        v["bytes"].as_u64().unwrap(),
+        v["blobs"].as_u64().unwrap(),
+        tiers,
+    )
+}
+
+fn du(args: &[&str]) -> serde_json::Value {
+    let emu = Emulator::shared();
+    let home = tempfile::tempdir().unwrap();
+    let mut all = vec!["du", "--json", "--emulator", &emu.host];
+    all.extend_from_slice(args);
+    let out = run_blobx(home.path(), &all);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn du_agrees_with_an_independent_sum_per_folder_and_tier() {
+    let t = tree().await;
+    let doc = du(&[&format!("az://{}", t.container), "--depth", "2"]);
+    let want = expected(&t.blobs, 2, |_, _| true);
+    assert_eq!(from_json(&doc), want[""]);
+    let got: BTreeMap<String, _> = doc["folders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["path"].as_str().unwrap().to_string(), from_json(f)))
+        .collect();
+    let want_folders: BTreeMap<_, _> = want.into_iter().filter(|(k, _)| !k.is_empty()).collect();
+    assert_eq!(got, want_folders);
+    assert!(doc["estimated_monthly_cost"]["amount"].as_f64().unwrap() > 0.0);
+    assert_eq!(doc["errors"].as_array().unwrap().len(), 0);
+
+    // A folder, with filters: only .csv files of at least 1000 bytes.
+    let doc = du(&[
+        &format!("az://{}/a", t.container),
+        "--depth",
+        "0",
+        "--include",
+        "*.csv",
+        "--min-size",
+        "1000",
+    ]);
+    let want = expected(&t.blobs, 0, |n, s| {
+        n.starts_with("a/") && n.ends_with(".csv") && s >= 1000
+    });
+    assert_eq!(from_json(&doc), want[""]);
+    assert!(doc["folders"].as_array().unwrap().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn filters_take_exactly_the_files_they_name() {
+    let t = tree().await;
+    let emu = Emulator::shared();
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    // Download folder a/ without a/x/ and without anything over 2000 bytes.
+    let out_dir = h.join("out");
+    let out = run_blobx(
+        h,
+        &[
+            "cp",
+            &format!("az://{}/a/", t.container),
+            out_dir.to_str().unwrap(),
+            "-r",
+            "--exclude",
+            "x/**",
+            "--max-size",
+            "2000",
+            "--emulator",
+            &emu.host,
+        ],
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    // Archived blobs cannot be read: those fail (exit 1) and are left out.
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let want: Vec<String> = t
+        .blobs
+        .iter()
+        .filter(|(n, s, tier)| {
+            n.starts_with("a/") && !n.starts_with("a/x/") && *s <= 2000 && *tier != Tier::Archive
+        })
+        .map(|(n, _, _)| n["a/".len()..].to_string())
+        .collect();
+    let mut got = Vec::new();
+    let mut stack = vec![out_dir.clone()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            if e.path().is_dir() {
+                stack.push(e.path());
+            } else if e.path().extension().is_some_and(|x| x == "part") {
+                // A failed download's .part stays for a resume.
+            } else {
+                got.push(
+                    e.path()
+                        .strip_prefix(&out_dir)
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned(),
+                );
+            }
+        }
+    }
+    got.sort();
+    assert_eq!(got, want, "{err}");
+
+    // Times: nothing was modified a week from now; everything after a day ago.
+    let doc = du(&[
+        &format!("az://{}", t.container),
+        "--modified-after",
+        "1d",
+        "--depth",
+        "0",
+    ]);
+    assert_eq!(doc["blobs"].as_u64(), Some(t.blobs.len() as u64));
+    let doc = du(&[
+        &format!("az://{}", t.container),
+        "--modified-before",
+        "2000-01-01",
+        "--depth",
+        "0",
+    ]);
+    assert_eq!(doc["blobs"].as_u64(), Some(0));
+
+    // Bad filter input: refused in words before any request (exit 2).
+    let out = run_blobx(
+        h,
+        &[
+            "du",
+            &format!("az://{}", t.container),
+            "--min-size",
+            "lots",
+            "--emulator",
+            &emu.host,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--min-size: \"lots\" is not a size"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
