@@ -20,6 +20,8 @@ pub enum Cmd {
     Du(crate::headless::du::Args),
     /// Print a SAS URL for a container, blob or folder.
     Sas(crate::headless::sas::Args),
+    /// Make DST hold what SRC holds (local or az://): a plan with --dry-run, extras deleted only with --delete-extra.
+    Sync(crate::headless::sync::Args),
 }
 
 #[derive(Debug, Parser)]
@@ -110,6 +112,7 @@ fn run_headless(command: Cmd, args: Args) -> ExitCode {
                     Cmd::Cors(a) => crate::headless::cors::run(a, &ctx).await,
                     Cmd::Du(a) => crate::headless::du::run(a, &ctx).await,
                     Cmd::Sas(a) => crate::headless::sas::run(a, &ctx).await,
+                    Cmd::Sync(a) => crate::headless::sync::run(a, &ctx).await,
                 }
             })
         });

@@ -339,3 +339,329 @@ async fn filters_take_exactly_the_files_they_name() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+// ---------------------------------------------------------------------------
+// blobx sync
+
+fn body(len: usize, seed: u64) -> Vec<u8> {
+    let mut r = Rng(seed | 1);
+    (0..len).map(|_| r.next() as u8).collect()
+}
+
+/// A local tree: nested folders, an empty file, one file of several blocks.
+fn local_tree(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let files = vec![
+        ("top.txt".to_string(), body(1200, 1)),
+        ("a/one.csv".to_string(), body(3000, 2)),
+        ("a/two.bin".to_string(), body(70_000, 3)),
+        ("a/deep/er/three.bin".to_string(), body(9 << 20, 4)),
+        ("b/empty".to_string(), Vec::new()),
+    ];
+    for (name, data) in &files {
+        let p = dir.join(name);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, data).unwrap();
+    }
+    files
+}
+
+fn sync_cmd(home: &std::path::Path, host: &str, args: &[&str]) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_blobx"));
+    cmd.args(["sync", "--json", "--emulator", host])
+        .args(args)
+        .env("BLOBX_CONFIG_DIR", home.join("config"))
+        .env("BLOBX_LOG_DIR", home.join("logs"))
+        .env("BLOBX_DATA_DIR", home.join("data"));
+    cmd
+}
+
+/// Runs `blobx sync --json ARGS`; the JSON, asserting exit 0.
+fn sync(home: &std::path::Path, host: &str, args: &[&str]) -> serde_json::Value {
+    let out = sync_cmd(home, host, args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "sync {args:?}: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn count(doc: &serde_json::Value, class: &str) -> u64 {
+    doc[class]["count"].as_u64().unwrap()
+}
+
+/// Every file below `dir` (not `.part`) with its bytes, by relative path.
+fn read_tree(dir: &std::path::Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if !p.to_string_lossy().ends_with(".part") {
+                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+                out.insert(rel, std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    out
+}
+
+fn audit_count(home: &std::path::Path, what: &str) -> usize {
+    let mut n = 0;
+    for e in std::fs::read_dir(home.join("logs"))
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        let log = std::fs::read_to_string(e.path()).unwrap_or_default();
+        n += log
+            .lines()
+            .filter(|l| l.contains("blobx::audit") && l.contains(what))
+            .count();
+    }
+    n
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sync_round_trips_then_moves_only_what_changed() {
+    let emu = Emulator::shared();
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let src = h.join("src");
+    let files = local_tree(&src);
+    let container = unique("sync");
+    client(&emu.host)
+        .create_container(&container)
+        .await
+        .unwrap();
+    let up = format!("az://{container}/mirror");
+    let back = h.join("back");
+    let (src_s, back_s) = (src.to_str().unwrap(), back.to_str().unwrap());
+
+    // The plan first: everything new, nothing changed.
+    let plan = sync(h, &emu.host, &[src_s, &up, "--dry-run"]);
+    assert_eq!(count(&plan, "new"), files.len() as u64, "{plan}");
+    assert_eq!(
+        client_blobs(&emu.host, &container).await.len(),
+        0,
+        "dry run wrote nothing"
+    );
+
+    // local → container → local: byte-identical.
+    let doc = sync(h, &emu.host, &[src_s, &up]);
+    assert_eq!(doc["transferred"], files.len() as u64, "{doc}");
+    let doc = sync(h, &emu.host, &[&up, back_s]);
+    assert_eq!(doc["transferred"], files.len() as u64, "{doc}");
+    assert_eq!(read_tree(&back), read_tree(&src));
+    assert_eq!(audit_count(h, "record source mtime"), files.len());
+
+    // Second runs move nothing, both ways.
+    for (from, to) in [(src_s, up.as_str()), (up.as_str(), back_s)] {
+        let doc = sync(h, &emu.host, &[from, to]);
+        assert_eq!(doc["transferred"], 0, "{from} → {to}: {doc}");
+        assert_eq!(count(&doc, "same"), files.len() as u64, "{doc}");
+    }
+
+    // One file changes: it is sent once, then nothing again.
+    std::fs::write(src.join("a/one.csv"), body(3100, 99)).unwrap();
+    let doc = sync(h, &emu.host, &[src_s, &up]);
+    assert_eq!(doc["transferred"], 1, "{doc}");
+    assert_eq!(doc["items"][0]["path"], "a/one.csv", "{doc}");
+    let doc = sync(h, &emu.host, &[src_s, &up]);
+    assert_eq!(doc["transferred"], 0, "{doc}");
+    let doc = sync(h, &emu.host, &[&up, back_s]);
+    assert_eq!(doc["transferred"], 1, "{doc}");
+    assert_eq!(read_tree(&back), read_tree(&src));
+
+    // A same-size change with the old mtime put back: size and mtime say
+    // "same"; --compare md5 sees it.
+    let p = src.join("a/two.bin");
+    let mtime = std::fs::metadata(&p).unwrap().modified().unwrap();
+    std::fs::write(&p, body(70_000, 1234)).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&p)
+        .unwrap()
+        .set_modified(mtime)
+        .unwrap();
+    let plan = sync(h, &emu.host, &[src_s, &up, "--dry-run"]);
+    assert_eq!(count(&plan, "changed"), 0, "{plan}");
+    let plan = sync(h, &emu.host, &[src_s, &up, "--dry-run", "--compare", "md5"]);
+    assert_eq!(count(&plan, "changed"), 1, "{plan}");
+    assert_eq!(plan["items"][0]["path"], "a/two.bin", "{plan}");
+    let doc = sync(h, &emu.host, &[src_s, &up, "--compare", "md5"]);
+    assert_eq!(doc["transferred"], 1, "{doc}");
+    let doc = sync(h, &emu.host, &[&up, back_s, "--compare", "md5"]);
+    assert_eq!(doc["transferred"], 1, "{doc}");
+    assert_eq!(read_tree(&back), read_tree(&src));
+
+    // Container → container (server-side), then a second run moves nothing.
+    let copy = format!("az://{container}/copy/");
+    let doc = sync(h, &emu.host, &[&up, &copy]);
+    assert_eq!(doc["transferred"], files.len() as u64, "{doc}");
+    let doc = sync(h, &emu.host, &[&up, &copy]);
+    assert_eq!(doc["transferred"], 0, "{doc}");
+}
+
+async fn client_blobs(host: &str, container: &str) -> Vec<String> {
+    Walk::start(
+        client(host),
+        container,
+        "",
+        WalkOptions::default(),
+        CancellationToken::new(),
+    )
+    .collect_sorted()
+    .await
+    .unwrap()
+    .into_iter()
+    .map(|b| b.name)
+    .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn delete_extra_removes_exactly_the_extras_and_only_with_the_flag() {
+    let emu = Emulator::shared();
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let src = h.join("src");
+    local_tree(&src);
+    std::fs::remove_file(src.join("a/deep/er/three.bin")).unwrap();
+    let container = unique("extra");
+    let c = client(&emu.host);
+    fill(
+        &c,
+        &container,
+        vec![
+            BlobSpec::new("m/old.txt", "old"),
+            BlobSpec::new("m/a/gone.bin", "gone"),
+            BlobSpec::new("outside/keep.txt", "keep"),
+        ],
+    )
+    .await
+    .unwrap();
+    let dst = format!("az://{container}/m/");
+    let src_s = src.to_str().unwrap();
+    let doc = sync(h, &emu.host, &[src_s, &dst]);
+    assert_eq!(count(&doc, "only_in_dst"), 2, "{doc}");
+    assert_eq!(doc["deleted"], 0, "kept without the flag: {doc}");
+    let mut want = vec![
+        "m/a/gone.bin",
+        "m/a/one.csv",
+        "m/a/two.bin",
+        "m/b/empty",
+        "m/old.txt",
+        "m/top.txt",
+        "outside/keep.txt",
+    ];
+    assert_eq!(client_blobs(&emu.host, &container).await, want);
+
+    // The plan names them; then the flag deletes exactly those two.
+    let plan = sync(h, &emu.host, &[src_s, &dst, "--dry-run", "--delete-extra"]);
+    let extras: Vec<_> = plan["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["action"] == "only_in_dst")
+        .map(|i| i["path"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(extras, ["a/gone.bin", "old.txt"]);
+    let doc = sync(h, &emu.host, &[src_s, &dst, "--delete-extra"]);
+    assert_eq!(doc["deleted"], 2, "{doc}");
+    assert_eq!(doc["transferred"], 0, "{doc}");
+    want.retain(|n| *n != "m/a/gone.bin" && *n != "m/old.txt");
+    assert_eq!(client_blobs(&emu.host, &container).await, want);
+    assert_eq!(audit_count(h, "delete extra"), 2);
+
+    // Container → local: a local extra goes only with the flag.
+    let back = h.join("back");
+    sync(h, &emu.host, &[&dst, back.to_str().unwrap()]);
+    std::fs::write(back.join("mine.txt"), "local only").unwrap();
+    let doc = sync(h, &emu.host, &[&dst, back.to_str().unwrap()]);
+    assert_eq!(count(&doc, "only_in_dst"), 1, "{doc}");
+    assert!(back.join("mine.txt").exists());
+    sync(
+        h,
+        &emu.host,
+        &[&dst, back.to_str().unwrap(), "--delete-extra"],
+    );
+    assert!(!back.join("mine.txt").exists());
+    assert_eq!(read_tree(&back), read_tree(&src));
+
+    // Read-only: refused before any request (the emulator address is dead).
+    let out = sync_cmd(h, "http://127.0.0.1:9", &[src_s, &dst, "--readonly"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("read-only"));
+    // Nonsense is refused in words.
+    let out = sync_cmd(h, &emu.host, &[src_s, &dst, "--compare", "sha9"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("use size-mtime or md5"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sync_through_faults_and_a_kill_finishes_identical() {
+    let emu = Emulator::shared();
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let src = h.join("src");
+    local_tree(&src);
+    std::fs::write(src.join("big.bin"), body(24 << 20, 77)).unwrap();
+    let container = unique("syncfault");
+    client(&emu.host)
+        .create_container(&container)
+        .await
+        .unwrap();
+    let up = format!("az://{container}/up");
+    let src_s = src.to_str().unwrap();
+
+    // Killed with SIGKILL once a third of the batch crossed the wire, then run again.
+    let counting =
+        support::fault_proxy::FaultProxy::start(&format!("127.0.0.1:{}", emu.port), 3, 0).await;
+    let counters = counting.counters.clone();
+    let mut child = sync_cmd(h, &counting.host, &[src_s, &up, "--parallel-files", "2"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let point = (33u64 << 20) / 3;
+    let killed = tokio::task::block_in_place(|| {
+        loop {
+            if counters.request_bytes.load(Ordering::Relaxed) >= point {
+                child.kill().unwrap();
+                child.wait().unwrap();
+                break true;
+            }
+            if let Ok(Some(_)) = child.try_wait() {
+                break false;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+    });
+    assert!(killed, "finished before the kill");
+
+    // The rest through a proxy breaking 15% of requests.
+    let faulty =
+        support::fault_proxy::FaultProxy::start(&format!("127.0.0.1:{}", emu.port), 31, 15).await;
+    let mut doc = serde_json::Value::Null;
+    for _ in 0..3 {
+        let out = sync_cmd(h, &faulty.host, &[src_s, &up]).output().unwrap();
+        doc = serde_json::from_slice(&out.stdout).unwrap_or_default();
+        if out.status.success() {
+            break;
+        }
+    }
+    assert_eq!(doc["failed"], 0, "{doc} {}", faulty.counters.summary());
+    let back = h.join("back");
+    sync(h, &faulty.host, &[&up, back.to_str().unwrap()]);
+    assert_eq!(read_tree(&back), read_tree(&src));
+    let doc = sync(h, &emu.host, &[src_s, &up]);
+    assert_eq!(doc["transferred"], 0, "{doc}");
+    println!("through faults: {}", faulty.counters.summary());
+}

@@ -76,7 +76,9 @@ impl Filter {
         if let (Some(a), Some(b)) = (f.modified_after, f.modified_before)
             && a >= b
         {
-            return Err("--modified-after is not before --modified-before: nothing could match".into());
+            return Err(
+                "--modified-after is not before --modified-before: nothing could match".into(),
+            );
         }
         if let (Some(a), Some(b)) = (f.min_size, f.max_size)
             && a > b
@@ -222,7 +224,11 @@ mod tests {
         assert_eq!(parse_size("1.5 GB").unwrap(), 1_500_000_000);
         assert_eq!(parse_size("4k").unwrap(), 4000);
         assert!(parse_size("ten").unwrap_err().contains("not a size"));
-        assert!(parse_size("3 parsecs").unwrap_err().contains("unknown unit"));
+        assert!(
+            parse_size("3 parsecs")
+                .unwrap_err()
+                .contains("unknown unit")
+        );
         assert!(parse_size("1e400").is_err());
     }
 
@@ -244,7 +250,11 @@ mod tests {
             parse_when("2026-11-01T10:00:00+01:00", now).unwrap(),
             1_793_491_200 + 32_400
         );
-        assert!(parse_when("yesterday", now).unwrap_err().contains("not a time"));
+        assert!(
+            parse_when("yesterday", now)
+                .unwrap_err()
+                .contains("not a time")
+        );
         assert!(parse_when("99999999999999999d", now).is_err());
     }
 

@@ -99,8 +99,20 @@ mod tests {
         s.add("a/x", 5, Tier::Hot);
         s.add("a/b/y", 7, Tier::Cool);
         s.add("c/z", 1, Tier::Archive);
-        assert_eq!(s.total().all, Count { bytes: 23, blobs: 4 });
-        assert_eq!(s.folders["a/"].all, Count { bytes: 12, blobs: 2 });
+        assert_eq!(
+            s.total().all,
+            Count {
+                bytes: 23,
+                blobs: 4
+            }
+        );
+        assert_eq!(
+            s.folders["a/"].all,
+            Count {
+                bytes: 12,
+                blobs: 2
+            }
+        );
         assert_eq!(s.folders["a/"].tiers[Tier::Cool as usize].bytes, 7);
         assert!(!s.folders.contains_key("a/b/"), "below the depth");
         let keys: Vec<_> = s.folders.keys().cloned().collect();

@@ -53,7 +53,13 @@ pub enum Tier {
 }
 
 impl Tier {
-    pub const ALL: [Tier; 5] = [Tier::Hot, Tier::Cool, Tier::Cold, Tier::Archive, Tier::Other];
+    pub const ALL: [Tier; 5] = [
+        Tier::Hot,
+        Tier::Cool,
+        Tier::Cold,
+        Tier::Archive,
+        Tier::Other,
+    ];
 
     pub fn parse(s: Option<&str>) -> Self {
         match s.map(str::to_ascii_lowercase).as_deref() {
@@ -229,12 +235,7 @@ async fn coordinate(job: Job, prefix: String, parallel: usize, tx: Tx) {
 }
 
 /// Lists one folder page by page: blobs to `tx`, sub-folders to `found`.
-async fn list_folder(
-    job: Job,
-    folder: String,
-    tx: Tx,
-    found: mpsc::UnboundedSender<String>,
-) {
+async fn list_folder(job: Job, folder: String, tx: Tx, found: mpsc::UnboundedSender<String>) {
     let delimiter = (!job.flat).then_some("/");
     let include = job.details.then_some("metadata");
     let mut marker: Option<String> = None;
@@ -427,7 +428,11 @@ mod tests {
         let page = parse_walk_page(PAGE).unwrap();
         assert_eq!(page.prefixes, ["a/sub/"]);
         let names: Vec<_> = page.blobs.iter().map(|b| b.name.as_str()).collect();
-        assert_eq!(names, ["a/one.csv", "a/\u{fffe}odd"], "folder markers left out");
+        assert_eq!(
+            names,
+            ["a/one.csv", "a/\u{fffe}odd"],
+            "folder markers left out"
+        );
         let one = &page.blobs[0];
         assert_eq!(one.size, 1234);
         assert_eq!(one.tier, Tier::Cool);
@@ -448,6 +453,11 @@ mod tests {
     #[test]
     fn garbage_is_an_error_not_a_panic() {
         assert!(parse_walk_page("<<<").is_err());
-        assert!(parse_walk_page("<EnumerationResults/>").unwrap().blobs.is_empty());
+        assert!(
+            parse_walk_page("<EnumerationResults/>")
+                .unwrap()
+                .blobs
+                .is_empty()
+        );
     }
 }

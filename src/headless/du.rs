@@ -131,7 +131,12 @@ pub async fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         }
         println!("{:>12} {:>10}  FOLDER", "SIZE", "BLOBS");
         for (k, t) in sizes.folders.iter().filter(|(k, _)| !k.is_empty()) {
-            println!("{:>12} {:>10}  {}", human(t.all.bytes), t.all.blobs, place(k));
+            println!(
+                "{:>12} {:>10}  {}",
+                human(t.all.bytes),
+                t.all.blobs,
+                place(k)
+            );
         }
         let total = sizes.total();
         println!(

@@ -8,6 +8,7 @@ pub mod cp;
 pub mod du;
 pub mod filter_args;
 pub mod sas;
+pub mod sync;
 
 use crate::azure::{Account, StorageClient};
 use crate::config::Config;

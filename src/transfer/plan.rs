@@ -3,11 +3,11 @@
 //! counting conflicts up front so the user is asked once per batch.
 
 use super::model::{Endpoint, ItemSpec, Kind};
-use crate::azure::walk::{Walk, WalkOptions};
 use crate::azure::StorageClient;
-use tokio_util::sync::CancellationToken;
+use crate::azure::walk::{Walk, WalkOptions};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use tokio_util::sync::CancellationToken;
 
 /// A local file: its path, its path relative to the walked folder (with `/`), its size.
 pub type LocalFile = (PathBuf, String, u64);

@@ -6,21 +6,21 @@
 
 use super::Args;
 use crate::azure::StorageClient;
-use crate::azure::uri::{AzPath, parse_az_uri};
-use crate::headless::Context;
 use crate::azure::filter::Filter;
+use crate::azure::uri::{AzPath, parse_az_uri};
 use crate::azure::walk::{Walk, WalkOptions};
+use crate::headless::Context;
 use crate::transfer::plan::{join_prefix, safe_relative, walk};
-use tokio_util::sync::CancellationToken;
 use crate::transfer::{Endpoint, ItemSpec, Kind};
 use std::path::PathBuf;
+use tokio_util::sync::CancellationToken;
 
-enum Place {
+pub(crate) enum Place {
     Local(PathBuf),
     Blob { account: usize, path: AzPath },
 }
 
-fn place(ctx: &Context, s: &str) -> anyhow::Result<Place> {
+pub(crate) fn place(ctx: &Context, s: &str) -> anyhow::Result<Place> {
     if s.contains("://") {
         let path = parse_az_uri(s).map_err(|e| anyhow::anyhow!(e))?;
         let account = match &path.account {
@@ -71,7 +71,10 @@ async fn blob_sources(
             WalkOptions::default(),
             CancellationToken::new(),
         );
-        let blobs = walk.collect_sorted().await.map_err(|e| anyhow::anyhow!(e))?;
+        let blobs = walk
+            .collect_sorted()
+            .await
+            .map_err(|e| anyhow::anyhow!(e))?;
         Ok::<_, anyhow::Error>(
             blobs
                 .into_iter()
@@ -193,7 +196,9 @@ pub(super) async fn plan(
                     eprintln!("blobx: skipping {} (not a regular file)", p.display());
                 }
                 for (file, rel, size) in files {
-                    if !filter.is_empty() && !filter.matches(&rel, size, local_mtime(&file, &filter)) {
+                    if !filter.is_empty()
+                        && !filter.matches(&rel, size, local_mtime(&file, &filter))
+                    {
                         continue;
                     }
                     let name = join_prefix(&path.prefix, &format!("{base}{rel}"));
