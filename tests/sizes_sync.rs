@@ -35,7 +35,7 @@ async fn tree() -> &'static Tree {
         let emu = Emulator::shared();
         let c = client(&emu.host);
         let container = unique("walk");
-        let mut rng = Rng(0x5eed_13);
+        let mut rng = Rng(0x5eed_0013);
         let mut blobs = Vec::new();
         for i in 0..210 {
             let folder = FOLDERS[i % FOLDERS.len()];
@@ -153,13 +153,16 @@ async fn cancelling_a_walk_stops_its_requests() {
     assert!(after < whole, "{after} of {whole}");
 }
 
+/// Bytes, blobs, and bytes and blobs per tier.
+type Sum = (u64, u64, BTreeMap<String, (u64, u64)>);
+
 /// Sums from what was uploaded: per folder (down to `depth`), per tier.
 fn expected(
     blobs: &[Seeded],
     depth: usize,
     take: impl Fn(&str, u64) -> bool,
-) -> BTreeMap<String, (u64, u64, BTreeMap<String, (u64, u64)>)> {
-    let mut m: BTreeMap<String, (u64, u64, BTreeMap<String, (u64, u64)>)> = BTreeMap::new();
+) -> BTreeMap<String, Sum> {
+    let mut m: BTreeMap<String, Sum> = BTreeMap::new();
     for (name, size, tier) in blobs {
         if !take(name, *size) {
             continue;
@@ -179,7 +182,7 @@ fn expected(
     m
 }
 
-fn from_json(v: &serde_json::Value) -> (u64, u64, BTreeMap<String, (u64, u64)>) {
+fn from_json(v: &serde_json::Value) -> Sum {
     let tiers = v["tiers"]
         .as_object()
         .unwrap()
