@@ -668,3 +668,32 @@ async fn sync_through_faults_and_a_kill_finishes_identical() {
     assert_eq!(doc["transferred"], 0, "{doc}");
     println!("through faults: {}", faulty.counters.summary());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn find_walks_the_tree_and_matches_relative_names() {
+    let t = tree().await;
+    let emu = Emulator::shared();
+    let c = client(&emu.host);
+    let pattern = blobx::azure::find::Find::parse("**/*.csv").unwrap();
+    let mut found = Vec::new();
+    let mut scanned = 0;
+    let mut last_done = false;
+    blobx::azure::find::scan(&c, &t.container, "a/", &pattern, |page, done| {
+        let (matches, n) = page.unwrap();
+        scanned += n;
+        found.extend(matches.into_iter().map(|m| m.name));
+        last_done = done;
+        true
+    })
+    .await;
+    assert!(last_done, "the last page says done");
+    found.sort();
+    let below_a: Vec<_> = t.blobs.iter().filter(|b| b.0.starts_with("a/")).collect();
+    let want: Vec<_> = below_a
+        .iter()
+        .filter(|b| b.0.ends_with(".csv"))
+        .map(|b| b.0.clone())
+        .collect();
+    assert_eq!(found, want, "**/ also matches no folder at all");
+    assert_eq!(scanned, below_a.len());
+}
