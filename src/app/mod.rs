@@ -20,6 +20,7 @@ pub mod marks;
 pub mod ops;
 pub mod policies;
 pub mod run;
+pub mod sizes;
 pub mod state;
 pub mod tasks;
 mod transfers;
