@@ -697,3 +697,81 @@ async fn find_walks_the_tree_and_matches_relative_names() {
     assert_eq!(found, want, "**/ also matches no folder at all");
     assert_eq!(scanned, below_a.len());
 }
+
+/// The TUI's count (`Z`) as the runner does it: the same totals as the sum
+/// from what was uploaded, for the folder's children, the folders below and
+/// a container on the container list.
+#[tokio::test(flavor = "multi_thread")]
+async fn tui_sizes_agree_with_an_independent_sum() {
+    use blobx::app::sizes::SizesKey;
+    use blobx::app::tasks::Runner;
+    use blobx::app::{Action, Effect};
+    let t = tree().await;
+    let emu = Emulator::shared();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut runner = Runner::new(vec![Some(client(&emu.host))], None, tx);
+    let want = expected(&t.blobs, usize::MAX, |_, _| true);
+    let key = SizesKey {
+        account: 0,
+        container: Some(t.container.clone()),
+        prefix: String::new(),
+    };
+    runner.run_all(vec![Effect::Sizes {
+        key: key.clone(),
+        containers: Vec::new(),
+    }]);
+    let last = loop {
+        match rx.recv().await.unwrap() {
+            Action::Sizes(r) if r.done => break r,
+            _ => {}
+        }
+    };
+    assert_eq!(last.error, None);
+    assert_eq!((last.total.bytes, last.total.blobs), (want[""].0, want[""].1));
+    let mut children = last.children.clone();
+    children.sort_by(|a, b| a.0.cmp(&b.0));
+    let want_children: Vec<_> = want
+        .iter()
+        .filter(|(k, _)| !k.is_empty() && k.matches('/').count() == 1)
+        .map(|(k, v)| (k.clone(), v.0, v.1))
+        .collect();
+    let got: Vec<_> = children
+        .iter()
+        .map(|(k, c)| (k.clone(), c.bytes, c.blobs))
+        .collect();
+    assert_eq!(got, want_children);
+    let mut below: Vec<_> = last
+        .below
+        .iter()
+        .map(|(k, c)| (k.clone(), c.bytes, c.blobs))
+        .collect();
+    below.sort();
+    let want_below: Vec<_> = want
+        .iter()
+        .filter(|(k, _)| !k.is_empty())
+        .map(|(k, v)| (k.clone(), v.0, v.1))
+        .collect();
+    assert_eq!(below, want_below);
+
+    // The container list: this container's total.
+    runner.run_all(vec![Effect::Sizes {
+        key: SizesKey {
+            container: None,
+            ..key
+        },
+        containers: vec![t.container.clone()],
+    }]);
+    let last = loop {
+        match rx.recv().await.unwrap() {
+            Action::Sizes(r) if r.done => break r,
+            _ => {}
+        }
+    };
+    assert_eq!(
+        last.children
+            .iter()
+            .map(|(k, c)| (k.clone(), c.bytes, c.blobs))
+            .collect::<Vec<_>>(),
+        [(t.container.clone(), want[""].0, want[""].1)]
+    );
+}
