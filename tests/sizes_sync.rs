@@ -727,7 +727,10 @@ async fn tui_sizes_agree_with_an_independent_sum() {
         }
     };
     assert_eq!(last.error, None);
-    assert_eq!((last.total.bytes, last.total.blobs), (want[""].0, want[""].1));
+    assert_eq!(
+        (last.total.bytes, last.total.blobs),
+        (want[""].0, want[""].1)
+    );
     let mut children = last.children.clone();
     children.sort_by(|a, b| a.0.cmp(&b.0));
     let want_children: Vec<_> = want

@@ -178,8 +178,8 @@ async fn list(
                 eprintln!("blobx: skipping {} (not a regular file)", p.display());
             }
             for (path, rel, size) in files {
-                // A download in progress, not a file of the tree.
-                if rel.ends_with(".part") {
+                // In a target folder: a download in progress, not a file of the tree.
+                if !must_exist && rel.ends_with(".part") {
                     continue;
                 }
                 let meta = std::fs::metadata(&path)
