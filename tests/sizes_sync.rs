@@ -25,9 +25,10 @@ struct Tree {
     blobs: Vec<Seeded>,
 }
 
-const FOLDERS: &[&str] = &["", "a/", "a/x/", "a/y/", "b/", "c/d/e/", "f/"];
+const FOLDERS: &[&str] = &["", "a/", "a/x/", "a/y/", "b/", "c/d/e/", "f/", "sp ace+/"];
 
-/// One tree for the whole binary: 7 folders, 210 blobs of 0-2999 bytes,
+/// One tree for the whole binary: 8 folders (one named with a space and a
+/// plus, which once broke the signature of its listing), 210 blobs of 0-2999 bytes,
 /// some Cool, some Archive.
 async fn tree() -> &'static Tree {
     static TREE: OnceCell<Tree> = OnceCell::const_new();

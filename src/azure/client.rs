@@ -273,6 +273,11 @@ impl StorageClient {
             }
             q.append_pair("maxresults", &max_results.to_string());
         }
+        // Form encoding writes a space as `+`, which the service reads as a
+        // plus sign (and the signature then differs): spell it %20. A real
+        // `+` was already written as %2B.
+        let query = url.query().map(|q| q.replace('+', "%20"));
+        url.set_query(query.as_deref());
         url
     }
 
