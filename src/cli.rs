@@ -18,12 +18,16 @@ pub enum Cmd {
     Cp(crate::headless::cp::Args),
     /// Read or replace an account's Blob service CORS rules.
     Cors(crate::headless::cors::Args),
+    /// Sizes of a container or folder: bytes and blobs per folder and tier, estimated cost.
+    Du(crate::headless::du::Args),
     /// Print a SAS URL for a container, blob or folder.
     Sas(crate::headless::sas::Args),
     /// Read or change an account's Blob service settings (soft delete, static website, logging, metrics).
     Props(crate::headless::props::Args),
     /// Bring back a deleted blob (soft delete, or its latest version under versioning).
     Restore(crate::headless::restore::Args),
+    /// Make DST hold what SRC holds (local or az://): a plan with --dry-run, extras deleted only with --delete-extra.
+    Sync(crate::headless::sync::Args),
 }
 
 #[derive(Debug, Parser)]
@@ -116,9 +120,11 @@ fn run_headless(command: Cmd, args: Args) -> ExitCode {
                         crate::headless::cp::run(a, &ctx).await
                     }
                     Cmd::Cors(a) => crate::headless::cors::run(a, &ctx).await,
+                    Cmd::Du(a) => crate::headless::du::run(a, &ctx).await,
                     Cmd::Sas(a) => crate::headless::sas::run(a, &ctx).await,
                     Cmd::Props(a) => crate::headless::props::run(a, &ctx).await,
                     Cmd::Restore(a) => crate::headless::restore::run(a, &ctx).await,
+                    Cmd::Sync(a) => crate::headless::sync::run(a, &ctx).await,
                 }
             })
         });

@@ -63,6 +63,7 @@ pub enum Command {
     PoliciesSave,
     PoliciesReload,
     Find,
+    Sizes,
     NewContainer,
     Delete,
     Rename,
@@ -269,6 +270,11 @@ pub const COMMANDS: &[(Command, &str, &str)] = &[
         Command::Find,
         "find",
         "Find below this folder: glob (**/*.csv), /regex/ or text",
+    ),
+    (
+        Command::Sizes,
+        "sizes",
+        "Count sizes: every subfolder here (or every container), by bytes; o sorts by size",
     ),
     (
         Command::EditMetadata,

@@ -44,6 +44,8 @@ pub enum Action {
         result: Result<(Vec<BlobEntry>, usize), String>,
         done: bool,
     },
+    /// Sizes counted so far (`Z`), or at the end.
+    Sizes(super::sizes::SizesReport),
     /// A request from `app::ops` finished.
     OpDone {
         account: usize,

@@ -70,6 +70,12 @@ pub enum Effect {
         prefix: String,
         text: String,
     },
+    /// Count sizes below a folder, or of `containers` (the key has no
+    /// container); a newer count cancels the one before.
+    Sizes {
+        key: super::sizes::SizesKey,
+        containers: Vec<String>,
+    },
     /// An everyday action on the service (see `app::ops`).
     Op {
         account: usize,

@@ -22,6 +22,7 @@ pub mod ops;
 pub mod policies;
 pub mod run;
 pub mod settings;
+pub mod sizes;
 pub mod state;
 pub mod tasks;
 mod transfers;

@@ -274,6 +274,8 @@ pub struct State {
     pub bookmarks: super::bookmarks::BookmarkList,
     /// Soft-deleted blobs are shown in the list while set (`U`).
     pub deleted: Option<super::history::DeletedView>,
+    /// Folder and container sizes counted this session (`Z`), by folder.
+    pub sizes: std::collections::HashMap<super::sizes::SizesKey, super::sizes::FolderSizes>,
     pub(super) next_generation: u64,
 }
 
@@ -312,6 +314,7 @@ impl State {
             cors: Default::default(),
             bookmarks: Default::default(),
             deleted: None,
+            sizes: Default::default(),
             next_generation: 1,
         }
     }

@@ -124,6 +124,7 @@ impl State {
             Action::Discovered { result } => self.discovered(result),
             Action::Transfers(snapshot) => self.transfers_update(snapshot),
             Action::OpDone { account, result } => self.op_done(account, result),
+            Action::Sizes(report) => self.sizes_report(report),
             Action::FindPage {
                 generation,
                 result,
@@ -385,6 +386,7 @@ impl State {
                 self.listing.pages += 1;
                 self.listing.entries.append(&mut entries);
                 self.listing.loading = !done;
+                self.apply_sizes();
                 if let Some(account) = self.current_account() {
                     self.accounts[account].error = None;
                 }

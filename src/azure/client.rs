@@ -198,6 +198,24 @@ impl StorageClient {
             .await
     }
 
+    /// The raw body of one List Blobs page asking for more per blob
+    /// (`include=metadata` and the like): the walker parses it itself.
+    pub async fn list_body_including(
+        &self,
+        container: &str,
+        prefix: &str,
+        delimiter: Option<&str>,
+        marker: Option<&str>,
+        max_results: u32,
+        include: Option<&str>,
+    ) -> azure_core::Result<String> {
+        let mut url = self.list_url(container, prefix, delimiter, marker, max_results);
+        if let Some(include) = include {
+            url.query_pairs_mut().append_pair("include", include);
+        }
+        self.get_xml(url).await
+    }
+
     /// All properties and metadata of a blob (one HEAD request).
     pub async fn blob_details(
         &self,
@@ -278,6 +296,11 @@ impl StorageClient {
             }
             q.append_pair("maxresults", &max_results.to_string());
         }
+        // Form encoding writes a space as `+`, which the service reads as a
+        // plus sign (and the signature then differs): spell it %20. A real
+        // `+` was already written as %2B.
+        let query = url.query().map(|q| q.replace('+', "%20"));
+        url.set_query(query.as_deref());
         url
     }
 

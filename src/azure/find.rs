@@ -9,7 +9,9 @@
 use super::client::StorageClient;
 use super::error::describe_error;
 use super::listing::BlobEntry;
+use super::walk::{Tier, Walk, WalkOptions};
 use globset::{GlobBuilder, GlobMatcher};
+use tokio_util::sync::CancellationToken;
 
 #[derive(Clone, Debug)]
 pub enum Pattern {
@@ -116,9 +118,10 @@ pub async fn each_blob_page(
     }
 }
 
-/// Searches below `prefix`: lists flat from the pattern's literal start and
-/// hands `send` each page's matches with how many blobs the page scanned.
-/// Names are matched relative to `prefix`; `send` answers false to stop.
+/// Searches below `prefix`: walks the folders from the pattern's literal
+/// start in parallel (see `walk`) and hands `send` each page's matches with
+/// how many blobs the page scanned. Names are matched relative to `prefix`;
+/// `send` answers false to stop, which cancels the walk's requests at once.
 pub async fn scan(
     client: &StorageClient,
     container: &str,
@@ -127,20 +130,36 @@ pub async fn scan(
     mut send: impl FnMut(Result<(Vec<BlobEntry>, usize), String>, bool) -> bool,
 ) {
     let start = format!("{prefix}{}", pattern.literal_prefix);
-    each_blob_page(client, container, &start, None, |page, done| {
-        let result = page.map(|entries| {
-            let scanned = entries.len();
-            let matches = entries
+    let mut walk = Walk::start(
+        client.clone(),
+        container,
+        &start,
+        WalkOptions::default(),
+        CancellationToken::new(),
+    );
+    while let Some(page) = walk.next().await {
+        let failed = page.is_err();
+        let result = page.map(|blobs| {
+            let scanned = blobs.len();
+            let matches = blobs
                 .into_iter()
-                .filter(|e| {
-                    !e.is_prefix && pattern.matches(e.name.strip_prefix(prefix).unwrap_or(&e.name))
+                .filter(|b| pattern.matches(b.name.strip_prefix(prefix).unwrap_or(&b.name)))
+                .map(|b| BlobEntry {
+                    access_tier: (b.tier != Tier::Other).then(|| b.tier.name().to_string()),
+                    name: b.name,
+                    is_prefix: false,
+                    size: b.size,
+                    last_modified: b.last_modified,
+                    content_type: None,
                 })
                 .collect();
             (matches, scanned)
         });
-        send(result, done)
-    })
-    .await;
+        if !send(result, failed) || failed {
+            return;
+        }
+    }
+    send(Ok((Vec::new(), 0)), true);
 }
 
 #[cfg(test)]

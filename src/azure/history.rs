@@ -259,6 +259,9 @@ fn list_url(
         }
         q.append_pair("maxresults", "5000");
     }
+    // A space must travel as %20, not form encoding's `+` (see client.rs).
+    let query = url.query().map(|q| q.replace('+', "%20"));
+    url.set_query(query.as_deref());
     url
 }
 

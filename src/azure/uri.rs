@@ -94,10 +94,14 @@ fn parse_url(input: &str) -> Result<(AzPath, Option<String>), String> {
     // Names that cannot be a container or an account would mean another place
     // once written back as az://container@account/path.
     if container.contains(['/', '@']) {
-        return Err(format!("{container:?} in {input:?} is not a container name"));
+        return Err(format!(
+            "{container:?} in {input:?} is not a container name"
+        ));
     }
     if account.is_empty() || account.contains(['.', '@', '/', '%']) {
-        return Err(format!("{account:?} in {input:?} is not a storage account name"));
+        return Err(format!(
+            "{account:?} in {input:?} is not a storage account name"
+        ));
     }
     let prefix = segments[1..].join("/");
     let sas = url

@@ -19,6 +19,60 @@ pub struct Settings {
     pub emulator: EmulatorSettings,
     #[serde(default)]
     pub entra: EntraSettings,
+    /// Storage prices per tier, for the estimated monthly cost of sizes.
+    #[serde(default)]
+    pub prices: Prices,
+}
+
+/// `[prices]`: what a GB (10^9 bytes) costs a month in each tier. The
+/// defaults are list prices for one region; every cost blobx shows from
+/// them is marked as an estimate.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Prices {
+    #[serde(default = "default_currency")]
+    pub currency: String,
+    pub hot: f64,
+    pub cool: f64,
+    pub cold: f64,
+    pub archive: f64,
+    /// Where the figures come from (shown with the estimate).
+    #[serde(default = "custom_source")]
+    pub source: String,
+}
+
+impl Eq for Prices {}
+
+fn default_currency() -> String {
+    "USD".into()
+}
+
+fn custom_source() -> String {
+    "your prices from config.toml".into()
+}
+
+impl Default for Prices {
+    fn default() -> Self {
+        // Pay-as-you-go list prices for block blob storage, LRS, East US,
+        // first 50 TB a month, USD per GB-month, as published on
+        // azure.microsoft.com/pricing/details/storage/blobs/ in 2024 (not
+        // re-checked since; other regions, redundancy and volumes differ).
+        Self {
+            currency: default_currency(),
+            hot: 0.018,
+            cool: 0.01,
+            cold: 0.0036,
+            archive: 0.00099,
+            source: "list prices, East US, LRS, first 50 TB, 2024 (Azure pricing page)".into(),
+        }
+    }
+}
+
+impl Prices {
+    /// Per GB-month, indexed like `azure::walk::Tier::ALL` (no tier: Hot's price).
+    pub fn per_tier(&self) -> [f64; 5] {
+        [self.hot, self.cool, self.cold, self.archive, self.hot]
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
@@ -40,6 +94,7 @@ impl Default for Settings {
             mouse: true,
             emulator: EmulatorSettings::default(),
             entra: EntraSettings::default(),
+            prices: Prices::default(),
         }
     }
 }

@@ -5,9 +5,12 @@
 pub mod access;
 pub mod cors;
 pub mod cp;
+pub mod du;
+pub mod filter_args;
 pub mod props;
 pub mod restore;
 pub mod sas;
+pub mod sync;
 
 use crate::azure::{Account, StorageClient};
 use crate::config::Config;

@@ -3,9 +3,11 @@
 //! counting conflicts up front so the user is asked once per batch.
 
 use super::model::{Endpoint, ItemSpec, Kind};
-use crate::azure::{StorageClient, describe_error};
+use crate::azure::StorageClient;
+use crate::azure::walk::{Walk, WalkOptions};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use tokio_util::sync::CancellationToken;
 
 /// A local file: its path, its path relative to the walked folder (with `/`), its size.
 pub type LocalFile = (PathBuf, String, u64);
@@ -46,30 +48,26 @@ pub fn walk(dir: &Path) -> Result<(Vec<LocalFile>, Vec<PathBuf>), String> {
     Ok((files, skipped))
 }
 
-/// Every blob under `prefix`, flat, as `(name, size)`; folder markers left out.
+/// Every blob under `prefix`, sorted by name, as `(name, size)`; folder
+/// markers left out. Folders are listed in parallel (`azure::walk`).
 pub async fn list_all(
     client: &StorageClient,
     container: &str,
     prefix: &str,
 ) -> Result<Vec<(String, u64)>, String> {
-    let mut out = Vec::new();
-    let mut marker = None;
-    loop {
-        let page = client
-            .list_blobs_page(container, prefix, None, marker.as_deref(), 5000)
-            .await
-            .map_err(|e| describe_error(&e, client.account()))?;
-        out.extend(
-            page.entries
-                .into_iter()
-                .filter(|e| !e.name.ends_with('/'))
-                .map(|e| (e.name, e.size)),
-        );
-        marker = page.next_marker;
-        if marker.is_none() {
-            return Ok(out);
-        }
-    }
+    let walk = Walk::start(
+        client.clone(),
+        container,
+        prefix,
+        WalkOptions::default(),
+        CancellationToken::new(),
+    );
+    Ok(walk
+        .collect_sorted()
+        .await?
+        .into_iter()
+        .map(|b| (b.name, b.size))
+        .collect())
 }
 
 /// A relative blob path as a safe local path: no `..`, nothing absolute.

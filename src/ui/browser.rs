@@ -27,9 +27,20 @@ enum Column {
 }
 
 /// Columns that fit: narrow terminals drop the least useful ones first.
-fn columns(location: &Location, width: u16) -> Vec<(Column, &'static str, Constraint)> {
+fn columns(
+    location: &Location,
+    width: u16,
+    sized: bool,
+) -> Vec<(Column, &'static str, Constraint)> {
     use Column::*;
     let all: Vec<(Column, &'static str, Constraint, u16)> = match location {
+        // Container sizes once counted (`Z`).
+        Location::Containers { .. } if sized => vec![
+            (Name, "Container", Constraint::Fill(1), 0),
+            (Size, "Size", Constraint::Length(10), 30),
+            (Modified, "Modified", Constraint::Length(16), 50),
+            (Tier, "Public access", Constraint::Length(13), 70),
+        ],
         Location::Accounts => vec![
             (Name, "Account", Constraint::Length(32), 0),
             (Source, "Source", Constraint::Length(18), 70),
@@ -58,7 +69,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
     if area.height < 2 {
         return;
     }
-    let cols = columns(&state.location, area.width);
+    let cols = columns(&state.location, area.width, state.current_sizes().is_some());
     let header = Row::new(cols.iter().map(|(_, title, _)| *title)).style(
         Style::default()
             .fg(ui.theme.accent)
@@ -127,6 +138,14 @@ fn row<'a>(state: &'a State, ui: &Ui, idx: usize, cols: &[(Column, &str, Constra
         Column::Name => Cell::from(name_line(state, ui, e)),
         Column::Size if matches!(e.kind, EntryKind::Blob | EntryKind::Deleted) => {
             Cell::from(Line::from(format::size(e.size)).right_aligned())
+        }
+        Column::Size if matches!(e.kind, EntryKind::Folder | EntryKind::Container) => {
+            let text = match state.current_sizes() {
+                Some(s) if s.children.contains_key(&e.name) => format::size(e.size),
+                Some(s) if s.counting => "counting…".to_string(),
+                _ => String::new(),
+            };
+            Cell::from(Line::from(text).right_aligned())
         }
         Column::Modified => Cell::from(format::date(e.modified)),
         Column::Tier => Cell::from(

@@ -123,6 +123,23 @@ fn info_line<'a>(state: &State, ui: &Ui) -> Line<'a> {
             Style::default().fg(ui.theme.matched),
         ));
     }
+    if let Some(sizes) = state.current_sizes() {
+        let what = format!(
+            "{} in {} blobs",
+            format::size(sizes.total.bytes),
+            format::count(sizes.total.blobs as usize)
+        );
+        let text = match (sizes.counting, &sizes.error, sizes.taken_at) {
+            (true, _, _) => format!(" · sizes: counting… {what} so far"),
+            (_, Some(_), _) => " · sizes: incomplete (Z recounts)".to_string(),
+            (_, _, Some(at)) => format!(
+                " · sizes: {what}, counted {} UTC (Z recounts)",
+                format::date(Some(at))
+            ),
+            _ => String::new(),
+        };
+        spans.push(Span::styled(text, dim));
+    }
     if !state.marks.is_empty() {
         let (bytes, folders) = state.marks.totals();
         let folders = match folders {

@@ -38,6 +38,7 @@ impl State {
                     Vec::new()
                 }
             },
+            Command::Sizes => self.start_sizes(),
             Command::Find => {
                 match &self.location {
                     Location::Blobs { .. } => self.open_ask(Ask::Find, String::new()),

@@ -3,7 +3,7 @@
 //! on a terminal, a summary line, `--json` for machines, and a non-zero exit
 //! status if anything failed. Re-running an interrupted copy resumes it.
 
-mod plan;
+pub(crate) mod plan;
 
 use super::Context;
 use crate::azure::StorageClient;
@@ -45,6 +45,9 @@ pub struct Args {
     /// container is refused and the existing ones with a close name are listed).
     #[arg(long)]
     pub create_container: bool,
+    /// Filters for folders (with --recursive).
+    #[command(flatten)]
+    pub filter: super::filter_args::FilterArgs,
 }
 
 fn human(bytes: u64) -> String {
@@ -53,19 +56,7 @@ fn human(bytes: u64) -> String {
 
 pub async fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     let conflict = Conflict::parse(&args.overwrite).map_err(|e| anyhow::anyhow!(e))?;
-    let clients: Vec<Option<(String, StorageClient)>> = ctx
-        .nodes
-        .iter()
-        .map(|n| {
-            (n.broken.is_none() && !n.discovery)
-                .then(|| {
-                    StorageClient::for_transfers(n.account.clone())
-                        .ok()
-                        .map(|c| (n.account.id.clone(), c))
-                })
-                .flatten()
-        })
-        .collect();
+    let clients = transfer_clients(ctx);
     let specs = plan(ctx, &args, &clients).await?;
     if specs.iter().any(|s| s.kind != Kind::Download) {
         ctx.allow_change("writing to the service (upload or copy)")?;
@@ -93,12 +84,69 @@ pub async fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
             what.join("; ")
         );
     }
-    let engine = Engine::new(
-        clients,
-        EngineOptions {
-            files_in_parallel: args.parallel_files.max(1),
-            chunks_in_parallel: args.parallel_chunks.max(1),
+    let started = Instant::now();
+    let snapshot = transfer(
+        &clients,
+        specs,
+        conflict,
+        &Knobs {
+            files: args.parallel_files,
+            chunks: args.parallel_chunks,
             cap: ctx.cap,
+            progress: !args.json,
+        },
+    )
+    .await?;
+    let code = report(&snapshot, started.elapsed(), args.json);
+    if let Some(path) = &args.report {
+        if let Err(e) = crate::transfer::report::write(path, &snapshot.items, true) {
+            eprintln!("blobx: {e}");
+            return Ok(ExitCode::from(1));
+        }
+        eprintln!("blobx: report written to {}", path.display());
+    }
+    Ok(code)
+}
+
+/// How a batch runs: files and requests per file at once, the cap, whether
+/// to draw a progress bar (on a terminal).
+pub(crate) struct Knobs {
+    pub files: usize,
+    pub chunks: usize,
+    pub cap: Option<u64>,
+    pub progress: bool,
+}
+
+/// Clients for every account the engine may use (index = account).
+pub(crate) fn transfer_clients(ctx: &Context) -> Vec<Option<(String, StorageClient)>> {
+    ctx.nodes
+        .iter()
+        .map(|n| {
+            (n.broken.is_none() && !n.discovery)
+                .then(|| {
+                    StorageClient::for_transfers(n.account.clone())
+                        .ok()
+                        .map(|c| (n.account.id.clone(), c))
+                })
+                .flatten()
+        })
+        .collect()
+}
+
+/// Runs `specs` on the transfer engine (journal, resume, cap) until every
+/// item is finished, with a progress bar on a terminal; the final snapshot.
+pub(crate) async fn transfer(
+    clients: &[Option<(String, StorageClient)>],
+    specs: Vec<crate::transfer::ItemSpec>,
+    conflict: Conflict,
+    knobs: &Knobs,
+) -> anyhow::Result<Snapshot> {
+    let engine = Engine::new(
+        clients.to_vec(),
+        EngineOptions {
+            files_in_parallel: knobs.files.max(1),
+            chunks_in_parallel: knobs.chunks.max(1),
+            cap: knobs.cap,
             ..EngineOptions::default()
         },
     );
@@ -106,12 +154,11 @@ pub async fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         .prepare_targets(&specs)
         .await
         .map_err(|e| anyhow::anyhow!(e))?;
-    let started = Instant::now();
     let total: u64 = specs.iter().map(|s| s.size).sum();
     let count = specs.len();
     engine.enqueue(specs, conflict);
 
-    let bar = (!args.json && std::io::stderr().is_terminal()).then(|| {
+    let bar = (knobs.progress && std::io::stderr().is_terminal()).then(|| {
         let bar = indicatif::ProgressBar::new(total);
         bar.set_style(
             indicatif::ProgressStyle::with_template(
@@ -136,18 +183,10 @@ pub async fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    let code = report(&snapshot, started.elapsed(), args.json);
-    if let Some(path) = &args.report {
-        if let Err(e) = crate::transfer::report::write(path, &snapshot.items, true) {
-            eprintln!("blobx: {e}");
-            return Ok(ExitCode::from(1));
-        }
-        eprintln!("blobx: report written to {}", path.display());
-    }
-    Ok(code)
+    Ok(snapshot)
 }
 
-fn report(s: &Snapshot, elapsed: Duration, json: bool) -> ExitCode {
+pub(crate) fn report(s: &Snapshot, elapsed: Duration, json: bool) -> ExitCode {
     let done = s.count(|st| *st == Status::Done);
     let skipped = s.count(|st| matches!(st, Status::Skipped(_)));
     let failed: Vec<_> = s

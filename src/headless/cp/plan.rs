@@ -6,18 +6,21 @@
 
 use super::Args;
 use crate::azure::StorageClient;
+use crate::azure::filter::Filter;
 use crate::azure::uri::{AzPath, parse_az_uri};
+use crate::azure::walk::{Walk, WalkOptions};
 use crate::headless::Context;
-use crate::transfer::plan::{join_prefix, list_all, safe_relative, walk};
+use crate::transfer::plan::{join_prefix, safe_relative, walk};
 use crate::transfer::{Endpoint, ItemSpec, Kind};
 use std::path::PathBuf;
+use tokio_util::sync::CancellationToken;
 
-enum Place {
+pub(crate) enum Place {
     Local(PathBuf),
     Blob { account: usize, path: AzPath },
 }
 
-fn place(ctx: &Context, s: &str) -> anyhow::Result<Place> {
+pub(crate) fn place(ctx: &Context, s: &str) -> anyhow::Result<Place> {
     if s.contains("://") {
         let path = parse_az_uri(s).map_err(|e| anyhow::anyhow!(e))?;
         let account = match &path.account {
@@ -64,14 +67,34 @@ async fn blob_sources(
     c: &StorageClient,
     path: &AzPath,
     recursive: bool,
+    filter: &Filter,
 ) -> anyhow::Result<(Vec<Found>, bool)> {
     let shown = format!("az://{}/{}", path.container, path.prefix);
     let describe =
         |e: azure_core::Error| anyhow::anyhow!(crate::azure::describe_error(&e, c.account()));
+    // Every blob below a folder that the filters take (names relative to it).
     let list = |prefix: String| async move {
-        list_all(c, &path.container, &prefix)
+        let walk = Walk::start(
+            c.clone(),
+            &path.container,
+            &prefix,
+            WalkOptions::default(),
+            CancellationToken::new(),
+        );
+        let blobs = walk
+            .collect_sorted()
             .await
-            .map_err(|e| anyhow::anyhow!(e))
+            .map_err(|e| anyhow::anyhow!(e))?;
+        Ok::<_, anyhow::Error>(
+            blobs
+                .into_iter()
+                .filter(|b| {
+                    let rel = b.name.strip_prefix(&prefix).unwrap_or(&b.name);
+                    filter.matches(rel, b.size, b.last_modified)
+                })
+                .map(|b| (b.name, b.size))
+                .collect::<Vec<_>>(),
+        )
     };
     if path.prefix.is_empty() || path.prefix.ends_with('/') {
         if !recursive {
@@ -120,6 +143,20 @@ async fn blob_sources(
     )
 }
 
+/// A local file's modification time (unix seconds), read only when the
+/// filter asks about times.
+pub(crate) fn local_mtime(file: &std::path::Path, filter: &Filter) -> Option<i64> {
+    if !filter.needs_time() {
+        return None;
+    }
+    let modified = std::fs::metadata(file).ok()?.modified().ok()?;
+    let secs = match modified.duration_since(std::time::UNIX_EPOCH) {
+        Ok(d) => d.as_secs() as i64,
+        Err(e) => -(e.duration().as_secs() as i64),
+    };
+    Some(secs)
+}
+
 /// What a local folder source keeps of its own name below the target: the
 /// name itself, or nothing when written with a trailing slash (or `.`).
 fn local_base(typed: &str, dir: &std::path::Path) -> String {
@@ -149,6 +186,10 @@ pub(super) async fn plan(
         name,
         at: None,
     };
+    let filter = args.filter.filter()?;
+    if !filter.is_empty() && !args.recursive {
+        anyhow::bail!("the filters choose files in a folder: add --recursive");
+    }
     let mut specs = Vec::new();
     match (place(ctx, &args.source)?, place(ctx, &args.dest)?) {
         (Place::Local(_), Place::Local(_)) => anyhow::bail!("both ends are local; use cp"),
@@ -165,6 +206,11 @@ pub(super) async fn plan(
                     eprintln!("blobx: skipping {} (not a regular file)", p.display());
                 }
                 for (file, rel, size) in files {
+                    if !filter.is_empty()
+                        && !filter.matches(&rel, size, local_mtime(&file, &filter))
+                    {
+                        continue;
+                    }
                     let name = join_prefix(&path.prefix, &format!("{base}{rel}"));
                     specs.push(ItemSpec {
                         kind: Kind::Upload,
@@ -193,7 +239,7 @@ pub(super) async fn plan(
         }
         (Place::Blob { account, path }, dest) => {
             let c = client(account)?;
-            let (blobs, many) = blob_sources(&c, &path, args.recursive).await?;
+            let (blobs, many) = blob_sources(&c, &path, args.recursive, &filter).await?;
             for (name, rel, size) in blobs {
                 let source = blob(account, &path.container, name);
                 match &dest {

@@ -1,0 +1,267 @@
+//! Sizes in the browser (`Z`): every subfolder of the folder (or every
+//! container of the account) counted by a walk, filling the size column as
+//! the counts stream in ("counting…" until then), sortable by size (`o`).
+//! The walk counts every level below, so opening a subfolder afterwards
+//! shows its children already counted (ncdu-style). Results are cached per
+//! folder for the session with the time they were taken; `Z` again recounts.
+
+use super::effect::Effect;
+use super::entry::EntryKind;
+use super::state::{Location, State};
+use crate::azure::sizes::Count;
+use std::collections::HashMap;
+
+/// A folder (or an account's container list, `container: None`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct SizesKey {
+    pub account: usize,
+    pub container: Option<String>,
+    /// Folder prefix, empty or ending in `/`.
+    pub prefix: String,
+}
+
+/// What is known of one folder's children.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FolderSizes {
+    /// By the name the list shows (`sub/`, or a container's name).
+    pub children: HashMap<Box<str>, Count>,
+    pub total: Count,
+    pub counting: bool,
+    /// Unix seconds when the count finished.
+    pub taken_at: Option<i64>,
+    pub error: Option<String>,
+}
+
+/// A count's progress or end, from the task.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SizesReport {
+    pub key: SizesKey,
+    /// Direct children so far (name as shown, totals).
+    pub children: Vec<(String, Count)>,
+    pub total: Count,
+    /// At the end of a folder count: every folder below, relative to the
+    /// key's prefix (`a/`, `a/b/`), for the cache of the folders below.
+    pub below: Vec<(String, Count)>,
+    pub done: bool,
+    pub error: Option<String>,
+    /// Unix seconds, stamped by the task.
+    pub at: i64,
+}
+
+impl State {
+    /// The key of what the browser shows now, if sizes apply to it.
+    pub fn sizes_key(&self) -> Option<SizesKey> {
+        match &self.location {
+            Location::Containers { account } => Some(SizesKey {
+                account: *account,
+                container: None,
+                prefix: String::new(),
+            }),
+            Location::Blobs {
+                account,
+                container,
+                prefix,
+            } => Some(SizesKey {
+                account: *account,
+                container: Some(container.clone()),
+                prefix: prefix.clone(),
+            }),
+            Location::Accounts => None,
+        }
+    }
+
+    /// The sizes known for what the browser shows now.
+    pub fn current_sizes(&self) -> Option<&FolderSizes> {
+        self.sizes.get(&self.sizes_key()?)
+    }
+
+    pub(super) fn start_sizes(&mut self) -> Vec<Effect> {
+        let Some(key) = self.sizes_key() else {
+            self.note_op("Open an account or a folder to count sizes.");
+            return Vec::new();
+        };
+        let containers = match &key.container {
+            Some(_) => Vec::new(),
+            None => self
+                .listing
+                .entries
+                .iter()
+                .filter(|e| e.kind == EntryKind::Container)
+                .map(|e| e.name.to_string())
+                .collect(),
+        };
+        if key.container.is_none() && containers.is_empty() {
+            self.note_op("No containers to count here.");
+            return Vec::new();
+        }
+        let entry = self.sizes.entry(key.clone()).or_default();
+        entry.counting = true;
+        entry.error = None;
+        vec![Effect::Sizes { key, containers }]
+    }
+
+    pub(super) fn sizes_report(&mut self, r: SizesReport) -> Vec<Effect> {
+        let entry = self.sizes.entry(r.key.clone()).or_default();
+        for (name, count) in r.children {
+            entry.children.insert(name.into_boxed_str(), count);
+        }
+        entry.total = r.total;
+        entry.counting = !r.done;
+        if r.done {
+            entry.taken_at = Some(r.at);
+            entry.error = r.error.clone();
+        }
+        if let Some(container) = &r.key.container
+            && r.done
+            && r.error.is_none()
+        {
+            // Every folder below gets its own entry: its direct children.
+            let mut below: HashMap<String, FolderSizes> = HashMap::new();
+            for (rel, count) in &r.below {
+                let folder = format!("{}{rel}", r.key.prefix);
+                let own = below.entry(folder.clone()).or_default();
+                own.total = *count;
+                own.taken_at = Some(r.at);
+                let trimmed = &rel[..rel.len() - 1];
+                let (parent, leaf) = match trimmed.rfind('/') {
+                    Some(i) => (&rel[..=i], &rel[i + 1..]),
+                    None => ("", rel.as_str()),
+                };
+                if !parent.is_empty() {
+                    below
+                        .entry(format!("{}{parent}", r.key.prefix))
+                        .or_default()
+                        .children
+                        .insert(leaf.into(), *count);
+                }
+            }
+            for (prefix, sizes) in below {
+                self.sizes.insert(
+                    SizesKey {
+                        account: r.key.account,
+                        container: Some(container.clone()),
+                        prefix,
+                    },
+                    sizes,
+                );
+            }
+        }
+        if let Some(e) = &r.error {
+            self.error(&format!("sizes: {e}"));
+        }
+        if self.sizes_key().as_ref() == Some(&r.key) || r.done {
+            self.apply_sizes();
+        }
+        Vec::new()
+    }
+
+    /// Puts the known sizes into the folder and container rows (so sorting
+    /// by size orders them too).
+    pub(super) fn apply_sizes(&mut self) {
+        let Some(sizes) = self.current_sizes() else {
+            return;
+        };
+        let found: Vec<(usize, u64)> = self
+            .listing
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| matches!(e.kind, EntryKind::Folder | EntryKind::Container))
+            .filter_map(|(i, e)| sizes.children.get(&e.name).map(|c| (i, c.bytes)))
+            .collect();
+        if found.is_empty() {
+            return;
+        }
+        for (i, bytes) in found {
+            self.listing.entries[i].size = bytes;
+        }
+        self.rebuild_view(false);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::Command;
+    use crate::app::update_tests::{cmd, in_container, names};
+    use crate::app::view::SortKey;
+
+    fn count(bytes: u64, blobs: u64) -> Count {
+        Count { bytes, blobs }
+    }
+
+    #[test]
+    fn z_counts_the_folder_and_sizes_stream_into_folder_rows() {
+        let mut s = in_container(&["a/", "b/", "x.bin"]);
+        let effects = cmd(&mut s, Command::Sizes);
+        let key = s.sizes_key().unwrap();
+        assert!(matches!(&effects[..], [Effect::Sizes { key: k, .. }] if *k == key));
+        assert!(s.current_sizes().unwrap().counting);
+        // Progress: a/ so far.
+        s.sizes_report(SizesReport {
+            key: key.clone(),
+            children: vec![("a/".into(), count(100, 2))],
+            total: count(105, 3),
+            below: Vec::new(),
+            done: false,
+            error: None,
+            at: 0,
+        });
+        assert!(s.current_sizes().unwrap().counting);
+        // The end: b/ is bigger, and a/b/ below is cached for the drill-down.
+        s.sizes_report(SizesReport {
+            key: key.clone(),
+            children: vec![("b/".into(), count(900, 1))],
+            total: count(1005, 4),
+            below: vec![
+                ("a/".into(), count(100, 2)),
+                ("a/c/".into(), count(60, 1)),
+                ("b/".into(), count(900, 1)),
+            ],
+            done: true,
+            error: None,
+            at: 1_800_000_000,
+        });
+        let sizes = s.current_sizes().unwrap();
+        assert!(!sizes.counting);
+        assert_eq!(sizes.taken_at, Some(1_800_000_000));
+        s.sort.key = SortKey::Size;
+        s.sort.descending = true;
+        s.rebuild_view(true);
+        let order = names(&s);
+        assert_eq!(order[0], "b/", "{order:?}");
+        let below = SizesKey {
+            prefix: format!("{}a/", key.prefix),
+            ..key
+        };
+        let a = &s.sizes[&below];
+        assert_eq!(a.total, count(100, 2));
+        assert_eq!(a.children[&Box::<str>::from("c/")], count(60, 1));
+    }
+
+    #[test]
+    fn the_size_column_says_counting_then_the_size_and_the_footer_when() {
+        let mut s = in_container(&["a/", "b/", "x.bin"]);
+        s.update(crate::app::Action::Resize {
+            width: 100,
+            height: 12,
+        });
+        cmd(&mut s, Command::Sizes);
+        let key = s.sizes_key().unwrap();
+        let screen = crate::ui::snapshot_tests::render(&s, 100, 12);
+        assert_eq!(screen.matches("counting…").count(), 3, "{screen}");
+        s.sizes_report(SizesReport {
+            key,
+            children: vec![("a/".into(), count(3 << 20, 2)), ("b/".into(), count(0, 0))],
+            total: count((3 << 20) + 10, 3),
+            below: Vec::new(),
+            done: true,
+            error: None,
+            at: 1_795_418_465,
+        });
+        let screen = crate::ui::snapshot_tests::render(&s, 100, 12);
+        assert!(!screen.contains("counting…"), "{screen}");
+        assert!(screen.contains("3 MiB"), "{screen}");
+        assert!(screen.contains("counted 2026-11-23 07:21 UTC"), "{screen}");
+    }
+}
