@@ -22,6 +22,7 @@ pub mod sas;
 pub mod secret;
 pub mod sign_in;
 pub mod signing;
+pub mod tags;
 pub mod uri;
 pub mod user_delegation;
 

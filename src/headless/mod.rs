@@ -3,9 +3,11 @@
 //! exit status when anything failed.
 
 pub mod access;
+pub mod blobs;
 pub mod cors;
 pub mod cp;
 pub mod sas;
+pub mod tags;
 
 use crate::azure::{Account, StorageClient};
 use crate::config::Config;
