@@ -241,6 +241,13 @@ pub fn check_tag_query(query: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Everything but unreserved characters, for a query value.
+const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
 /// One page of Find Blobs by Tags, in `container` or the whole account.
 pub async fn find_by_tags_page(
     client: &StorageClient,
@@ -256,10 +263,18 @@ pub async fn find_by_tags_page(
         ),
         None => with_query(client.account().blob_endpoint.clone(), &[("comp", "blobs")]),
     };
-    let mut url = with_query(base, &[("where", query)]);
-    if let Some(m) = marker {
-        url = with_query(url, &[("marker", m)]);
-    }
+    let mut url = match marker {
+        Some(m) => with_query(base, &[("marker", m)]),
+        None => base,
+    };
+    // Percent-encoded, not form-encoded: Shared Key signs the decoded query,
+    // and a `+` for a space would be signed as a plus.
+    let encoded = percent_encoding::utf8_percent_encode(query, QUERY_VALUE).to_string();
+    let full = match url.query() {
+        Some(q) if !q.is_empty() => format!("{q}&where={encoded}"),
+        _ => format!("where={encoded}"),
+    };
+    url.set_query(Some(&full));
     let mut request = Request::new(url, Method::Get);
     request.insert_header("accept", "application/xml");
     let r = client.send_request(request).await?;

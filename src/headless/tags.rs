@@ -73,7 +73,11 @@ pub async fn tag(args: TagArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
             let (account, container, blob) = blob_target(ctx, &target)?;
             let client = StorageClient::new(account.clone())?;
             let tags = match tags::get_tags(&client, &container, &blob).await {
-                Ok(t) => t,
+                // Sorted by key, as the service keeps them (the emulator keeps the order given).
+                Ok(mut t) => {
+                    t.sort();
+                    t
+                }
                 Err(e) if e.status() == Some(404) => {
                     return Ok(failed(format!("no blob {blob} in {container}")));
                 }

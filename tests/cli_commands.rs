@@ -1,0 +1,403 @@
+//! The script commands against Azurite, through the built binary: `ls`,
+//! `stat`, `cat`, `rm`, `set-tier`, `set-props`, `tag`, `find`, their output,
+//! `--json` shapes and exit statuses (0 done, 1 failed, 2 refused or bad input
+//! before any request), one audit line per change, and index tags read back
+//! by an independent client (the official SDK).
+
+mod support;
+
+use azure_core::http::{ClientOptions, policies::Policy};
+use azure_storage_blob::{BlobServiceClient, BlobServiceClientOptions};
+use blobx::azure::account::{EMULATOR_ACCOUNT, EMULATOR_KEY};
+use blobx::azure::ops;
+use blobx::azure::secret::Secret;
+use blobx::azure::signing::SharedKeyPolicy;
+use serde_json::Value;
+use std::path::Path;
+use std::process::Output;
+use std::sync::Arc;
+use support::emulator::Emulator;
+use support::seed::{BlobSpec, client, fill};
+use support::{run_blobx, unique};
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().unwrap_or(-1)
+}
+
+/// Runs blobx against the shared emulator.
+fn blobx(home: &Path, args: &[&str]) -> Output {
+    let emu = Emulator::shared();
+    let mut all: Vec<&str> = args.to_vec();
+    all.extend(["--emulator", emu.host.as_str()]);
+    run_blobx(home, &all)
+}
+
+fn lines(o: &Output) -> Vec<String> {
+    stdout(o).lines().map(str::to_string).collect()
+}
+
+fn audit_lines(home: &Path) -> Vec<String> {
+    let mut lines = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(home.join("logs")) {
+        for e in entries.flatten() {
+            let log = std::fs::read_to_string(e.path()).unwrap_or_default();
+            lines.extend(
+                log.lines()
+                    .filter(|l| l.contains("blobx::audit"))
+                    .map(str::to_string),
+            );
+        }
+    }
+    lines
+}
+
+/// The official SDK's client, signed with the emulator key: the independent reader.
+fn sdk(host: &str) -> BlobServiceClient {
+    let policy: Arc<dyn Policy> = Arc::new(SharedKeyPolicy::new(
+        EMULATOR_ACCOUNT,
+        &Secret::new(EMULATOR_KEY),
+    ));
+    let options = BlobServiceClientOptions {
+        client_options: ClientOptions {
+            per_try_policies: vec![policy],
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let url = azure_core::http::Url::parse(&format!("{host}/{EMULATOR_ACCOUNT}")).unwrap();
+    BlobServiceClient::new(url, None, Some(options)).unwrap()
+}
+
+async fn seed() -> String {
+    let emu = Emulator::shared();
+    let c = client(&emu.host);
+    let container = unique("cli");
+    fill(
+        &c,
+        &container,
+        vec![
+            BlobSpec::new("a.txt", "hello world").meta("owner", "ana"),
+            BlobSpec::new("dir/b.csv", "x,y\n1,2\n"),
+            BlobSpec::new("dir/sub/c.json", "{}"),
+            BlobSpec::new("keep.txt", "keep"),
+        ],
+    )
+    .await
+    .unwrap();
+    container
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ls_stat_cat_with_json_and_exit_codes() {
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let container = seed().await;
+    let root = format!("az://{container}");
+
+    // ls: one level, folders end in /.
+    // Sorted: Azurite lists folders first, Azure interleaves them by name.
+    let sorted = |o: &Output| {
+        let mut l = lines(o);
+        l.sort();
+        l
+    };
+    let o = blobx(h, &["ls", &root]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(sorted(&o), ["a.txt", "dir/", "keep.txt"]);
+    let o = blobx(h, &["ls", "-r", &root]);
+    assert_eq!(
+        lines(&o),
+        ["a.txt", "dir/b.csv", "dir/sub/c.json", "keep.txt"]
+    );
+    // A folder named without its slash.
+    let o = blobx(h, &["ls", &format!("{root}/dir")]);
+    assert_eq!(sorted(&o), ["dir/b.csv", "dir/sub/"]);
+    let o = blobx(h, &["ls", "-l", &root]);
+    let row = lines(&o).into_iter().find(|l| l.ends_with("a.txt")).unwrap();
+    assert!(row.contains("11") && row.contains("Hot"), "{row}");
+    // --json: one object per line, with the documented keys.
+    let o = blobx(h, &["ls", "--json", &root]);
+    let mut rows: Vec<Value> = lines(&o)
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    rows.sort_by_key(|r| r["name"].as_str().unwrap_or_default().to_string());
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0]["container"], container.as_str());
+    assert_eq!(rows[0]["name"], "a.txt");
+    assert_eq!(rows[0]["kind"], "blob");
+    assert_eq!(rows[0]["size"], 11);
+    assert_eq!(rows[0]["content_type"], "text/plain");
+    assert!(rows[0]["last_modified"].as_str().unwrap().ends_with('Z'));
+    assert_eq!(rows[1]["name"], "dir/");
+    assert_eq!(rows[1]["kind"], "folder");
+    assert_eq!(rows[1]["size"], Value::Null);
+    // Containers of the account.
+    let o = blobx(h, &["ls", "--json"]);
+    assert!(
+        lines(&o)
+            .iter()
+            .any(|l| l.contains(&format!("\"name\":\"{container}\""))
+                && l.contains("\"kind\":\"container\"")),
+        "{}",
+        stdout(&o)
+    );
+    // Nothing there: exit 1, in words. Not a URI: exit 2.
+    let o = blobx(h, &["ls", &format!("{root}/nope")]);
+    assert_eq!(code(&o), 1);
+    assert!(stderr(&o).contains("nothing at"), "{}", stderr(&o));
+    let o = blobx(h, &["ls", "http://x"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("not an az:// URI"), "{}", stderr(&o));
+
+    // stat
+    let o = blobx(h, &["stat", "--json", &format!("{root}/a.txt")]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["name"], "a.txt");
+    assert_eq!(v["size"], 11);
+    assert_eq!(v["content_type"], "text/plain");
+    assert_eq!(v["blob_type"], "BlockBlob");
+    assert_eq!(v["metadata"]["owner"], "ana");
+    assert!(v["etag"].as_str().is_some_and(|e| !e.is_empty()));
+    assert!(v["tags"].is_object());
+    let o = blobx(h, &["stat", &format!("{root}/a.txt")]);
+    assert!(stdout(&o).contains("size: 11\n"), "{}", stdout(&o));
+    assert!(stdout(&o).contains("metadata.owner: ana"), "{}", stdout(&o));
+    let o = blobx(h, &["stat", &format!("{root}/missing")]);
+    assert_eq!(code(&o), 1);
+    assert!(stderr(&o).contains("no blob missing"), "{}", stderr(&o));
+    let o = blobx(h, &["stat", &root]);
+    assert_eq!(code(&o), 2);
+
+    // cat, whole and ranged
+    let blob = format!("{root}/a.txt");
+    let o = blobx(h, &["cat", &blob]);
+    assert_eq!((code(&o), stdout(&o).as_str()), (0, "hello world"));
+    let o = blobx(h, &["cat", &blob, "--range", "0-4"]);
+    assert_eq!(stdout(&o), "hello");
+    let o = blobx(h, &["cat", &blob, "--range", "6-"]);
+    assert_eq!(stdout(&o), "world");
+    let o = blobx(h, &["cat", &blob, "--range", "6-1000"]);
+    assert_eq!(stdout(&o), "world");
+    let o = blobx(h, &["cat", &blob, "--range", "5-1"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("before the start"), "{}", stderr(&o));
+    let o = blobx(h, &["cat", &format!("{root}/missing")]);
+    assert_eq!(code(&o), 1);
+
+    // Reading changes nothing: no audit lines.
+    assert!(audit_lines(h).is_empty(), "{:?}", audit_lines(h));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rm_set_tier_set_props_change_exactly_what_they_say() {
+    let emu = Emulator::shared();
+    let c = client(&emu.host);
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let container = seed().await;
+    let root = format!("az://{container}");
+    let a = format!("{root}/a.txt");
+    let before = ops::head_blob(&c, &container, "a.txt").await.unwrap();
+
+    // set-props: only the named header and metadata key change.
+    let o = blobx(
+        h,
+        &[
+            "set-props",
+            &a,
+            "--cache-control",
+            "max-age=60",
+            "--metadata",
+            "team=data",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let after = ops::head_blob(&c, &container, "a.txt").await.unwrap();
+    assert_eq!(after.headers.cache_control.as_deref(), Some("max-age=60"));
+    assert_eq!(after.headers.content_type, before.headers.content_type);
+    assert_eq!(after.headers.content_md5, before.headers.content_md5);
+    assert_eq!(after.metadata.get("owner").map(String::as_str), Some("ana"));
+    assert_eq!(after.metadata.get("team").map(String::as_str), Some("data"));
+    let o = blobx(h, &["set-props", &a, "--remove-metadata", "owner"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let after = ops::head_blob(&c, &container, "a.txt").await.unwrap();
+    assert!(!after.metadata.contains_key("owner"));
+    assert_eq!(after.headers.cache_control.as_deref(), Some("max-age=60"));
+    // Bad input is refused before any request.
+    let o = blobx(h, &["set-props", &a, "--metadata", "bad-name=1"]);
+    assert_eq!(code(&o), 2);
+    let o = blobx(h, &["set-props", &a]);
+    assert_eq!(code(&o), 2);
+    let o = blobx(h, &["set-props", &format!("{root}/missing"), "--cache-control", "x"]);
+    assert_eq!(code(&o), 1);
+    assert!(stderr(&o).contains("no such blob"), "{}", stderr(&o));
+
+    // set-tier
+    let o = blobx(h, &["set-tier", "cool", &a]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let after = ops::head_blob(&c, &container, "a.txt").await.unwrap();
+    assert_eq!(after.tier.tier.as_deref(), Some("Cool"));
+    let o = blobx(h, &["set-tier", "lukewarm", &a]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("not a tier"), "{}", stderr(&o));
+
+    // Read-only refuses every change (exit 2), nothing touched.
+    let o = blobx(h, &["--readonly", "rm", &a]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("read-only"), "{}", stderr(&o));
+    let o = blobx(h, &["--readonly", "tag", "set", &a, "k=v"]);
+    assert_eq!(code(&o), 2);
+
+    // rm: dry run lists, deletes nothing; a folder needs -r.
+    let dir = format!("{root}/dir");
+    let o = blobx(h, &["rm", "-r", "--dry-run", &dir]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(
+        lines(&o),
+        [
+            format!("would delete {root}/dir/b.csv"),
+            format!("would delete {root}/dir/sub/c.json")
+        ]
+    );
+    let o = blobx(h, &["rm", &format!("{dir}/")]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("add -r"), "{}", stderr(&o));
+    let o = blobx(h, &["rm", "-r", &root]);
+    assert_eq!(code(&o), 2, "a whole container is refused");
+    let o = blobx(h, &["rm", &dir]);
+    assert_eq!(code(&o), 1, "no blob named dir");
+    let o = blobx(h, &["rm", "-r", &dir, &a]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stderr(&o).contains("3 blobs"), "{}", stderr(&o));
+    let left = blobx(h, &["ls", "-r", &root]);
+    assert_eq!(lines(&left), ["keep.txt"]);
+
+    // One audit line per change: set-props twice, set-tier, rm.
+    let audit = audit_lines(h);
+    assert_eq!(audit.len(), 4, "{audit:#?}");
+    assert!(audit[3].contains("delete blobs"), "{audit:#?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tags_set_are_found_by_query_and_read_by_the_sdk() {
+    let emu = Emulator::shared();
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let container = seed().await;
+    let root = format!("az://{container}");
+    let a = format!("{root}/a.txt");
+    // A value no other test uses, so the account-wide search finds only ours.
+    let project = unique("churn").replace('-', "_");
+
+    let o = blobx(h, &["tag", "set", &a, &format!("project={project}"), "date=2024-01"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = blobx(h, &["tag", "set", &format!("{root}/keep.txt"), "project=other"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let o = blobx(h, &["tag", "set", "--merge", &a, "stage=raw"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+
+    // Read back by blobx…
+    let o = blobx(h, &["tag", "get", &a]);
+    assert_eq!(
+        lines(&o),
+        ["date=2024-01", format!("project={project}").as_str(), "stage=raw"]
+    );
+    let o = blobx(h, &["tag", "get", "--json", &a]);
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["tags"]["stage"], "raw");
+    assert_eq!(v["name"], "a.txt");
+
+    // …and by the official SDK.
+    let sdk = sdk(&emu.host);
+    let tags = sdk
+        .blob_container_client(&container)
+        .blob_client("a.txt")
+        .get_tags(None)
+        .await
+        .unwrap()
+        .into_model()
+        .unwrap();
+    let mut pairs: Vec<(String, String)> = tags
+        .blob_tag_set
+        .unwrap_or_default()
+        .into_iter()
+        .map(|t| (t.key.unwrap_or_default(), t.value.unwrap_or_default()))
+        .collect();
+    pairs.sort();
+    assert_eq!(
+        pairs,
+        [
+            ("date".to_string(), "2024-01".to_string()),
+            ("project".into(), project.clone()),
+            ("stage".into(), "raw".into())
+        ]
+    );
+
+    // Found by a tag query, in the container and in the whole account.
+    let query = format!("\"project\" = '{project}' AND \"date\" >= '2024-01'");
+    let o = blobx(h, &["find", "--tags", &query, &root]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(lines(&o), [a.clone()]);
+    let o = blobx(h, &["find", "--json", "--tags", &query]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let rows: Vec<Value> = lines(&o)
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0]["container"], container.as_str());
+    assert_eq!(rows[0]["name"], "a.txt");
+
+    // Find by name pattern.
+    let o = blobx(h, &["find", &root, "**/*.csv"]);
+    assert_eq!(lines(&o), ["dir/b.csv"]);
+
+    // Invalid tags are refused before any request (exit 2) and change nothing.
+    for bad in ["k#=v", "=v", "novalue", &format!("k={}", "v".repeat(257))] {
+        let o = blobx(h, &["tag", "set", &a, bad]);
+        assert_eq!(code(&o), 2, "{bad}: {}", stderr(&o));
+    }
+    let eleven: Vec<String> = (0..11).map(|i| format!("k{i}=v")).collect();
+    let mut args = vec!["tag", "set", a.as_str()];
+    args.extend(eleven.iter().map(String::as_str));
+    let o = blobx(h, &args);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("at most 10"), "{}", stderr(&o));
+    let o = blobx(h, &["find", "--tags", "  "]);
+    assert_eq!(code(&o), 2);
+    let o = blobx(h, &["tag", "get", &a]);
+    assert_eq!(lines(&o).len(), 3, "nothing changed");
+    // A query the service cannot read: its words, exit 1.
+    let o = blobx(h, &["find", "--tags", "project = ", &root]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+
+    let audit = audit_lines(h);
+    assert_eq!(audit.len(), 3, "{audit:#?}");
+    assert!(audit.iter().all(|l| l.contains("set tags")));
+}
+
+#[test]
+fn completions_and_man_page_come_from_the_definitions() {
+    let home = tempfile::tempdir().unwrap();
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let o = run_blobx(home.path(), &["completions", shell]);
+        assert_eq!(code(&o), 0, "{shell}: {}", stderr(&o));
+        let text = stdout(&o);
+        assert!(text.contains("set-props") && text.contains("blobx"), "{shell}");
+    }
+    let o = run_blobx(home.path(), &["completions", "tcsh"]);
+    assert_eq!(code(&o), 2);
+    let o = run_blobx(home.path(), &["man"]);
+    assert_eq!(code(&o), 0);
+    assert!(stdout(&o).starts_with(".ie") || stdout(&o).contains(".TH blobx"));
+}
