@@ -401,3 +401,83 @@ fn completions_and_man_page_come_from_the_definitions() {
     assert_eq!(code(&o), 0);
     assert!(stdout(&o).starts_with(".ie") || stdout(&o).contains(".TH blobx"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn batch_deletes_exactly_the_marked_set_and_reports_refusals() {
+    use blobx::azure::batch::{self, BatchOp, SubResult};
+    let emu = Emulator::shared();
+    let c = client(&emu.host);
+    let container = unique("batch");
+    let names: Vec<String> = (0..600).map(|i| format!("b/{i:05}")).collect();
+    fill(
+        &c,
+        &container,
+        names.iter().map(|n| BlobSpec::new(n.clone(), "x")).collect(),
+    )
+    .await
+    .unwrap();
+
+    // The emulator answers a batch, one result per sub-request.
+    let first: Vec<String> = names[..2].to_vec();
+    let r = batch::send_batch(&c, &container, &first, BatchOp::SetTier(ops::AccessTier::Cool))
+        .await
+        .unwrap();
+    assert_eq!(r, [SubResult::Done, SubResult::Done]);
+
+    // Marked: every third blob (200, so a full batch of 256 is not enough),
+    // one already gone, one leased (the service refuses it, with its reason).
+    let mut marked: Vec<(String, u64)> = names
+        .iter()
+        .step_by(3)
+        .map(|n| (n.clone(), 1))
+        .collect();
+    marked.extend(names.iter().skip(1).step_by(3).take(100).map(|n| (n.clone(), 1)));
+    marked.push(("b/never-was".into(), 0));
+    let leased = names[2].clone();
+    ops::acquire_blob_lease(&c, &container, &leased, None)
+        .await
+        .unwrap();
+    marked.push((leased.clone(), 1));
+    let report = batch::delete_many(&c, &container, &marked, true).await;
+    assert_eq!(report.done, marked.len() - 1, "{:?}", report.failed);
+    assert_eq!(report.failed.len(), 1);
+    assert_eq!(report.failed[0].0, leased);
+    assert!(report.failed[0].1.contains("lease"), "{:?}", report.failed);
+
+    let left: Vec<String> = ops::list_flat(&c, &container, "")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    let gone: std::collections::HashSet<&str> = marked
+        .iter()
+        .map(|(n, _)| n.as_str())
+        .filter(|n| *n != leased)
+        .collect();
+    let expected: Vec<String> = names
+        .iter()
+        .filter(|n| !gone.contains(n.as_str()))
+        .cloned()
+        .collect();
+    assert_eq!(left, expected, "exactly the marked blobs went");
+
+    // Tier changes in batches, through the command line.
+    ops::break_blob_lease(&c, &container, &leased).await.unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let o = blobx(
+        home.path(),
+        &["set-tier", "Cold", "-r", &format!("az://{container}/b/")],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let page = c
+        .list_blobs_page(&container, "", None, None, 5000)
+        .await
+        .unwrap();
+    assert!(
+        page.entries
+            .iter()
+            .all(|e| e.access_tier.as_deref() == Some("Cold")),
+        "every blob is Cold"
+    );
+}

@@ -2,6 +2,7 @@
 //! work through `app::Effect`s and gets plain data back.
 
 pub mod access;
+pub mod batch;
 pub mod account;
 pub mod blob_io;
 pub mod client;

@@ -638,14 +638,8 @@ pub async fn set_tier(args: SetTierArgs, ctx: &Context) -> anyhow::Result<ExitCo
         if plan.blobs.is_empty() {
             continue;
         }
-        let client = &client;
-        let report = each_blob(&plan.blobs, |name| async move {
-            ops::set_tier(client, container, &name, tier, None)
-                .await
-                .map(|_| ())
-                .map_err(|e| e.describe(client.account()))
-        })
-        .await;
+        let report =
+            crate::azure::batch::set_tier_many(&client, container, &plan.blobs, tier).await;
         crate::audit::audit(
             "set tier",
             &format!("{container} ({} blobs) -> {}", report.done, tier.as_str()),
