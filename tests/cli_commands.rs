@@ -481,3 +481,58 @@ async fn batch_deletes_exactly_the_marked_set_and_reports_refusals() {
         "every blob is Cold"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn cp_sets_headers_metadata_and_tags_on_what_it_uploads() {
+    let emu = Emulator::shared();
+    let c = client(&emu.host);
+    let container = seed().await;
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let file = h.join("notes.txt");
+    std::fs::write(&file, "some notes").unwrap();
+    let dest = format!("az://{container}/up/notes.txt");
+
+    // Invalid tags: refused before anything is uploaded.
+    let o = blobx(h, &["cp", file.to_str().unwrap(), &dest, "--tags", "bad#=1"]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(c.blob_exists(&container, "up/notes.txt").await.unwrap().is_none());
+
+    let o = blobx(
+        h,
+        &[
+            "cp",
+            file.to_str().unwrap(),
+            &dest,
+            "--content-type",
+            "text/x-notes",
+            "--cache-control",
+            "no-cache",
+            "--metadata",
+            "source=laptop",
+            "--tags",
+            "kind=notes",
+        ],
+    );
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let head = ops::head_blob(&c, &container, "up/notes.txt").await.unwrap();
+    assert_eq!(head.headers.content_type.as_deref(), Some("text/x-notes"));
+    assert_eq!(head.headers.cache_control.as_deref(), Some("no-cache"));
+    assert_eq!(head.metadata.get("source").map(String::as_str), Some("laptop"));
+    assert!(head.headers.content_md5.is_some(), "the upload's MD5 stays");
+    let tags = sdk(&emu.host)
+        .blob_container_client(&container)
+        .blob_client("up/notes.txt")
+        .get_tags(None)
+        .await
+        .unwrap()
+        .into_model()
+        .unwrap()
+        .blob_tag_set
+        .unwrap_or_default();
+    assert_eq!(tags.len(), 1);
+    assert_eq!(tags[0].key.as_deref(), Some("kind"));
+    assert_eq!(tags[0].value.as_deref(), Some("notes"));
+    let o = blobx(h, &["cat", &dest]);
+    assert_eq!(stdout(&o), "some notes");
+}

@@ -3,6 +3,7 @@
 //! on a terminal, a summary line, `--json` for machines, and a non-zero exit
 //! status if anything failed. Re-running an interrupted copy resumes it.
 
+mod headers;
 mod plan;
 
 use super::Context;
@@ -45,6 +46,8 @@ pub struct Args {
     /// container is refused and the existing ones with a close name are listed).
     #[arg(long)]
     pub create_container: bool,
+    #[command(flatten)]
+    pub set: headers::UploadHeaders,
 }
 
 fn human(bytes: u64) -> String {
@@ -66,7 +69,13 @@ pub async fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
                 .flatten()
         })
         .collect();
+    let set = args.set.check().map_err(|e| anyhow::anyhow!(e))?;
     let specs = plan(ctx, &args, &clients).await?;
+    if set.is_some() && specs.iter().all(|s| s.kind == Kind::Download) && !specs.is_empty() {
+        anyhow::bail!(
+            "--content-type, --cache-control, --metadata and --tags are for uploads and copies"
+        );
+    }
     if specs.iter().any(|s| s.kind != Kind::Download) {
         ctx.allow_change("writing to the service (upload or copy)")?;
     }
@@ -93,6 +102,7 @@ pub async fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
             what.join("; ")
         );
     }
+    let header_clients = set.as_ref().map(|_| clients.clone()).unwrap_or_default();
     let engine = Engine::new(
         clients,
         EngineOptions {
@@ -109,6 +119,7 @@ pub async fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let total: u64 = specs.iter().map(|s| s.size).sum();
     let count = specs.len();
+    let written = set.as_ref().map(|_| specs.clone());
     engine.enqueue(specs, conflict);
 
     let bar = (!args.json && std::io::stderr().is_terminal()).then(|| {
@@ -136,7 +147,23 @@ pub async fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    let code = report(&snapshot, started.elapsed(), args.json);
+    let mut code = report(&snapshot, started.elapsed(), args.json);
+    if let (Some(set), Some(specs)) = (&set, &written) {
+        let done: Vec<(String, Status)> = snapshot
+            .items
+            .iter()
+            .map(|i| (i.target.clone(), i.status.clone()))
+            .collect();
+        let client_of = |i: usize| {
+            header_clients
+                .get(i)
+                .and_then(|c| c.as_ref())
+                .map(|(_, c)| c.clone())
+        };
+        if headers::apply(set, specs, &done, client_of).await > 0 {
+            code = ExitCode::from(1);
+        }
+    }
     if let Some(path) = &args.report {
         if let Err(e) = crate::transfer::report::write(path, &snapshot.items, true) {
             eprintln!("blobx: {e}");
