@@ -536,3 +536,88 @@ async fn cp_sets_headers_metadata_and_tags_on_what_it_uploads() {
     let o = blobx(h, &["cat", &dest]);
     assert_eq!(stdout(&o), "some notes");
 }
+
+/// The blob names of a container, sorted.
+async fn names_in(c: &blobx::azure::StorageClient, container: &str) -> Vec<String> {
+    ops::list_flat(c, container, "")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn batch_delete_through_a_flaky_network_removes_exactly_the_marked_set() {
+    use blobx::azure::{Account, StorageClient};
+    use support::fault_proxy::FaultProxy;
+    let emu = Emulator::shared();
+    let c = client(&emu.host);
+    let container = unique("flaky");
+    let names: Vec<String> = (0..1200).map(|i| format!("f/{i:05}")).collect();
+    fill(
+        &c,
+        &container,
+        names.iter().map(|n| BlobSpec::new(n.clone(), "x")).collect(),
+    )
+    .await
+    .unwrap();
+    let proxy = FaultProxy::start(&format!("127.0.0.1:{}", emu.port), 20261130, 40).await;
+    let flaky = StorageClient::for_transfers(Account::emulator(&proxy.host).unwrap()).unwrap();
+    let marked: Vec<(String, u64)> = names
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % 3 != 0)
+        .map(|(_, n)| (n.clone(), 1))
+        .collect();
+    let report = blobx::azure::batch::delete_many(&flaky, &container, &marked, true).await;
+    assert!(report.failed.is_empty(), "{:?}", report.failed);
+    assert_eq!(report.done, marked.len());
+    let expected: Vec<String> = names.iter().step_by(3).cloned().collect();
+    assert_eq!(names_in(&c, &container).await, expected);
+    println!("fault proxy: {}", proxy.counters.summary());
+    assert!(proxy.counters.faults() > 0, "the proxy broke something");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rm_killed_mid_way_and_run_again_removes_exactly_the_folder() {
+    let emu = Emulator::shared();
+    let c = client(&emu.host);
+    let container = unique("kill");
+    let mut blobs: Vec<BlobSpec> = (0..1500)
+        .map(|i| BlobSpec::new(format!("go/{i:05}"), "x"))
+        .collect();
+    blobs.extend((0..50).map(|i| BlobSpec::new(format!("stay/{i:03}"), "y")));
+    blobs.push(BlobSpec::new("go.txt", "not below go/"));
+    fill(&c, &container, blobs).await.unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let folder = format!("az://{container}/go/");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_blobx"))
+        .args(["rm", "-r", &folder, "--emulator", &emu.host])
+        .env("BLOBX_CONFIG_DIR", h.join("config"))
+        .env("BLOBX_LOG_DIR", h.join("logs"))
+        .env("BLOBX_DATA_DIR", h.join("data"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill -9 once the deletes have begun (the first batch takes the first
+    // names), or let it be if it already finished.
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        if matches!(c.blob_exists(&container, "go/00000").await, Ok(None)) {
+            child.kill().unwrap();
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let _ = child.wait();
+    let o = blobx(h, &["rm", "-r", &folder]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let mut expected: Vec<String> = vec!["go.txt".into()];
+    expected.extend((0..50).map(|i| format!("stay/{i:03}")));
+    assert_eq!(names_in(&c, &container).await, expected);
+}

@@ -35,8 +35,29 @@ pub enum SubResult {
 }
 
 /// Why a whole batch did not run; the caller falls back to single requests.
+/// `permanent` when the service answered that it will not take batches (a
+/// 4xx or 501, or an auth that cannot sign them), not a passing fault.
 #[derive(Debug)]
-pub struct Refused(pub String);
+pub struct Refused {
+    pub why: String,
+    pub permanent: bool,
+}
+
+impl Refused {
+    fn passing(why: String) -> Self {
+        Self {
+            why,
+            permanent: false,
+        }
+    }
+
+    fn permanent(why: String) -> Self {
+        Self {
+            why,
+            permanent: true,
+        }
+    }
+}
 
 /// Whether this client's auth can sign sub-requests (shared key only, here).
 pub fn can_batch(client: &StorageClient) -> bool {
@@ -87,7 +108,7 @@ async fn body(
         signer
             .sign_request(&mut sub)
             .await
-            .map_err(|e| Refused(format!("cannot sign a sub-request: {e}")))?;
+            .map_err(|e| Refused::permanent(format!("cannot sign a sub-request: {e}")))?;
         let path = match url.query() {
             Some(q) => format!("{}?{q}", url.path()),
             None => url.path().to_string(),
@@ -119,13 +140,15 @@ pub async fn send_batch(
         return Ok(Vec::new());
     }
     if blobs.len() > MAX_BATCH {
-        return Err(Refused(format!(
+        return Err(Refused::permanent(format!(
             "a batch carries at most {MAX_BATCH} changes, not {}",
             blobs.len()
         )));
     }
     let Auth::SharedKey { key } = &client.account().auth else {
-        return Err(Refused("batches are signed with the account key only".into()));
+        return Err(Refused::permanent(
+            "batches are signed with the account key only".into(),
+        ));
     };
     let signer = SharedKeyPolicy::new(&client.account().name, key);
     let boundary = boundary();
@@ -138,13 +161,16 @@ pub async fn send_batch(
     request.insert_header("content-type", format!("multipart/mixed; boundary={boundary}"));
     request.insert_header("content-length", text.len().to_string());
     request.set_body(bytes::Bytes::from(text));
-    let r = client
-        .send_request(request)
-        .await
-        .map_err(|e| Refused(format!("the service refused the batch: {e}")))?;
+    let r = client.send_request(request).await.map_err(|e| {
+        let why = format!("the service refused the batch: {e}");
+        match e.http_status().map(u16::from) {
+            Some(s) if (400..500).contains(&s) || s == 501 => Refused::permanent(why),
+            _ => Refused::passing(why),
+        }
+    })?;
     let content_type = super::http::header(&r, "content-type").unwrap_or_default();
     let body = String::from_utf8_lossy(r.body());
-    parse_batch_response(&content_type, &body, blobs.len()).map_err(Refused)
+    parse_batch_response(&content_type, &body, blobs.len()).map_err(Refused::passing)
 }
 
 /// Reads a batch response: one result per sub-request, by Content-ID.
@@ -272,7 +298,7 @@ where
                     failed => (n, s, Err(failed)),
                 })
                 .collect::<Vec<_>>()),
-            Err(Refused(why)) => Err((chunk, why)),
+            Err(refused) => Err((chunk, refused)),
         }
     };
     let mut out = Vec::with_capacity(blobs.len());
@@ -281,13 +307,15 @@ where
     if let Some(first) = rest.next() {
         match attempt(first).await {
             Ok(r) => out.extend(r),
-            Err((chunk, why)) => {
-                tracing::info!(container, reason = %why, "batch refused; one request per blob");
+            Err((chunk, refused)) => {
+                tracing::info!(container, reason = %refused.why, "batch failed; one request per blob");
                 out.extend(single(chunk).await);
-                for c in rest {
-                    out.extend(single(c).await);
+                if refused.permanent {
+                    for c in rest {
+                        out.extend(single(c).await);
+                    }
+                    return out;
                 }
-                return out;
             }
         }
     }
@@ -299,8 +327,10 @@ where
     for r in results {
         match r {
             Ok(r) => out.extend(r),
-            Err((chunk, why)) => {
-                tracing::info!(container, reason = %why, "batch refused; one request per blob");
+            // Nothing is known of what ran: deletes and tier changes are
+            // idempotent, so the chunk is done again one blob at a time.
+            Err((chunk, refused)) => {
+                tracing::info!(container, reason = %refused.why, "batch failed; one request per blob");
                 out.extend(single(chunk).await);
             }
         }
