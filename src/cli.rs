@@ -35,9 +35,7 @@ pub enum Cmd {
     /// Find blobs by name pattern, or by index tags (--tags).
     Find(crate::headless::tags::FindArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
-    Completions {
-        shell: clap_complete::Shell,
-    },
+    Completions { shell: clap_complete::Shell },
     /// Print the man page (roff), e.g. `blobx man > blobx.1`.
     Man,
 }

@@ -7,9 +7,9 @@ use super::account::Auth;
 use super::client::StorageClient;
 use super::http::{OpError, blob_url, with_query};
 use super::ops::{AccessTier, BatchReport};
-use futures::StreamExt;
 use super::signing::SharedKeyPolicy;
 use azure_core::http::{Method, Request};
+use futures::StreamExt;
 
 /// The most sub-requests one batch may carry.
 pub const MAX_BATCH: usize = 256;
@@ -18,7 +18,9 @@ pub const MAX_BATCH: usize = 256;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BatchOp {
     /// Delete Blob; with snapshots (`x-ms-delete-snapshots: include`) or not.
-    Delete { include_snapshots: bool },
+    Delete {
+        include_snapshots: bool,
+    },
     SetTier(AccessTier),
 }
 
@@ -158,7 +160,10 @@ pub async fn send_batch(
         &[("restype", "container"), ("comp", "batch")],
     );
     let mut request = Request::new(url, Method::Post);
-    request.insert_header("content-type", format!("multipart/mixed; boundary={boundary}"));
+    request.insert_header(
+        "content-type",
+        format!("multipart/mixed; boundary={boundary}"),
+    );
     request.insert_header("content-length", text.len().to_string());
     request.set_body(bytes::Bytes::from(text));
     let r = client.send_request(request).await.map_err(|e| {
@@ -194,8 +199,8 @@ pub fn parse_batch_response(
         }
         let part = part.trim_start_matches(['\r', '\n']);
         // Part headers, a blank line, then the HTTP response.
-        let (part_headers, http) = split_blank(part)
-            .ok_or_else(|| "a batch answer part has no body".to_string())?;
+        let (part_headers, http) =
+            split_blank(part).ok_or_else(|| "a batch answer part has no body".to_string())?;
         let index = part_headers
             .lines()
             .find_map(|l| {
@@ -253,7 +258,14 @@ fn split_blank(text: &str) -> Option<(&str, &str)> {
 fn xml_message(body: &str) -> Option<String> {
     let s = body.find("<Message>")? + "<Message>".len();
     let e = s + body[s..].find("</Message>")?;
-    Some(body[s..e].lines().next().unwrap_or_default().trim().to_string())
+    Some(
+        body[s..e]
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
+    )
 }
 
 /// Batches sent at once.

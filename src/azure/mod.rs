@@ -2,8 +2,8 @@
 //! work through `app::Effect`s and gets plain data back.
 
 pub mod access;
-pub mod batch;
 pub mod account;
+pub mod batch;
 pub mod blob_io;
 pub mod client;
 pub mod connection;

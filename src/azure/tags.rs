@@ -306,18 +306,35 @@ mod tests {
     use super::*;
 
     fn pairs(p: &[(&str, &str)]) -> Tags {
-        p.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        p.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
     fn rules_as_the_service_applies_them() {
         assert!(check_tags(&pairs(&[("project", "churn"), ("date", "2024-01")])).is_ok());
-        assert!(check_tags(&pairs(&[("a b+c-d.e/f:g=h_i", "")])).is_ok(), "empty value ok");
-        assert!(check_tags(&pairs(&[("", "v")])).unwrap_err().contains("empty"));
-        assert!(check_tags(&pairs(&[("k", "ü")])).unwrap_err().contains("allow only"));
+        assert!(
+            check_tags(&pairs(&[("a b+c-d.e/f:g=h_i", "")])).is_ok(),
+            "empty value ok"
+        );
+        assert!(
+            check_tags(&pairs(&[("", "v")]))
+                .unwrap_err()
+                .contains("empty")
+        );
+        assert!(
+            check_tags(&pairs(&[("k", "ü")]))
+                .unwrap_err()
+                .contains("allow only")
+        );
         assert!(check_tags(&pairs(&[("k#", "v")])).is_err());
         let long_key = "k".repeat(129);
-        assert!(check_tag_key(&long_key).unwrap_err().contains("at most 128"));
+        assert!(
+            check_tag_key(&long_key)
+                .unwrap_err()
+                .contains("at most 128")
+        );
         assert!(check_tag_key(&"k".repeat(128)).is_ok());
         assert!(check_tag_value("k", &"v".repeat(257)).is_err());
         assert!(check_tag_value("k", &"v".repeat(256)).is_ok());
@@ -361,8 +378,9 @@ mod tests {
         assert_eq!(page.blobs[0].tags, pairs(&[("project", "churn")]));
         assert!(page.blobs[1].tags.is_empty());
         assert_eq!(page.next_marker.as_deref(), Some("m1"));
-        let empty = parse_find_xml("<EnumerationResults><Blobs /><NextMarker /></EnumerationResults>")
-            .unwrap();
+        let empty =
+            parse_find_xml("<EnumerationResults><Blobs /><NextMarker /></EnumerationResults>")
+                .unwrap();
         assert!(empty.blobs.is_empty() && empty.next_marker.is_none());
     }
 }

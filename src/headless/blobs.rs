@@ -120,7 +120,8 @@ pub(crate) fn failed(msg: impl std::fmt::Display) -> ExitCode {
 
 pub(crate) fn rfc3339(unix: Option<i64>) -> Option<String> {
     let t = time::OffsetDateTime::from_unix_timestamp(unix?).ok()?;
-    t.format(&time::format_description::well_known::Rfc3339).ok()
+    t.format(&time::format_description::well_known::Rfc3339)
+        .ok()
 }
 
 pub(crate) fn parse(target: &str) -> anyhow::Result<AzPath> {
@@ -203,7 +204,10 @@ pub async fn ls(args: LsArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
         {
             Ok(page) => {
                 let folder = format!("{prefix}/");
-                if let Some(blob) = page.entries.iter().find(|e| e.name == prefix && !e.is_prefix)
+                if let Some(blob) = page
+                    .entries
+                    .iter()
+                    .find(|e| e.name == prefix && !e.is_prefix)
                     && !page.entries.iter().any(|e| e.name == folder)
                 {
                     out(&entry_line(&p.container, blob, args.long, args.json));
@@ -217,12 +221,8 @@ pub async fn ls(args: LsArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     let delimiter = (!args.recursive).then_some("/");
     let mut error = None;
     let mut listed = 0usize;
-    crate::azure::find::each_blob_page(
-        &client,
-        &p.container,
-        &prefix,
-        delimiter,
-        |page, _done| match page {
+    crate::azure::find::each_blob_page(&client, &p.container, &prefix, delimiter, |page, _done| {
+        match page {
             Ok(entries) => {
                 listed += entries.len();
                 entries
@@ -233,8 +233,8 @@ pub async fn ls(args: LsArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
                 error = Some(e);
                 false
             }
-        },
-    )
+        }
+    })
     .await;
     if let Some(e) = error {
         return Ok(failed(e));
@@ -374,7 +374,12 @@ pub fn parse_range(text: &str) -> Result<(u64, Option<u64>), String> {
 }
 
 pub async fn cat(args: CatArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
-    let range = args.range.as_deref().map(parse_range).transpose().map_err(bad)?;
+    let range = args
+        .range
+        .as_deref()
+        .map(parse_range)
+        .transpose()
+        .map_err(bad)?;
     let (account, container, blob) = blob_target(ctx, &args.target)?;
     let client = StorageClient::new(account.clone())?;
     let props = match client.blob_props(&container, &blob).await {
@@ -426,7 +431,11 @@ struct Selection<'a> {
     groups: BTreeMap<(String, String), (&'a Account, Vec<Target>)>,
 }
 
-fn select<'a>(ctx: &'a Context, targets: &[String], recursive: bool) -> anyhow::Result<Selection<'a>> {
+fn select<'a>(
+    ctx: &'a Context,
+    targets: &[String],
+    recursive: bool,
+) -> anyhow::Result<Selection<'a>> {
     let mut groups: BTreeMap<(String, String), (&Account, Vec<Target>)> = BTreeMap::new();
     for t in targets {
         let p = parse(t)?;
@@ -438,7 +447,9 @@ fn select<'a>(ctx: &'a Context, targets: &[String], recursive: bool) -> anyhow::
             )));
         } else if p.prefix.ends_with('/') {
             if !recursive {
-                return Err(bad(format!("{t} is a folder; add -r to take every blob below it")));
+                return Err(bad(format!(
+                    "{t} is a folder; add -r to take every blob below it"
+                )));
             }
             vec![Target::Folder(p.prefix.clone())]
         } else if recursive {
@@ -478,8 +489,12 @@ async fn resolve(
         let mut i = 0;
         while i < targets.len() {
             match (&targets[i], targets.get(i + 1)) {
-                (Target::Blob(name), Some(Target::Folder(folder))) if *folder == format!("{name}/") => {
-                    if !found.contains(name.as_str()) && !found.iter().any(|f| f.starts_with(folder)) {
+                (Target::Blob(name), Some(Target::Folder(folder)))
+                    if *folder == format!("{name}/") =>
+                {
+                    if !found.contains(name.as_str())
+                        && !found.iter().any(|f| f.starts_with(folder))
+                    {
                         missing.push((name.clone(), "no such blob or folder".into()));
                     }
                     i += 2;

@@ -161,8 +161,12 @@ pub async fn find(args: FindArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     let account = ctx.account(p.account.as_deref())?;
     let client = StorageClient::new(account.clone())?;
     let mut error = None;
-    crate::azure::find::scan(&client, &p.container, &p.prefix, &find, |page, _| {
-        match page {
+    crate::azure::find::scan(
+        &client,
+        &p.container,
+        &p.prefix,
+        &find,
+        |page, _| match page {
             Ok((matches, _scanned)) => matches
                 .iter()
                 .all(|e| print_line(&entry_line(&p.container, e, args.long, args.json))),
@@ -170,8 +174,8 @@ pub async fn find(args: FindArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
                 error = Some(e);
                 false
             }
-        }
-    })
+        },
+    )
     .await;
     Ok(match error {
         Some(e) => failed(e),

@@ -15,11 +15,11 @@ mod emulator;
 #[path = "../support/seed.rs"]
 mod seed;
 
+use blobx::azure::StorageClient;
 use blobx::azure::account::{EMULATOR_ACCOUNT, EMULATOR_KEY};
 use blobx::azure::ops;
 use blobx::azure::sas::{SasTarget, service_sas};
 use blobx::azure::secret::Secret;
-use blobx::azure::StorageClient;
 use std::time::Instant;
 
 fn env_num(name: &str, default: usize) -> usize {
@@ -45,7 +45,10 @@ async fn seeded(c: &StorageClient, name: &str, n: usize) -> Vec<(String, u64)> {
 }
 
 async fn left(c: &StorageClient, name: &str) -> usize {
-    ops::list_flat(c, name, "").await.map(|v| v.len()).unwrap_or(usize::MAX)
+    ops::list_flat(c, name, "")
+        .await
+        .map(|v| v.len())
+        .unwrap_or(usize::MAX)
 }
 
 #[tokio::main]

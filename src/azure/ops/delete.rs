@@ -137,13 +137,9 @@ pub async fn delete_planned(
     plan: &DeletePlan,
     include_snapshots: bool,
 ) -> BatchReport {
-    let report = crate::azure::batch::delete_many(
-        client,
-        &plan.container,
-        &plan.blobs,
-        include_snapshots,
-    )
-    .await;
+    let report =
+        crate::azure::batch::delete_many(client, &plan.container, &plan.blobs, include_snapshots)
+            .await;
     tracing::info!(
         container = %plan.container,
         deleted = report.done,

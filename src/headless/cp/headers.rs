@@ -109,10 +109,7 @@ pub async fn apply(
             continue;
         }
         let target = spec.target.display();
-        if !done
-            .iter()
-            .any(|(t, s)| *t == target && *s == Status::Done)
-        {
+        if !done.iter().any(|(t, s)| *t == target && *s == Status::Done) {
             continue;
         }
         let Some(client) = client_of(*account) else {
