@@ -22,6 +22,10 @@ pub enum Ask {
         container: String,
         blob: String,
     },
+    Tags {
+        container: String,
+        blob: String,
+    },
     NewContainer,
     DeleteContainer {
         name: String,
@@ -48,6 +52,7 @@ impl Ask {
             Ask::Find => "find below this folder (glob, /regex/ or text): ".into(),
             Ask::Metadata { .. } => "metadata (name=value; name2=value2): ".into(),
             Ask::Headers { .. } => "type=…; cache=…; disposition=…: ".into(),
+            Ask::Tags { .. } => "index tags (key=value; key2=value2): ".into(),
             Ask::NewContainer => "new container: ".into(),
             Ask::DeleteContainer { name } => format!("type {name} to delete it: "),
             Ask::Rename { .. } => "new name: ".into(),
@@ -66,6 +71,7 @@ impl Ask {
             Ask::Find => crate::azure::find::Find::parse(t).map(|_| ()),
             Ask::Metadata { .. } => parse_pairs(t).and_then(|p| ops::check_metadata(&p)),
             Ask::Headers { .. } => parse_headers(t).and_then(|e| ops::check_header_edit(&e)),
+            Ask::Tags { .. } => parse_pairs(t).and_then(|p| crate::azure::tags::check_tags(&p)),
             Ask::NewContainer => ops::check_container_name(t),
             Ask::DeleteContainer { name } => ops::check_delete_confirmation(name, t),
             Ask::Rename { from, .. } => {
@@ -199,6 +205,17 @@ impl State {
                             container,
                             blob,
                             pairs,
+                        },
+                        Err(e) => {
+                            self.fail_op(&e);
+                            return Vec::new();
+                        }
+                    },
+                    Ask::Tags { container, blob } => match parse_pairs(&text) {
+                        Ok(tags) => OpRequest::SetTags {
+                            container,
+                            blob,
+                            tags,
                         },
                         Err(e) => {
                             self.fail_op(&e);

@@ -45,11 +45,11 @@ impl State {
                 }
                 Vec::new()
             }
-            Command::EditMetadata | Command::EditHeaders => {
+            Command::EditMetadata | Command::EditHeaders | Command::EditTags => {
                 let (Some((_, container, prefix)), Some((name, EntryKind::Blob))) =
                     (self.blob_place(), selected)
                 else {
-                    self.note_op("Select a blob to edit its metadata or headers.");
+                    self.note_op("Select a blob to edit its metadata, headers or tags.");
                     return Some(Vec::new());
                 };
                 let blob = format!("{prefix}{name}");
@@ -68,7 +68,21 @@ impl State {
                     );
                     return Some(self.refresh_details());
                 };
-                if cmd == Command::EditMetadata {
+                if cmd == Command::EditTags {
+                    // Saving replaces every tag: never from a set not seen.
+                    let Some(tags) = &details.tags else {
+                        self.note_op(
+                            "Its index tags could not be read (no permission, or a service without tags); nothing to edit.",
+                        );
+                        return Some(Vec::new());
+                    };
+                    let current = tags
+                        .iter()
+                        .map(|(k, v)| format!("{k}={v}"))
+                        .collect::<Vec<_>>()
+                        .join("; ");
+                    self.open_ask(Ask::Tags { container, blob }, current);
+                } else if cmd == Command::EditMetadata {
                     let current = details
                         .metadata
                         .iter()

@@ -79,6 +79,12 @@ pub enum OpRequest {
         blob: String,
         edit: ops::HeaderEdit,
     },
+    /// Replaces every index tag of the blob.
+    SetTags {
+        container: String,
+        blob: String,
+        tags: Vec<(String, String)>,
+    },
 }
 
 /// What a finished request brings back.
