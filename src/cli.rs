@@ -32,6 +32,8 @@ pub enum Cmd {
     SetProps(crate::headless::blobs::SetPropsArgs),
     /// Read or replace a blob's index tags.
     Tag(crate::headless::tags::TagArgs),
+    /// Open a text blob in $VISUAL/$EDITOR and save it back if nobody changed it meanwhile.
+    Edit(crate::headless::edit::Args),
     /// Find blobs by name pattern, or by index tags (--tags).
     Find(crate::headless::tags::FindArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
@@ -138,6 +140,7 @@ fn run_headless(command: Cmd, args: Args) -> ExitCode {
                     Cmd::SetProps(a) => crate::headless::blobs::set_props(a, &ctx).await,
                     Cmd::Tag(a) => crate::headless::tags::tag(a, &ctx).await,
                     Cmd::Find(a) => crate::headless::tags::find(a, &ctx).await,
+                    Cmd::Edit(a) => crate::headless::edit::run(a, &ctx).await,
                     Cmd::Completions { .. } | Cmd::Man => Ok(ExitCode::SUCCESS),
                 }
             })

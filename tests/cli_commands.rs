@@ -680,3 +680,166 @@ async fn rm_killed_mid_way_and_run_again_removes_exactly_the_folder() {
     expected.extend((0..50).map(|i| format!("stay/{i:03}")));
     assert_eq!(names_in(&c, &container).await, expected);
 }
+
+/// A shell script to stand in for the editor.
+fn script(dir: &Path, name: &str, body: &str) -> String {
+    use std::os::unix::fs::PermissionsExt;
+    let path = dir.join(name);
+    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+fn blob_text(host: &str, container: &str, blob: &str) -> String {
+    let home = tempfile::tempdir().unwrap();
+    let o = run_blobx(
+        home.path(),
+        &[
+            "cat",
+            &format!("az://{container}/{blob}"),
+            "--emulator",
+            host,
+        ],
+    );
+    stdout(&o)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn edit_round_trip_keeps_headers_and_never_overwrites_a_change_unasked() {
+    use support::pty::Tui;
+    let emu = Emulator::shared();
+    let c = client(&emu.host);
+    let container = unique("edit");
+    fill(
+        &c,
+        &container,
+        vec![BlobSpec::new("conf/app.json", "{\"a\":1}\n").meta("owner", "ana")],
+    )
+    .await
+    .unwrap();
+    let edit = ops::HeaderEdit {
+        cache_control: Some("max-age=5".into()),
+        ..Default::default()
+    };
+    ops::set_content_headers(&c, &container, "conf/app.json", &edit, None)
+        .await
+        .unwrap();
+    blobx::azure::tags::set_tags(
+        &c,
+        &container,
+        "conf/app.json",
+        &[("env".into(), "prod".into())],
+    )
+    .await
+    .unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let target = format!("az://{container}/conf/app.json");
+    let seen = h.join("seen");
+    let bin = env!("CARGO_BIN_EXE_blobx");
+    let run = |editor: &str| {
+        Tui::spawn(
+            &["edit", &target, "--emulator", &emu.host],
+            &[("EDITOR", editor), ("VISUAL", "")],
+            h,
+            100,
+            30,
+        )
+    };
+
+    // 1. An edit: saved with If-Match, headers, metadata and tags kept; the
+    //    private copy (0600) removed.
+    let writes = script(
+        h,
+        "writes.sh",
+        &format!(
+            "stat -c '%a %n' \"$1\" > {seen}\nprintf '{{\"a\":2}}\\n' > \"$1\"",
+            seen = seen.display()
+        ),
+    );
+    let mut tui = run(&writes);
+    assert!(tui.wait_exit(), "{}", tui.screen());
+    assert_eq!(
+        blob_text(&emu.host, &container, "conf/app.json"),
+        "{\"a\":2}\n"
+    );
+    let head = ops::head_blob(&c, &container, "conf/app.json")
+        .await
+        .unwrap();
+    assert_eq!(
+        head.headers.content_type.as_deref(),
+        Some("application/json")
+    );
+    assert_eq!(head.headers.cache_control.as_deref(), Some("max-age=5"));
+    assert_eq!(head.metadata.get("owner").map(String::as_str), Some("ana"));
+    let tags = blobx::azure::tags::get_tags(&c, &container, "conf/app.json")
+        .await
+        .unwrap();
+    assert_eq!(tags, [("env".to_string(), "prod".to_string())]);
+    let seen_line = std::fs::read_to_string(&seen).unwrap();
+    let (mode, copy) = seen_line.trim().split_once(' ').unwrap();
+    assert_eq!(mode, "600", "the copy is private");
+    assert!(
+        !Path::new(copy).exists(),
+        "the copy is removed after saving"
+    );
+
+    // 2. No change, and an editor that fails: nothing is written.
+    let etag = head.etag.clone();
+    let mut tui = run(&script(h, "same.sh", "true"));
+    assert!(tui.wait_exit());
+    let mut tui = run(&script(h, "fails.sh", "echo junk > \"$1\"; exit 3"));
+    assert!(!tui.wait_exit(), "a failed editor is a failure");
+    let head = ops::head_blob(&c, &container, "conf/app.json")
+        .await
+        .unwrap();
+    assert_eq!(head.etag, etag, "nothing was written");
+
+    // 3. Someone changes the blob while it is being edited: blobx asks;
+    //    "keep" leaves the blob and says where the copy is.
+    let meddles = script(
+        h,
+        "meddles.sh",
+        &format!(
+            "{bin} set-props {target} --metadata touched=yes --emulator {host} >/dev/null 2>&1\nprintf 'mine\\n' > \"$1\"",
+            host = emu.host
+        ),
+    );
+    let mut tui = run(&meddles);
+    tui.wait_text("[k]eep");
+    tui.send("k\r");
+    assert!(!tui.wait_exit());
+    let screen = tui.screen();
+    assert!(screen.contains("Your copy is kept at"), "{screen}");
+    assert_eq!(
+        blob_text(&emu.host, &container, "conf/app.json"),
+        "{\"a\":2}\n"
+    );
+    let head = ops::head_blob(&c, &container, "conf/app.json")
+        .await
+        .unwrap();
+    assert_eq!(
+        head.metadata.get("touched").map(String::as_str),
+        Some("yes")
+    );
+
+    // "save as new": the blob stays, the edit lands beside it.
+    let mut tui = run(&meddles);
+    tui.wait_text("[k]eep");
+    tui.send("s\r");
+    assert!(tui.wait_exit(), "{}", tui.screen());
+    assert_eq!(
+        blob_text(&emu.host, &container, "conf/app.json"),
+        "{\"a\":2}\n"
+    );
+    let names = names_in(&c, &container).await;
+    let new = names
+        .iter()
+        .find(|n| n.starts_with("conf/app.edited-") && n.ends_with(".json"))
+        .unwrap_or_else(|| panic!("{names:?}"));
+    assert_eq!(blob_text(&emu.host, &container, new), "mine\n");
+
+    // Read-only refuses before opening anything.
+    let o = blobx(h, &["--readonly", "edit", &target]);
+    assert_eq!(code(&o), 2);
+}

@@ -8,6 +8,7 @@ pub mod blob_io;
 pub mod client;
 pub mod connection;
 pub mod cors;
+pub mod edit;
 pub mod entra;
 pub mod env;
 pub mod error;

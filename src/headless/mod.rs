@@ -6,6 +6,7 @@ pub mod access;
 pub mod blobs;
 pub mod cors;
 pub mod cp;
+pub mod edit;
 pub mod sas;
 pub mod tags;
 
