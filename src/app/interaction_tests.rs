@@ -360,3 +360,45 @@ fn tags_edit_starts_from_the_blob_tags_and_refuses_invalid_ones() {
         }]
     );
 }
+
+#[test]
+fn tier_on_marked_blobs_is_one_question_and_one_batch_request() {
+    use super::update_tests::type_text;
+    let mut s = in_container(&["a.csv", "b.csv", "c.csv"]);
+    select(&mut s, "a.csv");
+    cmd(&mut s, Command::Mark);
+    select(&mut s, "c.csv");
+    cmd(&mut s, Command::Mark);
+    assert_eq!(s.marks.len(), 2);
+    cmd(&mut s, Command::Tier);
+    assert_eq!(s.mode(), Mode::Ask);
+    type_text(&mut s, "lukewarm");
+    assert!(cmd(&mut s, Command::Accept).is_empty(), "not a tier");
+    for _ in 0.."lukewarm".len() {
+        s.update(Action::Input(crossterm::event::KeyEvent::new(
+            KeyCode::Backspace,
+            crossterm::event::KeyModifiers::NONE,
+        )));
+    }
+    type_text(&mut s, "cool");
+    let fx = cmd(&mut s, Command::Accept);
+    match &fx[..] {
+        [
+            Effect::Op {
+                account: 0,
+                request:
+                    OpRequest::SetTierMany {
+                        container,
+                        blobs,
+                        tier,
+                    },
+            },
+        ] => {
+            assert_eq!(container, "data");
+            let names: Vec<&str> = blobs.iter().map(|(n, _)| n.as_str()).collect();
+            assert_eq!(names, ["a.csv", "c.csv"]);
+            assert_eq!(*tier, crate::azure::ops::AccessTier::Cool);
+        }
+        other => panic!("{other:?}"),
+    }
+}

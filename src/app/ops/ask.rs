@@ -38,6 +38,11 @@ pub enum Ask {
         container: String,
         blob: String,
     },
+    /// One tier for every marked blob (name, size).
+    TierMany {
+        container: String,
+        blobs: Vec<(String, u64)>,
+    },
     Sas {
         container: String,
         path: Option<String>,
@@ -57,6 +62,11 @@ impl Ask {
             Ask::DeleteContainer { name } => format!("type {name} to delete it: "),
             Ask::Rename { .. } => "new name: ".into(),
             Ask::Tier { .. } => "tier (hot, cool, cold, archive): ".into(),
+            Ask::TierMany { blobs, .. } => format!(
+                "tier for {} marked ({}) (hot, cool, cold, archive): ",
+                ops::count(blobs.len(), "blob"),
+                ops::human_bytes(blobs.iter().map(|(_, s)| s).sum())
+            ),
             Ask::Sas { .. } => {
                 "SAS permissions and lifetime (e.g. rl 1h), or a stored policy (@ID [1h]): ".into()
             }
@@ -82,7 +92,7 @@ impl Ask {
                     Ok(())
                 }
             }
-            Ask::Tier { .. } => AccessTier::parse(t).map(|_| ()),
+            Ask::Tier { .. } | Ask::TierMany { .. } => AccessTier::parse(t).map(|_| ()),
             Ask::Sas { .. } => parse_sas_input(t).map(|_| ()),
             Ask::Cap => crate::transfer::throttle::parse_cap(t).map(|_| ()),
         }
@@ -241,6 +251,17 @@ impl State {
                         container,
                         from,
                         to: text,
+                    },
+                    Ask::TierMany { container, blobs } => match AccessTier::parse(&text) {
+                        Ok(tier) => OpRequest::SetTierMany {
+                            container,
+                            blobs,
+                            tier,
+                        },
+                        Err(e) => {
+                            self.fail_op(&e);
+                            return Vec::new();
+                        }
                     },
                     Ask::Tier { container, blob } => match AccessTier::parse(&text) {
                         Ok(tier) => OpRequest::SetTier {

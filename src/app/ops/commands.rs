@@ -194,6 +194,10 @@ impl State {
                 }
                 Vec::new()
             }
+            Command::Tier if !self.marks.is_empty() => {
+                self.tier_marked();
+                Vec::new()
+            }
             Command::Tier => {
                 match (self.blob_place(), selected) {
                     (Some((_, container, prefix)), Some((name, EntryKind::Blob))) => {
@@ -294,5 +298,43 @@ impl State {
 
     pub(in crate::app) fn fail_op(&mut self, text: &str) {
         self.error(text);
+    }
+}
+
+impl State {
+    /// `z` with marks: one tier for every marked blob (Blob Batch).
+    fn tier_marked(&mut self) {
+        let current = match &self.location {
+            Location::Blobs { account, .. } => Some(*account),
+            _ => None,
+        };
+        let Some(sel) = self.selection() else {
+            self.note_op(
+                "The marks are in several containers: change tiers in one container at a time (M clears the marks).",
+            );
+            return;
+        };
+        if current != Some(sel.account) {
+            self.note_op("Open the account of the marked blobs to change their tier.");
+            return;
+        }
+        if sel.items.iter().any(|(_, folder, _)| *folder) {
+            self.note_op(
+                "Tiers belong to blobs: unmark the folders (or use blobx set-tier -r for a folder).",
+            );
+            return;
+        }
+        let blobs = sel
+            .items
+            .into_iter()
+            .map(|(name, _, size)| (name, size))
+            .collect();
+        self.open_ask(
+            Ask::TierMany {
+                container: sel.container,
+                blobs,
+            },
+            String::new(),
+        );
     }
 }

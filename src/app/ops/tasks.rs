@@ -174,6 +174,18 @@ pub async fn execute(
             audit("set headers", &format!("{container}/{blob}"));
             OpOutcome::Changed(format!("Saved the headers of {blob}."))
         }
+        OpRequest::SetTierMany {
+            container,
+            blobs,
+            tier,
+        } => {
+            let report = crate::azure::batch::set_tier_many(client, &container, &blobs, tier).await;
+            audit(
+                "set tier",
+                &format!("{container} ({} blobs) -> {}", report.done, tier.as_str()),
+            );
+            OpOutcome::Changed(report.summary(&format!("set to {}", tier.as_str())))
+        }
         OpRequest::SetTags {
             container,
             blob,
