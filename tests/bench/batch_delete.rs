@@ -8,7 +8,8 @@
 //!   BENCH_AZCOPY=tests/bench/node_modules/@azure-tools/azcopy-linux/dist/bin/azcopy_linux_amd64 \
 //!       cargo run --release --example bench_batch_delete
 //!
-//! Without BENCH_AZCOPY (or `bash tests/bench/run.sh`, which sets it) azcopy is skipped.
+//! Without BENCH_AZCOPY azcopy is skipped (`npm ci` in tests/bench installs it;
+//! `--from-to BlobTrash` because azcopy cannot tell a 127.0.0.1 URL's service).
 
 #[path = "../support/emulator.rs"]
 mod emulator;
@@ -68,7 +69,10 @@ async fn main() {
         if rest == 0 {
             Ok(secs)
         } else {
-            Err(format!("{secs:.1} s, {} failed, {rest} left", r.failed.len()))
+            Err(format!(
+                "{secs:.1} s, {} failed, {rest} left",
+                r.failed.len()
+            ))
         },
     ));
 
@@ -82,7 +86,10 @@ async fn main() {
         if rest == 0 {
             Ok(secs)
         } else {
-            Err(format!("{secs:.1} s, {} failed, {rest} left", r.failed.len()))
+            Err(format!(
+                "{secs:.1} s, {} failed, {rest} left",
+                r.failed.len()
+            ))
         },
     ));
 
@@ -106,7 +113,15 @@ async fn main() {
             let scratch = std::env::temp_dir().join(format!("bench-azcopy-{}", std::process::id()));
             let t = Instant::now();
             let out = std::process::Command::new(&path)
-                .args(["remove", &url, "--recursive", "--log-level", "ERROR"])
+                .args([
+                    "remove",
+                    &url,
+                    "--recursive",
+                    "--from-to",
+                    "BlobTrash",
+                    "--log-level",
+                    "ERROR",
+                ])
                 .env("AZCOPY_LOG_LOCATION", scratch.join("logs"))
                 .env("AZCOPY_JOB_PLAN_LOCATION", scratch.join("plans"))
                 .output();
