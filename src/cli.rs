@@ -28,6 +28,28 @@ pub enum Cmd {
     Restore(crate::headless::restore::Args),
     /// Make DST hold what SRC holds (local or az://): a plan with --dry-run, extras deleted only with --delete-extra.
     Sync(crate::headless::sync::Args),
+    /// List containers, or blobs and folders under az://container/prefix.
+    Ls(crate::headless::blobs::LsArgs),
+    /// Print a blob's properties, metadata and tags.
+    Stat(crate::headless::blobs::StatArgs),
+    /// Write a blob (or a byte range of it) to stdout.
+    Cat(crate::headless::blobs::CatArgs),
+    /// Delete blobs (folders with -r).
+    Rm(crate::headless::blobs::RmArgs),
+    /// Set the access tier of blobs (folders with -r).
+    SetTier(crate::headless::blobs::SetTierArgs),
+    /// Change content headers and metadata of blobs; what is not named stays.
+    SetProps(crate::headless::blobs::SetPropsArgs),
+    /// Read or replace a blob's index tags.
+    Tag(crate::headless::tags::TagArgs),
+    /// Open a text blob in $VISUAL/$EDITOR and save it back if nobody changed it meanwhile.
+    Edit(crate::headless::edit::Args),
+    /// Find blobs by name pattern, or by index tags (--tags).
+    Find(crate::headless::tags::FindArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions { shell: clap_complete::Shell },
+    /// Print the man page (roff), e.g. `blobx man > blobx.1`.
+    Man,
 }
 
 #[derive(Debug, Parser)]
@@ -84,6 +106,9 @@ where
             );
             return ExitCode::from(2);
         }
+        if let Some(code) = print_generated(&command) {
+            return code;
+        }
         return run_headless(command, args);
     }
     match run(args) {
@@ -125,6 +150,16 @@ fn run_headless(command: Cmd, args: Args) -> ExitCode {
                     Cmd::Props(a) => crate::headless::props::run(a, &ctx).await,
                     Cmd::Restore(a) => crate::headless::restore::run(a, &ctx).await,
                     Cmd::Sync(a) => crate::headless::sync::run(a, &ctx).await,
+                    Cmd::Ls(a) => crate::headless::blobs::ls(a, &ctx).await,
+                    Cmd::Stat(a) => crate::headless::blobs::stat(a, &ctx).await,
+                    Cmd::Cat(a) => crate::headless::blobs::cat(a, &ctx).await,
+                    Cmd::Rm(a) => crate::headless::blobs::rm(a, &ctx).await,
+                    Cmd::SetTier(a) => crate::headless::blobs::set_tier(a, &ctx).await,
+                    Cmd::SetProps(a) => crate::headless::blobs::set_props(a, &ctx).await,
+                    Cmd::Tag(a) => crate::headless::tags::tag(a, &ctx).await,
+                    Cmd::Find(a) => crate::headless::tags::find(a, &ctx).await,
+                    Cmd::Edit(a) => crate::headless::edit::run(a, &ctx).await,
+                    Cmd::Completions { .. } | Cmd::Man => Ok(ExitCode::SUCCESS),
                 }
             })
         });
@@ -135,6 +170,27 @@ fn run_headless(command: Cmd, args: Args) -> ExitCode {
             eprintln!("blobx: {e:#}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// `completions` and `man`: generated from the argument definitions, no account needed.
+fn print_generated(command: &Cmd) -> Option<ExitCode> {
+    use clap::CommandFactory;
+    let mut cmd = Args::command();
+    let mut stdout = std::io::stdout();
+    match command {
+        Cmd::Completions { shell } => {
+            clap_complete::generate(*shell, &mut cmd, "blobx", &mut stdout);
+            Some(ExitCode::SUCCESS)
+        }
+        Cmd::Man => Some(match clap_mangen::Man::new(cmd).render(&mut stdout) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("blobx: cannot write the man page: {e}");
+                ExitCode::from(1)
+            }
+        }),
+        _ => None,
     }
 }
 

@@ -56,6 +56,8 @@ pub enum Command {
     Preview,
     EditMetadata,
     EditHeaders,
+    /// Edit the blob's index tags.
+    EditTags,
     Policies,
     PoliciesAdd,
     PoliciesEdit,
@@ -312,6 +314,11 @@ pub const COMMANDS: &[(Command, &str, &str)] = &[
         "Read the policies from the service again",
     ),
     (
+        Command::EditTags,
+        "edit_tags",
+        "Edit the blob's index tags (at most 10, key=value)",
+    ),
+    (
         Command::EditHeaders,
         "edit_headers",
         "Edit content type, cache control, content disposition",
@@ -541,6 +548,7 @@ impl Command {
                 | Command::NewContainer
                 | Command::EditMetadata
                 | Command::EditHeaders
+                | Command::EditTags
                 | Command::PoliciesAdd
                 | Command::PoliciesEdit
                 | Command::PoliciesDelete

@@ -362,3 +362,102 @@ fn a_burst_of_keys_filters_once_and_enter_in_the_burst_keeps_it() {
     key(&mut s, KeyCode::Backspace);
     assert_eq!(names(&s).len(), 3, "each key filters at once");
 }
+
+#[test]
+fn tags_edit_starts_from_the_blob_tags_and_refuses_invalid_ones() {
+    use super::update_tests::type_text;
+    use crate::azure::client::BlobDetails;
+    let mut s = in_container(&["m.onnx"]);
+    // Without its details loaded, the edit waits for them (saving replaces every tag).
+    let fx = cmd(&mut s, Command::EditTags);
+    assert!(matches!(&fx[..], [Effect::FetchDetails(_)]));
+    let key = s.details.as_ref().unwrap().key.clone();
+    s.update(Action::Details {
+        key: key.clone(),
+        result: Ok(BlobDetails {
+            tags: None,
+            ..Default::default()
+        }),
+    });
+    // Tags that could not be read are never replaced blind.
+    assert!(cmd(&mut s, Command::EditTags).is_empty());
+    assert_eq!(s.mode(), Mode::Normal);
+    s.update(Action::Details {
+        key,
+        result: Ok(BlobDetails {
+            tags: Some(vec![("project".into(), "churn".into())]),
+            ..Default::default()
+        }),
+    });
+    cmd(&mut s, Command::EditTags);
+    assert_eq!(s.mode(), Mode::Ask);
+    assert_eq!(s.input.value(), "project=churn");
+    // A character the service refuses: Enter sends nothing, the prompt stays.
+    type_text(&mut s, "; bad=a#b");
+    assert!(cmd(&mut s, Command::Accept).is_empty());
+    assert_eq!(s.mode(), Mode::Ask);
+    for _ in 0.."; bad=a#b".len() {
+        s.update(Action::Input(crossterm::event::KeyEvent::new(
+            KeyCode::Backspace,
+            crossterm::event::KeyModifiers::NONE,
+        )));
+    }
+    type_text(&mut s, "; date=2024-01");
+    let fx = cmd(&mut s, Command::Accept);
+    assert_eq!(
+        fx,
+        vec![Effect::Op {
+            account: 0,
+            request: OpRequest::SetTags {
+                container: "data".into(),
+                blob: "m.onnx".into(),
+                tags: vec![
+                    ("project".into(), "churn".into()),
+                    ("date".into(), "2024-01".into())
+                ]
+            }
+        }]
+    );
+}
+
+#[test]
+fn tier_on_marked_blobs_is_one_question_and_one_batch_request() {
+    use super::update_tests::type_text;
+    let mut s = in_container(&["a.csv", "b.csv", "c.csv"]);
+    select(&mut s, "a.csv");
+    cmd(&mut s, Command::Mark);
+    select(&mut s, "c.csv");
+    cmd(&mut s, Command::Mark);
+    assert_eq!(s.marks.len(), 2);
+    cmd(&mut s, Command::Tier);
+    assert_eq!(s.mode(), Mode::Ask);
+    type_text(&mut s, "lukewarm");
+    assert!(cmd(&mut s, Command::Accept).is_empty(), "not a tier");
+    for _ in 0.."lukewarm".len() {
+        s.update(Action::Input(crossterm::event::KeyEvent::new(
+            KeyCode::Backspace,
+            crossterm::event::KeyModifiers::NONE,
+        )));
+    }
+    type_text(&mut s, "cool");
+    let fx = cmd(&mut s, Command::Accept);
+    match &fx[..] {
+        [
+            Effect::Op {
+                account: 0,
+                request:
+                    OpRequest::SetTierMany {
+                        container,
+                        blobs,
+                        tier,
+                    },
+            },
+        ] => {
+            assert_eq!(container, "data");
+            let names: Vec<&str> = blobs.iter().map(|(n, _)| n.as_str()).collect();
+            assert_eq!(names, ["a.csv", "c.csv"]);
+            assert_eq!(*tier, crate::azure::ops::AccessTier::Cool);
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -813,9 +813,18 @@ async fn discover(arm_endpoint: &str) -> Result<(Vec<crate::azure::Account>, usi
 
 async fn fetch_details(client: StorageClient, key: DetailsKey, tx: UnboundedSender<Action>) {
     tokio::time::sleep(DETAILS_DEBOUNCE).await;
-    let result = client
-        .blob_details(&key.container, &key.blob)
-        .await
+    let (details, tags) = tokio::join!(
+        client.blob_details(&key.container, &key.blob),
+        crate::azure::tags::get_tags(&client, &key.container, &key.blob)
+    );
+    let result = details
+        .map(|mut d| {
+            d.tags = tags.ok().map(|mut t| {
+                t.sort();
+                t
+            });
+            d
+        })
         .map_err(|e| describe_error(&e, client.account()));
     let _ = tx.send(Action::Details { key, result });
 }

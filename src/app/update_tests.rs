@@ -759,6 +759,7 @@ fn metadata_edit_starts_from_what_the_blob_has() {
         result: Ok(BlobDetails {
             properties: vec![],
             metadata: vec![("owner".into(), "ml".into())],
+            tags: None,
         }),
     });
     cmd(&mut s, Command::EditMetadata);

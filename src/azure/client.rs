@@ -29,6 +29,9 @@ pub const STORAGE_SCOPE: &str = "https://storage.azure.com/.default";
 pub struct BlobDetails {
     pub properties: Vec<(String, String)>,
     pub metadata: Vec<(String, String)>,
+    /// Index tags, sorted by key; `None` when they could not be read (no
+    /// permission, a service without tags).
+    pub tags: Option<Vec<(String, String)>>,
 }
 
 #[derive(Clone)]

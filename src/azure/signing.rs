@@ -36,6 +36,11 @@ impl SharedKeyPolicy {
         Self { signer }
     }
 
+    /// Signs one request outside a pipeline (a Blob Batch sub-request).
+    pub(crate) async fn sign_request(&self, request: &mut Request) -> azure_core::Result<()> {
+        self.sign(request).await
+    }
+
     async fn sign(&self, request: &mut Request) -> azure_core::Result<()> {
         let fail = |msg: String| azure_core::Error::with_message(ErrorKind::Credential, msg);
         let mut builder = http::Request::builder()

@@ -3,14 +3,17 @@
 //! exit status when anything failed.
 
 pub mod access;
+pub mod blobs;
 pub mod cors;
 pub mod cp;
 pub mod du;
+pub mod edit;
 pub mod filter_args;
 pub mod props;
 pub mod restore;
 pub mod sas;
 pub mod sync;
+pub mod tags;
 
 use crate::azure::{Account, StorageClient};
 use crate::config::Config;

@@ -58,6 +58,24 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
                             ]));
                         }
                     }
+                    match &details.tags {
+                        None => {}
+                        Some(tags) if tags.is_empty() => {
+                            lines.push(Line::styled("No index tags.", dim));
+                        }
+                        Some(tags) => {
+                            lines.push(Line::styled(
+                                "Index tags",
+                                Style::default().fg(ui.theme.accent),
+                            ));
+                            for (k, v) in tags {
+                                lines.push(Line::from(vec![
+                                    Span::styled(format!("{k} = "), key_style),
+                                    Span::raw(v.clone()),
+                                ]));
+                            }
+                        }
+                    }
                 }
             }
             lines

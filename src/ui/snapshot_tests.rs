@@ -148,9 +148,35 @@ fn details_pane() {
                 ("x-ms-blob-type".into(), "BlockBlob".into()),
             ],
             metadata: vec![("owner".into(), "data-eng".into())],
+            tags: None,
         })),
     });
     insta::assert_snapshot!(render(&s, 100, 12));
+}
+
+#[test]
+fn details_pane_shows_index_tags() {
+    let mut s = folder();
+    s.update(Action::Command(Command::Bottom));
+    s.update(Action::Command(Command::Details));
+    s.details = Some(DetailsState {
+        key: DetailsKey {
+            account: 0,
+            container: "datasets".into(),
+            blob: "train.parquet".into(),
+        },
+        result: Some(Ok(BlobDetails {
+            properties: vec![
+                ("content-length".into(), "48000000".into()),
+                ("x-ms-blob-type".into(), "BlockBlob".into()),
+            ],
+            metadata: vec![("owner".into(), "data-eng".into())],
+            tags: Some(vec![("project".into(), "churn".into())]),
+        })),
+    });
+    let screen = render(&s, 100, 14);
+    assert!(screen.contains("Index tags"), "{screen}");
+    assert!(screen.contains("project = churn"), "{screen}");
 }
 
 #[test]

@@ -46,6 +46,7 @@ impl State {
                     | Command::Preview
                     | Command::EditMetadata
                     | Command::EditHeaders
+                    | Command::EditTags
                     | Command::Delete
                     | Command::Rename
                     | Command::Tier

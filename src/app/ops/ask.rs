@@ -22,6 +22,10 @@ pub enum Ask {
         container: String,
         blob: String,
     },
+    Tags {
+        container: String,
+        blob: String,
+    },
     NewContainer,
     DeleteContainer {
         name: String,
@@ -33,6 +37,11 @@ pub enum Ask {
     Tier {
         container: String,
         blob: String,
+    },
+    /// One tier for every marked blob (name, size).
+    TierMany {
+        container: String,
+        blobs: Vec<(String, u64)>,
     },
     Sas {
         container: String,
@@ -48,10 +57,16 @@ impl Ask {
             Ask::Find => "find below this folder (glob, /regex/ or text): ".into(),
             Ask::Metadata { .. } => "metadata (name=value; name2=value2): ".into(),
             Ask::Headers { .. } => "type=…; cache=…; disposition=…: ".into(),
+            Ask::Tags { .. } => "index tags (key=value; key2=value2): ".into(),
             Ask::NewContainer => "new container: ".into(),
             Ask::DeleteContainer { name } => format!("type {name} to delete it: "),
             Ask::Rename { .. } => "new name: ".into(),
             Ask::Tier { .. } => "tier (hot, cool, cold, archive): ".into(),
+            Ask::TierMany { blobs, .. } => format!(
+                "tier for {} marked ({}) (hot, cool, cold, archive): ",
+                ops::count(blobs.len(), "blob"),
+                ops::human_bytes(blobs.iter().map(|(_, s)| s).sum())
+            ),
             Ask::Sas { .. } => {
                 "SAS permissions and lifetime (e.g. rl 1h), or a stored policy (@ID [1h]): ".into()
             }
@@ -66,6 +81,7 @@ impl Ask {
             Ask::Find => crate::azure::find::Find::parse(t).map(|_| ()),
             Ask::Metadata { .. } => parse_pairs(t).and_then(|p| ops::check_metadata(&p)),
             Ask::Headers { .. } => parse_headers(t).and_then(|e| ops::check_header_edit(&e)),
+            Ask::Tags { .. } => parse_pairs(t).and_then(|p| crate::azure::tags::check_tags(&p)),
             Ask::NewContainer => ops::check_container_name(t),
             Ask::DeleteContainer { name } => ops::check_delete_confirmation(name, t),
             Ask::Rename { from, .. } => {
@@ -76,7 +92,7 @@ impl Ask {
                     Ok(())
                 }
             }
-            Ask::Tier { .. } => AccessTier::parse(t).map(|_| ()),
+            Ask::Tier { .. } | Ask::TierMany { .. } => AccessTier::parse(t).map(|_| ()),
             Ask::Sas { .. } => parse_sas_input(t).map(|_| ()),
             Ask::Cap => crate::transfer::throttle::parse_cap(t).map(|_| ()),
         }
@@ -205,6 +221,17 @@ impl State {
                             return Vec::new();
                         }
                     },
+                    Ask::Tags { container, blob } => match parse_pairs(&text) {
+                        Ok(tags) => OpRequest::SetTags {
+                            container,
+                            blob,
+                            tags,
+                        },
+                        Err(e) => {
+                            self.fail_op(&e);
+                            return Vec::new();
+                        }
+                    },
                     Ask::Headers { container, blob } => match parse_headers(&text) {
                         Ok(edit) => OpRequest::SetHeaders {
                             container,
@@ -224,6 +251,17 @@ impl State {
                         container,
                         from,
                         to: text,
+                    },
+                    Ask::TierMany { container, blobs } => match AccessTier::parse(&text) {
+                        Ok(tier) => OpRequest::SetTierMany {
+                            container,
+                            blobs,
+                            tier,
+                        },
+                        Err(e) => {
+                            self.fail_op(&e);
+                            return Vec::new();
+                        }
                     },
                     Ask::Tier { container, blob } => match AccessTier::parse(&text) {
                         Ok(tier) => OpRequest::SetTier {

@@ -46,11 +46,11 @@ impl State {
                 }
                 Vec::new()
             }
-            Command::EditMetadata | Command::EditHeaders => {
+            Command::EditMetadata | Command::EditHeaders | Command::EditTags => {
                 let (Some((_, container, prefix)), Some((name, EntryKind::Blob))) =
                     (self.blob_place(), selected)
                 else {
-                    self.note_op("Select a blob to edit its metadata or headers.");
+                    self.note_op("Select a blob to edit its metadata, headers or tags.");
                     return Some(Vec::new());
                 };
                 let blob = format!("{prefix}{name}");
@@ -69,7 +69,21 @@ impl State {
                     );
                     return Some(self.refresh_details());
                 };
-                if cmd == Command::EditMetadata {
+                if cmd == Command::EditTags {
+                    // Saving replaces every tag: never from a set not seen.
+                    let Some(tags) = &details.tags else {
+                        self.note_op(
+                            "Its index tags could not be read (no permission, or a service without tags); nothing to edit.",
+                        );
+                        return Some(Vec::new());
+                    };
+                    let current = tags
+                        .iter()
+                        .map(|(k, v)| format!("{k}={v}"))
+                        .collect::<Vec<_>>()
+                        .join("; ");
+                    self.open_ask(Ask::Tags { container, blob }, current);
+                } else if cmd == Command::EditMetadata {
                     let current = details
                         .metadata
                         .iter()
@@ -181,6 +195,10 @@ impl State {
                 }
                 Vec::new()
             }
+            Command::Tier if !self.marks.is_empty() => {
+                self.tier_marked();
+                Vec::new()
+            }
             Command::Tier => {
                 match (self.blob_place(), selected) {
                     (Some((_, container, prefix)), Some((name, EntryKind::Blob))) => {
@@ -281,5 +299,43 @@ impl State {
 
     pub(in crate::app) fn fail_op(&mut self, text: &str) {
         self.error(text);
+    }
+}
+
+impl State {
+    /// `z` with marks: one tier for every marked blob (Blob Batch).
+    fn tier_marked(&mut self) {
+        let current = match &self.location {
+            Location::Blobs { account, .. } => Some(*account),
+            _ => None,
+        };
+        let Some(sel) = self.selection() else {
+            self.note_op(
+                "The marks are in several containers: change tiers in one container at a time (M clears the marks).",
+            );
+            return;
+        };
+        if current != Some(sel.account) {
+            self.note_op("Open the account of the marked blobs to change their tier.");
+            return;
+        }
+        if sel.items.iter().any(|(_, folder, _)| *folder) {
+            self.note_op(
+                "Tiers belong to blobs: unmark the folders (or use blobx set-tier -r for a folder).",
+            );
+            return;
+        }
+        let blobs = sel
+            .items
+            .into_iter()
+            .map(|(name, _, size)| (name, size))
+            .collect();
+        self.open_ask(
+            Ask::TierMany {
+                container: sel.container,
+                blobs,
+            },
+            String::new(),
+        );
     }
 }

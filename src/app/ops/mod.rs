@@ -79,6 +79,18 @@ pub enum OpRequest {
         blob: String,
         edit: ops::HeaderEdit,
     },
+    /// One tier for many blobs (Blob Batch where it can).
+    SetTierMany {
+        container: String,
+        blobs: Vec<(String, u64)>,
+        tier: ops::AccessTier,
+    },
+    /// Replaces every index tag of the blob.
+    SetTags {
+        container: String,
+        blob: String,
+        tags: Vec<(String, String)>,
+    },
 }
 
 /// What a finished request brings back.

@@ -174,6 +174,32 @@ pub async fn execute(
             audit("set headers", &format!("{container}/{blob}"));
             OpOutcome::Changed(format!("Saved the headers of {blob}."))
         }
+        OpRequest::SetTierMany {
+            container,
+            blobs,
+            tier,
+        } => {
+            let report = crate::azure::batch::set_tier_many(client, &container, &blobs, tier).await;
+            audit(
+                "set tier",
+                &format!("{container} ({} blobs) -> {}", report.done, tier.as_str()),
+            );
+            OpOutcome::Changed(report.summary(&format!("set to {}", tier.as_str())))
+        }
+        OpRequest::SetTags {
+            container,
+            blob,
+            tags,
+        } => {
+            crate::azure::tags::set_tags(client, &container, &blob, &tags)
+                .await
+                .map_err(e)?;
+            audit(
+                "set tags",
+                &format!("{container}/{blob} ({} tags)", tags.len()),
+            );
+            OpOutcome::Changed(format!("Saved {} index tags on {blob}.", tags.len()))
+        }
         OpRequest::BreakLease { container, blob } => {
             ops::break_blob_lease(client, &container, &blob)
                 .await

@@ -254,6 +254,8 @@ pub struct HeaderEdit {
     pub content_type: Option<String>,
     pub cache_control: Option<String>,
     pub content_disposition: Option<String>,
+    pub content_encoding: Option<String>,
+    pub content_language: Option<String>,
 }
 
 /// HTTP header values must be printable ASCII (tabs allowed) on one line.
@@ -275,6 +277,8 @@ pub fn check_header_edit(edit: &HeaderEdit) -> Result<(), String> {
         ("the content type", &edit.content_type),
         ("cache control", &edit.cache_control),
         ("content disposition", &edit.content_disposition),
+        ("content encoding", &edit.content_encoding),
+        ("content language", &edit.content_language),
     ] {
         if let Some(v) = v {
             check_header_value(label, v)?;
@@ -283,7 +287,7 @@ pub fn check_header_edit(edit: &HeaderEdit) -> Result<(), String> {
     Ok(())
 }
 
-/// Sets content type, cache control and content disposition. Set Blob
+/// Sets the content headers named in `edit`. Set Blob
 /// Properties clears every header it is not sent (even Content-MD5), so the
 /// others are read first and sent back unchanged, guarded by the ETag read.
 pub async fn set_content_headers(
@@ -310,6 +314,8 @@ pub async fn set_content_headers(
     apply(&mut next.content_type, &edit.content_type);
     apply(&mut next.cache_control, &edit.cache_control);
     apply(&mut next.content_disposition, &edit.content_disposition);
+    apply(&mut next.content_encoding, &edit.content_encoding);
+    apply(&mut next.content_language, &edit.content_language);
     let mut headers = vec![h("if-match", current.etag.clone())];
     for (name, value) in [
         ("x-ms-blob-content-type", &next.content_type),

@@ -70,6 +70,7 @@ fn tiers_and_heads() {
     let details = crate::azure::client::BlobDetails {
         properties: vec![("x-ms-lease-state".into(), "available".into())],
         metadata: vec![("Owner".into(), "me".into())],
+        tags: None,
     };
     let from_pane = BlobHead::from_details(&details);
     assert!(!from_pane.lease.is_leased());

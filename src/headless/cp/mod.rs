@@ -3,6 +3,7 @@
 //! on a terminal, a summary line, `--json` for machines, and a non-zero exit
 //! status if anything failed. Re-running an interrupted copy resumes it.
 
+mod headers;
 pub(crate) mod plan;
 
 use super::Context;
@@ -48,6 +49,8 @@ pub struct Args {
     /// Filters for folders (with --recursive).
     #[command(flatten)]
     pub filter: super::filter_args::FilterArgs,
+    #[command(flatten)]
+    pub set: headers::UploadHeaders,
 }
 
 fn human(bytes: u64) -> String {
@@ -57,7 +60,13 @@ fn human(bytes: u64) -> String {
 pub async fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     let conflict = Conflict::parse(&args.overwrite).map_err(|e| anyhow::anyhow!(e))?;
     let clients = transfer_clients(ctx);
+    let set = args.set.check().map_err(|e| anyhow::anyhow!(e))?;
     let specs = plan(ctx, &args, &clients).await?;
+    if set.is_some() && specs.iter().all(|s| s.kind == Kind::Download) && !specs.is_empty() {
+        anyhow::bail!(
+            "--content-type, --cache-control, --metadata and --tags are for uploads and copies"
+        );
+    }
     if specs.iter().any(|s| s.kind != Kind::Download) {
         ctx.allow_change("writing to the service (upload or copy)")?;
     }
@@ -85,6 +94,7 @@ pub async fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         );
     }
     let started = Instant::now();
+    let written = set.as_ref().map(|_| specs.clone());
     let snapshot = transfer(
         &clients,
         specs,
@@ -97,7 +107,24 @@ pub async fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         },
     )
     .await?;
-    let code = report(&snapshot, started.elapsed(), args.json);
+    let mut code = report(&snapshot, started.elapsed(), args.json);
+    // Headers, metadata and tags go on each blob once it is written.
+    if let (Some(set), Some(specs)) = (&set, &written) {
+        let done: Vec<(String, Status)> = snapshot
+            .items
+            .iter()
+            .map(|i| (i.target.clone(), i.status.clone()))
+            .collect();
+        let client_of = |i: usize| {
+            clients
+                .get(i)
+                .and_then(|c| c.as_ref())
+                .map(|(_, c)| c.clone())
+        };
+        if headers::apply(set, specs, &done, client_of).await > 0 {
+            code = ExitCode::from(1);
+        }
+    }
     if let Some(path) = &args.report {
         if let Err(e) = crate::transfer::report::write(path, &snapshot.items, true) {
             eprintln!("blobx: {e}");
