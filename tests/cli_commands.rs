@@ -157,9 +157,16 @@ async fn ls_stat_cat_with_json_and_exit_codes() {
     let o = blobx(h, &["ls", &format!("{root}/nope")]);
     assert_eq!(code(&o), 1);
     assert!(stderr(&o).contains("nothing at"), "{}", stderr(&o));
+    let o = blobx(h, &["ls", "s3://x"]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("is not a location blobx knows"),
+        "{}",
+        stderr(&o)
+    );
     let o = blobx(h, &["ls", "http://x"]);
     assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("not an az:// URI"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("no container"), "{}", stderr(&o));
 
     // stat
     let o = blobx(h, &["stat", "--json", &format!("{root}/a.txt")]);

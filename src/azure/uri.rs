@@ -25,7 +25,7 @@ pub fn parse_az_uri(input: &str) -> Result<AzPath, String> {
 /// As [`parse_az_uri`], and the SAS URL (account or container scope, without
 /// the path below the container) when the location carries a SAS token.
 pub fn parse_location(input: &str) -> Result<(AzPath, Option<String>), String> {
-    let input = input.trim();
+    // Not trimmed: a name may end in a space, and az:// keeps the prefix as typed.
     if input.starts_with("https://") || input.starts_with("http://") {
         return parse_url(input);
     }
