@@ -230,6 +230,21 @@ mod tests {
     }
 
     #[test]
+    fn no_key_means_two_things_in_one_section() {
+        let k = Keymap::load(None).unwrap();
+        for (section, _) in SECTIONS {
+            let mut seen = std::collections::BTreeMap::new();
+            for (command, keys) in k.bindings(section) {
+                for key in keys {
+                    if let Some(other) = seen.insert(key.label.clone(), *command) {
+                        panic!("[{section}] {} is both {other:?} and {command:?}", key.label);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn user_file_replaces_keys_of_named_commands() {
         let k = Keymap::load(Some("[normal]\ndown = [\"n\"]\n")).unwrap();
         assert_eq!(
