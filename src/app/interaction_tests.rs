@@ -461,17 +461,3 @@ fn tier_on_marked_blobs_is_one_question_and_one_batch_request() {
         other => panic!("{other:?}"),
     }
 }
-
-#[test]
-#[ignore]
-fn scratch_filter_100k() {
-    let names: Vec<String> = (0..100_000).map(|i| format!("b{i:06}")).collect();
-    let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-    let mut s = in_container(&refs);
-    cmd(&mut s, Command::Filter);
-    for c in "b077777".chars() {
-        let t = std::time::Instant::now();
-        key(&mut s, KeyCode::Char(c));
-        eprintln!("{c}: {:?} -> {} rows", t.elapsed(), s.listing.view.len());
-    }
-}

@@ -237,7 +237,10 @@ mod tests {
             for (command, keys) in k.bindings(section) {
                 for key in keys {
                     if let Some(other) = seen.insert(key.label.clone(), *command) {
-                        panic!("[{section}] {} is both {other:?} and {command:?}", key.label);
+                        panic!(
+                            "[{section}] {} is both {other:?} and {command:?}",
+                            key.label
+                        );
                     }
                 }
             }
