@@ -12,7 +12,7 @@ use blobx::azure::access::{
 };
 use blobx::azure::account::{EMULATOR_ACCOUNT, EMULATOR_KEY};
 use blobx::azure::connection::{now_unix, parse_sas_url};
-use blobx::azure::ops::OpError;
+use blobx::azure::ops::{self, OpError};
 use blobx::azure::sas::{SasOptions, SasTarget, sign_service_sas};
 use blobx::azure::secret::Secret;
 use blobx::azure::{Account, Source, StorageClient};
@@ -706,4 +706,75 @@ async fn the_policies_editor_does_not_overwrite_a_change_made_meanwhile() {
     let now = get_access(&c, &name).await.unwrap();
     assert_eq!(now.policies.len(), 1);
     assert_eq!(now.public_access, PublicAccess::Container);
+}
+
+/// Blob Batch with a SAS: each sub-request carries the token in its URL, the
+/// service checks each one, and a token that may not delete deletes nothing.
+#[tokio::test]
+async fn a_sas_account_deletes_in_batches_and_a_read_only_one_deletes_nothing() {
+    use blobx::azure::batch::{self, BatchOp, SubResult};
+    let names: Vec<String> = (0..300).map(|i| format!("d/{i:04}")).collect();
+    let (emu, keyed, name) = container_with(
+        names
+            .iter()
+            .map(|n| BlobSpec::new(n.clone(), "x"))
+            .collect(),
+    )
+    .await;
+    let base = format!("{}/{EMULATOR_ACCOUNT}", emu.host);
+    let in_an_hour = now_unix() + 3600;
+    let account_sas = |perms: &str| {
+        let token =
+            blobx::azure::sas::account_sas(EMULATOR_ACCOUNT, &key(), perms, in_an_hour).unwrap();
+        StorageClient::new(sas_account(&format!("{base}?{}", token.expose()))).unwrap()
+    };
+
+    // Read and list only: the service refuses each delete; all are still there.
+    let reader = account_sas("rl");
+    assert!(batch::can_batch(&reader));
+    let first: Vec<String> = names[..3].to_vec();
+    match batch::send_batch(
+        &reader,
+        &name,
+        &first,
+        BatchOp::Delete {
+            include_snapshots: true,
+        },
+    )
+    .await
+    {
+        Ok(results) => {
+            assert_eq!(results.len(), 3);
+            for r in results {
+                assert!(matches!(r, SubResult::Failed { status: 403, .. }), "{r:?}");
+            }
+        }
+        Err(refused) => assert!(refused.why.contains("403"), "{}", refused.why),
+    }
+    let marked: Vec<(String, u64)> = names.iter().map(|n| (n.clone(), 1)).collect();
+    let report = batch::delete_many(&reader, &name, &marked, true).await;
+    assert_eq!(report.done, 0);
+    assert_eq!(report.failed.len(), names.len());
+    assert_eq!(
+        ops::list_flat(&keyed, &name, "").await.unwrap().len(),
+        names.len(),
+        "a read-only SAS deletes nothing"
+    );
+
+    // Read, write, delete, list: one batch answers each sub-request.
+    let writer = account_sas("rwdl");
+    let results = batch::send_batch(
+        &writer,
+        &name,
+        &first,
+        BatchOp::Delete {
+            include_snapshots: true,
+        },
+    )
+    .await
+    .expect("a SAS batch is answered, not refused");
+    assert_eq!(results, [SubResult::Done, SubResult::Done, SubResult::Done]);
+    let report = batch::delete_many(&writer, &name, &marked[3..], true).await;
+    assert_eq!(report.done, names.len() - 3, "{:?}", report.failed);
+    assert!(ops::list_flat(&keyed, &name, "").await.unwrap().is_empty());
 }

@@ -209,3 +209,46 @@ async fn a_credential_that_never_renews_fails_with_words() {
         }
     }
 }
+
+/// Blob Batch signed in with Entra ID: each sub-request carries the bearer
+/// token (Azurite checks it), one batch answers each blob.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_entra_account_deletes_and_tiers_in_batches() {
+    use blobx::azure::batch::{self, BatchOp, SubResult};
+    let emu = entra::emulator();
+    let keyed = StorageClient::new(Account::emulator(&emu.host).unwrap()).unwrap();
+    let container = unique("batchentra");
+    keyed.ensure_container(&container).await.unwrap();
+    let names: Vec<String> = (0..20).map(|i| format!("t/{i:02}")).collect();
+    for n in &names {
+        let body = bytes::Bytes::from_static(b"x");
+        let md5: [u8; 16] =
+            md5::Digest::finalize(<md5::Md5 as md5::Digest>::new_with_prefix(&body)).into();
+        keyed
+            .put_blob_bytes(&container, n, body, "text/plain", &md5)
+            .await
+            .unwrap();
+    }
+    let mut account = Account::emulator(&emu.host).unwrap();
+    account.auth = Auth::Token(Arc::new(FakeEntra::long_lived()));
+    let signed_in = StorageClient::new(account).unwrap();
+    assert!(batch::can_batch(&signed_in));
+
+    let tiered = batch::send_batch(
+        &signed_in,
+        &container,
+        &names[..2],
+        BatchOp::SetTier(blobx::azure::ops::AccessTier::Cool),
+    )
+    .await
+    .expect("an Entra batch is answered, not refused");
+    assert_eq!(tiered, [SubResult::Done, SubResult::Done]);
+
+    let marked: Vec<(String, u64)> = names.iter().map(|n| (n.clone(), 1)).collect();
+    let report = batch::delete_many(&signed_in, &container, &marked, true).await;
+    assert_eq!(report.done, names.len(), "{:?}", report.failed);
+    let left = blobx::azure::ops::list_flat(&keyed, &container, "")
+        .await
+        .unwrap();
+    assert!(left.is_empty(), "{left:?}");
+}

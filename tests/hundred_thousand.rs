@@ -16,10 +16,6 @@ use support::unique;
 const N: usize = 100_000;
 
 #[tokio::test(flavor = "multi_thread")]
-// TODO(issue 12 follow-up): at 100,000 rows the filter stops taking keys
-// after "b07" (40,951 matches), typed one by one or in one write; at 30,000
-// it passes. Ignored so the rest lands; run with `--ignored` to reproduce.
-#[ignore = "open regression: the filter stops after b07 at 100,000 rows"]
 async fn a_folder_of_a_hundred_thousand_blobs_lists_filters_and_jumps() {
     let emu = Emulator::shared();
     let container = unique("hundredk");
@@ -53,7 +49,12 @@ async fn a_folder_of_a_hundred_thousand_blobs_lists_filters_and_jumps() {
     let uri = format!("az://{container}/big/");
     let t = Instant::now();
     let mut tui = Tui::spawn(&["--emulator", &emu.host, &uri], &[], dir.path(), 120, 30);
-    let screen = tui.wait_text("100,000 items");
+    // Listing 100,000 names takes 20 pages; on a busy machine, minutes.
+    let screen = tui.wait_within(
+        std::time::Duration::from_secs(600),
+        "the whole folder",
+        |s| s.contains("100,000 items"),
+    );
     let listed = t.elapsed();
     assert!(screen.contains("b000000"), "{screen}");
 

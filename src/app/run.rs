@@ -7,8 +7,9 @@ use super::tasks::Runner;
 use crate::config::Config;
 use crate::ui::{self, Ui};
 use crossterm::event::Event;
-use futures::{FutureExt, Stream, StreamExt};
+use futures::{Stream, StreamExt};
 use ratatui::{Terminal, backend::Backend};
+use std::task::Poll;
 use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
@@ -86,12 +87,33 @@ impl Loop<'_> {
                         // filters once per burst, not once per key.
                         self.state.hold_filter = true;
                         self.handle(&event);
-                        while let Some(Some(Ok(event))) = events.next().now_or_never() {
-                            self.handle(&event);
+                        // `poll!` (this task's waker), never `now_or_never`:
+                        // crossterm's stream wakes only the waker of the poll
+                        // that found it empty, so a no-op waker there loses
+                        // the next key until something else wakes the loop.
+                        let mut ended = None;
+                        loop {
+                            match futures::poll!(events.next()) {
+                                Poll::Ready(Some(Ok(event))) => self.handle(&event),
+                                Poll::Ready(Some(Err(e))) => {
+                                    ended = Some(Err(e));
+                                    break;
+                                }
+                                Poll::Ready(None) => {
+                                    ended = Some(Ok(()));
+                                    break;
+                                }
+                                Poll::Pending => break,
+                            }
                         }
                         self.state.hold_filter = false;
                         self.state.settle_filter();
                         dirty = true;
+                        match ended {
+                            Some(Err(e)) => return Err(e.into()),
+                            Some(Ok(())) => break,
+                            None => {}
+                        }
                     }
                     Some(Err(e)) => return Err(e.into()),
                     None => break,
@@ -202,6 +224,85 @@ impl FrameStats {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use std::sync::{Arc, Mutex};
+    use std::task::Waker;
+
+    /// Terminal input as crossterm's `EventStream` delivers it: the poll that
+    /// finds it empty leaves its waker, and until that waker is woken no later
+    /// poll's waker is kept.
+    #[derive(Clone, Default)]
+    struct Keys {
+        queue: Arc<Mutex<std::collections::VecDeque<Event>>>,
+        waker: Arc<Mutex<Option<Waker>>>,
+    }
+
+    impl Keys {
+        fn press(&self, c: char) {
+            let key = KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+            if let Ok(mut q) = self.queue.lock() {
+                q.push_back(Event::Key(key));
+            }
+            if let Some(w) = self.waker.lock().ok().and_then(|mut w| w.take()) {
+                w.wake();
+            }
+        }
+    }
+
+    impl Stream for Keys {
+        type Item = std::io::Result<Event>;
+        fn poll_next(
+            self: std::pin::Pin<&mut Self>,
+            cx: &mut std::task::Context<'_>,
+        ) -> Poll<Option<Self::Item>> {
+            if let Some(e) = self.queue.lock().ok().and_then(|mut q| q.pop_front()) {
+                return Poll::Ready(Some(Ok(e)));
+            }
+            if let Ok(mut w) = self.waker.lock()
+                && w.is_none()
+            {
+                *w = Some(cx.waker().clone());
+            }
+            Poll::Pending
+        }
+    }
+
+    /// At 100,000 rows the filter once stopped taking keys: draining a burst
+    /// with a no-op waker left the next key unseen until something else woke
+    /// the loop. The transfers sampler wakes it once a second for its first
+    /// minute, which hid this on smaller folders; the clock is paused here and
+    /// the second key comes after that minute.
+    #[tokio::test(start_paused = true)]
+    async fn a_key_after_a_burst_wakes_the_loop() {
+        let (tx, results) = mpsc::unbounded_channel();
+        let config: &'static Config = Box::leak(Box::new(Config::load(None)));
+        let looper = Loop {
+            config,
+            state: crate::app::update_tests::state(),
+            runner: Runner::new(Vec::new(), None, tx),
+            results,
+        };
+        let keys = Keys::default();
+        let typist = keys.clone();
+        let running = tokio::spawn(async move {
+            let mut terminal =
+                Terminal::new(ratatui::backend::TestBackend::new(80, 20)).expect("test terminal");
+            looper
+                .run(&mut terminal, keys, std::future::pending())
+                .await
+                .map(|s| s.should_quit)
+                .ok()
+        });
+        // A key, then (after the loop drained, drew and the sampler went
+        // quiet) the quit key; the paused clock makes the minute instant.
+        typist.press('j');
+        tokio::time::sleep(Duration::from_secs(120)).await;
+        typist.press('q');
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        let finished = running.is_finished();
+        running.abort();
+        assert!(finished, "the loop saw the key typed after a burst");
+    }
 
     #[test]
     fn frame_gaps_count_only_while_busy() {

@@ -61,9 +61,85 @@ impl Refused {
     }
 }
 
-/// Whether this client's auth can sign sub-requests (shared key only, here).
+/// Whether this client's auth can sign sub-requests: the account key, a SAS
+/// (carried in each sub-request's URL) or an Entra ID token (in each
+/// sub-request's header). Anonymous access cannot change blobs.
 pub fn can_batch(client: &StorageClient) -> bool {
-    matches!(client.account().auth, Auth::SharedKey { .. })
+    match &client.account().auth {
+        Auth::Anonymous => false,
+        // A SAS for one blob cannot authorize a request to its container.
+        Auth::Sas { info, .. } => info.resource.as_deref() != Some("b"),
+        Auth::SharedKey { .. } | Auth::Token(_) => true,
+    }
+}
+
+/// Where the batch is posted. An account SAS speaks for the service, so its
+/// batch goes to the account (`/?comp=batch`; the emulator authorizes only
+/// that with an account SAS); everything else to the container, which a
+/// container SAS can authorize.
+fn batch_url(client: &StorageClient, container: &str) -> url::Url {
+    match &client.account().auth {
+        Auth::Sas { info, .. } if info.resource.is_none() => {
+            with_query(client.account().blob_endpoint.clone(), &[("comp", "batch")])
+        }
+        _ => with_query(
+            client.container_url(container),
+            &[("restype", "container"), ("comp", "batch")],
+        ),
+    }
+}
+
+/// How each sub-request is signed: the service checks every one on its own.
+enum Signer {
+    Key(SharedKeyPolicy),
+    /// The SAS query (without `?`), appended to each sub-request's URL.
+    Sas(String),
+    /// `Bearer …`, one token fetched for the whole batch.
+    Bearer(String),
+}
+
+impl Signer {
+    async fn for_client(client: &StorageClient) -> Result<Self, Refused> {
+        let account = client.account();
+        match &account.auth {
+            Auth::SharedKey { key } => Ok(Self::Key(SharedKeyPolicy::new(&account.name, key))),
+            Auth::Sas { token, .. } => Ok(Self::Sas(
+                token.expose().trim_start_matches('?').to_string(),
+            )),
+            Auth::Token(credential) => credential
+                .get_token(&[super::client::STORAGE_SCOPE], None)
+                .await
+                .map(|t| Self::Bearer(format!("Bearer {}", t.token.secret())))
+                // Passing: single requests get their own token, and say why
+                // if that fails too.
+                .map_err(|e| Refused::passing(format!("no token to sign the batch with: {e}"))),
+            Auth::Anonymous => Err(Refused::permanent(
+                "anonymous access cannot change blobs".into(),
+            )),
+        }
+    }
+
+    async fn sign(&self, sub: &mut Request) -> Result<(), Refused> {
+        match self {
+            Self::Key(policy) => policy
+                .sign_request(sub)
+                .await
+                .map_err(|e| Refused::permanent(format!("cannot sign a sub-request: {e}"))),
+            Self::Sas(query) => {
+                let url = sub.url_mut();
+                let joined = match url.query() {
+                    Some(q) if !q.is_empty() => format!("{q}&{query}"),
+                    _ => query.clone(),
+                };
+                url.set_query(Some(&joined));
+                Ok(())
+            }
+            Self::Bearer(value) => {
+                sub.insert_header("authorization", value.clone());
+                Ok(())
+            }
+        }
+    }
 }
 
 fn boundary() -> String {
@@ -82,7 +158,7 @@ fn boundary() -> String {
 /// Builds the multipart body: each sub-request signed with `signer`.
 async fn body(
     client: &StorageClient,
-    signer: &SharedKeyPolicy,
+    signer: &Signer,
     container: &str,
     blobs: &[String],
     op: BatchOp,
@@ -107,10 +183,8 @@ async fn body(
         if let Some((k, v)) = &extra {
             sub.insert_header(*k, v.clone());
         }
-        signer
-            .sign_request(&mut sub)
-            .await
-            .map_err(|e| Refused::permanent(format!("cannot sign a sub-request: {e}")))?;
+        signer.sign(&mut sub).await?;
+        let url = sub.url().clone();
         let path = match url.query() {
             Some(q) => format!("{}?{q}", url.path()),
             None => url.path().to_string(),
@@ -147,19 +221,10 @@ pub async fn send_batch(
             blobs.len()
         )));
     }
-    let Auth::SharedKey { key } = &client.account().auth else {
-        return Err(Refused::permanent(
-            "batches are signed with the account key only".into(),
-        ));
-    };
-    let signer = SharedKeyPolicy::new(&client.account().name, key);
+    let signer = Signer::for_client(client).await?;
     let boundary = boundary();
     let text = body(client, &signer, container, blobs, op, &boundary).await?;
-    let url = with_query(
-        client.container_url(container),
-        &[("restype", "container"), ("comp", "batch")],
-    );
-    let mut request = Request::new(url, Method::Post);
+    let mut request = Request::new(batch_url(client, container), Method::Post);
     request.insert_header(
         "content-type",
         format!("multipart/mixed; boundary={boundary}"),

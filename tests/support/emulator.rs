@@ -107,6 +107,14 @@ impl Emulator {
             ])
             .args(skip_version_check.then_some("--skipApiVersionCheck"))
             .args(extra)
+            // The emulator's own request log, to see why it answered as it did.
+            .args(
+                std::env::var("BLOBX_AZURITE_DEBUG")
+                    .ok()
+                    .map(|path| ["--debug".to_string(), path])
+                    .into_iter()
+                    .flatten(),
+            )
             .stdin(Stdio::piped())
             // Nothing may reach the terminal: the demo draws the TUI on it.
             .stdout(Stdio::null())

@@ -121,7 +121,13 @@ impl Tui {
 
     /// Waits until the screen satisfies `pred`; panics with the screen if it never does.
     pub fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(90);
+        self.wait_within(Duration::from_secs(90), what, pred)
+    }
+
+    /// [`Self::wait_for`] with its own limit, for work whose length grows
+    /// with the data (listing 100,000 blobs on a loaded machine).
+    pub fn wait_within(&self, limit: Duration, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + limit;
         loop {
             let screen = self.screen();
             if pred(&screen) {
