@@ -15,6 +15,7 @@ pub enum Command {
     Back,
     Filter,
     PrefixSearch,
+    GoTo,
     ClearFilter,
     Details,
     SortNext,
@@ -135,6 +136,11 @@ pub const COMMANDS: &[(Command, &str, &str)] = &[
         Command::PrefixSearch,
         "prefix_search",
         "Search by name prefix on the server",
+    ),
+    (
+        Command::GoTo,
+        "goto",
+        "Go to a location: az://container/path, abfss://…, https://… or a pasted SAS URL",
     ),
     (
         Command::ClearFilter,

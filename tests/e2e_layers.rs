@@ -125,3 +125,71 @@ async fn one_set_of_keys_across_panes() {
     tui.send("q");
     assert!(tui.wait_exit(), "blobx exited with an error");
 }
+
+/// `:` goes to a location pasted in any form; a SAS URL's signature never
+/// shows on the prompt line.
+#[tokio::test(flavor = "multi_thread")]
+async fn go_to_a_pasted_location() {
+    let emu = Emulator::shared();
+    let container = unique("goto");
+    fill(
+        &client(&emu.host),
+        &container,
+        vec![
+            BlobSpec::new("deep/down/here.csv", "x\n"),
+            BlobSpec::new("top.txt", "t"),
+        ],
+    )
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut tui = Tui::spawn(&["--emulator", &emu.host], &[], dir.path(), 120, 30);
+    tui.wait_text(&container);
+
+    // A path-style emulator URL with an account SAS, pasted.
+    let token = blobx::azure::sas::account_sas(
+        blobx::azure::account::EMULATOR_ACCOUNT,
+        &blobx::azure::secret::Secret::new(blobx::azure::account::EMULATOR_KEY),
+        "rl",
+        blobx::azure::connection::now_unix() + 3600,
+    )
+    .unwrap();
+    let sig = token
+        .expose()
+        .split('&')
+        .find_map(|p| p.strip_prefix("sig="))
+        .unwrap()
+        .to_string();
+    let url = format!(
+        "{}/{}/{container}/deep/down/?{}",
+        emu.host,
+        blobx::azure::account::EMULATOR_ACCOUNT,
+        token.expose()
+    );
+    tui.send(":");
+    tui.wait_text("go to (");
+    tui.send(&format!("\x1b[200~{url}\x1b[201~"));
+    let screen = tui.wait_text("sig=***");
+    assert!(!screen.contains(&sig), "the signature is masked:\n{screen}");
+    tui.send("\r");
+    let screen = tui.wait_text("here.csv");
+    assert!(screen.contains("deep/ › down/"), "{screen}");
+    assert!(!screen.contains("top.txt"), "{screen}");
+
+    // az:// in the account being browsed, typed.
+    tui.send(":");
+    tui.type_text(&format!("az://{container}/"));
+    tui.send("\r");
+    tui.wait_text("top.txt");
+
+    // A location blobx cannot read says why and keeps the browser working.
+    tui.send(":");
+    tui.type_text("ftp://nowhere/x");
+    tui.wait_text("✗");
+    tui.send("\r");
+    tui.wait_text("is not a location");
+    tui.send("\x1b");
+    tui.wait_for("the prompt closed", |s| !s.contains("go to ("));
+    tui.send("q");
+    assert!(tui.wait_exit());
+}

@@ -160,7 +160,7 @@ impl State {
         effects
     }
 
-    fn unique_id(&self, name: &str) -> String {
+    pub(super) fn unique_id(&self, name: &str) -> String {
         let base = if name.is_empty() { "account" } else { name };
         (1..)
             .map(|n| {

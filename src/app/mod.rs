@@ -14,6 +14,7 @@ pub mod entry;
 pub mod field_form;
 pub mod find;
 pub mod form;
+mod goto;
 pub mod history;
 pub mod layers;
 pub mod layout;

@@ -43,6 +43,11 @@ pub enum Confirm {
     },
     /// Transfers are running; quitting leaves them resumable.
     Quit,
+    /// A location's SAS URL names an account not known here: attach it?
+    AttachSas {
+        url: crate::azure::secret::Secret,
+        path: crate::azure::uri::AzPath,
+    },
     /// Unfinished transfers from an earlier run were found.
     Resume {
         entries: Vec<crate::transfer::journal::Entry>,

@@ -123,6 +123,12 @@ pub fn default_account(
         .or_else(|| (0..found.len()).find(usable)))
 }
 
+/// Whether a location's account part (`wanted`) means this account: its
+/// label, id, or storage account name (any case).
+pub fn names_account(a: &Account, wanted: &str) -> bool {
+    a.label == wanted || a.id == wanted || a.name.eq_ignore_ascii_case(wanted)
+}
+
 /// The account a location names (`az://c@acct/…`, `abfss://c@acct.dfs…`,
 /// `https://acct.blob…/c/…`): an attached, environment or emulator account
 /// with that label, name or id; else, when the location carries a SAS, an
@@ -136,11 +142,9 @@ pub fn account_for_location(
     let Some(wanted) = path.account.as_deref() else {
         return Ok(None);
     };
-    let matches =
-        |a: &Account| a.label == wanted || a.id == wanted || a.name.eq_ignore_ascii_case(wanted);
     if let Some(i) = found
         .iter()
-        .position(|f| !f.discovery && matches(&f.account))
+        .position(|f| !f.discovery && names_account(&f.account, wanted))
     {
         return Ok(Some(i));
     }
@@ -158,7 +162,12 @@ pub fn account_for_location(
         found.push(FoundAccount::usable(account));
         return Ok(Some(found.len() - 1));
     }
-    anyhow::bail!(
+    anyhow::bail!(unknown_account(wanted))
+}
+
+/// Why a location's account is not usable, and the ways to make it so.
+pub fn unknown_account(wanted: &str) -> String {
+    format!(
         "no account called {wanted:?} is known here. Attach it in blobx (a, then paste a connection string or SAS URL), \
          set AZURE_STORAGE_ACCOUNT and AZURE_STORAGE_KEY (or AZURE_STORAGE_SAS_TOKEN), \
          or give the location as a SAS URL (https://{wanted}.blob.core.windows.net/container/path?sv=…). \

@@ -52,7 +52,11 @@ fn prompt(frame: &mut Frame, area: Rect, state: &State, ui: &Ui, label: &str) {
     let label_width = label.chars().count() as u16;
     let width = area.width.saturating_sub(label_width).max(1) as usize;
     let scroll = state.input.visual_scroll(width);
-    let value: String = state.input.value().chars().skip(scroll).collect();
+    // A pasted SAS URL shows with its signature masked.
+    let value: String = crate::azure::sas::mask_sig(state.input.value())
+        .chars()
+        .skip(scroll)
+        .collect();
     let mut spans = vec![
         Span::styled(label.to_string(), Style::default().fg(ui.theme.accent)),
         Span::raw(value),

@@ -143,6 +143,16 @@ pub fn draw_confirm(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
             if specs.len() == 1 { "" } else { "s" },
             if missing.len() == 1 { "it" } else { "them" },
         ),
+        Confirm::AttachSas { url, .. } => {
+            let account = crate::azure::connection::parse_sas_url(url.expose(), crate::azure::connection::now_unix())
+                .map(|p| p.name)
+                .unwrap_or_default();
+            format!(
+                "No account called {} is known here. Attach it from this SAS URL ({})? It is saved with your accounts (the token in secrets.toml, mode 0600), as with a. (y/n)",
+                super::format::escape(&account),
+                super::format::escape(&crate::azure::sas::mask_sig(url.expose()))
+            )
+        }
         Confirm::Quit => "Transfers are still running. Quit anyway? They stay in the journal and can be resumed at the next start. (y/n)".to_string(),
         Confirm::DeleteBlobs { plan, .. } => format!("{} This cannot be undone unless soft delete is on. (y/n)", plan.question()),
         Confirm::BreakLease { blob, .. } => format!("Break the lease on {}? Whoever holds it loses it at once. (y/n)", display_name(blob)),

@@ -189,6 +189,11 @@ impl State {
                 effects.extend(self.go(Location::Accounts));
                 effects
             }
+            (Command::Yes, Confirm::AttachSas { url, path }) => self.attach_sas(&url, path),
+            (Command::No | Command::Cancel, Confirm::AttachSas { .. }) => {
+                self.info("Not attached.");
+                Vec::new()
+            }
             (Command::Quit | Command::Yes, Confirm::Quit) => {
                 self.should_quit = true;
                 Vec::new()

@@ -49,6 +49,8 @@ pub enum Ask {
     },
     /// The bandwidth cap, typed in the transfers pane.
     Cap,
+    /// A location to go to (`:` / Ctrl-L).
+    GoTo,
 }
 
 impl Ask {
@@ -71,6 +73,7 @@ impl Ask {
                 "SAS permissions and lifetime (e.g. rl 1h), or a stored policy (@ID [1h]): ".into()
             }
             Ask::Cap => "bandwidth cap in Mb/s (0 = none): ".into(),
+            Ask::GoTo => "go to (az://container/path, abfss://…, https://…, SAS URL): ".into(),
         }
     }
 
@@ -95,6 +98,7 @@ impl Ask {
             Ask::Tier { .. } | Ask::TierMany { .. } => AccessTier::parse(t).map(|_| ()),
             Ask::Sas { .. } => parse_sas_input(t).map(|_| ()),
             Ask::Cap => crate::transfer::throttle::parse_cap(t).map(|_| ()),
+            Ask::GoTo => crate::azure::uri::parse_location(t).map(|_| ()),
         }
     }
 }
@@ -203,13 +207,16 @@ impl State {
                 if ask == Ask::Cap {
                     return self.set_cap(&text);
                 }
+                if ask == Ask::GoTo {
+                    return self.go_to(&text);
+                }
                 let account = match &self.location {
                     Location::Containers { account } | Location::Blobs { account, .. } => *account,
                     Location::Accounts => return Vec::new(),
                 };
                 let request = match ask {
                     Ask::Find => return self.start_find(text),
-                    Ask::Cap => return Vec::new(),
+                    Ask::Cap | Ask::GoTo => return Vec::new(),
                     Ask::Metadata { container, blob } => match parse_pairs(&text) {
                         Ok(pairs) => OpRequest::SetMetadata {
                             container,

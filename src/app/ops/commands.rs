@@ -39,6 +39,10 @@ impl State {
                 }
             },
             Command::Sizes => self.start_sizes(),
+            Command::GoTo => {
+                self.open_ask(Ask::GoTo, String::new());
+                Vec::new()
+            }
             Command::Find => {
                 match &self.location {
                     Location::Blobs { .. } => self.open_ask(Ask::Find, String::new()),
