@@ -33,7 +33,10 @@ impl Default for EngineOptions {
         Self {
             files_in_parallel: 16,
             chunks_in_parallel: 8,
-            memory_budget: 32 << 20,
+            // Room for every chunk of one file in flight (8 × 8 MiB) and as
+            // many again being written and hashed: at 32 MiB only four GETs
+            // ran while the disk and MD5 caught up.
+            memory_budget: 128 << 20,
             journal: Journal::default_dir().map(Journal::new),
             cap: None,
         }
