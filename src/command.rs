@@ -58,6 +58,8 @@ pub enum Command {
     EditHeaders,
     /// Edit the blob's index tags.
     EditTags,
+    /// One change (tier, headers, metadata, tags) or deletion for the marked blobs.
+    BulkChange,
     Policies,
     PoliciesAdd,
     PoliciesEdit,
@@ -319,6 +321,11 @@ pub const COMMANDS: &[(Command, &str, &str)] = &[
         "Edit the blob's index tags (at most 10, key=value)",
     ),
     (
+        Command::BulkChange,
+        "bulk_change",
+        "Change the marked blobs at once: tier, headers, metadata, tags, or delete",
+    ),
+    (
         Command::EditHeaders,
         "edit_headers",
         "Edit content type, cache control, content disposition",
@@ -549,6 +556,7 @@ impl Command {
                 | Command::EditMetadata
                 | Command::EditHeaders
                 | Command::EditTags
+                | Command::BulkChange
                 | Command::PoliciesAdd
                 | Command::PoliciesEdit
                 | Command::PoliciesDelete

@@ -116,6 +116,14 @@ pub enum Effect {
     },
     /// Work of the account settings pane (read, save).
     Settings(super::settings::SettingsEffect),
+    /// One change (or deletion) on many blobs, shown row by row in the
+    /// transfers pane (see `transfer::changes`).
+    BulkChange {
+        account: usize,
+        container: String,
+        blobs: Vec<(String, u64)>,
+        job: crate::transfer::changes::BulkJob,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -249,6 +257,20 @@ impl PartialEq for Effect {
                 },
             ) => a == b && x == y,
             (Effect::Settings(a), Effect::Settings(b)) => a == b,
+            (
+                Effect::BulkChange {
+                    account: a,
+                    container: c,
+                    blobs: x,
+                    job: j,
+                },
+                Effect::BulkChange {
+                    account: b,
+                    container: d,
+                    blobs: y,
+                    job: k,
+                },
+            ) => a == b && c == d && x == y && j == k,
             _ => false,
         }
     }

@@ -6,6 +6,7 @@ pub mod action;
 pub mod activity;
 mod bookmarks;
 mod browser;
+pub mod bulk;
 pub mod cors;
 mod diagnosis;
 pub mod editor_table;

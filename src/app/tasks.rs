@@ -449,6 +449,32 @@ impl Runner {
             Effect::Settings(effect) => {
                 super::settings::spawn(effect, |i| self.client(i), self.tx.clone())
             }
+            Effect::BulkChange {
+                account,
+                container,
+                blobs,
+                job,
+            } => {
+                let tx = self.tx.clone();
+                let Some(client) = self.client(account) else {
+                    let _ = tx.send(Action::OpDone {
+                        account,
+                        result: Err("this account is not available".into()),
+                    });
+                    return;
+                };
+                let engine = self.engine.clone();
+                tokio::spawn(async move {
+                    use crate::transfer::changes;
+                    let report =
+                        changes::run(&engine, &client, account, &container, &blobs, &job).await;
+                    let summary = changes::summary(&job, &report, blobs.len());
+                    let _ = tx.send(Action::OpDone {
+                        account,
+                        result: Ok(super::ops::OpOutcome::Changed(summary)),
+                    });
+                });
+            }
             Effect::UseVersion { account, version } => {
                 let Some(Some(old)) = self.clients.get(account) else {
                     return;

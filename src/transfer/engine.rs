@@ -54,6 +54,8 @@ struct Item {
     checksum: Option<String>,
     /// Paused because this account's SAS expired: a new credential resumes it.
     waits_for: Option<(usize, String)>,
+    /// The bulk job a tracked change belongs to (cancelled together).
+    job: Option<u64>,
 }
 
 struct Inner {
@@ -180,6 +182,7 @@ impl Engine {
                         final_target: None,
                         checksum: None,
                         waits_for: None,
+                        job: None,
                     });
                     id
                 })
@@ -187,6 +190,83 @@ impl Engine {
         };
         kick(&self.inner);
         ids
+    }
+
+    /// Adds rows for changes a bulk job makes itself (`Kind::Change`): the
+    /// engine shows them, counts them and cancels them, but never starts
+    /// them; the job claims each one before working on it and settles it
+    /// after. `note` says what the job does to each blob.
+    pub fn track(&self, specs: Vec<ItemSpec>, note: &str) -> Vec<u64> {
+        let labels = super::label::batch_labels(&specs);
+        let Ok(mut items) = self.inner.items.lock() else {
+            return Vec::new();
+        };
+        let job = self.inner.next_id.load(Ordering::Relaxed);
+        specs
+            .into_iter()
+            .zip(labels)
+            .map(|(spec, label)| {
+                let id = self.inner.next_id.fetch_add(1, Ordering::Relaxed);
+                let progress = Arc::new(Progress::default());
+                progress.set_note(note);
+                items.push(Item {
+                    id,
+                    spec,
+                    label,
+                    conflict: Conflict::Overwrite,
+                    status: Status::Queued,
+                    progress,
+                    control: Control::default(),
+                    final_target: None,
+                    checksum: None,
+                    waits_for: None,
+                    job: Some(job),
+                });
+                id
+            })
+            .collect()
+    }
+
+    /// A tracked change starts: `false` if it was cancelled meanwhile.
+    pub fn claim(&self, id: u64) -> bool {
+        let Ok(mut items) = self.inner.items.lock() else {
+            return false;
+        };
+        match items.iter_mut().find(|i| i.id == id) {
+            Some(item) if item.status == Status::Queued && !item.control.cancel.is_cancelled() => {
+                item.status = Status::Running;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether a tracked change was cancelled (before or while it ran).
+    pub fn is_cancelled(&self, id: u64) -> bool {
+        self.inner
+            .items
+            .lock()
+            .ok()
+            .and_then(|items| {
+                items
+                    .iter()
+                    .find(|i| i.id == id)
+                    .map(|i| i.status == Status::Cancelled || i.control.cancel.is_cancelled())
+            })
+            .unwrap_or(true)
+    }
+
+    /// How a tracked change ended.
+    pub fn settle(&self, id: u64, status: Status) {
+        if let Ok(mut items) = self.inner.items.lock()
+            && let Some(item) = items.iter_mut().find(|i| i.id == id)
+            && !matches!(item.status, Status::Done | Status::Failed(_))
+        {
+            if status == Status::Done {
+                item.progress.done.store(item.spec.size, Ordering::Relaxed);
+            }
+            item.status = status;
+        }
     }
 
     fn with_item(&self, id: u64, f: impl FnOnce(&mut Item)) {
@@ -200,6 +280,8 @@ impl Engine {
 
     pub fn pause(&self, id: u64) {
         self.with_item(id, |item| match item.status {
+            // A bulk change is cancelled, not paused (it is safe to run again).
+            _ if item.spec.kind == Kind::Change => {}
             Status::Queued => item.status = Status::Paused,
             Status::Running => item.control.pause.cancel(),
             _ => {}
@@ -217,6 +299,27 @@ impl Engine {
     }
 
     pub fn cancel(&self, id: u64) {
+        // Any row of a bulk change stops what is left of the whole job.
+        let job = self
+            .inner
+            .items
+            .lock()
+            .ok()
+            .and_then(|items| items.iter().find(|i| i.id == id).and_then(|i| i.job));
+        if let Some(job) = job {
+            if let Ok(mut items) = self.inner.items.lock() {
+                for item in items.iter_mut().filter(|i| i.job == Some(job)) {
+                    match item.status {
+                        Status::Queued => item.status = Status::Cancelled,
+                        Status::Running => item.control.cancel.cancel(),
+                        // x on a failed row puts it away (it cannot be retried alone).
+                        Status::Failed(_) if item.id == id => item.status = Status::Cancelled,
+                        _ => {}
+                    }
+                }
+            }
+            return;
+        }
         let inner = self.inner.clone();
         self.with_item(id, |item| match item.status {
             Status::Queued => item.status = Status::Cancelled,
@@ -262,7 +365,9 @@ impl Engine {
 
     pub fn retry(&self, id: u64) {
         self.with_item(id, |item| {
-            if matches!(item.status, Status::Failed(_) | Status::Cancelled) {
+            if item.spec.kind != Kind::Change
+                && matches!(item.status, Status::Failed(_) | Status::Cancelled)
+            {
                 item.control = Control::default();
                 item.status = Status::Queued;
             }
@@ -388,7 +493,9 @@ fn kick(inner: &Arc<Inner>) {
     };
     let running = items
         .iter()
-        .filter(|i| matches!(i.status, Status::Running | Status::Verifying))
+        .filter(|i| {
+            i.spec.kind != Kind::Change && matches!(i.status, Status::Running | Status::Verifying)
+        })
         .count();
     let mut room = inner
         .options
@@ -399,7 +506,8 @@ fn kick(inner: &Arc<Inner>) {
         if room == 0 {
             break;
         }
-        if item.status != Status::Queued {
+        // Changes in place are driven by their bulk job, not started here.
+        if item.status != Status::Queued || item.spec.kind == Kind::Change {
             continue;
         }
         room -= 1;
