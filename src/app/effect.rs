@@ -124,6 +124,8 @@ pub enum Effect {
         blobs: Vec<(String, u64)>,
         job: crate::transfer::changes::BulkJob,
     },
+    /// Editing a blob in place: read it, save it (see `app::edit`).
+    Edit(super::edit::EditEffect),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -257,6 +259,7 @@ impl PartialEq for Effect {
                 },
             ) => a == b && x == y,
             (Effect::Settings(a), Effect::Settings(b)) => a == b,
+            (Effect::Edit(a), Effect::Edit(b)) => a == b,
             (
                 Effect::BulkChange {
                     account: a,

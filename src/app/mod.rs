@@ -9,6 +9,7 @@ mod browser;
 pub mod bulk;
 pub mod cors;
 mod diagnosis;
+pub mod edit;
 pub mod editor_table;
 pub mod effect;
 pub mod entry;

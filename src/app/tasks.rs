@@ -449,6 +449,7 @@ impl Runner {
             Effect::Settings(effect) => {
                 super::settings::spawn(effect, |i| self.client(i), self.tx.clone())
             }
+            Effect::Edit(effect) => super::edit::spawn(effect, |i| self.client(i), self.tx.clone()),
             Effect::BulkChange {
                 account,
                 container,
@@ -463,17 +464,15 @@ impl Runner {
                     });
                     return;
                 };
-                let engine = self.engine.clone();
-                tokio::spawn(async move {
-                    use crate::transfer::changes;
-                    let report =
-                        changes::run(&engine, &client, account, &container, &blobs, &job).await;
-                    let summary = changes::summary(&job, &report, blobs.len());
-                    let _ = tx.send(Action::OpDone {
-                        account,
-                        result: Ok(super::ops::OpOutcome::Changed(summary)),
-                    });
-                });
+                super::bulk::spawn(
+                    self.engine.clone(),
+                    client,
+                    account,
+                    container,
+                    blobs,
+                    job,
+                    tx,
+                );
             }
             Effect::UseVersion { account, version } => {
                 let Some(Some(old)) = self.clients.get(account) else {

@@ -143,6 +143,11 @@ pub fn draw_confirm(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
             if specs.len() == 1 { "" } else { "s" },
             if missing.len() == 1 { "it" } else { "them" },
         ),
+        Confirm::EditConflict { session, .. } => format!(
+            "{} was changed by someone else while you edited it.\no: overwrite it with yours · k: keep both (yours saved beside it as a new blob) · s or Esc: save nothing (your copy stays at {})",
+            display_name(&session.blob),
+            display_name(&session.path.display().to_string())
+        ),
         Confirm::Quit => "Transfers are still running. Quit anyway? They stay in the journal and can be resumed at the next start. (y/n)".to_string(),
         Confirm::DeleteBlobs { plan, .. } => format!("{} This cannot be undone unless soft delete is on. (y/n)", plan.question()),
         Confirm::BreakLease { blob, .. } => format!("Break the lease on {}? Whoever holds it loses it at once. (y/n)", display_name(blob)),

@@ -17,6 +17,27 @@ use super::state::State;
 use crate::app::field_form::FieldForm;
 use crossterm::event::{KeyCode, KeyEvent};
 
+/// Runs the job in the background; its summary comes back as an op result.
+pub(in crate::app) fn spawn(
+    engine: crate::transfer::Engine,
+    client: crate::azure::StorageClient,
+    account: usize,
+    container: String,
+    blobs: Vec<(String, u64)>,
+    job: crate::transfer::changes::BulkJob,
+    tx: tokio::sync::mpsc::UnboundedSender<super::action::Action>,
+) {
+    use crate::transfer::changes;
+    tokio::spawn(async move {
+        let report = changes::run(&engine, &client, account, &container, &blobs, &job).await;
+        let summary = changes::summary(&job, &report, blobs.len());
+        let _ = tx.send(super::action::Action::OpDone {
+            account,
+            result: Ok(super::ops::OpOutcome::Changed(summary)),
+        });
+    });
+}
+
 impl State {
     /// Opens the form on what is marked (or under the cursor), focused on `field`.
     pub(in crate::app) fn open_bulk(&mut self, field: BulkField) {

@@ -179,6 +179,13 @@ impl State {
                 None => return Vec::new(),
             },
         };
+        let question = match self.edit_confirm(cmd, question) {
+            Some(effects) => return effects,
+            None => match self.take_confirm() {
+                Some(q) => q,
+                None => return Vec::new(),
+            },
+        };
         match (cmd, question) {
             (Command::Yes, Confirm::Detach { account }) => {
                 let Some(node) = self.accounts.get_mut(account) else {
