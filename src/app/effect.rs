@@ -36,6 +36,8 @@ pub enum Effect {
         account: usize,
         container: String,
         prefix: String,
+        /// Headers, metadata and tags for what is uploaded (the `u` prompt).
+        set: Option<crate::azure::bulk::BlobChange>,
     },
     /// Expand a server-side copy to blobs and count existing targets.
     PlanCopy {

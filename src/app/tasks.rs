@@ -233,9 +233,11 @@ impl Runner {
                 account,
                 container,
                 prefix,
+                set,
             } => {
                 let clients = self.clients.clone();
                 let tx = self.tx.clone();
+                let engine = self.engine.clone();
                 tokio::spawn(async move {
                     // Walking a local folder is blocking file-system work.
                     let planned = tokio::task::spawn_blocking(move || {
@@ -244,6 +246,9 @@ impl Runner {
                     .await;
                     let result = match planned {
                         Ok(Ok(specs)) => {
+                            if let Some(change) = set {
+                                engine.set_after_upload(&specs, change);
+                            }
                             let existing = plan::count_conflicts(&specs, |i| {
                                 clients.get(i).cloned().flatten()
                             })

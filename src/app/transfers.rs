@@ -183,13 +183,17 @@ impl State {
                         container,
                         prefix,
                     }) => {
-                        self.note("Looking at what to upload…");
-                        vec![Effect::PlanUpload {
-                            local: path,
-                            account,
-                            container,
-                            prefix,
-                        }]
+                        // One more step: what the uploaded blobs carry.
+                        self.open_ask(
+                            super::ops::Ask::Upload {
+                                account,
+                                container,
+                                prefix,
+                                local: path,
+                            },
+                            String::new(),
+                        );
+                        Vec::new()
                     }
                     Some(PathAction::Report) => {
                         vec![Effect::WriteReport {

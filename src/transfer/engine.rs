@@ -67,6 +67,9 @@ struct Inner {
     throttle: Throttle,
     next_id: AtomicU64,
     sampler: Mutex<Sampler>,
+    /// Headers, metadata and tags to set on a blob once its upload is done
+    /// (the TUI's `u` with headers), by the upload's target.
+    after_upload: Mutex<std::collections::HashMap<Endpoint, Arc<crate::azure::bulk::BlobChange>>>,
 }
 
 #[derive(Clone)]
@@ -95,6 +98,7 @@ impl Engine {
                 options,
                 next_id: AtomicU64::new(1),
                 sampler: Mutex::new(Sampler::default()),
+                after_upload: Mutex::new(Default::default()),
             }),
         }
     }
@@ -190,6 +194,17 @@ impl Engine {
         };
         kick(&self.inner);
         ids
+    }
+
+    /// Sets `change` on each blob these uploads write, once it is written
+    /// (an upload is done only when its change is made too).
+    pub fn set_after_upload(&self, specs: &[ItemSpec], change: crate::azure::bulk::BlobChange) {
+        let change = Arc::new(change);
+        if let Ok(mut map) = self.inner.after_upload.lock() {
+            for spec in specs.iter().filter(|s| s.kind == Kind::Upload) {
+                map.insert(spec.target.clone(), change.clone());
+            }
+        }
     }
 
     /// Adds rows for changes a bulk job makes itself (`Kind::Change`): the
@@ -516,7 +531,14 @@ fn kick(inner: &Arc<Inner>) {
         let (progress, control) = (item.progress.clone(), item.control.clone());
         let inner = inner.clone();
         tokio::spawn(async move {
-            let result = execute(&inner, &spec, conflict, &progress, &control).await;
+            let mut result = execute(&inner, &spec, conflict, &progress, &control).await;
+            if let Ok((Outcome::Done(_), target)) = &result
+                && let Err(why) = after_upload(&inner, &spec, target).await
+            {
+                result = Err(Stop::Failed(format!(
+                    "uploaded, but its headers, metadata or tags were not set: {why}"
+                )));
+            }
             let mut waits = None;
             let status = match result {
                 Ok((Outcome::Done(checksum), target)) => {
@@ -571,6 +593,37 @@ fn kick(inner: &Arc<Inner>) {
             kick(&inner);
         });
     }
+}
+
+/// Makes the change asked for once this upload is written, if any.
+async fn after_upload(inner: &Inner, spec: &ItemSpec, target: &Endpoint) -> Result<(), String> {
+    let change = inner
+        .after_upload
+        .lock()
+        .ok()
+        .and_then(|mut m| m.remove(&spec.target));
+    let (
+        Some(change),
+        Endpoint::Blob {
+            account,
+            container,
+            name,
+            ..
+        },
+    ) = (change, target)
+    else {
+        return Ok(());
+    };
+    let (_, c) = client(inner, *account).map_err(|_| "the account is not available".to_string())?;
+    change
+        .apply(&c, container, name)
+        .await
+        .map_err(|e| e.describe(c.account()))?;
+    crate::audit::audit(
+        "set upload headers",
+        &format!("{container}/{name}: {}", change.describe()),
+    );
+    Ok(())
 }
 
 fn set_target(inner: &Inner, id: u64, target: Endpoint, checksum: Option<String>) {

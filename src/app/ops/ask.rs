@@ -49,6 +49,13 @@ pub enum Ask {
     },
     /// The bandwidth cap, typed in the transfers pane.
     Cap,
+    /// What an upload's blobs carry (after its path): headers, metadata, tags.
+    Upload {
+        account: usize,
+        container: String,
+        prefix: String,
+        local: std::path::PathBuf,
+    },
 }
 
 impl Ask {
@@ -71,6 +78,10 @@ impl Ask {
                 "SAS permissions and lifetime (e.g. rl 1h), or a stored policy (@ID [1h]): ".into()
             }
             Ask::Cap => "bandwidth cap in Mb/s (0 = none): ".into(),
+            Ask::Upload { .. } => {
+                "set on the uploaded blobs (Enter: nothing) type=…; cache=…; meta.k=v; tag.k=v: "
+                    .into()
+            }
         }
     }
 
@@ -95,8 +106,44 @@ impl Ask {
             Ask::Tier { .. } | Ask::TierMany { .. } => AccessTier::parse(t).map(|_| ()),
             Ask::Sas { .. } => parse_sas_input(t).map(|_| ()),
             Ask::Cap => crate::transfer::throttle::parse_cap(t).map(|_| ()),
+            Ask::Upload { .. } => parse_upload(t).map(|_| ()),
         }
     }
+}
+
+/// "type=text/csv; cache=max-age=60; meta.owner=ana; tag.project=churn":
+/// what the uploaded blobs carry (as `blobx cp --content-type … --tags …`);
+/// `None` for nothing.
+pub(in crate::app) fn parse_upload(
+    text: &str,
+) -> Result<Option<crate::azure::bulk::BlobChange>, String> {
+    use crate::azure::bulk::{BlobChange, TagEdit};
+    let mut change = BlobChange::default();
+    let mut tags = Vec::new();
+    for part in text.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+        let (k, v) = part
+            .split_once('=')
+            .ok_or_else(|| format!("{part:?} is not name=value"))?;
+        let (k, v) = (k.trim(), v.trim().to_string());
+        if let Some(key) = k.strip_prefix("meta.") {
+            change.metadata.set.push((key.to_string(), v));
+        } else if let Some(key) = k.strip_prefix("tag.") {
+            tags.push((key.to_string(), v));
+        } else {
+            match k {
+                "type" => change.headers.content_type = Some(v),
+                "cache" => change.headers.cache_control = Some(v),
+                other => {
+                    return Err(format!("{other:?}: use type, cache, meta.NAME or tag.KEY"));
+                }
+            }
+        }
+    }
+    if !tags.is_empty() {
+        change.tags = TagEdit::Replace(tags);
+    }
+    change.check()?;
+    Ok((!change.is_empty()).then_some(change))
 }
 
 /// "a=1; b=2" → [("a","1"), ("b","2")]; empty text means no metadata.
@@ -203,13 +250,29 @@ impl State {
                 if ask == Ask::Cap {
                     return self.set_cap(&text);
                 }
+                if let Ask::Upload {
+                    account,
+                    container,
+                    prefix,
+                    local,
+                } = ask
+                {
+                    self.note_op("Looking at what to upload…");
+                    return vec![Effect::PlanUpload {
+                        local,
+                        account,
+                        container,
+                        prefix,
+                        set: parse_upload(&text).ok().flatten(),
+                    }];
+                }
                 let account = match &self.location {
                     Location::Containers { account } | Location::Blobs { account, .. } => *account,
                     Location::Accounts => return Vec::new(),
                 };
                 let request = match ask {
                     Ask::Find => return self.start_find(text),
-                    Ask::Cap => return Vec::new(),
+                    Ask::Cap | Ask::Upload { .. } => return Vec::new(),
                     Ask::Metadata { container, blob } => match parse_pairs(&text) {
                         Ok(pairs) => OpRequest::SetMetadata {
                             container,
