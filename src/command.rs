@@ -67,6 +67,8 @@ pub enum Command {
     PoliciesSave,
     PoliciesReload,
     Find,
+    /// Find Blobs by Tags in the container.
+    FindTags,
     Sizes,
     NewContainer,
     Delete,
@@ -319,6 +321,11 @@ pub const COMMANDS: &[(Command, &str, &str)] = &[
         Command::EditTags,
         "edit_tags",
         "Edit the blob's index tags (at most 10, key=value)",
+    ),
+    (
+        Command::FindTags,
+        "find_tags",
+        "Find blobs by index tags below this folder (a tag query)",
     ),
     (
         Command::BulkChange,

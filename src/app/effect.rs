@@ -72,6 +72,15 @@ pub enum Effect {
         prefix: String,
         text: String,
     },
+    /// Find Blobs by Tags in a container, kept below `prefix`; pages
+    /// arrive as `Action::FindPage`.
+    FindTags {
+        generation: u64,
+        account: usize,
+        container: String,
+        prefix: String,
+        query: String,
+    },
     /// Count sizes below a folder, or of `containers` (the key has no
     /// container); a newer count cancels the one before.
     Sizes {
@@ -261,6 +270,22 @@ impl PartialEq for Effect {
                 },
             ) => a == b && x == y,
             (Effect::Settings(a), Effect::Settings(b)) => a == b,
+            (
+                Effect::FindTags {
+                    generation: g1,
+                    container: c1,
+                    prefix: p1,
+                    query: q1,
+                    ..
+                },
+                Effect::FindTags {
+                    generation: g2,
+                    container: c2,
+                    prefix: p2,
+                    query: q2,
+                    ..
+                },
+            ) => g1 == g2 && c1 == c2 && p1 == p2 && q1 == q2,
             (Effect::Edit(a), Effect::Edit(b)) => a == b,
             (
                 Effect::BulkChange {

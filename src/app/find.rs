@@ -44,6 +44,34 @@ impl State {
         effects
     }
 
+    /// Starts a search by index tags in this container, below the current
+    /// folder (after the `F` prompt); its pages arrive like a name search's.
+    pub(super) fn start_find_tags(&mut self, query: String) -> Vec<Effect> {
+        let Location::Blobs {
+            account,
+            container,
+            prefix,
+        } = self.location.clone()
+        else {
+            return Vec::new();
+        };
+        let mut effects = self.reload();
+        effects.retain(|e| !matches!(e, Effect::ListBlobs { .. }));
+        self.listing.find = Some(FindInfo {
+            text: format!("tags {query}"),
+            scanned: 0,
+        });
+        self.listing.loading = true;
+        effects.push(Effect::FindTags {
+            generation: self.listing.generation,
+            account,
+            container,
+            prefix,
+            query,
+        });
+        effects
+    }
+
     pub(super) fn find_page(
         &mut self,
         generation: u64,

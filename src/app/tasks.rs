@@ -366,6 +366,39 @@ impl Runner {
                     }
                 });
             }
+            Effect::FindTags {
+                generation,
+                account,
+                container,
+                prefix,
+                query,
+            } => {
+                let token = self.replace_listing();
+                let Some(client) = self.client(account) else {
+                    return;
+                };
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let rows = crate::azure::tags::find_rows(
+                        &client,
+                        &container,
+                        &prefix,
+                        &query,
+                        |result, done| {
+                            tx.send(Action::FindPage {
+                                generation,
+                                result,
+                                done,
+                            })
+                            .is_ok()
+                        },
+                    );
+                    tokio::select! {
+                        _ = token.cancelled() => {}
+                        _ = rows => {}
+                    }
+                });
+            }
             Effect::Sizes { key, containers } => {
                 if let Some(old) = self.sizes.take() {
                     old.cancel();

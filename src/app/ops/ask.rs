@@ -14,6 +14,8 @@ use crate::azure::sas::{SasRequest, parse_duration};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Ask {
     Find,
+    /// A Find Blobs by Tags query.
+    FindTags,
     Metadata {
         container: String,
         blob: String,
@@ -62,6 +64,10 @@ impl Ask {
     pub fn label(&self) -> String {
         match self {
             Ask::Find => "find below this folder (glob, /regex/ or text): ".into(),
+            Ask::FindTags => {
+                "find by index tags below this folder (\"project\" = 'churn' AND \"date\" >= '2024-01'): "
+                    .into()
+            }
             Ask::Metadata { .. } => "metadata (name=value; name2=value2): ".into(),
             Ask::Headers { .. } => "type=…; cache=…; disposition=…: ".into(),
             Ask::Tags { .. } => "index tags (key=value; key2=value2): ".into(),
@@ -90,6 +96,7 @@ impl Ask {
         let t = text.trim();
         match self {
             Ask::Find => crate::azure::find::Find::parse(t).map(|_| ()),
+            Ask::FindTags => crate::azure::tags::check_tag_query(t),
             Ask::Metadata { .. } => parse_pairs(t).and_then(|p| ops::check_metadata(&p)),
             Ask::Headers { .. } => parse_headers(t).and_then(|e| ops::check_header_edit(&e)),
             Ask::Tags { .. } => parse_pairs(t).and_then(|p| crate::azure::tags::check_tags(&p)),
@@ -272,6 +279,7 @@ impl State {
                 };
                 let request = match ask {
                     Ask::Find => return self.start_find(text),
+                    Ask::FindTags => return self.start_find_tags(text),
                     Ask::Cap | Ask::Upload { .. } => return Vec::new(),
                     Ask::Metadata { container, blob } => match parse_pairs(&text) {
                         Ok(pairs) => OpRequest::SetMetadata {

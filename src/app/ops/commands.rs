@@ -46,6 +46,15 @@ impl State {
                 }
                 Vec::new()
             }
+            Command::FindTags => {
+                match &self.location {
+                    Location::Blobs { .. } => self.open_ask(Ask::FindTags, String::new()),
+                    _ => self.note_op(
+                        "Open a container to search it by index tags (blobx find --tags QUERY searches the whole account).",
+                    ),
+                }
+                Vec::new()
+            }
             Command::BulkChange => {
                 self.open_bulk(crate::app::bulk::BulkField::Action);
                 Vec::new()
