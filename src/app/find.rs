@@ -97,3 +97,31 @@ impl State {
         self.take_page(result, done)
     }
 }
+
+/// Streams a tag search's pages back as `Action::FindPage` until done or
+/// `token` is cancelled (a newer listing).
+pub(super) fn spawn_find_tags(
+    client: crate::azure::StorageClient,
+    container: String,
+    prefix: String,
+    query: String,
+    generation: u64,
+    token: tokio_util::sync::CancellationToken,
+    tx: tokio::sync::mpsc::UnboundedSender<super::action::Action>,
+) {
+    tokio::spawn(async move {
+        let rows =
+            crate::azure::tags::find_rows(&client, &container, &prefix, &query, |result, done| {
+                tx.send(super::action::Action::FindPage {
+                    generation,
+                    result,
+                    done,
+                })
+                .is_ok()
+            });
+        tokio::select! {
+            _ = token.cancelled() => {}
+            _ = rows => {}
+        }
+    });
+}

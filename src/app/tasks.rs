@@ -378,26 +378,9 @@ impl Runner {
                     return;
                 };
                 let tx = self.tx.clone();
-                tokio::spawn(async move {
-                    let rows = crate::azure::tags::find_rows(
-                        &client,
-                        &container,
-                        &prefix,
-                        &query,
-                        |result, done| {
-                            tx.send(Action::FindPage {
-                                generation,
-                                result,
-                                done,
-                            })
-                            .is_ok()
-                        },
-                    );
-                    tokio::select! {
-                        _ = token.cancelled() => {}
-                        _ = rows => {}
-                    }
-                });
+                super::find::spawn_find_tags(
+                    client, container, prefix, query, generation, token, tx,
+                );
             }
             Effect::Sizes { key, containers } => {
                 if let Some(old) = self.sizes.take() {

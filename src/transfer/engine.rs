@@ -196,94 +196,6 @@ impl Engine {
         ids
     }
 
-    /// Sets `change` on each blob these uploads write, once it is written
-    /// (an upload is done only when its change is made too).
-    pub fn set_after_upload(&self, specs: &[ItemSpec], change: crate::azure::bulk::BlobChange) {
-        let change = Arc::new(change);
-        if let Ok(mut map) = self.inner.after_upload.lock() {
-            for spec in specs.iter().filter(|s| s.kind == Kind::Upload) {
-                map.insert(spec.target.clone(), change.clone());
-            }
-        }
-    }
-
-    /// Adds rows for changes a bulk job makes itself (`Kind::Change`): the
-    /// engine shows them, counts them and cancels them, but never starts
-    /// them; the job claims each one before working on it and settles it
-    /// after. `note` says what the job does to each blob.
-    pub fn track(&self, specs: Vec<ItemSpec>, note: &str) -> Vec<u64> {
-        let labels = super::label::batch_labels(&specs);
-        let Ok(mut items) = self.inner.items.lock() else {
-            return Vec::new();
-        };
-        let job = self.inner.next_id.load(Ordering::Relaxed);
-        specs
-            .into_iter()
-            .zip(labels)
-            .map(|(spec, label)| {
-                let id = self.inner.next_id.fetch_add(1, Ordering::Relaxed);
-                let progress = Arc::new(Progress::default());
-                progress.set_note(note);
-                items.push(Item {
-                    id,
-                    spec,
-                    label,
-                    conflict: Conflict::Overwrite,
-                    status: Status::Queued,
-                    progress,
-                    control: Control::default(),
-                    final_target: None,
-                    checksum: None,
-                    waits_for: None,
-                    job: Some(job),
-                });
-                id
-            })
-            .collect()
-    }
-
-    /// A tracked change starts: `false` if it was cancelled meanwhile.
-    pub fn claim(&self, id: u64) -> bool {
-        let Ok(mut items) = self.inner.items.lock() else {
-            return false;
-        };
-        match items.iter_mut().find(|i| i.id == id) {
-            Some(item) if item.status == Status::Queued && !item.control.cancel.is_cancelled() => {
-                item.status = Status::Running;
-                true
-            }
-            _ => false,
-        }
-    }
-
-    /// Whether a tracked change was cancelled (before or while it ran).
-    pub fn is_cancelled(&self, id: u64) -> bool {
-        self.inner
-            .items
-            .lock()
-            .ok()
-            .and_then(|items| {
-                items
-                    .iter()
-                    .find(|i| i.id == id)
-                    .map(|i| i.status == Status::Cancelled || i.control.cancel.is_cancelled())
-            })
-            .unwrap_or(true)
-    }
-
-    /// How a tracked change ended.
-    pub fn settle(&self, id: u64, status: Status) {
-        if let Ok(mut items) = self.inner.items.lock()
-            && let Some(item) = items.iter_mut().find(|i| i.id == id)
-            && !matches!(item.status, Status::Done | Status::Failed(_))
-        {
-            if status == Status::Done {
-                item.progress.done.store(item.spec.size, Ordering::Relaxed);
-            }
-            item.status = status;
-        }
-    }
-
     fn with_item(&self, id: u64, f: impl FnOnce(&mut Item)) {
         if let Ok(mut items) = self.inner.items.lock()
             && let Some(item) = items.iter_mut().find(|i| i.id == id)
@@ -533,7 +445,7 @@ fn kick(inner: &Arc<Inner>) {
         tokio::spawn(async move {
             let mut result = execute(&inner, &spec, conflict, &progress, &control).await;
             if let Ok((Outcome::Done(_), target)) = &result
-                && let Err(why) = after_upload(&inner, &spec, target).await
+                && let Err(why) = track::after_upload(&inner, &spec, target).await
             {
                 result = Err(Stop::Failed(format!(
                     "uploaded, but its headers, metadata or tags were not set: {why}"
@@ -593,37 +505,6 @@ fn kick(inner: &Arc<Inner>) {
             kick(&inner);
         });
     }
-}
-
-/// Makes the change asked for once this upload is written, if any.
-async fn after_upload(inner: &Inner, spec: &ItemSpec, target: &Endpoint) -> Result<(), String> {
-    let change = inner
-        .after_upload
-        .lock()
-        .ok()
-        .and_then(|mut m| m.remove(&spec.target));
-    let (
-        Some(change),
-        Endpoint::Blob {
-            account,
-            container,
-            name,
-            ..
-        },
-    ) = (change, target)
-    else {
-        return Ok(());
-    };
-    let (_, c) = client(inner, *account).map_err(|_| "the account is not available".to_string())?;
-    change
-        .apply(&c, container, name)
-        .await
-        .map_err(|e| e.describe(c.account()))?;
-    crate::audit::audit(
-        "set upload headers",
-        &format!("{container}/{name}: {}", change.describe()),
-    );
-    Ok(())
 }
 
 fn set_target(inner: &Inner, id: u64, target: Endpoint, checksum: Option<String>) {
@@ -886,6 +767,9 @@ fn resolve_local_conflict(
         }
     }
 }
+
+#[path = "engine_track.rs"]
+mod track;
 
 #[cfg(test)]
 #[path = "engine_tests.rs"]
