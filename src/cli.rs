@@ -300,9 +300,12 @@ fn run(args: Args) -> anyhow::Result<()> {
             results: rx,
         };
         let mut terminal = crate::terminal::init(config.settings.mouse);
-        let events = crossterm::event::EventStream::new();
         let result = looper
-            .run(&mut terminal, events, crate::terminal::shutdown_signal())
+            .run(
+                &mut terminal,
+                crossterm::event::EventStream::new,
+                crate::terminal::shutdown_signal(),
+            )
             .await;
         crate::terminal::restore();
         result.map(|_| ())

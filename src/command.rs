@@ -59,6 +59,8 @@ pub enum Command {
     EditHeaders,
     /// Edit the blob's index tags.
     EditTags,
+    /// One change (tier, headers, metadata, tags) or deletion for the marked blobs.
+    BulkChange,
     Policies,
     PoliciesAdd,
     PoliciesEdit,
@@ -66,6 +68,8 @@ pub enum Command {
     PoliciesSave,
     PoliciesReload,
     Find,
+    /// Find Blobs by Tags in the container.
+    FindTags,
     Sizes,
     NewContainer,
     Delete,
@@ -325,6 +329,16 @@ pub const COMMANDS: &[(Command, &str, &str)] = &[
         "Edit the blob's index tags (at most 10, key=value)",
     ),
     (
+        Command::FindTags,
+        "find_tags",
+        "Find blobs by index tags below this folder (a tag query)",
+    ),
+    (
+        Command::BulkChange,
+        "bulk_change",
+        "Change the marked blobs at once: tier, headers, metadata, tags, or delete",
+    ),
+    (
         Command::EditHeaders,
         "edit_headers",
         "Edit content type, cache control, content disposition",
@@ -555,6 +569,7 @@ impl Command {
                 | Command::EditMetadata
                 | Command::EditHeaders
                 | Command::EditTags
+                | Command::BulkChange
                 | Command::PoliciesAdd
                 | Command::PoliciesEdit
                 | Command::PoliciesDelete

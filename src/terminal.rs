@@ -30,6 +30,26 @@ fn release_input() {
     );
 }
 
+/// Gives the terminal to another program (an editor): input released, raw
+/// mode off, the main screen back.
+pub fn suspend() {
+    release_input();
+    ratatui::restore();
+}
+
+/// Takes the terminal back after [`suspend`]; the caller redraws it whole.
+pub fn resume(mouse: bool) {
+    let _ = crossterm::terminal::enable_raw_mode();
+    let _ = crossterm::execute!(
+        std::io::stdout(),
+        crossterm::terminal::EnterAlternateScreen,
+        crossterm::event::EnableBracketedPaste
+    );
+    if mouse {
+        let _ = crossterm::execute!(std::io::stdout(), crossterm::event::EnableMouseCapture);
+    }
+}
+
 pub fn restore() {
     release_input();
     ratatui::restore();

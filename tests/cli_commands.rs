@@ -6,17 +6,12 @@
 
 mod support;
 
-use azure_core::http::{ClientOptions, policies::Policy};
-use azure_storage_blob::{BlobServiceClient, BlobServiceClientOptions};
-use blobx::azure::account::{EMULATOR_ACCOUNT, EMULATOR_KEY};
 use blobx::azure::ops;
-use blobx::azure::secret::Secret;
-use blobx::azure::signing::SharedKeyPolicy;
 use serde_json::Value;
 use std::path::Path;
 use std::process::Output;
-use std::sync::Arc;
 use support::emulator::Emulator;
+use support::sdk::sdk;
 use support::seed::{BlobSpec, client, fill};
 use support::{run_blobx, unique};
 
@@ -57,23 +52,6 @@ fn audit_lines(home: &Path) -> Vec<String> {
         }
     }
     lines
-}
-
-/// The official SDK's client, signed with the emulator key: the independent reader.
-fn sdk(host: &str) -> BlobServiceClient {
-    let policy: Arc<dyn Policy> = Arc::new(SharedKeyPolicy::new(
-        EMULATOR_ACCOUNT,
-        &Secret::new(EMULATOR_KEY),
-    ));
-    let options = BlobServiceClientOptions {
-        client_options: ClientOptions {
-            per_try_policies: vec![policy],
-            ..Default::default()
-        },
-        ..Default::default()
-    };
-    let url = azure_core::http::Url::parse(&format!("{host}/{EMULATOR_ACCOUNT}")).unwrap();
-    BlobServiceClient::new(url, None, Some(options)).unwrap()
 }
 
 async fn seed() -> String {

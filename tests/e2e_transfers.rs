@@ -69,13 +69,34 @@ async fn download_marked_blobs_and_upload_a_folder_from_the_keyboard() {
     tui.send("\x15");
     tui.type_text(up.to_str().unwrap());
     tui.send("\r");
+    // What the uploaded blobs carry: checked as typed, set once each is written.
+    tui.wait_text("set on the uploaded blobs");
+    tui.type_text("cache=max-age=60; meta.owner=ana; tag.project=churn; tag.bad!=1");
+    tui.send("\r");
+    tui.wait_text("holds '!'");
+    for _ in 0.."; tag.bad!=1".len() {
+        tui.send("\x7f");
+    }
+    tui.send("\r");
     tui.wait_text("▸ up-src/");
-    let props = client(&emu.host)
+    tui.wait_text("3 done");
+    let c = client(&emu.host);
+    let props = c
         .blob_props(&container, "up-src/inner/new file.txt")
         .await
         .unwrap();
     assert_eq!(props.size, 5);
     assert_eq!(props.content_type.as_deref(), Some("text/plain"));
+    let head = blobx::azure::ops::head_blob(&c, &container, "up-src/inner/new file.txt")
+        .await
+        .unwrap();
+    assert_eq!(head.headers.cache_control.as_deref(), Some("max-age=60"));
+    assert_eq!(head.metadata.get("owner").map(String::as_str), Some("ana"));
+    assert!(head.headers.content_md5.is_some(), "the upload's MD5 stays");
+    let tags = blobx::azure::tags::get_tags(&c, &container, "up-src/inner/new file.txt")
+        .await
+        .unwrap();
+    assert_eq!(tags, [("project".to_string(), "churn".to_string())]);
 
     // Downloading the same blobs again asks once what to do with existing files.
     tui.send("g");

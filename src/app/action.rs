@@ -92,6 +92,8 @@ pub enum Action {
     Mouse(Mouse),
     /// A change to the service was made, or a request failed (for the activity pane).
     Activity(super::activity::ActivityEntry),
+    /// Editing a blob in place moved on (see `app::edit`).
+    Edit(super::edit::EditEvent),
 }
 
 /// A mouse event reduced to what blobx uses.

@@ -90,6 +90,7 @@ impl State {
                 self.layers
                     .push(Layer::Form(Box::default()));
             }
+            Command::Edit if self.blob_place().is_some() => return Some(self.edit_blob()),
             Command::Edit => match self.selected_attached() {
                 Some(index) => {
                     let form = AttachForm::edit(index, &self.accounts[index].account);

@@ -36,6 +36,8 @@ pub enum Effect {
         account: usize,
         container: String,
         prefix: String,
+        /// Headers, metadata and tags for what is uploaded (the `u` prompt).
+        set: Option<crate::azure::bulk::BlobChange>,
     },
     /// Expand a server-side copy to blobs and count existing targets.
     PlanCopy {
@@ -69,6 +71,15 @@ pub enum Effect {
         container: String,
         prefix: String,
         text: String,
+    },
+    /// Find Blobs by Tags in a container, kept below `prefix`; pages
+    /// arrive as `Action::FindPage`.
+    FindTags {
+        generation: u64,
+        account: usize,
+        container: String,
+        prefix: String,
+        query: String,
     },
     /// Count sizes below a folder, or of `containers` (the key has no
     /// container); a newer count cancels the one before.
@@ -116,6 +127,16 @@ pub enum Effect {
     },
     /// Work of the account settings pane (read, save).
     Settings(super::settings::SettingsEffect),
+    /// One change (or deletion) on many blobs, shown row by row in the
+    /// transfers pane (see `transfer::changes`).
+    BulkChange {
+        account: usize,
+        container: String,
+        blobs: Vec<(String, u64)>,
+        job: crate::transfer::changes::BulkJob,
+    },
+    /// Editing a blob in place: read it, save it (see `app::edit`).
+    Edit(super::edit::EditEffect),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -249,6 +270,37 @@ impl PartialEq for Effect {
                 },
             ) => a == b && x == y,
             (Effect::Settings(a), Effect::Settings(b)) => a == b,
+            (
+                Effect::FindTags {
+                    generation: g1,
+                    container: c1,
+                    prefix: p1,
+                    query: q1,
+                    ..
+                },
+                Effect::FindTags {
+                    generation: g2,
+                    container: c2,
+                    prefix: p2,
+                    query: q2,
+                    ..
+                },
+            ) => g1 == g2 && c1 == c2 && p1 == p2 && q1 == q2,
+            (Effect::Edit(a), Effect::Edit(b)) => a == b,
+            (
+                Effect::BulkChange {
+                    account: a,
+                    container: c,
+                    blobs: x,
+                    job: j,
+                },
+                Effect::BulkChange {
+                    account: b,
+                    container: d,
+                    blobs: y,
+                    job: k,
+                },
+            ) => a == b && c == d && x == y && j == k,
             _ => false,
         }
     }

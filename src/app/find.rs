@@ -44,6 +44,34 @@ impl State {
         effects
     }
 
+    /// Starts a search by index tags in this container, below the current
+    /// folder (after the `F` prompt); its pages arrive like a name search's.
+    pub(super) fn start_find_tags(&mut self, query: String) -> Vec<Effect> {
+        let Location::Blobs {
+            account,
+            container,
+            prefix,
+        } = self.location.clone()
+        else {
+            return Vec::new();
+        };
+        let mut effects = self.reload();
+        effects.retain(|e| !matches!(e, Effect::ListBlobs { .. }));
+        self.listing.find = Some(FindInfo {
+            text: format!("tags {query}"),
+            scanned: 0,
+        });
+        self.listing.loading = true;
+        effects.push(Effect::FindTags {
+            generation: self.listing.generation,
+            account,
+            container,
+            prefix,
+            query,
+        });
+        effects
+    }
+
     pub(super) fn find_page(
         &mut self,
         generation: u64,
@@ -68,4 +96,32 @@ impl State {
         });
         self.take_page(result, done)
     }
+}
+
+/// Streams a tag search's pages back as `Action::FindPage` until done or
+/// `token` is cancelled (a newer listing).
+pub(super) fn spawn_find_tags(
+    client: crate::azure::StorageClient,
+    container: String,
+    prefix: String,
+    query: String,
+    generation: u64,
+    token: tokio_util::sync::CancellationToken,
+    tx: tokio::sync::mpsc::UnboundedSender<super::action::Action>,
+) {
+    tokio::spawn(async move {
+        let rows =
+            crate::azure::tags::find_rows(&client, &container, &prefix, &query, |result, done| {
+                tx.send(super::action::Action::FindPage {
+                    generation,
+                    result,
+                    done,
+                })
+                .is_ok()
+            });
+        tokio::select! {
+            _ = token.cancelled() => {}
+            _ = rows => {}
+        }
+    });
 }

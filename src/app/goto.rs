@@ -157,11 +157,17 @@ mod tests {
         let mut s = state();
         s.start(None, Some(0));
         assert!(go(&mut s, url).is_empty());
-        assert!(matches!(s.layers.confirm(), Some(Confirm::AttachSas { .. })));
+        assert!(matches!(
+            s.layers.confirm(),
+            Some(Confirm::AttachSas { .. })
+        ));
         let screen = crate::ui::snapshot_tests::render(&s, 100, 24);
         assert!(screen.contains("fresh"), "{screen}");
         assert!(screen.contains("sig=***"), "{screen}");
-        assert!(!screen.contains("c2VjcmV0"), "the signature never shows:\n{screen}");
+        assert!(
+            !screen.contains("c2VjcmV0"),
+            "the signature never shows:\n{screen}"
+        );
         // No: nothing attached.
         cmd(&mut s, Command::No);
         assert_eq!(s.accounts.len(), 1);

@@ -461,3 +461,21 @@ fn tier_on_marked_blobs_is_one_question_and_one_batch_request() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn f_asks_for_a_tag_query_and_starts_a_tag_search_in_the_container() {
+    let mut s = in_container(&["a.csv"]);
+    cmd(&mut s, Command::FindTags);
+    assert_eq!(s.mode(), Mode::Ask);
+    assert!(cmd(&mut s, Command::Accept).is_empty(), "an empty query");
+    assert_eq!(s.mode(), Mode::Ask);
+    super::update_tests::type_text(&mut s, "\"project\" = 'churn'");
+    let fx = cmd(&mut s, Command::Accept);
+    assert!(
+        fx.iter().any(|e| matches!(e,
+            Effect::FindTags { container, prefix, query, .. }
+                if container == "data" && prefix.is_empty() && query == "\"project\" = 'churn'")),
+        "{fx:?}"
+    );
+    assert!(s.listing.find.is_some(), "shown like a name search");
+}

@@ -27,10 +27,12 @@ pub struct Loop<'a> {
 }
 
 impl Loop<'_> {
+    /// `make_events` opens the terminal's input; it is closed and opened
+    /// again around an editor, whose keys it must not read.
     pub async fn run<B, E>(
         mut self,
         terminal: &mut Terminal<B>,
-        mut events: E,
+        make_events: impl Fn() -> E,
         shutdown: impl std::future::Future<Output = ()>,
     ) -> anyhow::Result<State>
     where
@@ -62,9 +64,28 @@ impl Loop<'_> {
         let panic_after_first_frame = std::env::var_os("BLOBX_DEBUG_PANIC").is_some();
         let mut stats = FrameStats::default();
         let mut woke = Instant::now();
+        let mut events = make_events();
         loop {
             if self.state.should_quit {
                 break;
+            }
+            if let Some(session) = self.state.editor.take() {
+                // crossterm's reader thread would take the editor's keys.
+                drop(events);
+                let result = self.hand_over(&session.path).await;
+                events = make_events();
+                // The screen is blank again: draw all of it (ratatui's own
+                // clear asks the terminal where its cursor is, which needs
+                // an answer on the input just reopened).
+                terminal.backend_mut().clear()?;
+                terminal.swap_buffers();
+                let effects = self
+                    .state
+                    .update(Action::Edit(super::edit::EditEvent::Closed(
+                        session, result,
+                    )));
+                self.runner.run_all(effects);
+                dirty = true;
             }
             if dirty && Instant::now() >= next_frame {
                 terminal.draw(|f| ui::draw(f, &self.state, &ui))?;
@@ -145,6 +166,19 @@ impl Loop<'_> {
 }
 
 impl Loop<'_> {
+    /// Leaves the screen to the editor on `path` until it exits.
+    async fn hand_over(&self, path: &std::path::Path) -> Result<(), String> {
+        use crate::azure::edit::local::{editor_command, run_editor};
+        let editor = editor_command(|k| std::env::var(k).ok());
+        crate::terminal::suspend();
+        let path = path.to_path_buf();
+        let result = tokio::task::spawn_blocking(move || run_editor(&editor, &path))
+            .await
+            .unwrap_or_else(|e| Err(format!("the editor did not run: {e}")));
+        crate::terminal::resume(self.config.settings.mouse);
+        result
+    }
+
     fn handle(&mut self, event: &Event) {
         let mouse = self.config.settings.mouse;
         if let Some(action) =
@@ -288,7 +322,7 @@ mod tests {
             let mut terminal =
                 Terminal::new(ratatui::backend::TestBackend::new(80, 20)).expect("test terminal");
             looper
-                .run(&mut terminal, keys, std::future::pending())
+                .run(&mut terminal, move || keys.clone(), std::future::pending())
                 .await
                 .map(|s| s.should_quit)
                 .ok()

@@ -84,6 +84,11 @@ pub enum Confirm {
         blob: String,
         at: crate::azure::history::Qualifier,
     },
+    /// The blob changed while it was edited: overwrite, keep both, or skip.
+    EditConflict {
+        session: Box<super::edit::EditSession>,
+        text: String,
+    },
     /// Bring back a soft-deleted blob.
     Undelete {
         account: usize,
@@ -282,6 +287,8 @@ pub struct State {
     /// Folder and container sizes counted this session (`Z`), by folder.
     pub sizes: std::collections::HashMap<super::sizes::SizesKey, super::sizes::FolderSizes>,
     pub(super) next_generation: u64,
+    /// A blob read for editing: the event loop hands the terminal to the editor.
+    pub editor: Option<Box<super::edit::EditSession>>,
 }
 
 impl State {
@@ -302,6 +309,7 @@ impl State {
             details: None,
             status: None,
             should_quit: false,
+            editor: None,
             spinner: 0,
             account_rows: Vec::new(),
             transfers: TransfersPane::default(),

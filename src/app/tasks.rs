@@ -233,9 +233,11 @@ impl Runner {
                 account,
                 container,
                 prefix,
+                set,
             } => {
                 let clients = self.clients.clone();
                 let tx = self.tx.clone();
+                let engine = self.engine.clone();
                 tokio::spawn(async move {
                     // Walking a local folder is blocking file-system work.
                     let planned = tokio::task::spawn_blocking(move || {
@@ -244,6 +246,9 @@ impl Runner {
                     .await;
                     let result = match planned {
                         Ok(Ok(specs)) => {
+                            if let Some(change) = set {
+                                engine.set_after_upload(&specs, change);
+                            }
                             let existing = plan::count_conflicts(&specs, |i| {
                                 clients.get(i).cloned().flatten()
                             })
@@ -361,6 +366,22 @@ impl Runner {
                     }
                 });
             }
+            Effect::FindTags {
+                generation,
+                account,
+                container,
+                prefix,
+                query,
+            } => {
+                let token = self.replace_listing();
+                let Some(client) = self.client(account) else {
+                    return;
+                };
+                let tx = self.tx.clone();
+                super::find::spawn_find_tags(
+                    client, container, prefix, query, generation, token, tx,
+                );
+            }
             Effect::Sizes { key, containers } => {
                 if let Some(old) = self.sizes.take() {
                     old.cancel();
@@ -448,6 +469,31 @@ impl Runner {
             Effect::Cors(effect) => super::cors::spawn(effect, |i| self.client(i), self.tx.clone()),
             Effect::Settings(effect) => {
                 super::settings::spawn(effect, |i| self.client(i), self.tx.clone())
+            }
+            Effect::Edit(effect) => super::edit::spawn(effect, |i| self.client(i), self.tx.clone()),
+            Effect::BulkChange {
+                account,
+                container,
+                blobs,
+                job,
+            } => {
+                let tx = self.tx.clone();
+                let Some(client) = self.client(account) else {
+                    let _ = tx.send(Action::OpDone {
+                        account,
+                        result: Err("this account is not available".into()),
+                    });
+                    return;
+                };
+                super::bulk::spawn(
+                    self.engine.clone(),
+                    client,
+                    account,
+                    container,
+                    blobs,
+                    job,
+                    tx,
+                );
             }
             Effect::UseVersion { account, version } => {
                 let Some(Some(old)) = self.clients.get(account) else {

@@ -183,13 +183,17 @@ impl State {
                         container,
                         prefix,
                     }) => {
-                        self.note("Looking at what to upload…");
-                        vec![Effect::PlanUpload {
-                            local: path,
-                            account,
-                            container,
-                            prefix,
-                        }]
+                        // One more step: what the uploaded blobs carry.
+                        self.open_ask(
+                            super::ops::Ask::Upload {
+                                account,
+                                container,
+                                prefix,
+                                local: path,
+                            },
+                            String::new(),
+                        );
+                        Vec::new()
                     }
                     Some(PathAction::Report) => {
                         vec![Effect::WriteReport {
@@ -335,6 +339,15 @@ impl State {
             .map(|i| (i.id, i.status.clone()))
     }
 
+    /// Whether the row under the cursor is a change made by a bulk job.
+    fn selected_is_change(&self) -> bool {
+        self.transfers
+            .snapshot
+            .items
+            .get(self.transfers.selected)
+            .is_some_and(|i| i.kind == crate::transfer::Kind::Change)
+    }
+
     /// `C`: the finished rows go, here at once and in the engine.
     fn clear_finished(&mut self) -> Vec<Effect> {
         let over = |s: &Status| matches!(s, Status::Done | Status::Skipped(_) | Status::Cancelled);
@@ -386,6 +399,11 @@ impl State {
             Command::Top => self.transfers.selected = 0,
             Command::Bottom => {
                 self.transfers.selected = self.transfers.snapshot.items.len().saturating_sub(1)
+            }
+            Command::PauseResume | Command::Retry if self.selected_is_change() => {
+                self.note(
+                    "A bulk change is not paused or retried row by row: x cancels it; mark the blobs and run the change again (=) to finish or redo it (it sets only what it names).",
+                );
             }
             Command::PauseResume => {
                 if let Some((id, status)) = self.selected_transfer() {

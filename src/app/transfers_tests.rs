@@ -195,3 +195,25 @@ fn unfinished_transfers_can_be_resumed_left_or_discarded() {
         vec![Effect::ResumeUnfinished(vec![entry])]
     );
 }
+
+#[test]
+fn a_bulk_change_row_is_cancelled_not_paused_or_retried() {
+    let mut s = in_container(&["a.csv"]);
+    let mut change = item(1, Status::Failed("LeaseIdMissing".into()));
+    change.kind = Kind::Change;
+    show(&mut s, vec![change]);
+    cmd(&mut s, Command::Transfers);
+    assert!(cmd(&mut s, Command::Retry).is_empty());
+    assert!(
+        s.status
+            .as_ref()
+            .is_some_and(|m| m.text.contains("run the change again"))
+    );
+    assert_eq!(
+        cmd(&mut s, Command::CancelTransfer),
+        [Effect::TransferOp {
+            id: Some(1),
+            op: TransferOp::Cancel
+        }]
+    );
+}

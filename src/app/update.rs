@@ -124,6 +124,7 @@ impl State {
             Action::Discovered { result } => self.discovered(result),
             Action::Transfers(snapshot) => self.transfers_update(snapshot),
             Action::OpDone { account, result } => self.op_done(account, result),
+            Action::Edit(event) => self.edit_event(event),
             Action::Sizes(report) => self.sizes_report(report),
             Action::FindPage {
                 generation,

@@ -54,14 +54,14 @@ pub(super) fn cmd(s: &mut State, c: Command) -> Vec<Effect> {
     s.update(Action::Command(c))
 }
 
-pub(super) fn type_text(s: &mut State, text: &str) {
+pub(crate) fn type_text(s: &mut State, text: &str) {
     for ch in text.chars() {
         key(s, KeyCode::Char(ch));
     }
 }
 
 /// Opens container "data" and delivers one page of `blobs`.
-pub(super) fn in_container(blobs: &[&str]) -> State {
+pub(crate) fn in_container(blobs: &[&str]) -> State {
     let mut s = state();
     let g = generation(&s.start(None, Some(0)));
     s.update(Action::ContainersPage {

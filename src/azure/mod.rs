@@ -6,6 +6,7 @@ pub mod account;
 pub mod arm_settings;
 pub mod batch;
 pub mod blob_io;
+pub mod bulk;
 pub mod client;
 pub mod connection;
 pub mod cors;

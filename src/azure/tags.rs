@@ -301,6 +301,59 @@ pub async fn find_by_tags(
     }
 }
 
+/// The blobs of `container` below `prefix` that a tag query finds, as
+/// listing rows (each read with Get Blob Properties for its size, date, tier
+/// and type, 16 at once), a page at a time like a name search: `send` gets
+/// the rows and how many matches the page held, and answers false to stop.
+pub async fn find_rows(
+    client: &StorageClient,
+    container: &str,
+    prefix: &str,
+    query: &str,
+    mut send: impl FnMut(Result<(Vec<super::BlobEntry>, usize), String>, bool) -> bool,
+) {
+    use futures::StreamExt;
+    let mut marker: Option<String> = None;
+    loop {
+        let page = match find_by_tags_page(client, Some(container), query, marker.as_deref()).await
+        {
+            Ok(p) => p,
+            Err(e) => {
+                send(Err(e.describe(client.account())), true);
+                return;
+            }
+        };
+        let found = page.blobs.len();
+        let rows: Vec<super::BlobEntry> = futures::stream::iter(
+            page.blobs
+                .into_iter()
+                .filter(|b| b.name.starts_with(prefix)),
+        )
+        .map(|b| async move {
+            // Deleted since it was indexed: left out.
+            let head = super::ops::head_blob(client, container, &b.name)
+                .await
+                .ok()?;
+            Some(super::BlobEntry {
+                name: b.name,
+                is_prefix: false,
+                size: head.size,
+                last_modified: head.last_modified,
+                access_tier: head.tier.tier,
+                content_type: head.headers.content_type,
+            })
+        })
+        .buffered(16)
+        .filter_map(|r| async move { r })
+        .collect()
+        .await;
+        marker = page.next_marker;
+        if !send(Ok((rows, found)), marker.is_none()) || marker.is_none() {
+            return;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

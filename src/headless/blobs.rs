@@ -5,6 +5,7 @@
 //! refused (read-only) or bad input, found before anything was changed.
 
 use super::Context;
+use crate::azure::bulk::{self, BlobChange, MetadataEdit, TagEdit, parse_metadata_args};
 use crate::azure::ops::{self, AccessTier, HeaderEdit, Target, human_bytes};
 use crate::azure::uri::{AzPath, parse_az_uri};
 use crate::azure::{Account, StorageClient};
@@ -13,9 +14,6 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::process::ExitCode;
-
-/// Blobs changed at once by the bulk commands.
-const PARALLEL: usize = 16;
 
 #[derive(Debug, clap::Args)]
 pub struct LsArgs {
@@ -544,40 +542,39 @@ fn finish(verb: &str, container: &str, report: &ops::BatchReport, failures: &mut
     );
 }
 
-/// Runs `one` on each blob, `PARALLEL` at a time, and counts the results.
-async fn each_blob<F, Fut>(blobs: &[(String, u64)], one: F) -> ops::BatchReport
-where
-    F: Fn(String) -> Fut,
-    Fut: std::future::Future<Output = Result<(), String>>,
-{
-    let results: Vec<_> = futures::stream::iter(blobs.iter().cloned())
-        .map(|(name, size)| {
-            let fut = one(name.clone());
-            async move { (name, size, fut.await) }
-        })
-        .buffer_unordered(PARALLEL)
-        .collect()
-        .await;
-    let mut report = ops::BatchReport::default();
-    for (name, size, r) in results {
-        match r {
-            Ok(()) => {
-                report.done += 1;
-                report.bytes += size;
-            }
-            Err(why) => report.failed.push((name, why)),
-        }
-    }
-    report.failed.sort();
-    report
-}
-
 fn status(failures: usize) -> ExitCode {
     if failures == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     }
+}
+
+/// Each group of a selection resolved to its blobs, in order; what is missing
+/// (or a group that cannot be listed) is printed and counted as a failure.
+async fn resolved(
+    selection: &Selection<'_>,
+    recursive: bool,
+    failures: &mut usize,
+) -> anyhow::Result<Vec<(StorageClient, ops::DeletePlan)>> {
+    let mut out = Vec::new();
+    for ((_, container), (account, targets)) in &selection.groups {
+        let client = StorageClient::new((*account).clone())?;
+        match resolve(&client, container, targets, recursive).await {
+            Ok((plan, missing)) => {
+                for (name, why) in &missing {
+                    eprintln!("blobx: {container}/{name}: {why}");
+                }
+                *failures += missing.len();
+                out.push((client, plan));
+            }
+            Err(e) => {
+                eprintln!("blobx: {container}: {e}");
+                *failures += 1;
+            }
+        }
+    }
+    Ok(out)
 }
 
 // ---------------------------------------------------------------------------
@@ -589,20 +586,8 @@ pub async fn rm(args: RmArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     }
     let selection = select(ctx, &args.targets, args.recursive)?;
     let mut failures = 0;
-    for ((_, container), (account, targets)) in &selection.groups {
-        let client = StorageClient::new((*account).clone())?;
-        let (plan, missing) = match resolve(&client, container, targets, args.recursive).await {
-            Ok(r) => r,
-            Err(e) => {
-                eprintln!("blobx: {container}: {e}");
-                failures += 1;
-                continue;
-            }
-        };
-        for (name, why) in &missing {
-            eprintln!("blobx: {container}/{name}: {why}");
-        }
-        failures += missing.len();
+    for (client, plan) in resolved(&selection, args.recursive, &mut failures).await? {
+        let container = &plan.container;
         if args.dry_run {
             for (name, _) in &plan.blobs {
                 out(&format!("would delete az://{container}/{name}"));
@@ -636,20 +621,8 @@ pub async fn set_tier(args: SetTierArgs, ctx: &Context) -> anyhow::Result<ExitCo
     let tier = AccessTier::parse(&args.tier).map_err(bad)?;
     let selection = select(ctx, &args.targets, args.recursive)?;
     let mut failures = 0;
-    for ((_, container), (account, targets)) in &selection.groups {
-        let client = StorageClient::new((*account).clone())?;
-        let (plan, missing) = match resolve(&client, container, targets, args.recursive).await {
-            Ok(r) => r,
-            Err(e) => {
-                eprintln!("blobx: {container}: {e}");
-                failures += 1;
-                continue;
-            }
-        };
-        for (name, why) in &missing {
-            eprintln!("blobx: {container}/{name}: {why}");
-        }
-        failures += missing.len();
+    for (client, plan) in resolved(&selection, args.recursive, &mut failures).await? {
+        let container = &plan.container;
         if plan.blobs.is_empty() {
             continue;
         }
@@ -672,115 +645,41 @@ pub async fn set_tier(args: SetTierArgs, ctx: &Context) -> anyhow::Result<ExitCo
 // ---------------------------------------------------------------------------
 // set-props
 
-/// Metadata changes: entries to add or replace, names to remove.
-#[derive(Clone, Debug, Default)]
-pub struct MetadataEdit {
-    pub set: Vec<(String, String)>,
-    pub remove: Vec<String>,
-}
-
-impl MetadataEdit {
-    pub fn is_empty(&self) -> bool {
-        self.set.is_empty() && self.remove.is_empty()
-    }
-
-    /// `current` with the changes applied (names ignore case, as the service's do).
-    pub fn apply(&self, current: &BTreeMap<String, String>) -> Vec<(String, String)> {
-        let mut next: BTreeMap<String, String> = current
-            .iter()
-            .map(|(k, v)| (k.to_ascii_lowercase(), v.clone()))
-            .collect();
-        for k in &self.remove {
-            next.remove(&k.to_ascii_lowercase());
-        }
-        for (k, v) in &self.set {
-            next.insert(k.to_ascii_lowercase(), v.clone());
-        }
-        next.into_iter().collect()
-    }
-}
-
-/// `key=value` pairs for metadata, checked as the service would.
-pub fn parse_metadata_args(args: &[String]) -> Result<Vec<(String, String)>, String> {
-    let pairs = args
-        .iter()
-        .map(|a| {
-            a.split_once('=')
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .ok_or_else(|| format!("--metadata {a:?}: write key=value"))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    ops::check_metadata(&pairs)?;
-    Ok(pairs)
-}
-
-/// Reads the metadata, applies `edit`, writes it back guarded by the ETag read.
-pub async fn edit_metadata(
-    client: &StorageClient,
-    container: &str,
-    blob: &str,
-    edit: &MetadataEdit,
-) -> ops::OpResult<()> {
-    let head = ops::head_blob(client, container, blob).await?;
-    let next = edit.apply(&head.metadata);
-    ops::set_metadata(client, container, blob, &next, Some(&head.etag))
-        .await
-        .map(|_| ())
-}
-
 pub async fn set_props(args: SetPropsArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     ctx.allow_change("set-props")?;
-    let headers = HeaderEdit {
-        content_type: args.content_type.clone(),
-        cache_control: args.cache_control.clone(),
-        content_disposition: args.content_disposition.clone(),
-        content_encoding: args.content_encoding.clone(),
-        content_language: args.content_language.clone(),
+    let change = BlobChange {
+        headers: HeaderEdit {
+            content_type: args.content_type.clone(),
+            cache_control: args.cache_control.clone(),
+            content_disposition: args.content_disposition.clone(),
+            content_encoding: args.content_encoding.clone(),
+            content_language: args.content_language.clone(),
+        },
+        metadata: MetadataEdit {
+            set: parse_metadata_args(&args.metadata).map_err(bad)?,
+            remove: args.remove_metadata.clone(),
+        },
+        tags: TagEdit::Keep,
     };
-    ops::check_header_edit(&headers).map_err(bad)?;
-    let metadata = MetadataEdit {
-        set: parse_metadata_args(&args.metadata).map_err(bad)?,
-        remove: args.remove_metadata.clone(),
-    };
-    let headers_named = headers != HeaderEdit::default();
-    if !headers_named && metadata.is_empty() {
+    change.check().map_err(bad)?;
+    if change.is_empty() {
         return Err(bad(
             "set-props: name at least one header (--content-type, --cache-control, …) or --metadata / --remove-metadata",
         ));
     }
     let selection = select(ctx, &args.targets, args.recursive)?;
     let mut failures = 0;
-    for ((_, container), (account, targets)) in &selection.groups {
-        let client = StorageClient::new((*account).clone())?;
-        let (plan, missing) = match resolve(&client, container, targets, args.recursive).await {
-            Ok(r) => r,
-            Err(e) => {
-                eprintln!("blobx: {container}: {e}");
-                failures += 1;
-                continue;
-            }
-        };
-        for (name, why) in &missing {
-            eprintln!("blobx: {container}/{name}: {why}");
-        }
-        failures += missing.len();
+    for (client, plan) in resolved(&selection, args.recursive, &mut failures).await? {
+        let container = &plan.container;
         if plan.blobs.is_empty() {
             continue;
         }
-        let (client, headers, metadata) = (&client, &headers, &metadata);
-        let report = each_blob(&plan.blobs, |name| async move {
-            let describe = |e: ops::OpError| e.describe(client.account());
-            if headers_named {
-                ops::set_content_headers(client, container, &name, headers, None)
-                    .await
-                    .map_err(describe)?;
-            }
-            if !metadata.is_empty() {
-                edit_metadata(client, container, &name, metadata)
-                    .await
-                    .map_err(describe)?;
-            }
-            Ok(())
+        let (client, change) = (&client, &change);
+        let report = bulk::each_blob(&plan.blobs, |name| async move {
+            change
+                .apply(client, container, &name)
+                .await
+                .map_err(|e| e.describe(client.account()))
         })
         .await;
         crate::audit::audit(
@@ -803,27 +702,5 @@ mod tests {
         assert!(parse_range("9-1").is_err());
         assert!(parse_range("x-1").is_err());
         assert!(parse_range("5").is_err());
-    }
-
-    #[test]
-    fn metadata_edit_keeps_what_is_not_named() {
-        let current: BTreeMap<String, String> = [("keep", "1"), ("Drop", "2"), ("swap", "3")]
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        let edit = MetadataEdit {
-            set: vec![("swap".into(), "x".into()), ("new".into(), "y".into())],
-            remove: vec!["drop".into()],
-        };
-        assert_eq!(
-            edit.apply(&current),
-            vec![
-                ("keep".to_string(), "1".to_string()),
-                ("new".into(), "y".into()),
-                ("swap".into(), "x".into())
-            ]
-        );
-        assert!(parse_metadata_args(&["bad-name=1".into()]).is_err());
-        assert!(parse_metadata_args(&["novalue".into()]).is_err());
     }
 }

@@ -57,6 +57,8 @@ struct Item {
     checksum: Option<String>,
     /// Paused because this account's SAS expired: a new credential resumes it.
     waits_for: Option<(usize, String)>,
+    /// The bulk job a tracked change belongs to (cancelled together).
+    job: Option<u64>,
 }
 
 struct Inner {
@@ -68,6 +70,9 @@ struct Inner {
     throttle: Throttle,
     next_id: AtomicU64,
     sampler: Mutex<Sampler>,
+    /// Headers, metadata and tags to set on a blob once its upload is done
+    /// (the TUI's `u` with headers), by the upload's target.
+    after_upload: Mutex<std::collections::HashMap<Endpoint, Arc<crate::azure::bulk::BlobChange>>>,
 }
 
 #[derive(Clone)]
@@ -96,6 +101,7 @@ impl Engine {
                 options,
                 next_id: AtomicU64::new(1),
                 sampler: Mutex::new(Sampler::default()),
+                after_upload: Mutex::new(Default::default()),
             }),
         }
     }
@@ -183,6 +189,7 @@ impl Engine {
                         final_target: None,
                         checksum: None,
                         waits_for: None,
+                        job: None,
                     });
                     id
                 })
@@ -203,6 +210,8 @@ impl Engine {
 
     pub fn pause(&self, id: u64) {
         self.with_item(id, |item| match item.status {
+            // A bulk change is cancelled, not paused (it is safe to run again).
+            _ if item.spec.kind == Kind::Change => {}
             Status::Queued => item.status = Status::Paused,
             Status::Running => item.control.pause.cancel(),
             _ => {}
@@ -220,6 +229,27 @@ impl Engine {
     }
 
     pub fn cancel(&self, id: u64) {
+        // Any row of a bulk change stops what is left of the whole job.
+        let job = self
+            .inner
+            .items
+            .lock()
+            .ok()
+            .and_then(|items| items.iter().find(|i| i.id == id).and_then(|i| i.job));
+        if let Some(job) = job {
+            if let Ok(mut items) = self.inner.items.lock() {
+                for item in items.iter_mut().filter(|i| i.job == Some(job)) {
+                    match item.status {
+                        Status::Queued => item.status = Status::Cancelled,
+                        Status::Running => item.control.cancel.cancel(),
+                        // x on a failed row puts it away (it cannot be retried alone).
+                        Status::Failed(_) if item.id == id => item.status = Status::Cancelled,
+                        _ => {}
+                    }
+                }
+            }
+            return;
+        }
         let inner = self.inner.clone();
         self.with_item(id, |item| match item.status {
             Status::Queued => item.status = Status::Cancelled,
@@ -265,7 +295,9 @@ impl Engine {
 
     pub fn retry(&self, id: u64) {
         self.with_item(id, |item| {
-            if matches!(item.status, Status::Failed(_) | Status::Cancelled) {
+            if item.spec.kind != Kind::Change
+                && matches!(item.status, Status::Failed(_) | Status::Cancelled)
+            {
                 item.control = Control::default();
                 item.status = Status::Queued;
             }
@@ -391,7 +423,9 @@ fn kick(inner: &Arc<Inner>) {
     };
     let running = items
         .iter()
-        .filter(|i| matches!(i.status, Status::Running | Status::Verifying))
+        .filter(|i| {
+            i.spec.kind != Kind::Change && matches!(i.status, Status::Running | Status::Verifying)
+        })
         .count();
     let mut room = inner
         .options
@@ -402,7 +436,8 @@ fn kick(inner: &Arc<Inner>) {
         if room == 0 {
             break;
         }
-        if item.status != Status::Queued {
+        // Changes in place are driven by their bulk job, not started here.
+        if item.status != Status::Queued || item.spec.kind == Kind::Change {
             continue;
         }
         room -= 1;
@@ -411,7 +446,14 @@ fn kick(inner: &Arc<Inner>) {
         let (progress, control) = (item.progress.clone(), item.control.clone());
         let inner = inner.clone();
         tokio::spawn(async move {
-            let result = execute(&inner, &spec, conflict, &progress, &control).await;
+            let mut result = execute(&inner, &spec, conflict, &progress, &control).await;
+            if let Ok((Outcome::Done(_), target)) = &result
+                && let Err(why) = track::after_upload(&inner, &spec, target).await
+            {
+                result = Err(Stop::Failed(format!(
+                    "uploaded, but its headers, metadata or tags were not set: {why}"
+                )));
+            }
             let mut waits = None;
             let status = match result {
                 Ok((Outcome::Done(checksum), target)) => {
@@ -728,6 +770,9 @@ fn resolve_local_conflict(
         }
     }
 }
+
+#[path = "engine_track.rs"]
+mod track;
 
 #[cfg(test)]
 #[path = "engine_tests.rs"]

@@ -104,3 +104,52 @@ async fn a_queued_item_moves_among_the_queued_ones_only() {
         "a running one stays put"
     );
 }
+
+#[tokio::test]
+async fn tracked_changes_are_never_started_here_and_cancel_together() {
+    let engine = Engine::new(
+        Vec::new(),
+        EngineOptions {
+            journal: None,
+            ..Default::default()
+        },
+    );
+    let change = |name: &str| ItemSpec {
+        kind: Kind::Change,
+        source: Endpoint::blob(0, "c", name),
+        target: Endpoint::blob(0, "c", name),
+        size: 7,
+    };
+    let ids = engine.track(vec![change("a"), change("b"), change("c")], "tier Cool");
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let snap = engine.sample();
+    assert!(
+        snap.items.iter().all(|i| i.status == Status::Queued),
+        "the engine does not run changes itself"
+    );
+    assert_eq!(snap.items[0].note.as_deref(), Some("tier Cool"));
+    assert!(engine.claim(ids[0]));
+    assert!(!engine.claim(ids[0]), "claimed once");
+    // x on any row: what has not started is cancelled, what runs is told to stop.
+    engine.cancel(ids[2]);
+    assert!(engine.is_cancelled(ids[0]));
+    assert!(!engine.claim(ids[1]));
+    engine.settle(ids[0], Status::Done);
+    let snap = engine.sample();
+    let status = |id| {
+        snap.items
+            .iter()
+            .find(|i| i.id == id)
+            .unwrap()
+            .status
+            .clone()
+    };
+    assert_eq!(status(ids[0]), Status::Done, "it did finish");
+    assert_eq!(status(ids[1]), Status::Cancelled);
+    assert_eq!(status(ids[2]), Status::Cancelled);
+    assert_eq!(snap.done_bytes, 7);
+    // Not paused or retried row by row.
+    engine.pause(ids[1]);
+    engine.retry(ids[1]);
+    assert_eq!(engine.sample().items[1].status, Status::Cancelled);
+}

@@ -62,6 +62,9 @@ pub enum Kind {
     Download,
     /// Server-side: the service moves the bytes.
     Copy,
+    /// A change to a blob in place (tier, headers, metadata, tags, delete),
+    /// made by a bulk job that drives the item itself (`transfer::changes`).
+    Change,
 }
 
 impl Kind {
@@ -70,6 +73,7 @@ impl Kind {
             Kind::Upload => "↑",
             Kind::Download => "↓",
             Kind::Copy => "⇄",
+            Kind::Change => "✎",
         }
     }
 }

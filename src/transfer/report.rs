@@ -23,6 +23,7 @@ fn direction(item: &ItemView) -> &'static str {
         super::model::Kind::Upload => "upload",
         super::model::Kind::Download => "download",
         super::model::Kind::Copy => "copy",
+        super::model::Kind::Change => "change",
     }
 }
 

@@ -153,6 +153,12 @@ pub fn draw_confirm(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
                 super::format::escape(&crate::azure::sas::mask_sig(url.expose()))
             )
         }
+        Confirm::EditConflict { session, .. } => format!(
+            "{} was changed by someone else while you edited it.\no: overwrite it with yours · k: keep both (yours saved beside it as a new blob) · s or Esc: save nothing (your copy stays at {})",
+            display_name(&session.blob),
+            display_name(&session.path.display().to_string())
+        ),
+        Confirm::Quit if state.transfers.snapshot.items.iter().any(|i| i.kind == crate::transfer::Kind::Change && !i.status.is_finished()) => "Transfers or a bulk change are still running. Quit anyway? Transfers stay in the journal and can be resumed at the next start; a bulk change stops where it is (run it again to finish it). (y/n)".to_string(),
         Confirm::Quit => "Transfers are still running. Quit anyway? They stay in the journal and can be resumed at the next start. (y/n)".to_string(),
         Confirm::DeleteBlobs { plan, .. } => format!("{} This cannot be undone unless soft delete is on. (y/n)", plan.question()),
         Confirm::BreakLease { blob, .. } => format!("Break the lease on {}? Whoever holds it loses it at once. (y/n)", display_name(blob)),

@@ -3,6 +3,7 @@
 pub mod activity;
 pub mod bookmarks;
 pub mod browser;
+pub mod bulk;
 pub mod choose;
 pub mod cors;
 pub mod details;
@@ -64,6 +65,7 @@ pub fn draw(frame: &mut Frame, state: &State, ui: &Ui) {
             Layer::Settings(_) => settings::draw(frame, frame.area(), state, ui),
             Layer::Bookmarks => bookmarks::draw(frame, frame.area(), state, ui),
             Layer::Form(f) => form::draw_form(frame, frame.area(), f, ui),
+            Layer::Bulk(f) => bulk::draw(frame, frame.area(), f, ui),
             Layer::Confirm(_) => form::draw_confirm(frame, frame.area(), state, ui),
             Layer::Choose(c) => choose::draw(frame, frame.area(), c, ui),
             Layer::Help { scroll, section } => {

@@ -8,6 +8,7 @@ pub mod fault_proxy;
 pub mod pty;
 pub mod rng;
 pub mod sample;
+pub mod sdk;
 pub mod seed;
 
 /// Runs the real binary with its config, logs and data in `home`.

@@ -75,6 +75,7 @@ impl State {
             Mode::PrefixSearch => self.prompt_command(PromptKind::PrefixSearch, cmd),
             Mode::Help => self.help_command(cmd),
             Mode::Form => Some(self.form_command(cmd)),
+            Mode::Bulk => Some(self.bulk_command(cmd)),
             Mode::Confirm => Some(self.confirm_command(cmd)),
             Mode::Path => Some(self.path_command(cmd)),
             Mode::Ask => Some(self.ask_command(cmd)),
@@ -132,6 +133,7 @@ impl State {
             Mode::PoliciesInput => self.policies_input(key),
             Mode::SettingsInput => self.settings_input(key),
             Mode::Form => self.form_input(key),
+            Mode::Bulk => self.bulk_input(key),
             // The filter itself is applied by `update` (once per burst of keys).
             Mode::Filter | Mode::PrefixSearch | Mode::Ask | Mode::Path => {
                 self.input.handle_event(&crossterm::event::Event::Key(key));
@@ -148,6 +150,7 @@ impl State {
             Mode::PoliciesInput => self.policies_paste(text),
             Mode::SettingsInput => self.settings_paste(text),
             Mode::Form => self.form_paste(text),
+            Mode::Bulk => self.bulk_paste(text),
             Mode::Filter | Mode::PrefixSearch | Mode::Ask | Mode::Path => {
                 let value = format!("{}{}", self.input.value(), text.trim());
                 self.input = tui_input::Input::new(value);
@@ -170,6 +173,13 @@ impl State {
             },
         };
         let question = match self.ops_confirm(cmd, question) {
+            Some(effects) => return effects,
+            None => match self.take_confirm() {
+                Some(q) => q,
+                None => return Vec::new(),
+            },
+        };
+        let question = match self.edit_confirm(cmd, question) {
             Some(effects) => return effects,
             None => match self.take_confirm() {
                 Some(q) => q,

@@ -17,6 +17,7 @@ mod tests;
 pub use access::Choice;
 pub use keys::translate;
 
+use super::bulk::BulkForm;
 use super::cors::CorsEditor;
 use super::form::AttachForm;
 use super::history::HistoryPane;
@@ -63,6 +64,8 @@ pub enum Layer {
     Path(PathAction),
     /// The attach/edit account form.
     Form(Box<AttachForm>),
+    /// One change for many blobs (`=` on marks), then its review.
+    Bulk(Box<BulkForm>),
     /// A question answered with a key (yes/no, skip/overwrite…).
     Confirm(Confirm),
     /// The key list, for the layer it was opened over.
@@ -82,6 +85,8 @@ pub enum Mode {
     PrefixSearch,
     Help,
     Form,
+    /// The bulk change form.
+    Bulk,
     Confirm,
     Path,
     Transfers,
@@ -122,6 +127,7 @@ impl Layer {
             Layer::Ask(_) => Mode::Ask,
             Layer::Path(_) => Mode::Path,
             Layer::Form(_) => Mode::Form,
+            Layer::Bulk(_) => Mode::Bulk,
             Layer::Confirm(_) => Mode::Confirm,
             Layer::Help { .. } => Mode::Help,
         }
@@ -136,7 +142,11 @@ impl Mode {
             Mode::Filter | Mode::PrefixSearch => "prompt",
             Mode::Help => "help",
             // Text fields of the editors take the same keys as the other forms.
-            Mode::Form | Mode::CorsInput | Mode::PoliciesInput | Mode::SettingsInput => "form",
+            Mode::Form
+            | Mode::Bulk
+            | Mode::CorsInput
+            | Mode::PoliciesInput
+            | Mode::SettingsInput => "form",
             Mode::Confirm => "confirm",
             Mode::Path => "path",
             Mode::Transfers => "transfers",
@@ -159,6 +169,7 @@ impl Mode {
             Mode::Filter
                 | Mode::PrefixSearch
                 | Mode::Form
+                | Mode::Bulk
                 | Mode::Path
                 | Mode::Ask
                 | Mode::CorsInput
@@ -279,6 +290,7 @@ layer_accessors! {
     ask, ask_mut, Ask, Ask;
     path, path_mut, Path, PathAction;
     form, form_mut, Form, AttachForm;
+    bulk, bulk_mut, Bulk, BulkForm;
     confirm, confirm_mut, Confirm, Confirm;
     choice, choice_mut, Choose, Choice;
 }

@@ -45,6 +45,7 @@ fn with_layer(mode: Mode) -> State {
         Mode::Ask => &[Command::Find],
         Mode::Path => &[Command::Download],
         Mode::Form => &[Command::Attach],
+        Mode::Bulk => &[Command::Mark, Command::BulkChange],
         Mode::Confirm => &[Command::BreakLease],
         Mode::Help => &[Command::Help],
         Mode::CorsInput | Mode::PoliciesInput | Mode::SettingsInput => {
@@ -73,6 +74,7 @@ const LAYERS: &[Mode] = &[
     Mode::Ask,
     Mode::Path,
     Mode::Form,
+    Mode::Bulk,
     Mode::Confirm,
     Mode::Help,
 ];

@@ -14,6 +14,8 @@ use crate::azure::sas::{SasRequest, parse_duration};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Ask {
     Find,
+    /// A Find Blobs by Tags query.
+    FindTags,
     Metadata {
         container: String,
         blob: String,
@@ -51,12 +53,23 @@ pub enum Ask {
     Cap,
     /// A location to go to (`:` / Ctrl-L).
     GoTo,
+    /// What an upload's blobs carry (after its path): headers, metadata, tags.
+    Upload {
+        account: usize,
+        container: String,
+        prefix: String,
+        local: std::path::PathBuf,
+    },
 }
 
 impl Ask {
     pub fn label(&self) -> String {
         match self {
             Ask::Find => "find below this folder (glob, /regex/ or text): ".into(),
+            Ask::FindTags => {
+                "find by index tags below this folder (\"project\" = 'churn' AND \"date\" >= '2024-01'): "
+                    .into()
+            }
             Ask::Metadata { .. } => "metadata (name=value; name2=value2): ".into(),
             Ask::Headers { .. } => "type=…; cache=…; disposition=…: ".into(),
             Ask::Tags { .. } => "index tags (key=value; key2=value2): ".into(),
@@ -74,6 +87,10 @@ impl Ask {
             }
             Ask::Cap => "bandwidth cap in Mb/s (0 = none): ".into(),
             Ask::GoTo => "go to (az://container/path, abfss://…, https://…, SAS URL): ".into(),
+            Ask::Upload { .. } => {
+                "set on the uploaded blobs (Enter: nothing) type=…; cache=…; meta.k=v; tag.k=v: "
+                    .into()
+            }
         }
     }
 
@@ -82,6 +99,7 @@ impl Ask {
         let t = text.trim();
         match self {
             Ask::Find => crate::azure::find::Find::parse(t).map(|_| ()),
+            Ask::FindTags => crate::azure::tags::check_tag_query(t),
             Ask::Metadata { .. } => parse_pairs(t).and_then(|p| ops::check_metadata(&p)),
             Ask::Headers { .. } => parse_headers(t).and_then(|e| ops::check_header_edit(&e)),
             Ask::Tags { .. } => parse_pairs(t).and_then(|p| crate::azure::tags::check_tags(&p)),
@@ -99,8 +117,44 @@ impl Ask {
             Ask::Sas { .. } => parse_sas_input(t).map(|_| ()),
             Ask::Cap => crate::transfer::throttle::parse_cap(t).map(|_| ()),
             Ask::GoTo => crate::azure::uri::parse_location(t).map(|_| ()),
+            Ask::Upload { .. } => parse_upload(t).map(|_| ()),
         }
     }
+}
+
+/// "type=text/csv; cache=max-age=60; meta.owner=ana; tag.project=churn":
+/// what the uploaded blobs carry (as `blobx cp --content-type … --tags …`);
+/// `None` for nothing.
+pub(in crate::app) fn parse_upload(
+    text: &str,
+) -> Result<Option<crate::azure::bulk::BlobChange>, String> {
+    use crate::azure::bulk::{BlobChange, TagEdit};
+    let mut change = BlobChange::default();
+    let mut tags = Vec::new();
+    for part in text.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+        let (k, v) = part
+            .split_once('=')
+            .ok_or_else(|| format!("{part:?} is not name=value"))?;
+        let (k, v) = (k.trim(), v.trim().to_string());
+        if let Some(key) = k.strip_prefix("meta.") {
+            change.metadata.set.push((key.to_string(), v));
+        } else if let Some(key) = k.strip_prefix("tag.") {
+            tags.push((key.to_string(), v));
+        } else {
+            match k {
+                "type" => change.headers.content_type = Some(v),
+                "cache" => change.headers.cache_control = Some(v),
+                other => {
+                    return Err(format!("{other:?}: use type, cache, meta.NAME or tag.KEY"));
+                }
+            }
+        }
+    }
+    if !tags.is_empty() {
+        change.tags = TagEdit::Replace(tags);
+    }
+    change.check()?;
+    Ok((!change.is_empty()).then_some(change))
 }
 
 /// "a=1; b=2" → [("a","1"), ("b","2")]; empty text means no metadata.
@@ -210,13 +264,30 @@ impl State {
                 if ask == Ask::GoTo {
                     return self.go_to(&text);
                 }
+                if let Ask::Upload {
+                    account,
+                    container,
+                    prefix,
+                    local,
+                } = ask
+                {
+                    self.note_op("Looking at what to upload…");
+                    return vec![Effect::PlanUpload {
+                        local,
+                        account,
+                        container,
+                        prefix,
+                        set: parse_upload(&text).ok().flatten(),
+                    }];
+                }
                 let account = match &self.location {
                     Location::Containers { account } | Location::Blobs { account, .. } => *account,
                     Location::Accounts => return Vec::new(),
                 };
                 let request = match ask {
                     Ask::Find => return self.start_find(text),
-                    Ask::Cap | Ask::GoTo => return Vec::new(),
+                    Ask::FindTags => return self.start_find_tags(text),
+                    Ask::Cap | Ask::GoTo | Ask::Upload { .. } => return Vec::new(),
                     Ask::Metadata { container, blob } => match parse_pairs(&text) {
                         Ok(pairs) => OpRequest::SetMetadata {
                             container,

@@ -50,6 +50,31 @@ impl State {
                 }
                 Vec::new()
             }
+            Command::FindTags => {
+                match &self.location {
+                    Location::Blobs { .. } => self.open_ask(Ask::FindTags, String::new()),
+                    _ => self.note_op(
+                        "Open a container to search it by index tags (blobx find --tags QUERY searches the whole account).",
+                    ),
+                }
+                Vec::new()
+            }
+            Command::BulkChange => {
+                self.open_bulk(crate::app::bulk::BulkField::Action);
+                Vec::new()
+            }
+            // With marks, the one form for all of them, on the field asked for.
+            Command::EditMetadata | Command::EditHeaders | Command::EditTags
+                if !self.marks.is_empty() =>
+            {
+                use crate::app::bulk::BulkField;
+                self.open_bulk(match cmd {
+                    Command::EditMetadata => BulkField::Metadata,
+                    Command::EditTags => BulkField::Tags,
+                    _ => BulkField::ContentType,
+                });
+                Vec::new()
+            }
             Command::EditMetadata | Command::EditHeaders | Command::EditTags => {
                 let (Some((_, container, prefix)), Some((name, EntryKind::Blob))) =
                     (self.blob_place(), selected)

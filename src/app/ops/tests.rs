@@ -59,3 +59,18 @@ fn asks_validate() {
         .is_err()
     );
 }
+
+#[test]
+fn upload_prompt_names_headers_metadata_and_tags() {
+    use crate::azure::bulk::TagEdit;
+    let c = super::ask::parse_upload("type=text/csv; cache=max-age=60; meta.owner=ana; tag.p=q")
+        .unwrap()
+        .unwrap();
+    assert_eq!(c.headers.content_type.as_deref(), Some("text/csv"));
+    assert_eq!(c.headers.cache_control.as_deref(), Some("max-age=60"));
+    assert_eq!(c.metadata.set, [("owner".into(), "ana".into())]);
+    assert_eq!(c.tags, TagEdit::Replace(vec![("p".into(), "q".into())]));
+    assert_eq!(super::ask::parse_upload("  ").unwrap(), None, "nothing");
+    assert!(super::ask::parse_upload("meta.bad-name=1").is_err());
+    assert!(super::ask::parse_upload("colour=red").is_err());
+}

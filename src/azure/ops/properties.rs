@@ -287,6 +287,22 @@ pub fn check_header_edit(edit: &HeaderEdit) -> Result<(), String> {
     Ok(())
 }
 
+/// `current` with the headers named in `edit` changed (`Some("")` clears one).
+pub fn edited_headers(current: &ContentHeaders, edit: &HeaderEdit) -> ContentHeaders {
+    let mut next = current.clone();
+    let apply = |slot: &mut Option<String>, edit: &Option<String>| {
+        if let Some(v) = edit {
+            *slot = Some(v.trim().to_string()).filter(|v| !v.is_empty());
+        }
+    };
+    apply(&mut next.content_type, &edit.content_type);
+    apply(&mut next.cache_control, &edit.cache_control);
+    apply(&mut next.content_disposition, &edit.content_disposition);
+    apply(&mut next.content_encoding, &edit.content_encoding);
+    apply(&mut next.content_language, &edit.content_language);
+    next
+}
+
 /// Sets the content headers named in `edit`. Set Blob
 /// Properties clears every header it is not sent (even Content-MD5), so the
 /// others are read first and sent back unchanged, guarded by the ETag read.
@@ -305,18 +321,21 @@ pub async fn set_content_headers(
             "{blob} changed since it was read; nothing was saved. Reload and try again."
         )));
     }
-    let mut next = current.headers.clone();
-    let apply = |slot: &mut Option<String>, edit: &Option<String>| {
-        if let Some(v) = edit {
-            *slot = Some(v.trim().to_string()).filter(|v| !v.is_empty());
-        }
-    };
-    apply(&mut next.content_type, &edit.content_type);
-    apply(&mut next.cache_control, &edit.cache_control);
-    apply(&mut next.content_disposition, &edit.content_disposition);
-    apply(&mut next.content_encoding, &edit.content_encoding);
-    apply(&mut next.content_language, &edit.content_language);
-    let mut headers = vec![h("if-match", current.etag.clone())];
+    let next = edited_headers(&current.headers, edit);
+    put_content_headers(client, container, blob, &current.etag, &next).await?;
+    Ok(next)
+}
+
+/// Set Blob Properties with every header in `next` (the ones absent are
+/// cleared), if the blob still has `etag`. Returns the new ETag.
+pub async fn put_content_headers(
+    client: &StorageClient,
+    container: &str,
+    blob: &str,
+    etag: &str,
+    next: &ContentHeaders,
+) -> OpResult<String> {
+    let mut headers = guard(Some(etag));
     for (name, value) in [
         ("x-ms-blob-content-type", &next.content_type),
         ("x-ms-blob-content-encoding", &next.content_encoding),
@@ -330,10 +349,10 @@ pub async fn set_content_headers(
         }
     }
     let url = with_query(blob_url(client, container, blob), &[("comp", "properties")]);
-    client
+    let r = client
         .send_request(request(Method::Put, url, headers))
         .await
         .map_err(|e| changed_if_412(e, blob))?;
     tracing::info!(container, blob, "set content headers");
-    Ok(next)
+    Ok(header(&r, "etag").unwrap_or_default())
 }

@@ -3,7 +3,8 @@
 //! each blob that was written, once its upload is done.
 
 use crate::azure::StorageClient;
-use crate::azure::ops::{self, HeaderEdit};
+use crate::azure::bulk::{BlobChange, MetadataEdit, TagEdit, parse_metadata_args};
+use crate::azure::ops::HeaderEdit;
 use crate::transfer::{Endpoint, ItemSpec, Kind, Status};
 
 #[derive(Debug, Default, clap::Args)]
@@ -23,11 +24,7 @@ pub struct UploadHeaders {
 }
 
 /// The checked changes, ready to apply.
-pub struct Checked {
-    headers: HeaderEdit,
-    metadata: Vec<(String, String)>,
-    tags: Vec<(String, String)>,
-}
+pub type Checked = BlobChange;
 
 impl UploadHeaders {
     pub fn is_empty(&self) -> bool {
@@ -42,47 +39,30 @@ impl UploadHeaders {
         if self.is_empty() {
             return Ok(None);
         }
-        let headers = HeaderEdit {
-            content_type: self.content_type.clone(),
-            cache_control: self.cache_control.clone(),
-            ..Default::default()
+        let change = BlobChange {
+            headers: HeaderEdit {
+                content_type: self.content_type.clone(),
+                cache_control: self.cache_control.clone(),
+                ..Default::default()
+            },
+            metadata: MetadataEdit {
+                set: parse_metadata_args(&self.metadata)?,
+                remove: Vec::new(),
+            },
+            tags: if self.tags.is_empty() {
+                TagEdit::Keep
+            } else {
+                TagEdit::Replace(
+                    self.tags
+                        .iter()
+                        .map(|t| crate::azure::tags::parse_tag_arg(t))
+                        .collect::<Result<Vec<_>, _>>()?,
+                )
+            },
         };
-        ops::check_header_edit(&headers)?;
-        let metadata = crate::headless::blobs::parse_metadata_args(&self.metadata)?;
-        let tags = self
-            .tags
-            .iter()
-            .map(|t| crate::azure::tags::parse_tag_arg(t))
-            .collect::<Result<Vec<_>, _>>()?;
-        crate::azure::tags::check_tags(&tags)?;
-        Ok(Some(Checked {
-            headers,
-            metadata,
-            tags,
-        }))
+        change.check()?;
+        Ok(Some(change))
     }
-}
-
-async fn apply_one(
-    client: &StorageClient,
-    container: &str,
-    blob: &str,
-    c: &Checked,
-) -> ops::OpResult<()> {
-    if c.headers != HeaderEdit::default() {
-        ops::set_content_headers(client, container, blob, &c.headers, None).await?;
-    }
-    if !c.metadata.is_empty() {
-        let edit = crate::headless::blobs::MetadataEdit {
-            set: c.metadata.clone(),
-            remove: Vec::new(),
-        };
-        crate::headless::blobs::edit_metadata(client, container, blob, &edit).await?;
-    }
-    if !c.tags.is_empty() {
-        crate::azure::tags::set_tags(client, container, blob, &c.tags).await?;
-    }
-    Ok(())
 }
 
 /// Sets the headers, metadata and tags on every blob written (done uploads
@@ -115,7 +95,7 @@ pub async fn apply(
         let Some(client) = client_of(*account) else {
             continue;
         };
-        match apply_one(&client, container, name, checked).await {
+        match checked.apply(&client, container, name).await {
             Ok(()) => changed += 1,
             Err(e) => {
                 failures += 1;

@@ -2,9 +2,11 @@
 //! and tags; write it back only if it is still what was read (If-Match),
 //! carrying the same headers, metadata and tags.
 
-use super::client::StorageClient;
-use super::http::{OpError, OpResult, blob_url, error_code, h, header, http_status};
-use super::ops::{BlobHead, head_blob};
+pub mod local;
+
+use crate::azure::client::StorageClient;
+use crate::azure::http::{OpError, OpResult, blob_url, error_code, h, header, http_status};
+use crate::azure::ops::{BlobHead, head_blob};
 use azure_core::http::{Method, Request};
 use base64::Engine as _;
 use md5::{Digest, Md5};
