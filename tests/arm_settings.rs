@@ -216,6 +216,15 @@ async fn resource_manager_settings_round_trip_keeping_the_rest() {
             .contains("blob soft delete")
     );
 
+    // Blob soft delete is the data plane's: the pane may have changed it
+    // there just before; a stale value in `expected` is not a conflict.
+    let mut stale = after.clone();
+    stale.blob_soft_delete_days = Some(3);
+    assert_eq!(
+        save(&arm, ID, &after, &stale).await.unwrap(),
+        ArmSaved::Unchanged
+    );
+
     // Undo: back to what it was.
     let undone = save(&arm, ID, &before, &after).await.unwrap();
     assert!(matches!(undone, ArmSaved::Saved { .. }));
@@ -224,4 +233,13 @@ async fn resource_manager_settings_round_trip_keeping_the_rest() {
         save(&arm, ID, &before, &before).await.unwrap(),
         ArmSaved::Unchanged
     );
+}
+
+#[test]
+fn only_accounts_found_through_entra_have_resource_manager_settings() {
+    let emulator = blobx::azure::Account::emulator("http://127.0.0.1:10000").unwrap();
+    let err = Arm::for_account("http://127.0.0.1:1", &emulator)
+        .err()
+        .unwrap();
+    assert!(err.contains("Entra ID"), "{err}");
 }

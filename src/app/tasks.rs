@@ -447,7 +447,8 @@ impl Runner {
             }
             Effect::Cors(effect) => super::cors::spawn(effect, |i| self.client(i), self.tx.clone()),
             Effect::Settings(effect) => {
-                super::settings::spawn(effect, |i| self.client(i), self.tx.clone())
+                let arm_endpoint = self.arm_endpoint.clone();
+                super::settings::spawn(effect, |i| self.client(i), arm_endpoint, self.tx.clone())
             }
             Effect::UseVersion { account, version } => {
                 let Some(Some(old)) = self.clients.get(account) else {

@@ -78,6 +78,11 @@ pub struct Account {
     pub note: Option<String>,
     /// Marked read-only by the user: nothing that changes it is allowed.
     pub readonly: bool,
+    /// Its Azure Resource Manager resource id
+    /// (`/subscriptions/…/storageAccounts/NAME`), known for accounts found
+    /// through Microsoft Entra ID: their Resource Manager settings and
+    /// lifecycle rules are reached through it.
+    pub arm_id: Option<String>,
 }
 
 impl Account {
@@ -103,6 +108,7 @@ impl Account {
             source: Source::Emulator,
             note: None,
             readonly: false,
+            arm_id: None,
         })
     }
 
@@ -123,6 +129,7 @@ impl Account {
             source,
             note: None,
             readonly: false,
+            arm_id: None,
         }
     }
 
@@ -150,6 +157,7 @@ impl Account {
             source,
             note,
             readonly: false,
+            arm_id: None,
         }
     }
 

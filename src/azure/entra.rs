@@ -39,6 +39,8 @@ pub struct DiscoveredAccount {
     pub sku: String,
     pub location: String,
     pub public_access_allowed: Option<bool>,
+    /// Its resource id, when Resource Manager sent one.
+    pub id: Option<String>,
 }
 
 impl DiscoveredAccount {
@@ -73,6 +75,7 @@ impl DiscoveredAccount {
             source: Source::Entra,
             note: Some(self.note()),
             readonly: false,
+            arm_id: self.id.clone(),
         })
     }
 }
@@ -97,6 +100,8 @@ struct RawSubscription {
 
 #[derive(Deserialize)]
 struct RawAccount {
+    #[serde(default)]
+    id: Option<String>,
     name: String,
     #[serde(default)]
     location: String,
@@ -211,6 +216,19 @@ impl Arm {
         Ok(items)
     }
 
+    /// Resource Manager for an account found through Entra ID, with the
+    /// account's own credential, and its resource id. Other accounts are
+    /// refused in words.
+    pub fn for_account(endpoint: &str, account: &Account) -> Result<(Self, String), String> {
+        let (Some(id), Auth::Token(credential)) = (&account.arm_id, &account.auth) else {
+            return Err(format!(
+                "{} was not reached through Microsoft Entra ID: its Resource Manager settings need an account found under the Entra ID node",
+                account.label
+            ));
+        };
+        Ok((Self::new(endpoint, credential.clone())?, id.clone()))
+    }
+
     /// One storage resource as JSON: GET (no body), or PUT/PATCH with `body`.
     /// `path` is a resource id (`/subscriptions/…/storageAccounts/NAME/…`).
     pub async fn storage_json(
@@ -312,6 +330,7 @@ impl Arm {
                     location: a.location,
                     public_access_allowed: props.and_then(|p| p.allow_blob_public_access),
                     name: a.name,
+                    id: a.id,
                 })
             })
             .collect())
