@@ -170,6 +170,17 @@ impl StorageClient {
         async_stream_pages(pager)
     }
 
+    /// Every container's name.
+    pub async fn container_names(&self) -> azure_core::Result<Vec<String>> {
+        use futures::StreamExt as _;
+        let mut names = Vec::new();
+        let mut pages = std::pin::pin!(self.list_containers(None));
+        while let Some(page) = pages.next().await {
+            names.extend(page?.containers.into_iter().map(|c| c.name));
+        }
+        Ok(names)
+    }
+
     /// One page of a blob listing. With `delimiter`, names below the next
     /// delimiter are rolled up into virtual folders.
     pub async fn list_blobs_page(

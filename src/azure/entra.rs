@@ -237,6 +237,20 @@ impl Arm {
         path: &str,
         body: Option<&serde_json::Value>,
     ) -> Result<serde_json::Value, String> {
+        self.storage_json_opt(method, path, body, false)
+            .await
+            .map(Option::unwrap_or_default)
+    }
+
+    /// [`Arm::storage_json`]; with `missing_ok`, a 404 (no such resource,
+    /// e.g. an account without a lifecycle policy) answers `None`.
+    pub async fn storage_json_opt(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&serde_json::Value>,
+        missing_ok: bool,
+    ) -> Result<Option<serde_json::Value>, String> {
         let url = self.url(path, STORAGE_API)?;
         let token = self
             .credential
@@ -263,6 +277,9 @@ impl Arm {
             .map_err(|e| format!("Azure Resource Manager did not answer: {e}"))?;
         let status = response.status();
         let text = response.text().await.map_err(|e| e.to_string())?;
+        if missing_ok && status.as_u16() == 404 {
+            return Ok(None);
+        }
         if !status.is_success() {
             let said = super::error::service_message(text.as_bytes())
                 .map(|m| format!(": {m}"))
@@ -278,9 +295,10 @@ impl Arm {
             });
         }
         if text.trim().is_empty() {
-            return Ok(serde_json::Value::Null);
+            return Ok(Some(serde_json::Value::Null));
         }
         serde_json::from_str(&text)
+            .map(Some)
             .map_err(|e| format!("unexpected answer from Azure Resource Manager: {e}"))
     }
 

@@ -9,6 +9,7 @@ pub mod cp;
 pub mod du;
 pub mod edit;
 pub mod filter_args;
+pub mod lifecycle;
 pub mod props;
 pub mod restore;
 pub mod sas;
@@ -109,5 +110,19 @@ impl Context {
 
     pub fn client(&self, name: Option<&str>) -> anyhow::Result<StorageClient> {
         StorageClient::new(self.account(name)?.clone())
+    }
+}
+
+/// A file's text, or stdin's for `-`.
+pub(crate) fn read_input(file: &str) -> anyhow::Result<String> {
+    use std::io::Read;
+    if file == "-" {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|e| anyhow::anyhow!("cannot read stdin: {e}"))?;
+        Ok(s)
+    } else {
+        std::fs::read_to_string(file).map_err(|e| anyhow::anyhow!("cannot read {file}: {e}"))
     }
 }
