@@ -116,6 +116,8 @@ pub enum Effect {
     },
     /// Work of the account settings pane (read, save).
     Settings(super::settings::SettingsEffect),
+    /// Work of the lifecycle rules pane (read, dry run, save).
+    Lifecycle(super::lifecycle::LifecycleEffect),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -249,6 +251,7 @@ impl PartialEq for Effect {
                 },
             ) => a == b && x == y,
             (Effect::Settings(a), Effect::Settings(b)) => a == b,
+            (Effect::Lifecycle(a), Effect::Lifecycle(b)) => a == b,
             _ => false,
         }
     }

@@ -17,6 +17,7 @@ pub mod form;
 pub mod history;
 pub mod layers;
 pub mod layout;
+pub mod lifecycle;
 pub mod marks;
 pub mod ops;
 pub mod policies;

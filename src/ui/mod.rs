@@ -14,6 +14,7 @@ pub mod format;
 pub mod header;
 pub mod help;
 pub mod history;
+pub mod lifecycle;
 pub use crate::app::layout;
 pub mod policies;
 pub mod preview;
@@ -62,6 +63,7 @@ pub fn draw(frame: &mut Frame, state: &State, ui: &Ui) {
             Layer::Cors(_) => cors::draw(frame, frame.area(), state, ui),
             Layer::Policies(_) => policies::draw(frame, frame.area(), state, ui),
             Layer::Settings(_) => settings::draw(frame, frame.area(), state, ui),
+            Layer::Lifecycle(_) => lifecycle::draw(frame, frame.area(), state, ui),
             Layer::Bookmarks => bookmarks::draw(frame, frame.area(), state, ui),
             Layer::Form(f) => form::draw_form(frame, frame.area(), f, ui),
             Layer::Confirm(_) => form::draw_confirm(frame, frame.area(), state, ui),

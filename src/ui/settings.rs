@@ -19,7 +19,7 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
     frame.render_widget(Clear, area);
     let title = super::pane_title(
         &format!(
-            " Settings · {} · Enter changes · s saves · u undoes · r reloads · Esc closes ",
+            " Settings · {} · Enter changes · s saves · u undoes · r reloads · l lifecycle rules · Esc closes ",
             super::format::escape(&p.label)
         ),
         true,

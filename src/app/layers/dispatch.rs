@@ -82,6 +82,7 @@ impl State {
             Mode::Cors | Mode::CorsInput => Some(self.cors_command(cmd)),
             Mode::Policies | Mode::PoliciesInput => Some(self.policies_command(cmd)),
             Mode::Settings | Mode::SettingsInput => Some(self.settings_command(cmd)),
+            Mode::Lifecycle | Mode::LifecycleInput => Some(self.lifecycle_command(cmd)),
             Mode::Transfers => self.transfers_layer_command(cmd),
             Mode::Preview => self.preview_layer_command(cmd),
             Mode::Bookmarks => Some(self.bookmarks_command(cmd)),
@@ -131,6 +132,7 @@ impl State {
             Mode::CorsInput => self.cors_input(key),
             Mode::PoliciesInput => self.policies_input(key),
             Mode::SettingsInput => self.settings_input(key),
+            Mode::LifecycleInput => self.lifecycle_input(key),
             Mode::Form => self.form_input(key),
             // The filter itself is applied by `update` (once per burst of keys).
             Mode::Filter | Mode::PrefixSearch | Mode::Ask | Mode::Path => {
@@ -147,6 +149,7 @@ impl State {
             Mode::CorsInput => self.cors_paste(text),
             Mode::PoliciesInput => self.policies_paste(text),
             Mode::SettingsInput => self.settings_paste(text),
+            Mode::LifecycleInput => self.lifecycle_paste(text),
             Mode::Form => self.form_paste(text),
             Mode::Filter | Mode::PrefixSearch | Mode::Ask | Mode::Path => {
                 let value = format!("{}{}", self.input.value(), text.trim());

@@ -20,6 +20,7 @@ pub use keys::translate;
 use super::cors::CorsEditor;
 use super::form::AttachForm;
 use super::history::HistoryPane;
+use super::lifecycle::LifecyclePane;
 use super::ops::Ask;
 use super::policies::PolicyEditor;
 use super::settings::SettingsPane;
@@ -55,6 +56,8 @@ pub enum Layer {
     Policies(Box<PolicyEditor>),
     /// The account settings pane (Blob service properties).
     Settings(Box<SettingsPane>),
+    /// The lifecycle rules pane (over the settings pane).
+    Lifecycle(Box<LifecyclePane>),
     /// A choice among a few options (public access level).
     Choose(Choice),
     /// A one-line question (new container, tier, SAS, cap…).
@@ -100,6 +103,9 @@ pub enum Mode {
     Settings,
     /// Typing a value into the settings pane.
     SettingsInput,
+    Lifecycle,
+    /// Typing a rule into the lifecycle pane.
+    LifecycleInput,
 }
 
 impl Layer {
@@ -118,6 +124,8 @@ impl Layer {
             Layer::Policies(_) => Mode::Policies,
             Layer::Settings(p) if p.takes_text() => Mode::SettingsInput,
             Layer::Settings(_) => Mode::Settings,
+            Layer::Lifecycle(p) if p.takes_text() => Mode::LifecycleInput,
+            Layer::Lifecycle(_) => Mode::Lifecycle,
             Layer::Choose(_) => Mode::Choose,
             Layer::Ask(_) => Mode::Ask,
             Layer::Path(_) => Mode::Path,
@@ -136,7 +144,11 @@ impl Mode {
             Mode::Filter | Mode::PrefixSearch => "prompt",
             Mode::Help => "help",
             // Text fields of the editors take the same keys as the other forms.
-            Mode::Form | Mode::CorsInput | Mode::PoliciesInput | Mode::SettingsInput => "form",
+            Mode::Form
+            | Mode::CorsInput
+            | Mode::PoliciesInput
+            | Mode::SettingsInput
+            | Mode::LifecycleInput => "form",
             Mode::Confirm => "confirm",
             Mode::Path => "path",
             Mode::Transfers => "transfers",
@@ -149,6 +161,7 @@ impl Mode {
             Mode::Policies => "policies",
             Mode::History => "history",
             Mode::Settings => "settings",
+            Mode::Lifecycle => "lifecycle",
         }
     }
 
@@ -164,6 +177,7 @@ impl Mode {
                 | Mode::CorsInput
                 | Mode::PoliciesInput
                 | Mode::SettingsInput
+                | Mode::LifecycleInput
         )
     }
 
@@ -244,6 +258,7 @@ fn base(mode: Mode) -> Mode {
         Mode::CorsInput => Mode::Cors,
         Mode::PoliciesInput => Mode::Policies,
         Mode::SettingsInput => Mode::Settings,
+        Mode::LifecycleInput => Mode::Lifecycle,
         Mode::PrefixSearch => Mode::Filter,
         m => m,
     }
@@ -276,6 +291,7 @@ layer_accessors! {
     cors, cors_mut, Cors, CorsEditor;
     policies, policies_mut, Policies, PolicyEditor;
     settings, settings_mut, Settings, SettingsPane;
+    lifecycle, lifecycle_mut, Lifecycle, LifecyclePane;
     ask, ask_mut, Ask, Ask;
     path, path_mut, Path, PathAction;
     form, form_mut, Form, AttachForm;

@@ -287,6 +287,14 @@ impl State {
 
     /// Keys while the pane is open.
     pub(in crate::app) fn settings_command(&mut self, cmd: Command) -> Vec<Effect> {
+        if cmd == Command::Lifecycle
+            && let Some(p) = self.layers.settings()
+            && !p.editing
+            && p.review.is_none()
+        {
+            let account = p.account;
+            return self.open_lifecycle(account);
+        }
         let readonly = self.readonly;
         let text = self.input.value().to_string();
         let mut say: Option<Result<String, String>> = None;

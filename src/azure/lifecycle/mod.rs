@@ -6,6 +6,7 @@
 
 pub mod check;
 pub mod eval;
+pub mod line;
 pub mod model;
 
 pub use check::problems;
