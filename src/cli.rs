@@ -136,6 +136,7 @@ fn run_headless(command: Cmd, args: Args) -> ExitCode {
                     args.account.as_deref(),
                 )?;
                 ctx.readonly |= args.readonly;
+                ctx.settle_versions().await;
                 if let Some(cap) = args.cap_mbps {
                     ctx.cap = cap_from_flag(cap)?;
                 }

@@ -83,6 +83,9 @@ pub struct Account {
     /// through Microsoft Entra ID: their Resource Manager settings and
     /// lifecycle rules are reached through it.
     pub arm_id: Option<String>,
+    /// The storage service version to send when the service refuses the
+    /// SDK's (an older Azurite, Azure Stack Hub); `None`: the SDK's.
+    pub service_version: Option<String>,
 }
 
 impl Account {
@@ -109,6 +112,7 @@ impl Account {
             note: None,
             readonly: false,
             arm_id: None,
+            service_version: None,
         })
     }
 
@@ -130,6 +134,7 @@ impl Account {
             note: None,
             readonly: false,
             arm_id: None,
+            service_version: None,
         }
     }
 
@@ -158,6 +163,7 @@ impl Account {
             note,
             readonly: false,
             arm_id: None,
+            service_version: None,
         }
     }
 

@@ -76,6 +76,7 @@ impl DiscoveredAccount {
             note: Some(self.note()),
             readonly: false,
             arm_id: self.id.clone(),
+            service_version: None,
         })
     }
 }
