@@ -24,6 +24,8 @@ pub enum Cmd {
     Sas(crate::headless::sas::Args),
     /// Read or change an account's Blob service settings (soft delete, static website, logging, metrics).
     Props(crate::headless::props::Args),
+    /// Read or replace an account's lifecycle management rules; --dry-run says what they would do today.
+    Lifecycle(crate::headless::lifecycle::Args),
     /// Bring back a deleted blob (soft delete, or its latest version under versioning).
     Restore(crate::headless::restore::Args),
     /// Make DST hold what SRC holds (local or az://): a plan with --dry-run, extras deleted only with --delete-extra.
@@ -134,6 +136,7 @@ fn run_headless(command: Cmd, args: Args) -> ExitCode {
                     args.account.as_deref(),
                 )?;
                 ctx.readonly |= args.readonly;
+                ctx.settle_versions().await;
                 if let Some(cap) = args.cap_mbps {
                     ctx.cap = cap_from_flag(cap)?;
                 }
@@ -148,6 +151,7 @@ fn run_headless(command: Cmd, args: Args) -> ExitCode {
                     Cmd::Du(a) => crate::headless::du::run(a, &ctx).await,
                     Cmd::Sas(a) => crate::headless::sas::run(a, &ctx).await,
                     Cmd::Props(a) => crate::headless::props::run(a, &ctx).await,
+                    Cmd::Lifecycle(a) => crate::headless::lifecycle::run(a, &ctx).await,
                     Cmd::Restore(a) => crate::headless::restore::run(a, &ctx).await,
                     Cmd::Sync(a) => crate::headless::sync::run(a, &ctx).await,
                     Cmd::Ls(a) => crate::headless::blobs::ls(a, &ctx).await,

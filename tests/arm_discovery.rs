@@ -33,6 +33,13 @@ async fn discovers_accounts_across_subscriptions_and_pages() {
     );
     assert!(matches!(account.auth, Auth::Token(_)));
     assert_eq!(account.source, Source::Entra);
+    assert_eq!(
+        account.arm_id.as_deref(),
+        Some(
+            "/subscriptions/sub-a/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/dsdata"
+        ),
+        "the resource id is kept for the Resource Manager settings"
+    );
 }
 
 #[tokio::test]

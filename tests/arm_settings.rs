@@ -8,24 +8,19 @@ mod support;
 
 use blobx::azure::arm_settings::{ArmSaved, get, save};
 use blobx::azure::entra::Arm;
-use serde_json::{Value, json};
+use serde_json::json;
 use std::sync::{Arc, Mutex};
+use support::arm_docs::{self, Docs};
 use support::arm_stub::{StubCredential, TOKEN};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
 
 const ID: &str =
     "/subscriptions/sub-a/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/acct";
 
-struct Docs {
-    service: Value,
-    account: Value,
-    writes: Vec<(String, Value)>,
-}
-
 fn documented() -> Docs {
-    Docs {
-        service: json!({
+    let mut docs = Docs::default();
+    docs.docs.insert(
+        format!("{ID}/blobServices/default"),
+        json!({
             "id": format!("{ID}/blobServices/default"), "name": "default",
             "type": "Microsoft.Storage/storageAccounts/blobServices",
             "properties": {
@@ -37,7 +32,10 @@ fn documented() -> Docs {
                 "lastAccessTimeTrackingPolicy": {"enable": false, "name": "AccessTimeTracking", "trackingGranularityInDays": 1, "blobType": ["blockBlob"]}
             }
         }),
-        account: json!({
+    );
+    docs.docs.insert(
+        ID.to_string(),
+        json!({
             "id": ID, "name": "acct", "kind": "StorageV2",
             "properties": {
                 "allowBlobPublicAccess": false, "allowSharedKeyAccess": true, "minimumTlsVersion": "TLS1_2",
@@ -47,107 +45,14 @@ fn documented() -> Docs {
                 "privateEndpointConnections": [{"name": "pe-1", "properties": {"privateEndpoint": {"id": "/x/pe-1"}, "privateLinkServiceConnectionState": {"status": "Approved"}}}]
             }
         }),
-        writes: Vec::new(),
-    }
-}
-
-fn merge(into: &mut Value, patch: &Value) {
-    match (into, patch) {
-        (Value::Object(a), Value::Object(b)) => {
-            for (k, v) in b {
-                merge(a.entry(k.clone()).or_insert(Value::Null), v);
-            }
-        }
-        (a, b) => *a = b.clone(),
-    }
-}
-
-async fn stub(docs: Arc<Mutex<Docs>>) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        while let Ok((mut s, _)) = listener.accept().await {
-            let docs = docs.clone();
-            tokio::spawn(async move {
-                let mut buf = Vec::new();
-                let mut chunk = [0u8; 8192];
-                let (head, body) = loop {
-                    match s.read(&mut chunk).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                    }
-                    if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                        let head = String::from_utf8_lossy(&buf[..end]).to_string();
-                        let len: usize = head
-                            .lines()
-                            .find_map(|l| {
-                                l.to_ascii_lowercase()
-                                    .strip_prefix("content-length:")
-                                    .map(|v| v.trim().parse().unwrap_or(0))
-                            })
-                            .unwrap_or(0);
-                        if buf.len() >= end + 4 + len {
-                            break (head, buf[end + 4..end + 4 + len].to_vec());
-                        }
-                    }
-                };
-                let mut parts = head.split_whitespace();
-                let method = parts.next().unwrap_or("").to_string();
-                let path = parts
-                    .next()
-                    .unwrap_or("")
-                    .split('?')
-                    .next()
-                    .unwrap_or("")
-                    .to_string();
-                let authorized = head
-                    .lines()
-                    .any(|l| l.ends_with(&format!("Bearer {TOKEN}")));
-                let (status, reply) = {
-                    let mut d = docs.lock().unwrap();
-                    let is_service = path == format!("{ID}/blobServices/default");
-                    let is_account = path == ID;
-                    let sent: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-                    match (authorized, method.as_str()) {
-                        (false, _) => (
-                            "401 Unauthorized",
-                            json!({"error": {"code": "InvalidAuthenticationToken", "message": "no token"}}),
-                        ),
-                        (true, "GET") if is_service => ("200 OK", d.service.clone()),
-                        (true, "GET") if is_account => ("200 OK", d.account.clone()),
-                        // Set Service Properties: the properties sent replace those kept.
-                        (true, "PUT") if is_service => {
-                            d.writes.push(("PUT".into(), sent.clone()));
-                            d.service["properties"] = sent["properties"].clone();
-                            ("200 OK", d.service.clone())
-                        }
-                        // Update: the keys sent are merged.
-                        (true, "PATCH") if is_account => {
-                            d.writes.push(("PATCH".into(), sent.clone()));
-                            merge(&mut d.account, &sent);
-                            ("200 OK", d.account.clone())
-                        }
-                        _ => (
-                            "404 Not Found",
-                            json!({"error": {"code": "ResourceNotFound", "message": path}}),
-                        ),
-                    }
-                };
-                let text = reply.to_string();
-                let _ = s
-                    .write_all(format!("HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{text}", text.len()).as_bytes())
-                    .await;
-                let _ = s.shutdown().await;
-            });
-        }
-    });
-    base
+    );
+    docs
 }
 
 #[tokio::test]
 async fn resource_manager_settings_round_trip_keeping_the_rest() {
     let docs = Arc::new(Mutex::new(documented()));
-    let base = stub(docs.clone()).await;
+    let base = arm_docs::serve(docs.clone()).await;
     let arm = Arm::new(&base, Arc::new(StubCredential(TOKEN))).unwrap();
 
     let (before, _, _) = get(&arm, ID).await.unwrap();
@@ -178,21 +83,25 @@ async fn resource_manager_settings_round_trip_keeping_the_rest() {
     assert_eq!(now, after);
     // Nothing else moved: CORS, blob soft delete, TLS, network rules.
     let original = documented();
+    let (o_service, o_account) = (
+        &original.docs[&format!("{ID}/blobServices/default")],
+        &original.docs[ID],
+    );
     assert_eq!(
         service["properties"]["cors"],
-        original.service["properties"]["cors"]
+        o_service["properties"]["cors"]
     );
     assert_eq!(
         service["properties"]["deleteRetentionPolicy"],
-        original.service["properties"]["deleteRetentionPolicy"]
+        o_service["properties"]["deleteRetentionPolicy"]
     );
     assert_eq!(
         account["properties"]["networkAcls"],
-        original.account["properties"]["networkAcls"]
+        o_account["properties"]["networkAcls"]
     );
     {
         let d = docs.lock().unwrap();
-        let patch = &d.writes.iter().find(|(m, _)| m == "PATCH").unwrap().1;
+        let patch = &d.writes.iter().find(|(m, _, _)| m == "PATCH").unwrap().2;
         assert_eq!(
             patch,
             &json!({"properties": {"allowSharedKeyAccess": false}}),
@@ -216,6 +125,15 @@ async fn resource_manager_settings_round_trip_keeping_the_rest() {
             .contains("blob soft delete")
     );
 
+    // Blob soft delete is the data plane's: the pane may have changed it
+    // there just before; a stale value in `expected` is not a conflict.
+    let mut stale = after.clone();
+    stale.blob_soft_delete_days = Some(3);
+    assert_eq!(
+        save(&arm, ID, &after, &stale).await.unwrap(),
+        ArmSaved::Unchanged
+    );
+
     // Undo: back to what it was.
     let undone = save(&arm, ID, &before, &after).await.unwrap();
     assert!(matches!(undone, ArmSaved::Saved { .. }));
@@ -224,4 +142,13 @@ async fn resource_manager_settings_round_trip_keeping_the_rest() {
         save(&arm, ID, &before, &before).await.unwrap(),
         ArmSaved::Unchanged
     );
+}
+
+#[test]
+fn only_accounts_found_through_entra_have_resource_manager_settings() {
+    let emulator = blobx::azure::Account::emulator("http://127.0.0.1:10000").unwrap();
+    let err = Arm::for_account("http://127.0.0.1:1", &emulator)
+        .err()
+        .unwrap();
+    assert!(err.contains("Entra ID"), "{err}");
 }

@@ -1,7 +1,8 @@
 //! An older Azurite (3.30, newest service version 2024-05-04), started as
 //! many run it, without --skipApiVersionCheck: it refuses blobx's
 //! x-ms-version. The diagnosis finds the newest version it accepts, and at
-//! that version blobx browses it (containers, blobs, reads).
+//! that version blobx browses it (containers, blobs, reads), and so do the
+//! headless commands.
 
 mod support;
 
@@ -71,4 +72,27 @@ async fn an_older_azurite_is_browsed_at_the_newest_version_it_accepts() {
     assert_eq!(blobs.entries.len(), 1, "{blobs:?}");
     let props = older.blob_props("old-one", "a/b.txt").await.unwrap();
     assert_eq!(props.size, 5);
+
+    // The command line falls back as the TUI does: said once, then it works
+    // (one Azurite for both: installing the pinned one twice at once races).
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let run =
+        |args: &[&str]| support::run_blobx(h, &[args, &["--emulator", emu.host.as_str()]].concat());
+    let file = h.join("hello.txt");
+    std::fs::write(&file, "hello").unwrap();
+    let out = run(&["cp", file.to_str().unwrap(), "az://old-one/up/hello.txt"]);
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{said}");
+    assert!(
+        said.contains("refuses service version") && said.contains("using 2024-05-04"),
+        "{said}"
+    );
+    let out = run(&["cat", "az://old-one/up/hello.txt"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.stdout, b"hello");
 }

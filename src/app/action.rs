@@ -74,6 +74,7 @@ pub enum Action {
     Cors(super::cors::CorsEvent),
     /// Background work of the account settings pane finished.
     Settings(super::settings::SettingsEvent),
+    Lifecycle(super::lifecycle::LifecycleEvent),
     /// The diagnosis of an account finished.
     Diagnosed {
         account: usize,

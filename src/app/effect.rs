@@ -137,6 +137,8 @@ pub enum Effect {
     },
     /// Editing a blob in place: read it, save it (see `app::edit`).
     Edit(super::edit::EditEffect),
+    /// Work of the lifecycle rules pane (read, dry run, save).
+    Lifecycle(super::lifecycle::LifecycleEffect),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -301,6 +303,7 @@ impl PartialEq for Effect {
                     job: k,
                 },
             ) => a == b && c == d && x == y && j == k,
+            (Effect::Lifecycle(a), Effect::Lifecycle(b)) => a == b,
             _ => false,
         }
     }

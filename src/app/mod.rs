@@ -20,6 +20,7 @@ mod goto;
 pub mod history;
 pub mod layers;
 pub mod layout;
+pub mod lifecycle;
 pub mod marks;
 pub mod ops;
 pub mod policies;

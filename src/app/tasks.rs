@@ -38,6 +38,8 @@ pub struct Runner {
     preview: Option<CancellationToken>,
     /// The size count running (`Z`); a newer one cancels it.
     sizes: Option<CancellationToken>,
+    /// The lifecycle dry run listing the account; a newer one cancels it.
+    lifecycle: Option<CancellationToken>,
     engine: Engine,
 }
 
@@ -78,6 +80,7 @@ impl Runner {
             tx,
             listing: None,
             sizes: None,
+            lifecycle: None,
             details: None,
             preview: None,
             engine,
@@ -468,7 +471,19 @@ impl Runner {
             }
             Effect::Cors(effect) => super::cors::spawn(effect, |i| self.client(i), self.tx.clone()),
             Effect::Settings(effect) => {
-                super::settings::spawn(effect, |i| self.client(i), self.tx.clone())
+                let arm_endpoint = self.arm_endpoint.clone();
+                super::settings::spawn(effect, |i| self.client(i), arm_endpoint, self.tx.clone())
+            }
+            Effect::Lifecycle(effect) => {
+                let arm_endpoint = self.arm_endpoint.clone();
+                let clients = &self.clients;
+                super::lifecycle::spawn(
+                    effect,
+                    |i| clients.get(i).cloned().flatten(),
+                    arm_endpoint,
+                    &mut self.lifecycle,
+                    self.tx.clone(),
+                )
             }
             Effect::Edit(effect) => super::edit::spawn(effect, |i| self.client(i), self.tx.clone()),
             Effect::BulkChange {

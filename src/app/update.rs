@@ -59,6 +59,7 @@ impl State {
             Action::Cors(event) => self.cors_event(event),
             Action::Diagnosed { account, diagnosis } => self.diagnosed(account, diagnosis),
             Action::Settings(event) => self.settings_event(event),
+            Action::Lifecycle(event) => self.lifecycle_event(event),
             Action::Policies(event) => self.policies_event(event),
             Action::History(event) => self.history_event(event),
             Action::Paste(text) => {

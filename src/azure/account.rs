@@ -78,6 +78,14 @@ pub struct Account {
     pub note: Option<String>,
     /// Marked read-only by the user: nothing that changes it is allowed.
     pub readonly: bool,
+    /// Its Azure Resource Manager resource id
+    /// (`/subscriptions/…/storageAccounts/NAME`), known for accounts found
+    /// through Microsoft Entra ID: their Resource Manager settings and
+    /// lifecycle rules are reached through it.
+    pub arm_id: Option<String>,
+    /// The storage service version to send when the service refuses the
+    /// SDK's (an older Azurite, Azure Stack Hub); `None`: the SDK's.
+    pub service_version: Option<String>,
 }
 
 impl Account {
@@ -103,6 +111,8 @@ impl Account {
             source: Source::Emulator,
             note: None,
             readonly: false,
+            arm_id: None,
+            service_version: None,
         })
     }
 
@@ -123,6 +133,8 @@ impl Account {
             source,
             note: None,
             readonly: false,
+            arm_id: None,
+            service_version: None,
         }
     }
 
@@ -150,6 +162,8 @@ impl Account {
             source,
             note,
             readonly: false,
+            arm_id: None,
+            service_version: None,
         }
     }
 

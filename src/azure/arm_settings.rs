@@ -220,9 +220,19 @@ pub async fn save(
     after: &ArmSettings,
     expected: &ArmSettings,
 ) -> Result<ArmSaved, String> {
-    after.check()?;
     let (current, service, _) = get(arm, account_id).await?;
-    if current != *expected {
+    // Blob soft delete is the data plane's setting, read-only here (the pane
+    // may have just saved it there): the current value counts.
+    let after = &ArmSettings {
+        blob_soft_delete_days: current.blob_soft_delete_days,
+        ..after.clone()
+    };
+    let expected_now = ArmSettings {
+        blob_soft_delete_days: current.blob_soft_delete_days,
+        ..expected.clone()
+    };
+    after.check()?;
+    if current != expected_now {
         return Ok(ArmSaved::Changed { current });
     }
     let mut props = service["properties"].clone();
@@ -298,6 +308,80 @@ pub async fn save(
     Ok(ArmSaved::Saved { previous: current })
 }
 
+fn on_off(b: bool) -> &'static str {
+    if b { "on" } else { "off" }
+}
+
+fn show_days(d: Option<u32>) -> String {
+    d.map(|d| format!("on, {d} days"))
+        .unwrap_or_else(|| "off".into())
+}
+
+fn show_allow(v: Option<bool>) -> &'static str {
+    match v {
+        Some(true) => "allowed",
+        Some(false) => "not allowed",
+        None => "service default",
+    }
+}
+
+/// One line per changed setting, for the review before saving.
+pub fn diff_lines(before: &ArmSettings, after: &ArmSettings) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut line = |name: &str, a: String, b: String| {
+        if a != b {
+            out.push(format!("{name}: {a} → {b}"));
+        }
+    };
+    line(
+        "blob versioning",
+        on_off(before.versioning).into(),
+        on_off(after.versioning).into(),
+    );
+    line(
+        "change feed",
+        on_off(before.change_feed).into(),
+        on_off(after.change_feed).into(),
+    );
+    line(
+        "container soft delete",
+        show_days(before.container_soft_delete_days),
+        show_days(after.container_soft_delete_days),
+    );
+    line(
+        "point-in-time restore",
+        show_days(before.restore_days),
+        show_days(after.restore_days),
+    );
+    line(
+        "last access time tracking",
+        on_off(before.last_access_tracking).into(),
+        on_off(after.last_access_tracking).into(),
+    );
+    line(
+        "blob public access",
+        show_allow(before.allow_blob_public_access).into(),
+        show_allow(after.allow_blob_public_access).into(),
+    );
+    line(
+        "shared key access",
+        show_allow(before.allow_shared_key_access).into(),
+        show_allow(after.allow_shared_key_access).into(),
+    );
+    line(
+        "minimum TLS version",
+        before
+            .minimum_tls_version
+            .clone()
+            .unwrap_or_else(|| "—".into()),
+        after
+            .minimum_tls_version
+            .clone()
+            .unwrap_or_else(|| "—".into()),
+    );
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -317,5 +401,27 @@ mod tests {
         assert_eq!(s.check(), Ok(()));
         s.minimum_tls_version = Some("TLS9".into());
         assert!(s.check().is_err());
+    }
+
+    #[test]
+    fn the_review_names_each_change() {
+        let before = ArmSettings::default();
+        let after = ArmSettings {
+            versioning: true,
+            container_soft_delete_days: Some(7),
+            allow_shared_key_access: Some(false),
+            minimum_tls_version: Some("TLS1_2".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            diff_lines(&before, &after),
+            [
+                "blob versioning: off → on",
+                "container soft delete: off → on, 7 days",
+                "shared key access: service default → not allowed",
+                "minimum TLS version: — → TLS1_2",
+            ]
+        );
+        assert!(diff_lines(&after, &after).is_empty());
     }
 }

@@ -105,6 +105,12 @@ impl StorageClient {
         &self.version
     }
 
+    /// No retries: for a quick question whose failure is an answer (an
+    /// emulator that is not running refuses the connection at once).
+    pub fn without_retries(account: Account) -> anyhow::Result<Self> {
+        Self::build(account, 0, None)
+    }
+
     fn with_retries(account: Account, max_retries: u32) -> anyhow::Result<Self> {
         Self::build(account, max_retries, None)
     }
@@ -115,7 +121,7 @@ impl StorageClient {
             client_options: options.clone(),
             ..Default::default()
         };
-        if let Some(v) = version {
+        if let Some(v) = version.or(account.service_version.as_deref()) {
             service_options.version = v.to_string();
         }
         let version = service_options.version.clone();
@@ -168,6 +174,17 @@ impl StorageClient {
                 ..Default::default()
             }));
         async_stream_pages(pager)
+    }
+
+    /// Every container's name.
+    pub async fn container_names(&self) -> azure_core::Result<Vec<String>> {
+        use futures::StreamExt as _;
+        let mut names = Vec::new();
+        let mut pages = std::pin::pin!(self.list_containers(None));
+        while let Some(page) = pages.next().await {
+            names.extend(page?.containers.into_iter().map(|c| c.name));
+        }
+        Ok(names)
     }
 
     /// One page of a blob listing. With `delimiter`, names below the next

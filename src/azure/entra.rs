@@ -39,6 +39,8 @@ pub struct DiscoveredAccount {
     pub sku: String,
     pub location: String,
     pub public_access_allowed: Option<bool>,
+    /// Its resource id, when Resource Manager sent one.
+    pub id: Option<String>,
 }
 
 impl DiscoveredAccount {
@@ -73,6 +75,8 @@ impl DiscoveredAccount {
             source: Source::Entra,
             note: Some(self.note()),
             readonly: false,
+            arm_id: self.id.clone(),
+            service_version: None,
         })
     }
 }
@@ -97,6 +101,8 @@ struct RawSubscription {
 
 #[derive(Deserialize)]
 struct RawAccount {
+    #[serde(default)]
+    id: Option<String>,
     name: String,
     #[serde(default)]
     location: String,
@@ -211,6 +217,19 @@ impl Arm {
         Ok(items)
     }
 
+    /// Resource Manager for an account found through Entra ID, with the
+    /// account's own credential, and its resource id. Other accounts are
+    /// refused in words.
+    pub fn for_account(endpoint: &str, account: &Account) -> Result<(Self, String), String> {
+        let (Some(id), Auth::Token(credential)) = (&account.arm_id, &account.auth) else {
+            return Err(format!(
+                "{} was not reached through Microsoft Entra ID: its Resource Manager settings need an account found under the Entra ID node",
+                account.label
+            ));
+        };
+        Ok((Self::new(endpoint, credential.clone())?, id.clone()))
+    }
+
     /// One storage resource as JSON: GET (no body), or PUT/PATCH with `body`.
     /// `path` is a resource id (`/subscriptions/…/storageAccounts/NAME/…`).
     pub async fn storage_json(
@@ -219,6 +238,20 @@ impl Arm {
         path: &str,
         body: Option<&serde_json::Value>,
     ) -> Result<serde_json::Value, String> {
+        self.storage_json_opt(method, path, body, false)
+            .await
+            .map(Option::unwrap_or_default)
+    }
+
+    /// [`Arm::storage_json`]; with `missing_ok`, a 404 (no such resource,
+    /// e.g. an account without a lifecycle policy) answers `None`.
+    pub async fn storage_json_opt(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&serde_json::Value>,
+        missing_ok: bool,
+    ) -> Result<Option<serde_json::Value>, String> {
         let url = self.url(path, STORAGE_API)?;
         let token = self
             .credential
@@ -245,6 +278,9 @@ impl Arm {
             .map_err(|e| format!("Azure Resource Manager did not answer: {e}"))?;
         let status = response.status();
         let text = response.text().await.map_err(|e| e.to_string())?;
+        if missing_ok && status.as_u16() == 404 {
+            return Ok(None);
+        }
         if !status.is_success() {
             let said = super::error::service_message(text.as_bytes())
                 .map(|m| format!(": {m}"))
@@ -260,9 +296,10 @@ impl Arm {
             });
         }
         if text.trim().is_empty() {
-            return Ok(serde_json::Value::Null);
+            return Ok(Some(serde_json::Value::Null));
         }
         serde_json::from_str(&text)
+            .map(Some)
             .map_err(|e| format!("unexpected answer from Azure Resource Manager: {e}"))
     }
 
@@ -312,6 +349,7 @@ impl Arm {
                     location: a.location,
                     public_access_allowed: props.and_then(|p| p.allow_blob_public_access),
                     name: a.name,
+                    id: a.id,
                 })
             })
             .collect())

@@ -101,6 +101,38 @@ async fn accepts(client: &StorageClient) -> azure_core::Result<()> {
     client.send_request(request).await.map(|_| ())
 }
 
+/// Services in Azure's clouds take the SDK's version; others (the emulator,
+/// Azure Stack Hub, a custom endpoint) may not.
+pub fn may_refuse(account: &Account) -> bool {
+    let host = account.blob_endpoint.host_str().unwrap_or("");
+    account.is_emulator
+        || ![
+            ".core.windows.net",
+            ".core.chinacloudapi.cn",
+            ".core.usgovcloudapi.net",
+        ]
+        .iter()
+        .any(|suffix| host.ends_with(suffix))
+}
+
+/// For a command line run: one cheap read at the SDK's version; when the
+/// service refuses it, the newest version it accepts (`(refused, accepted)`).
+/// `None` when the version is fine, or something else is wrong (that error
+/// comes up again, in words, from the command itself), or nothing answers
+/// within `wait`.
+pub async fn probe(account: &Account, wait: std::time::Duration) -> Option<(String, String)> {
+    let client = StorageClient::without_retries(account.clone()).ok()?;
+    let refused = client.service_version().to_string();
+    let work = async {
+        match accepts(&client).await {
+            Err(e) if refuses_version(&e) => newest_accepted(account, &refused).await,
+            _ => None,
+        }
+    };
+    let accepted = tokio::time::timeout(wait, work).await.ok()??;
+    Some((refused, accepted))
+}
+
 /// The newest version older than `refused` that the service accepts, if any.
 /// `None` when none does (or the failure is not about the version).
 pub async fn newest_accepted(account: &Account, refused: &str) -> Option<String> {

@@ -95,6 +95,26 @@ pub struct WalkBlob {
     /// Source modification time blobx recorded on upload, unix milliseconds
     /// (metadata [`MTIME_KEY`], listed with `details`).
     pub source_mtime_ms: Option<i64>,
+    /// What lifecycle rules look at (listed with `lifecycle`).
+    pub lifecycle: Option<Box<LifecycleFacts>>,
+}
+
+/// A blob's facts that lifecycle management rules test: its times, type,
+/// index tags, and whether it is a snapshot or an older version.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LifecycleFacts {
+    /// Unix seconds.
+    pub created: Option<i64>,
+    /// Unix seconds; `None` when last access tracking is off.
+    pub last_access: Option<i64>,
+    /// `BlockBlob`, `AppendBlob` or `PageBlob`.
+    pub blob_type: String,
+    pub tags: Vec<(String, String)>,
+    /// The snapshot's timestamp, for a snapshot.
+    pub snapshot: Option<String>,
+    pub version_id: Option<String>,
+    /// `Some(false)` for an older version.
+    pub is_current_version: Option<bool>,
 }
 
 #[derive(Clone, Debug)]
@@ -105,6 +125,10 @@ pub struct WalkOptions {
     pub details: bool,
     /// One flat listing of the prefix instead of folder by folder.
     pub flat: bool,
+    /// Also list what lifecycle rules test: snapshots, versions and index
+    /// tags (`include=snapshots,versions,tags`), creation and access times.
+    /// Snapshots and versions come as further entries under the same name.
+    pub lifecycle: bool,
 }
 
 impl Default for WalkOptions {
@@ -113,6 +137,7 @@ impl Default for WalkOptions {
             parallel: DEFAULT_PARALLEL,
             details: false,
             flat: false,
+            lifecycle: false,
         }
     }
 }
@@ -141,6 +166,7 @@ impl Walk {
             container: container.to_string(),
             details: options.details,
             flat: options.flat,
+            lifecycle: options.lifecycle,
             cancel: cancel.clone(),
         };
         tokio::spawn(coordinate(job, prefix.to_string(), options.parallel, tx));
@@ -186,6 +212,7 @@ struct Job {
     container: String,
     details: bool,
     flat: bool,
+    lifecycle: bool,
     cancel: CancellationToken,
 }
 
@@ -237,7 +264,12 @@ async fn coordinate(job: Job, prefix: String, parallel: usize, tx: Tx) {
 /// Lists one folder page by page: blobs to `tx`, sub-folders to `found`.
 async fn list_folder(job: Job, folder: String, tx: Tx, found: mpsc::UnboundedSender<String>) {
     let delimiter = (!job.flat).then_some("/");
-    let include = job.details.then_some("metadata");
+    let include = match (job.details, job.lifecycle) {
+        (false, false) => None,
+        (true, false) => Some("metadata"),
+        (false, true) => Some("snapshots,versions,tags"),
+        (true, true) => Some("metadata,snapshots,versions,tags"),
+    };
     let mut marker: Option<String> = None;
     loop {
         let request = job.client.list_body_including(
@@ -255,7 +287,7 @@ async fn list_folder(job: Job, folder: String, tx: Tx, found: mpsc::UnboundedSen
         };
         let page = body
             .map_err(|e| describe_error(&e, job.client.account()))
-            .and_then(|b| parse_walk_page(&b));
+            .and_then(|b| parse_walk_page_with(&b, job.lifecycle));
         let page = match page {
             Ok(p) => p,
             Err(e) => {
@@ -309,7 +341,7 @@ struct RawBlobs {
 
 #[derive(Deserialize)]
 enum RawItem {
-    Blob(RawBlob),
+    Blob(Box<RawBlob>),
     BlobPrefix(RawPrefix),
 }
 
@@ -327,6 +359,34 @@ struct RawBlob {
     properties: RawProperties,
     #[serde(rename = "Metadata", default)]
     metadata: RawMetadata,
+    #[serde(rename = "Snapshot", default)]
+    snapshot: Option<String>,
+    #[serde(rename = "VersionId", default)]
+    version_id: Option<String>,
+    #[serde(rename = "IsCurrentVersion", default)]
+    is_current_version: Option<bool>,
+    #[serde(rename = "Tags", default)]
+    tags: RawTags,
+}
+
+#[derive(Deserialize, Default)]
+struct RawTags {
+    #[serde(rename = "TagSet", default)]
+    set: RawTagSet,
+}
+
+#[derive(Deserialize, Default)]
+struct RawTagSet {
+    #[serde(rename = "Tag", default)]
+    tags: Vec<RawTag>,
+}
+
+#[derive(Deserialize)]
+struct RawTag {
+    #[serde(rename = "Key", default)]
+    key: String,
+    #[serde(rename = "Value", default)]
+    value: String,
 }
 
 #[derive(Deserialize)]
@@ -359,6 +419,12 @@ struct RawProperties {
     content_md5: Option<String>,
     #[serde(rename = "AccessTier", default)]
     access_tier: Option<String>,
+    #[serde(rename = "Creation-Time", default)]
+    creation_time: Option<String>,
+    #[serde(rename = "LastAccessTime", default)]
+    last_access_time: Option<String>,
+    #[serde(rename = "BlobType", default)]
+    blob_type: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -378,6 +444,11 @@ fn md5_from_base64(s: &str) -> Option<[u8; 16]> {
 /// Parses a List Blobs body (flat or with a delimiter, with or without
 /// metadata). Folder markers (names ending in `/`) are left out of `blobs`.
 pub fn parse_walk_page(xml: &str) -> Result<WalkPage, String> {
+    parse_walk_page_with(xml, false)
+}
+
+/// [`parse_walk_page`], keeping each blob's [`LifecycleFacts`] when asked.
+pub fn parse_walk_page_with(xml: &str, lifecycle: bool) -> Result<WalkPage, String> {
     let raw: RawResults = quick_xml::de::from_str(xml)
         .map_err(|e| format!("unreadable listing from the service: {e}"))?;
     let mut page = WalkPage {
@@ -387,12 +458,30 @@ pub fn parse_walk_page(xml: &str) -> Result<WalkPage, String> {
     for item in raw.blobs.items {
         match item {
             RawItem::BlobPrefix(p) => page.prefixes.push(p.name.into_string()),
-            RawItem::Blob(b) => {
+            RawItem::Blob(boxed) => {
+                let b = *boxed;
                 let name = b.name.into_string();
                 if name.ends_with('/') {
                     continue;
                 }
                 let p = b.properties;
+                let facts = lifecycle.then(|| {
+                    Box::new(LifecycleFacts {
+                        created: p.creation_time.as_deref().and_then(parse_http_date),
+                        last_access: p.last_access_time.as_deref().and_then(parse_http_date),
+                        blob_type: p.blob_type.clone().unwrap_or_default(),
+                        tags: b
+                            .tags
+                            .set
+                            .tags
+                            .into_iter()
+                            .map(|t| (t.key, t.value))
+                            .collect(),
+                        snapshot: b.snapshot.filter(|s| !s.is_empty()),
+                        version_id: b.version_id.filter(|s| !s.is_empty()),
+                        is_current_version: b.is_current_version,
+                    })
+                });
                 page.blobs.push(WalkBlob {
                     name,
                     size: p.content_length.unwrap_or(0),
@@ -400,6 +489,7 @@ pub fn parse_walk_page(xml: &str) -> Result<WalkPage, String> {
                     tier: Tier::parse(p.access_tier.as_deref()),
                     content_md5: p.content_md5.as_deref().and_then(md5_from_base64),
                     source_mtime_ms: b.metadata.mtime.and_then(|m| m.trim().parse().ok()),
+                    lifecycle: facts,
                 });
             }
         }

@@ -22,6 +22,7 @@ pub const SECTIONS: &[(&str, &str)] = &[
     ("cors", "CORS rules editor"),
     ("policies", "Stored access policies (P on a container)"),
     ("settings", "Account settings (W on an account)"),
+    ("lifecycle", "Lifecycle rules (l in the account settings)"),
     ("bookmarks", "Bookmarks list"),
     ("history", "Snapshots and versions (V on a blob)"),
     ("form", "In a form (other keys edit the field)"),

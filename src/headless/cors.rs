@@ -3,13 +3,13 @@
 //! editor (only the `<Cors>` element is written), and the real preflight.
 
 use super::Context;
+use super::read_input;
 use crate::azure::Account;
 use crate::azure::StorageClient;
 use crate::azure::cors::{
     CorsJson, PreflightRequest, SaveOutcome, diff_text, get_cors, parse_json, save_cors,
     split_list, test_preflight,
 };
-use std::io::Read;
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
@@ -55,18 +55,6 @@ pub enum Action {
 
 fn account<'a>(ctx: &'a Context, positional: Option<&str>) -> anyhow::Result<&'a Account> {
     ctx.account(positional)
-}
-
-fn read_input(file: &str) -> anyhow::Result<String> {
-    if file == "-" {
-        let mut s = String::new();
-        std::io::stdin()
-            .read_to_string(&mut s)
-            .map_err(|e| anyhow::anyhow!("cannot read stdin: {e}"))?;
-        Ok(s)
-    } else {
-        std::fs::read_to_string(file).map_err(|e| anyhow::anyhow!("cannot read {file}: {e}"))
-    }
 }
 
 pub async fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {

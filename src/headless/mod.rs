@@ -9,6 +9,7 @@ pub mod cp;
 pub mod du;
 pub mod edit;
 pub mod filter_args;
+pub mod lifecycle;
 pub mod props;
 pub mod restore;
 pub mod sas;
@@ -63,6 +64,40 @@ impl Context {
         })
     }
 
+    /// Services outside Azure's clouds (the emulator, Azure Stack Hub) that
+    /// refuse the SDK's `x-ms-version` are used at the newest version they
+    /// accept, as the TUI does; said once on stderr. One cheap read per such
+    /// account, at once, each given at most 3 s.
+    pub async fn settle_versions(&mut self) {
+        let probes = self
+            .nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| {
+                n.broken.is_none() && !n.discovery && crate::azure::version::may_refuse(&n.account)
+            })
+            .map(|(i, n)| {
+                let account = n.account.clone();
+                async move {
+                    let found =
+                        crate::azure::version::probe(&account, std::time::Duration::from_secs(3))
+                            .await;
+                    (i, found)
+                }
+            });
+        for (i, found) in futures::future::join_all(probes).await {
+            if let Some((refused, accepted)) = found {
+                let node = &mut self.nodes[i];
+                eprintln!(
+                    "blobx: {} refuses service version {refused}; using {accepted} ({})",
+                    node.account.label,
+                    crate::azure::version::lacks(&accepted)
+                );
+                node.account.service_version = Some(accepted);
+            }
+        }
+    }
+
     /// Adds, for this run only, the accounts that SAS URLs among `inputs` carry
     /// and no known account matches; other locations naming an unknown
     /// account are refused here, with how to attach it.
@@ -109,5 +144,19 @@ impl Context {
 
     pub fn client(&self, name: Option<&str>) -> anyhow::Result<StorageClient> {
         StorageClient::new(self.account(name)?.clone())
+    }
+}
+
+/// A file's text, or stdin's for `-`.
+pub(crate) fn read_input(file: &str) -> anyhow::Result<String> {
+    use std::io::Read;
+    if file == "-" {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|e| anyhow::anyhow!("cannot read stdin: {e}"))?;
+        Ok(s)
+    } else {
+        std::fs::read_to_string(file).map_err(|e| anyhow::anyhow!("cannot read {file}: {e}"))
     }
 }

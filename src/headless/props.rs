@@ -4,11 +4,11 @@
 //! element of the document stay as they are).
 
 use super::Context;
+use super::read_input;
 use crate::azure::StorageClient;
 use crate::azure::props::{
     PropsJson, SaveOutcome, diff_lines, get_settings, parse_json, save_settings, website_endpoint,
 };
-use std::io::Read;
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
@@ -35,18 +35,6 @@ pub enum Action {
         #[arg(long)]
         dry_run: bool,
     },
-}
-
-fn read_input(file: &str) -> anyhow::Result<String> {
-    if file == "-" {
-        let mut s = String::new();
-        std::io::stdin()
-            .read_to_string(&mut s)
-            .map_err(|e| anyhow::anyhow!("cannot read stdin: {e}"))?;
-        Ok(s)
-    } else {
-        std::fs::read_to_string(file).map_err(|e| anyhow::anyhow!("cannot read {file}: {e}"))
-    }
 }
 
 pub async fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {

@@ -5,7 +5,6 @@
 
 use super::model::{Endpoint, ItemSpec};
 use crate::azure::StorageClient;
-use futures::StreamExt;
 
 /// A target container that is not there.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -61,7 +60,7 @@ pub async fn missing_containers(
         if client.container_exists(&name).await.map_err(describe)? {
             continue;
         }
-        let existing = container_names(&client).await.map_err(describe)?;
+        let existing = client.container_names().await.map_err(describe)?;
         let close = crate::azure::naming::close_names(&name, existing.iter().map(String::as_str));
         missing.push(MissingContainer {
             account,
@@ -70,13 +69,4 @@ pub async fn missing_containers(
         });
     }
     Ok(missing)
-}
-
-async fn container_names(client: &StorageClient) -> azure_core::Result<Vec<String>> {
-    let mut names = Vec::new();
-    let mut pages = std::pin::pin!(client.list_containers(None));
-    while let Some(page) = pages.next().await {
-        names.extend(page?.containers.into_iter().map(|c| c.name));
-    }
-    Ok(names)
 }

@@ -15,6 +15,7 @@ pub mod format;
 pub mod header;
 pub mod help;
 pub mod history;
+pub mod lifecycle;
 pub use crate::app::layout;
 pub mod policies;
 pub mod preview;
@@ -25,6 +26,7 @@ use crate::app::layers::{Layer, Mode};
 use crate::app::state::State;
 use crate::config::{Keymap, Theme};
 use ratatui::Frame;
+use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 
 /// What drawing needs besides the state.
@@ -56,13 +58,19 @@ pub fn draw(frame: &mut Frame, state: &State, ui: &Ui) {
         transfers::draw(frame, area, state, ui);
     }
     footer::draw(frame, areas.info, areas.status, state, ui);
+    // Panes that answer in the status line leave it visible.
+    let above_status = Rect {
+        height: areas.status.y.saturating_sub(frame.area().y),
+        ..frame.area()
+    };
     // Layers over the list, bottom first, so the one in focus is drawn last.
     for layer in state.layers.bottom_up() {
         match layer {
             Layer::Activity => activity::draw(frame, areas.list, state, ui),
             Layer::Cors(_) => cors::draw(frame, frame.area(), state, ui),
             Layer::Policies(_) => policies::draw(frame, frame.area(), state, ui),
-            Layer::Settings(_) => settings::draw(frame, frame.area(), state, ui),
+            Layer::Settings(_) => settings::draw(frame, above_status, state, ui),
+            Layer::Lifecycle(_) => lifecycle::draw(frame, above_status, state, ui),
             Layer::Bookmarks => bookmarks::draw(frame, frame.area(), state, ui),
             Layer::Form(f) => form::draw_form(frame, frame.area(), f, ui),
             Layer::Bulk(f) => bulk::draw(frame, frame.area(), f, ui),

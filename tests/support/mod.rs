@@ -1,6 +1,7 @@
 //! Shared test support: the Azurite harness, seeding, and a pty driver.
 #![allow(dead_code)]
 
+pub mod arm_docs;
 pub mod arm_stub;
 pub mod emulator;
 pub mod entra;

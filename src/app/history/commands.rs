@@ -35,6 +35,23 @@ impl State {
     /// Browser commands of this module; `None` if `cmd` is not one of them.
     pub(in crate::app) fn history_browser_command(&mut self, cmd: Command) -> Option<Vec<Effect>> {
         let selected = self.selected_blob();
+        // A blob deleted under versioning still has its versions: V shows
+        // them (to read one, download it, or promote it back).
+        if cmd == Command::History
+            && let Some((account, container, blob, EntryKind::Deleted)) = &selected
+            && self.selected_versions_only()
+        {
+            self.layers.push(Layer::History(HistoryPane {
+                account: *account,
+                container: container.clone(),
+                blob: blob.clone(),
+                generation: 0,
+                entries: None,
+                selected: 0,
+            }));
+            self.preview = None;
+            return Some(self.history_list());
+        }
         // A deleted row is not a blob one can read or change until it is undeleted.
         if let Some((_, _, name, EntryKind::Deleted)) = &selected
             && matches!(
@@ -122,6 +139,18 @@ impl State {
             },
             _ => return None,
         })
+    }
+
+    /// Whether the row under the cursor is a blob deleted under versioning
+    /// (no current version, older versions kept).
+    fn selected_versions_only(&self) -> bool {
+        let Some(entry) = self.selected_entry() else {
+            return false;
+        };
+        self.deleted
+            .as_ref()
+            .and_then(|d| d.info.get(&entry.name))
+            .is_some_and(|b| b.versions_only)
     }
 
     /// The default key, for messages (the state does not hold the keymap).

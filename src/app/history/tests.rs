@@ -514,3 +514,34 @@ fn undelete_in_readonly_is_refused_even_through_u() {
     assert!(s.layers.confirm().is_none());
     assert!(s.status.as_ref().unwrap().text.contains("Read-only"));
 }
+
+#[test]
+fn v_on_a_blob_deleted_under_versioning_shows_its_versions() {
+    let mut s = in_folder(&["a.txt"]);
+    show_deleted(
+        &mut s,
+        DeletedListing {
+            retention: Retention::On(7),
+            blobs: vec![
+                HistoryEntry {
+                    versions_only: true,
+                    deleted: false,
+                    ..deleted("docs/kept.txt", 0)
+                },
+                deleted("docs/gone.txt", 6),
+            ],
+        },
+    );
+    // A plain soft-deleted blob still refuses V.
+    select(&mut s, "gone.txt");
+    assert!(cmd(&mut s, Command::History).is_empty());
+    assert!(s.status.as_ref().unwrap().text.contains("is deleted"));
+    // The versions-only one opens its history (to download or promote one).
+    select(&mut s, "kept.txt");
+    let fx = cmd(&mut s, Command::History);
+    assert!(
+        matches!(&fx[..], [Effect::History(HistoryEffect::List { blob, .. })] if blob == "docs/kept.txt"),
+        "{fx:?}"
+    );
+    assert_eq!(s.mode(), Mode::History);
+}

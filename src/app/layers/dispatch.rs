@@ -83,6 +83,7 @@ impl State {
             Mode::Cors | Mode::CorsInput => Some(self.cors_command(cmd)),
             Mode::Policies | Mode::PoliciesInput => Some(self.policies_command(cmd)),
             Mode::Settings | Mode::SettingsInput => Some(self.settings_command(cmd)),
+            Mode::Lifecycle | Mode::LifecycleInput => Some(self.lifecycle_command(cmd)),
             Mode::Transfers => self.transfers_layer_command(cmd),
             Mode::Preview => self.preview_layer_command(cmd),
             Mode::Bookmarks => Some(self.bookmarks_command(cmd)),
@@ -132,6 +133,7 @@ impl State {
             Mode::CorsInput => self.cors_input(key),
             Mode::PoliciesInput => self.policies_input(key),
             Mode::SettingsInput => self.settings_input(key),
+            Mode::LifecycleInput => self.lifecycle_input(key),
             Mode::Form => self.form_input(key),
             Mode::Bulk => self.bulk_input(key),
             // The filter itself is applied by `update` (once per burst of keys).
@@ -149,6 +151,7 @@ impl State {
             Mode::CorsInput => self.cors_paste(text),
             Mode::PoliciesInput => self.policies_paste(text),
             Mode::SettingsInput => self.settings_paste(text),
+            Mode::LifecycleInput => self.lifecycle_paste(text),
             Mode::Form => self.form_paste(text),
             Mode::Bulk => self.bulk_paste(text),
             Mode::Filter | Mode::PrefixSearch | Mode::Ask | Mode::Path => {

@@ -21,6 +21,7 @@ use super::bulk::BulkForm;
 use super::cors::CorsEditor;
 use super::form::AttachForm;
 use super::history::HistoryPane;
+use super::lifecycle::LifecyclePane;
 use super::ops::Ask;
 use super::policies::PolicyEditor;
 use super::settings::SettingsPane;
@@ -56,6 +57,8 @@ pub enum Layer {
     Policies(Box<PolicyEditor>),
     /// The account settings pane (Blob service properties).
     Settings(Box<SettingsPane>),
+    /// The lifecycle rules pane (over the settings pane).
+    Lifecycle(Box<LifecyclePane>),
     /// A choice among a few options (public access level).
     Choose(Choice),
     /// A one-line question (new container, tier, SAS, cap…).
@@ -105,6 +108,9 @@ pub enum Mode {
     Settings,
     /// Typing a value into the settings pane.
     SettingsInput,
+    Lifecycle,
+    /// Typing a rule into the lifecycle pane.
+    LifecycleInput,
 }
 
 impl Layer {
@@ -123,6 +129,8 @@ impl Layer {
             Layer::Policies(_) => Mode::Policies,
             Layer::Settings(p) if p.takes_text() => Mode::SettingsInput,
             Layer::Settings(_) => Mode::Settings,
+            Layer::Lifecycle(p) if p.takes_text() => Mode::LifecycleInput,
+            Layer::Lifecycle(_) => Mode::Lifecycle,
             Layer::Choose(_) => Mode::Choose,
             Layer::Ask(_) => Mode::Ask,
             Layer::Path(_) => Mode::Path,
@@ -146,7 +154,8 @@ impl Mode {
             | Mode::Bulk
             | Mode::CorsInput
             | Mode::PoliciesInput
-            | Mode::SettingsInput => "form",
+            | Mode::SettingsInput
+            | Mode::LifecycleInput => "form",
             Mode::Confirm => "confirm",
             Mode::Path => "path",
             Mode::Transfers => "transfers",
@@ -159,6 +168,7 @@ impl Mode {
             Mode::Policies => "policies",
             Mode::History => "history",
             Mode::Settings => "settings",
+            Mode::Lifecycle => "lifecycle",
         }
     }
 
@@ -175,6 +185,7 @@ impl Mode {
                 | Mode::CorsInput
                 | Mode::PoliciesInput
                 | Mode::SettingsInput
+                | Mode::LifecycleInput
         )
     }
 
@@ -255,6 +266,7 @@ fn base(mode: Mode) -> Mode {
         Mode::CorsInput => Mode::Cors,
         Mode::PoliciesInput => Mode::Policies,
         Mode::SettingsInput => Mode::Settings,
+        Mode::LifecycleInput => Mode::Lifecycle,
         Mode::PrefixSearch => Mode::Filter,
         m => m,
     }
@@ -287,6 +299,7 @@ layer_accessors! {
     cors, cors_mut, Cors, CorsEditor;
     policies, policies_mut, Policies, PolicyEditor;
     settings, settings_mut, Settings, SettingsPane;
+    lifecycle, lifecycle_mut, Lifecycle, LifecyclePane;
     ask, ask_mut, Ask, Ask;
     path, path_mut, Path, PathAction;
     form, form_mut, Form, AttachForm;

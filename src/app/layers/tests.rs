@@ -41,6 +41,7 @@ fn with_layer(mode: Mode) -> State {
         Mode::Cors => &[Command::Cors],
         Mode::Policies => &[Command::Policies],
         Mode::Settings => &[Command::Settings],
+        Mode::Lifecycle => &[Command::Settings, Command::Lifecycle],
         Mode::Choose => &[Command::PublicAccess],
         Mode::Ask => &[Command::Find],
         Mode::Path => &[Command::Download],
@@ -48,7 +49,7 @@ fn with_layer(mode: Mode) -> State {
         Mode::Bulk => &[Command::Mark, Command::BulkChange],
         Mode::Confirm => &[Command::BreakLease],
         Mode::Help => &[Command::Help],
-        Mode::CorsInput | Mode::PoliciesInput | Mode::SettingsInput => {
+        Mode::CorsInput | Mode::PoliciesInput | Mode::SettingsInput | Mode::LifecycleInput => {
             unreachable!("views of the editors")
         }
     };
@@ -57,6 +58,15 @@ fn with_layer(mode: Mode) -> State {
     }
     assert_eq!(s.mode(), mode, "opening {mode:?}");
     s
+}
+
+/// What closing a layer goes back to: the browser, or the pane it was
+/// opened from.
+fn below(mode: Mode) -> Mode {
+    match mode {
+        Mode::Lifecycle => Mode::Settings,
+        _ => Mode::Normal,
+    }
 }
 
 const LAYERS: &[Mode] = &[
@@ -70,6 +80,7 @@ const LAYERS: &[Mode] = &[
     Mode::Cors,
     Mode::Policies,
     Mode::Settings,
+    Mode::Lifecycle,
     Mode::Choose,
     Mode::Ask,
     Mode::Path,
@@ -85,7 +96,7 @@ fn esc_closes_or_steps_back_in_every_layer() {
     for &mode in LAYERS {
         let mut s = with_layer(mode);
         press(&mut s, &keymap, KeyCode::Esc, KeyModifiers::NONE);
-        assert_eq!(s.mode(), Mode::Normal, "Esc in {mode:?}");
+        assert_eq!(s.mode(), below(mode), "Esc in {mode:?}");
         assert!(!s.should_quit);
     }
 }
@@ -100,7 +111,7 @@ fn q_quits_only_from_the_browser_and_closes_elsewhere() {
         if mode.takes_text() {
             assert_eq!(s.mode(), mode, "q is text in {mode:?}");
         } else {
-            assert_eq!(s.mode(), Mode::Normal, "q closes {mode:?}");
+            assert_eq!(s.mode(), below(mode), "q closes {mode:?}");
         }
     }
     let mut s = with_layer(Mode::Normal);

@@ -4,9 +4,12 @@
 //! changed the settings since they were read (re-read on save), nothing else
 //! in the document touched, and the last save undoable.
 
+mod arm;
 mod tasks;
 #[cfg(test)]
 mod tests;
+
+pub use arm::{ARM_FIELDS, ArmField, ArmPart};
 
 pub(super) use tasks::spawn;
 pub use tasks::{SettingsEffect, SettingsEvent};
@@ -16,6 +19,13 @@ use super::effect::Effect;
 use super::layers::{Layer, Mode};
 use super::state::{Location, State};
 use crate::azure::props::{ServiceSettings, diff_lines};
+
+/// A row of the pane: a Blob service setting or a Resource Manager one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Row {
+    Data(Field),
+    Arm(ArmField),
+}
 
 /// One row of the pane.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -165,6 +175,8 @@ pub struct SettingsPane {
     /// The last save: what it replaced and what it wrote (for `u`).
     pub undo: Option<(ServiceSettings, ServiceSettings)>,
     pub website: String,
+    /// The Resource Manager rows, for accounts found through Entra ID.
+    pub arm: Option<ArmPart>,
 }
 
 impl SettingsPane {
@@ -172,14 +184,40 @@ impl SettingsPane {
         self.base
             .as_ref()
             .is_some_and(|b| *b != self.work.clone().normalized())
+            || self.arm.as_ref().is_some_and(ArmPart::dirty)
+    }
+
+    /// Every row, in order: the Blob service's, then Resource Manager's.
+    pub fn rows(&self) -> Vec<Row> {
+        let mut rows: Vec<Row> = FIELDS.iter().map(|f| Row::Data(*f)).collect();
+        if self.arm.as_ref().is_some_and(|a| a.base.is_some()) {
+            rows.extend(ARM_FIELDS.iter().map(|f| Row::Arm(*f)));
+        }
+        rows
+    }
+
+    pub fn row(&self) -> Row {
+        let rows = self.rows();
+        rows[self.selected.min(rows.len() - 1)]
+    }
+
+    /// The Resource Manager settings as they will be checked and saved:
+    /// blob soft delete as the data-plane rows now have it.
+    pub fn arm_after(&self) -> Option<crate::azure::arm_settings::ArmSettings> {
+        let a = self.arm.as_ref()?;
+        a.base.as_ref()?;
+        let mut work = a.work.clone();
+        let data = self.work.clone().normalized();
+        work.blob_soft_delete_days = if data.delete_retention.enabled {
+            data.delete_retention.days
+        } else {
+            None
+        };
+        Some(work)
     }
 
     pub fn takes_text(&self) -> bool {
         self.editing
-    }
-
-    pub fn field(&self) -> Field {
-        FIELDS[self.selected.min(FIELDS.len() - 1)]
     }
 }
 
@@ -238,6 +276,7 @@ impl State {
             review: None,
             undo: None,
             website: crate::azure::props::website_endpoint(&node.account),
+            arm: node.account.arm_id.is_some().then(ArmPart::default),
         };
         self.layers.push(Layer::Settings(Box::new(pane)));
         vec![Effect::Settings(SettingsEffect::Load {
@@ -248,6 +287,14 @@ impl State {
 
     /// Keys while the pane is open.
     pub(in crate::app) fn settings_command(&mut self, cmd: Command) -> Vec<Effect> {
+        if cmd == Command::Lifecycle
+            && let Some(p) = self.layers.settings()
+            && !p.editing
+            && p.review.is_none()
+        {
+            let account = p.account;
+            return self.open_lifecycle(account);
+        }
         let readonly = self.readonly;
         let text = self.input.value().to_string();
         let mut say: Option<Result<String, String>> = None;
@@ -314,14 +361,32 @@ impl State {
                     }
                 }
             }
+            SettingsEvent::ArmLoaded { result, .. } => {
+                let a = p.arm.get_or_insert_with(ArmPart::default);
+                match result {
+                    Ok(s) => {
+                        a.work = s.clone();
+                        a.base = Some(s);
+                        a.error = None;
+                        None
+                    }
+                    Err(e) => {
+                        a.error = Some(e.clone());
+                        Some(Err(format!("Resource Manager settings: {e}")))
+                    }
+                }
+            }
             SettingsEvent::Saved {
                 result,
                 after,
                 undo,
+                arm,
                 ..
             } => {
                 p.busy = None;
-                match result.map(|b| *b) {
+                let arm_said =
+                    arm.map(|(after, result)| arm_saved(p, *after, result, undo, &label));
+                let data_said = match result.map(|b| *b) {
                     Ok(tasks::Saved::Written { previous }) => {
                         let after = after.normalized();
                         p.base = Some(after.clone());
@@ -336,6 +401,7 @@ impl State {
                             "{what} on {label}; CORS and the other service settings are unchanged."
                         )))
                     }
+                    Ok(tasks::Saved::Unchanged) if arm_said.is_some() => None,
                     Ok(tasks::Saved::Unchanged) => Some(Ok(
                         "Nothing to save: the service already has these settings.".into(),
                     )),
@@ -347,7 +413,8 @@ impl State {
                         )))
                     }
                     Err(e) => Some(Err(e)),
-                }
+                };
+                join_said(data_said, arm_said.flatten())
             }
         };
         match say {
@@ -370,19 +437,29 @@ fn pane_command(
     new_input: &mut Option<String>,
     close: &mut bool,
 ) -> Vec<Effect> {
-    let last = FIELDS.len() - 1;
+    let last = p.rows().len() - 1;
     if p.editing {
         match cmd {
-            Command::Accept => {
-                let mut work = p.work.clone();
-                match set_text(p.field(), &mut work, text) {
-                    Ok(()) => {
-                        p.work = work;
-                        p.editing = false;
+            Command::Accept => match p.row() {
+                Row::Data(field) => {
+                    let mut work = p.work.clone();
+                    match set_text(field, &mut work, text) {
+                        Ok(()) => {
+                            p.work = work;
+                            p.editing = false;
+                        }
+                        Err(e) => *say = Some(Err(e)),
                     }
-                    Err(e) => *say = Some(Err(e)),
                 }
-            }
+                Row::Arm(field) => {
+                    if let Some(a) = p.arm.as_mut() {
+                        match field.set_text(&mut a.work, text) {
+                            Ok(()) => p.editing = false,
+                            Err(e) => *say = Some(Err(e)),
+                        }
+                    }
+                }
+            },
             Command::Cancel => p.editing = false,
             _ => {}
         }
@@ -396,12 +473,17 @@ fn pane_command(
                     return Vec::new();
                 };
                 p.busy = Some("Saving…".into());
+                let arm = p.arm_after().and_then(|after| {
+                    let base = p.arm.as_ref()?.base.clone()?;
+                    (after != base).then(|| (Box::new(after), Box::new(base)))
+                });
                 return vec![Effect::Settings(SettingsEffect::Save {
                     account: p.account,
                     generation: p.generation,
                     after: Box::new(p.work.clone()),
                     expected: Box::new(base),
                     undo: false,
+                    arm,
                 })];
             }
             Command::No | Command::Cancel => p.review = None,
@@ -415,7 +497,23 @@ fn pane_command(
         Command::Top => p.selected = 0,
         Command::Bottom => p.selected = last,
         Command::SettingsEdit if p.base.is_some() => {
-            let field = p.field();
+            let field = match p.row() {
+                Row::Data(field) => field,
+                Row::Arm(field) => {
+                    if let Some(a) = p.arm.as_mut()
+                        && !field.toggle(&mut a.work)
+                    {
+                        let current = field.show(&a.work);
+                        p.editing = true;
+                        *new_input = Some(if current == "—" {
+                            String::new()
+                        } else {
+                            current
+                        });
+                    }
+                    return Vec::new();
+                }
+            };
             if let Some(b) = field.flag(&mut p.work) {
                 *b = !*b;
             } else if let Some(a) = field.apis(&mut p.work) {
@@ -438,7 +536,20 @@ fn pane_command(
                 *say = Some(Err(format!("Not saved: {e}.")));
                 return Vec::new();
             }
-            let changes = diff_lines(&base, &after);
+            let mut changes = diff_lines(&base, &after);
+            if let (Some(arm_after), Some(arm_base)) =
+                (p.arm_after(), p.arm.as_ref().and_then(|a| a.base.clone()))
+            {
+                if let Err(e) = arm_after.check() {
+                    *say = Some(Err(format!("Not saved: {e}.")));
+                    return Vec::new();
+                }
+                changes.extend(
+                    crate::azure::arm_settings::diff_lines(&arm_base, &arm_after)
+                        .into_iter()
+                        .map(|l| format!("{l} (Resource Manager)")),
+                );
+            }
             if changes.is_empty() {
                 *say = Some(Ok(
                     "Nothing to save: the settings are as the service has them.".into(),
@@ -448,7 +559,16 @@ fn pane_command(
             }
         }
         Command::SettingsUndo => {
-            let Some((previous, saved)) = p.undo.clone() else {
+            let arm = p
+                .arm
+                .as_ref()
+                .and_then(|a| a.undo.clone())
+                .map(|(previous, saved)| (Box::new(previous), Box::new(saved)));
+            let data = p.undo.clone().or_else(|| {
+                let base = p.base.clone()?;
+                arm.is_some().then(|| (base.clone(), base))
+            });
+            let Some((previous, saved)) = data else {
                 *say = Some(Ok("Nothing to undo: no save since the pane opened.".into()));
                 return Vec::new();
             };
@@ -459,11 +579,15 @@ fn pane_command(
                 after: Box::new(previous),
                 expected: Box::new(saved),
                 undo: true,
+                arm,
             })];
         }
         Command::SettingsReload | Command::Refresh => {
             p.loading = true;
             p.error = None;
+            if let Some(a) = p.arm.as_mut() {
+                a.error = None;
+            }
             return vec![Effect::Settings(SettingsEffect::Load {
                 account: p.account,
                 generation: p.generation,
@@ -502,4 +626,48 @@ fn set_text(field: Field, s: &mut ServiceSettings, text: &str) -> Result<(), Str
         *t = (!text.is_empty()).then(|| text.to_string());
     }
     Ok(())
+}
+
+/// What the Resource Manager half of a save says, and its effect on the pane.
+fn arm_saved(
+    p: &mut SettingsPane,
+    after: crate::azure::arm_settings::ArmSettings,
+    result: Result<crate::azure::arm_settings::ArmSaved, String>,
+    undo: bool,
+    label: &str,
+) -> Option<Result<String, String>> {
+    use crate::azure::arm_settings::ArmSaved;
+    let a = p.arm.get_or_insert_with(ArmPart::default);
+    match result {
+        Ok(ArmSaved::Saved { previous }) => {
+            a.base = Some(after.clone());
+            a.work = after.clone();
+            a.undo = if undo { None } else { Some((previous, after)) };
+            Some(Ok(format!(
+                "Resource Manager settings of {label} {}.",
+                if undo { "restored" } else { "saved" }
+            )))
+        }
+        Ok(ArmSaved::Unchanged) => None,
+        Ok(ArmSaved::Changed { current }) => {
+            a.base = Some(current);
+            a.undo = None;
+            Some(Err(format!(
+                "Resource Manager settings not saved: someone changed them on {label} since they were read. The pane now compares with theirs; review (s) and save again, or reload (r)."
+            )))
+        }
+        Err(e) => Some(Err(format!("Resource Manager settings not saved: {e}"))),
+    }
+}
+
+/// Both halves' words in one status line; an error wins the colour.
+fn join_said(
+    a: Option<Result<String, String>>,
+    b: Option<Result<String, String>>,
+) -> Option<Result<String, String>> {
+    match (a, b) {
+        (None, x) | (x, None) => x,
+        (Some(Ok(a)), Some(Ok(b))) => Some(Ok(format!("{a} {b}"))),
+        (Some(Ok(a) | Err(a)), Some(Ok(b) | Err(b))) => Some(Err(format!("{a} {b}"))),
+    }
 }
