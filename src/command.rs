@@ -66,6 +66,9 @@ pub enum Command {
     PoliciesReload,
     Find,
     Sizes,
+    Sync,
+    SyncDirection,
+    SyncMirror,
     NewContainer,
     Delete,
     Rename,
@@ -277,6 +280,21 @@ pub const COMMANDS: &[(Command, &str, &str)] = &[
         Command::Sizes,
         "sizes",
         "Count sizes: every subfolder here (or every container), by bytes; o sorts by size",
+    ),
+    (
+        Command::Sync,
+        "sync",
+        "Sync this folder with a local folder: the plan is shown before anything moves",
+    ),
+    (
+        Command::SyncDirection,
+        "sync_direction",
+        "Turn the direction round (upload ↔ download) and compare again",
+    ),
+    (
+        Command::SyncMirror,
+        "sync_mirror",
+        "Also delete what is only on the target side (asked first)",
     ),
     (
         Command::EditMetadata,
@@ -542,6 +560,7 @@ impl Command {
         matches!(
             self,
             Command::Upload
+                | Command::Sync
                 | Command::Paste
                 | Command::Overwrite
                 | Command::IfDifferent

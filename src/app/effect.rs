@@ -105,6 +105,8 @@ pub enum Effect {
     },
     /// Snapshots, versions and deleted blobs (see `app::history`).
     History(super::history::HistoryEffect),
+    /// The sync review's plan, and what follows its transfers.
+    Sync(super::sync::SyncEffect),
     /// Find out why an account cannot be reached (see `app::diagnosis`).
     Diagnose {
         account: usize,
@@ -237,6 +239,7 @@ impl PartialEq for Effect {
             | (Effect::DiscardUnfinished(a), Effect::DiscardUnfinished(b)) => a == b,
             (Effect::WriteReport { path: a, .. }, Effect::WriteReport { path: b, .. }) => a == b,
             (Effect::History(a), Effect::History(b)) => a == b,
+            (Effect::Sync(a), Effect::Sync(b)) => a == b,
             (Effect::Diagnose { account: a }, Effect::Diagnose { account: b }) => a == b,
             (
                 Effect::UseVersion {

@@ -100,6 +100,12 @@ pub enum PathAction {
     },
     /// Write the transfers' report (CSV) to a new file.
     Report,
+    /// Compare a local folder with this container folder (the sync review).
+    Sync {
+        account: usize,
+        container: String,
+        prefix: String,
+    },
     /// Save one snapshot or version as a local file.
     DownloadPast {
         account: usize,
@@ -276,6 +282,8 @@ pub struct State {
     pub deleted: Option<super::history::DeletedView>,
     /// Folder and container sizes counted this session (`Z`), by folder.
     pub sizes: std::collections::HashMap<super::sizes::SizesKey, super::sizes::FolderSizes>,
+    /// The sync whose transfers run, until they are all over.
+    pub sync_job: Option<super::sync::SyncJob>,
     pub(super) next_generation: u64,
 }
 
@@ -315,6 +323,7 @@ impl State {
             bookmarks: Default::default(),
             deleted: None,
             sizes: Default::default(),
+            sync_job: None,
             next_generation: 1,
         }
     }

@@ -38,6 +38,8 @@ pub struct Runner {
     preview: Option<CancellationToken>,
     /// The size count running (`Z`); a newer one cancels it.
     sizes: Option<CancellationToken>,
+    /// The sync plan being made; a newer one (or closing the review) cancels it.
+    sync: Option<CancellationToken>,
     engine: Engine,
 }
 
@@ -78,6 +80,7 @@ impl Runner {
             tx,
             listing: None,
             sizes: None,
+            sync: None,
             details: None,
             preview: None,
             engine,
@@ -503,6 +506,16 @@ impl Runner {
                         result,
                     });
                 });
+            }
+            Effect::Sync(effect) => {
+                if let Some(old) = self.sync.take() {
+                    old.cancel();
+                }
+                let token = CancellationToken::new();
+                if matches!(effect, super::sync::SyncEffect::Plan { .. }) {
+                    self.sync = Some(token.clone());
+                }
+                super::sync::spawn(effect, self.clients.clone(), token, self.tx.clone())
             }
             Effect::History(effect) => {
                 super::history::spawn(effect, |i| self.client(i), self.tx.clone())

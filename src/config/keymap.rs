@@ -24,6 +24,7 @@ pub const SECTIONS: &[(&str, &str)] = &[
     ("settings", "Account settings (W on an account)"),
     ("bookmarks", "Bookmarks list"),
     ("history", "Snapshots and versions (V on a blob)"),
+    ("sync", "Sync review (Y in a container folder)"),
     ("form", "In a form (other keys edit the field)"),
     ("confirm", "Answering a question"),
     ("help", "This help"),

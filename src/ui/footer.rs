@@ -27,6 +27,7 @@ pub fn draw(frame: &mut Frame, info: Rect, status: Rect, state: &State, ui: &Ui)
                 Some(crate::app::state::PathAction::Download(_)) => "download into: ",
                 Some(crate::app::state::PathAction::Report) => "write the CSV report to: ",
                 Some(crate::app::state::PathAction::DownloadPast { .. }) => "save as: ",
+                Some(crate::app::state::PathAction::Sync { .. }) => "sync with local folder: ",
                 _ => "upload from: ",
             };
             prompt(frame, info, state, ui, label)

@@ -24,6 +24,7 @@ use super::ops::Ask;
 use super::policies::PolicyEditor;
 use super::settings::SettingsPane;
 use super::state::{Confirm, PathAction};
+use super::sync::SyncReview;
 
 /// What typing on the browser's prompt line is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,6 +56,8 @@ pub enum Layer {
     Policies(Box<PolicyEditor>),
     /// The account settings pane (Blob service properties).
     Settings(Box<SettingsPane>),
+    /// The sync review: a local folder against a container folder.
+    Sync(Box<SyncReview>),
     /// A choice among a few options (public access level).
     Choose(Choice),
     /// A one-line question (new container, tier, SAS, cap…).
@@ -98,6 +101,7 @@ pub enum Mode {
     PoliciesInput,
     History,
     Settings,
+    Sync,
     /// Typing a value into the settings pane.
     SettingsInput,
 }
@@ -118,6 +122,7 @@ impl Layer {
             Layer::Policies(_) => Mode::Policies,
             Layer::Settings(p) if p.takes_text() => Mode::SettingsInput,
             Layer::Settings(_) => Mode::Settings,
+            Layer::Sync(_) => Mode::Sync,
             Layer::Choose(_) => Mode::Choose,
             Layer::Ask(_) => Mode::Ask,
             Layer::Path(_) => Mode::Path,
@@ -149,6 +154,7 @@ impl Mode {
             Mode::Policies => "policies",
             Mode::History => "history",
             Mode::Settings => "settings",
+            Mode::Sync => "sync",
         }
     }
 
@@ -276,6 +282,7 @@ layer_accessors! {
     cors, cors_mut, Cors, CorsEditor;
     policies, policies_mut, Policies, PolicyEditor;
     settings, settings_mut, Settings, SettingsPane;
+    sync, sync_mut, Sync, SyncReview;
     ask, ask_mut, Ask, Ask;
     path, path_mut, Path, PathAction;
     form, form_mut, Form, AttachForm;

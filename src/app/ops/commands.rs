@@ -39,6 +39,7 @@ impl State {
                 }
             },
             Command::Sizes => self.start_sizes(),
+            Command::Sync => self.start_sync(),
             Command::Find => {
                 match &self.location {
                     Location::Blobs { .. } => self.open_ask(Ask::Find, String::new()),
