@@ -228,9 +228,25 @@ async fn du_agrees_with_an_independent_sum_per_folder_and_tier() {
         .iter()
         .map(|f| (f["path"].as_str().unwrap().to_string(), from_json(f)))
         .collect();
-    let want_folders: BTreeMap<_, _> = want.into_iter().filter(|(k, _)| !k.is_empty()).collect();
+    let want_folders: BTreeMap<_, _> = want
+        .clone()
+        .into_iter()
+        .filter(|(k, _)| !k.is_empty())
+        .collect();
     assert_eq!(got, want_folders);
-    assert!(doc["estimated_monthly_cost"]["amount"].as_f64().unwrap() > 0.0);
+    // The estimate from the default prices, per GB-month, summed independently.
+    let prices = [("Hot", 0.018), ("Cool", 0.01), ("Archive", 0.00099)];
+    let cost: f64 = want[""]
+        .2
+        .iter()
+        .map(|(tier, (bytes, _))| {
+            let p = prices.iter().find(|(t, _)| t == tier).unwrap().1;
+            *bytes as f64 / 1e9 * p
+        })
+        .sum();
+    let amount = doc["estimated_monthly_cost"]["amount"].as_f64().unwrap();
+    assert!((amount - cost).abs() < 1e-12, "{amount} vs {cost}");
+    assert!(doc["folders"][0]["monthly_cost_estimate"].as_f64().unwrap() > 0.0);
     assert_eq!(doc["errors"].as_array().unwrap().len(), 0);
 
     // A folder, with filters: only .csv files of at least 1000 bytes.
@@ -728,36 +744,31 @@ async fn tui_sizes_agree_with_an_independent_sum() {
         }
     };
     assert_eq!(last.error, None);
-    assert_eq!(
-        (last.total.bytes, last.total.blobs),
-        (want[""].0, want[""].1)
-    );
-    let mut children = last.children.clone();
-    children.sort_by(|a, b| a.0.cmp(&b.0));
-    let want_children: Vec<_> = want
+    assert_eq!(sum_of(&last.total), want[""], "with the tier split");
+    let got: BTreeMap<String, Sum> = last
+        .children
+        .iter()
+        .map(|(k, c)| (k.clone(), sum_of(c)))
+        .collect();
+    let want_children: BTreeMap<String, Sum> = want
         .iter()
         .filter(|(k, _)| !k.is_empty() && k.matches('/').count() == 1)
-        .map(|(k, v)| (k.clone(), v.0, v.1))
-        .collect();
-    let got: Vec<_> = children
-        .iter()
-        .map(|(k, c)| (k.clone(), c.bytes, c.blobs))
+        .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     assert_eq!(got, want_children);
-    let mut below: Vec<_> = last
+    let below: BTreeMap<String, Sum> = last
         .below
         .iter()
-        .map(|(k, c)| (k.clone(), c.bytes, c.blobs))
+        .map(|(k, c)| (k.clone(), sum_of(c)))
         .collect();
-    below.sort();
-    let want_below: Vec<_> = want
+    let want_below: BTreeMap<String, Sum> = want
         .iter()
         .filter(|(k, _)| !k.is_empty())
-        .map(|(k, v)| (k.clone(), v.0, v.1))
+        .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     assert_eq!(below, want_below);
 
-    // The container list: this container's total.
+    // The container list: this container's total, by tier too.
     runner.run_all(vec![Effect::Sizes {
         key: SizesKey {
             container: None,
@@ -771,11 +782,21 @@ async fn tui_sizes_agree_with_an_independent_sum() {
             _ => {}
         }
     };
-    assert_eq!(
-        last.children
-            .iter()
-            .map(|(k, c)| (k.clone(), c.bytes, c.blobs))
-            .collect::<Vec<_>>(),
-        [(t.container.clone(), want[""].0, want[""].1)]
-    );
+    let got: Vec<(String, Sum)> = last
+        .children
+        .iter()
+        .map(|(k, c)| (k.clone(), sum_of(c)))
+        .collect();
+    assert_eq!(got, [(t.container.clone(), want[""].clone())]);
+}
+
+/// The TUI's totals in the shape of [`expected`].
+fn sum_of(t: &blobx::azure::sizes::Totals) -> Sum {
+    (
+        t.all.bytes,
+        t.all.blobs,
+        t.by_tier()
+            .map(|(tier, c)| (tier.name().to_string(), (c.bytes, c.blobs)))
+            .collect(),
+    )
 }

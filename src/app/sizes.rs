@@ -8,7 +8,7 @@
 use super::effect::Effect;
 use super::entry::EntryKind;
 use super::state::{Location, State};
-use crate::azure::sizes::Count;
+use crate::azure::sizes::Totals;
 use std::collections::HashMap;
 
 /// A folder (or an account's container list, `container: None`).
@@ -24,8 +24,8 @@ pub struct SizesKey {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FolderSizes {
     /// By the name the list shows (`sub/`, or a container's name).
-    pub children: HashMap<Box<str>, Count>,
-    pub total: Count,
+    pub children: HashMap<Box<str>, Totals>,
+    pub total: Totals,
     pub counting: bool,
     /// Unix seconds when the count finished.
     pub taken_at: Option<i64>,
@@ -37,11 +37,11 @@ pub struct FolderSizes {
 pub struct SizesReport {
     pub key: SizesKey,
     /// Direct children so far (name as shown, totals).
-    pub children: Vec<(String, Count)>,
-    pub total: Count,
+    pub children: Vec<(String, Totals)>,
+    pub total: Totals,
     /// At the end of a folder count: every folder below, relative to the
     /// key's prefix (`a/`, `a/b/`), for the cache of the folders below.
-    pub below: Vec<(String, Count)>,
+    pub below: Vec<(String, Totals)>,
     pub done: bool,
     pub error: Option<String>,
     /// Unix seconds, stamped by the task.
@@ -167,7 +167,7 @@ impl State {
             .iter()
             .enumerate()
             .filter(|(_, e)| matches!(e.kind, EntryKind::Folder | EntryKind::Container))
-            .filter_map(|(i, e)| sizes.children.get(&e.name).map(|c| (i, c.bytes)))
+            .filter_map(|(i, e)| sizes.children.get(&e.name).map(|c| (i, c.all.bytes)))
             .collect();
         if found.is_empty() {
             return;
@@ -185,9 +185,14 @@ mod tests {
     use crate::app::Command;
     use crate::app::update_tests::{cmd, in_container, names};
     use crate::app::view::SortKey;
+    use crate::azure::sizes::Count;
 
-    fn count(bytes: u64, blobs: u64) -> Count {
-        Count { bytes, blobs }
+    /// All of it in Hot.
+    fn count(bytes: u64, blobs: u64) -> Totals {
+        let c = Count { bytes, blobs };
+        let mut tiers = [Count::default(); 5];
+        tiers[0] = c;
+        Totals { all: c, tiers }
     }
 
     #[test]
@@ -263,5 +268,40 @@ mod tests {
         assert!(!screen.contains("counting…"), "{screen}");
         assert!(screen.contains("3 MiB"), "{screen}");
         assert!(screen.contains("counted 2026-11-23 07:21 UTC"), "{screen}");
+    }
+
+    #[test]
+    fn tiers_and_the_estimated_cost_show_in_the_list_footer_and_details() {
+        let mut s = in_container(&["a/", "b/", "x.bin"]);
+        s.update(crate::app::Action::Resize {
+            width: 120,
+            height: 16,
+        });
+        cmd(&mut s, Command::Sizes);
+        let key = s.sizes_key().unwrap();
+        let mut a = Totals::default();
+        a.add(40_000_000_000, crate::azure::walk::Tier::Hot);
+        a.add(100_000_000_000, crate::azure::walk::Tier::Cool);
+        a.add(1_000_000_000_000, crate::azure::walk::Tier::Archive);
+        let mut b = Totals::default();
+        b.add(5_000_000, crate::azure::walk::Tier::Hot);
+        let mut total = a;
+        total.merge(&b);
+        s.sizes_report(SizesReport {
+            key,
+            children: vec![("a/".into(), a), ("b/".into(), b)],
+            total,
+            below: Vec::new(),
+            done: true,
+            error: None,
+            at: 1_795_418_465,
+        });
+        s.now = 1_795_418_465 + 180;
+        cmd(&mut s, Command::Details);
+        assert_eq!(s.selected_entry().map(|e| &*e.name), Some("a/"));
+        let screen = crate::ui::snapshot_tests::render(&s, 120, 16);
+        // 40 GB Hot at 0.018 + 100 GB Cool at 0.01 + 1 TB Archive at 0.00099.
+        assert!(screen.contains("2.71 USD"), "{screen}");
+        insta::assert_snapshot!(screen);
     }
 }

@@ -282,6 +282,11 @@ pub struct State {
     pub deleted: Option<super::history::DeletedView>,
     /// Folder and container sizes counted this session (`Z`), by folder.
     pub sizes: std::collections::HashMap<super::sizes::SizesKey, super::sizes::FolderSizes>,
+    /// Per-tier prices for the estimated cost next to sizes (config.toml `[prices]`).
+    pub prices: crate::config::settings::Prices,
+    /// Unix seconds, set by the loop before each draw (for "counted 3 min
+    /// ago"); `update` never reads the clock. 0 in tests: no age shown.
+    pub now: i64,
     /// The sync whose transfers run, until they are all over.
     pub sync_job: Option<super::sync::SyncJob>,
     pub(super) next_generation: u64,
@@ -324,6 +329,8 @@ impl State {
             deleted: None,
             sizes: Default::default(),
             sync_job: None,
+            prices: Default::default(),
+            now: 0,
             next_generation: 1,
         }
     }

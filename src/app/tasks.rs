@@ -645,10 +645,10 @@ async fn count_sizes(
     tx: UnboundedSender<Action>,
 ) {
     use super::sizes::SizesReport;
-    use crate::azure::sizes::{Count, Sizes};
+    use crate::azure::sizes::{Sizes, Totals};
     use crate::azure::walk::{Walk, WalkOptions};
     const EVERY: Duration = Duration::from_millis(200);
-    let report = |children: Vec<(String, Count)>, total: Count, below, done, error| {
+    let report = |children: Vec<(String, Totals)>, total: Totals, below, done, error| {
         tx.send(Action::Sizes(SizesReport {
             key: key.clone(),
             children,
@@ -690,9 +690,9 @@ async fn count_sizes(
                     .folders
                     .iter()
                     .filter(|(k, _)| !k.is_empty() && k[..k.len() - 1].find('/').is_none())
-                    .map(|(k, t)| (k.clone(), t.all))
+                    .map(|(k, t)| (k.clone(), *t))
                     .collect();
-                if !report(children, sizes.total().all, Vec::new(), false, None) {
+                if !report(children, *sizes.total(), Vec::new(), false, None) {
                     return;
                 }
             }
@@ -704,18 +704,18 @@ async fn count_sizes(
             .folders
             .iter()
             .filter(|(k, _)| !k.is_empty() && k[..k.len() - 1].find('/').is_none())
-            .map(|(k, t)| (k.clone(), t.all))
+            .map(|(k, t)| (k.clone(), *t))
             .collect();
         let below = sizes
             .folders
             .iter()
             .filter(|(k, _)| !k.is_empty())
-            .map(|(k, t)| (k.clone(), t.all))
+            .map(|(k, t)| (k.clone(), *t))
             .collect();
-        report(children, sizes.total().all, below, true, error);
+        report(children, *sizes.total(), below, true, error);
         return;
     }
-    let mut total = Count::default();
+    let mut total = Totals::default();
     for (i, container) in containers.iter().enumerate() {
         let mut walk = Walk::start(
             client.clone(),
@@ -724,13 +724,12 @@ async fn count_sizes(
             WalkOptions::default(),
             cancel.clone(),
         );
-        let mut count = Count::default();
+        let mut count = Totals::default();
         while let Some(page) = walk.next().await {
             match page {
                 Ok(blobs) => {
                     for b in blobs {
-                        count.bytes += b.size;
-                        count.blobs += 1;
+                        count.add(b.size, b.tier);
                     }
                 }
                 Err(e) => {
@@ -742,8 +741,7 @@ async fn count_sizes(
         if cancel.is_cancelled() {
             return;
         }
-        total.bytes += count.bytes;
-        total.blobs += count.blobs;
+        total.merge(&count);
         let done = i + 1 == containers.len();
         if !report(
             vec![(container.clone(), count)],

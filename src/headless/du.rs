@@ -37,10 +37,15 @@ fn count_json(c: &Count) -> serde_json::Value {
     serde_json::json!({"bytes": c.bytes, "blobs": c.blobs})
 }
 
-fn totals_json(t: &Totals) -> serde_json::Map<String, serde_json::Value> {
+fn totals_json(t: &Totals, prices: &Prices) -> serde_json::Map<String, serde_json::Value> {
     let mut m = serde_json::Map::new();
     m.insert("bytes".into(), t.all.bytes.into());
     m.insert("blobs".into(), t.all.blobs.into());
+    // An estimate (see `estimated_monthly_cost` at the top for its source).
+    m.insert(
+        "monthly_cost_estimate".into(),
+        t.monthly_cost(&prices.per_tier()).into(),
+    );
     m.insert(
         "tiers".into(),
         t.by_tier()
@@ -97,7 +102,7 @@ pub async fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     let place = |rel: &str| format!("az://{}/{prefix}{rel}", path.container);
     if args.json {
         let total = sizes.total();
-        let mut doc = totals_json(total);
+        let mut doc = totals_json(total, prices);
         doc.insert("location".into(), place("").into());
         doc.insert("depth".into(), args.depth.into());
         doc.insert(
@@ -116,7 +121,7 @@ pub async fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
                 .iter()
                 .filter(|(k, _)| !k.is_empty())
                 .map(|(k, t)| {
-                    let mut m = totals_json(t);
+                    let mut m = totals_json(t, prices);
                     m.insert("path".into(), k.clone().into());
                     serde_json::Value::Object(m)
                 })

@@ -127,16 +127,26 @@ fn info_line<'a>(state: &State, ui: &Ui) -> Line<'a> {
     if let Some(sizes) = state.current_sizes() {
         let what = format!(
             "{} in {} blobs",
-            format::size(sizes.total.bytes),
-            format::count(sizes.total.blobs as usize)
+            format::size(sizes.total.all.bytes),
+            format::count(sizes.total.all.blobs as usize)
         );
         let text = match (sizes.counting, &sizes.error, sizes.taken_at) {
             (true, _, _) => format!(" · sizes: counting… {what} so far"),
             (_, Some(_), _) => " · sizes: incomplete (Z recounts)".to_string(),
-            (_, _, Some(at)) => format!(
-                " · sizes: {what}, counted {} UTC (Z recounts)",
-                format::date(Some(at))
-            ),
+            (_, _, Some(at)) => {
+                let cost = format::cost(
+                    sizes.total.monthly_cost(&state.prices.per_tier()),
+                    &state.prices.currency,
+                );
+                let age = match format::age(at, state.now) {
+                    a if a.is_empty() => String::new(),
+                    a => format!(", {a}"),
+                };
+                format!(
+                    " · sizes: {what}, ≈{cost}/mo (estimate) · counted {} UTC{age} · Z recounts",
+                    format::date(Some(at))
+                )
+            }
             _ => String::new(),
         };
         spans.push(Span::styled(text, dim));
