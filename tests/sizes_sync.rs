@@ -800,3 +800,264 @@ fn sum_of(t: &blobx::azure::sizes::Totals) -> Sum {
             .collect(),
     )
 }
+
+// ---------------------------------------------------------------------------
+// Sizes from a Blob Inventory report
+
+/// A manifest as the service writes it (documented shape), naming `files`.
+fn manifest(rule: &str, format: &str, files: &[(String, usize)]) -> Vec<u8> {
+    let files: Vec<serde_json::Value> = files
+        .iter()
+        .map(|(blob, size)| serde_json::json!({"blob": blob, "size": size}))
+        .collect();
+    serde_json::to_vec_pretty(&serde_json::json!({
+        "destinationContainer": "inventory",
+        "endpoint": "https://testaccount.blob.core.windows.net",
+        "files": files,
+        "inventoryCompletionTime": "2026-11-29T13:35:56Z",
+        "inventoryStartTime": "2026-11-29T13:25:36Z",
+        "ruleDefinition": {
+            "filters": {"blobTypes": ["blockBlob"], "includeBlobVersions": true,
+                        "includeSnapshots": true, "prefixMatch": []},
+            "format": format,
+            "objectType": "blob",
+            "schedule": "daily",
+            "schemaFields": ["Name", "Creation-Time", "Last-Modified", "Content-Length",
+                             "AccessTier", "Snapshot", "VersionId", "IsCurrentVersion", "Deleted"]
+        },
+        "ruleName": rule,
+        "status": "Succeeded",
+        "summary": {"objectCount": 0, "totalObjectSize": 0},
+        "version": "1.0"
+    }))
+    .unwrap()
+}
+
+/// `du --json` of the seeded tree from a report in `inventory`.
+fn du_inventory(t: &Tree, report: &str) -> serde_json::Value {
+    du(&[
+        &format!("az://{}", t.container),
+        "--depth",
+        "2",
+        "--inventory",
+        report,
+    ])
+}
+
+fn assert_same_as_expected(doc: &serde_json::Value, t: &Tree) {
+    let want = expected(&t.blobs, 2, |_, _| true);
+    assert_eq!(from_json(doc), want[""]);
+    let got: BTreeMap<String, _> = doc["folders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["path"].as_str().unwrap().to_string(), from_json(f)))
+        .collect();
+    let want_folders: BTreeMap<_, _> = want.into_iter().filter(|(k, _)| !k.is_empty()).collect();
+    assert_eq!(got, want_folders);
+}
+
+/// A CSV report of the seeded tree (split over two files, the second over
+/// 8 MiB with rows of another container so it is read in several ranges),
+/// plus a snapshot, an old version and a deleted blob counted apart; an
+/// older run with wrong numbers is passed over for the latest.
+#[tokio::test(flavor = "multi_thread")]
+async fn du_from_a_csv_inventory_report_agrees_with_a_live_walk() {
+    let t = tree().await;
+    let emu = Emulator::shared();
+    let c = client(&emu.host);
+    let inv = unique("inventory");
+    let header = "Name,Creation-Time,Last-Modified,Content-Length,AccessTier,Snapshot,VersionId,IsCurrentVersion,Deleted\n";
+    let row = |name: &str, size: u64, tier: &str, snap: &str, current: &str, deleted: &str| {
+        let c = &t.container;
+        format!(
+            "\"{c}/{name}\",Sat; 29 Nov 2026 10:00:00 GMT,Sat; 29 Nov 2026 10:00:00 GMT,{size},{tier},{snap},,{current},{deleted}\n"
+        )
+    };
+    let half = t.blobs.len() / 2;
+    let mut one = header.to_string();
+    for (name, size, tier) in &t.blobs[..half] {
+        one.push_str(&row(name, *size, tier.name(), "", "true", "false"));
+    }
+    let mut two = header.to_string();
+    for (name, size, tier) in &t.blobs[half..] {
+        two.push_str(&row(name, *size, tier.name(), "", "true", "false"));
+    }
+    let (first, ..) = &t.blobs[0];
+    two.push_str(&row(
+        first,
+        1000,
+        "Hot",
+        "2026-11-01T00:00:00.0000000Z",
+        "",
+        "",
+    ));
+    two.push_str(&row(first, 2000, "Cool", "", "false", ""));
+    two.push_str(&row("gone.bin", 3000, "Hot", "", "", "true"));
+    let mut i = 0;
+    while two.len() < (9 << 20) {
+        two.push_str(&format!("otherc/{i:08}.bin,x,x,77777,Hot,,,true,false\n"));
+        i += 1;
+    }
+    let run = "2026/11/29/13-25-36/Rule_1";
+    let files = vec![
+        (format!("{run}/Rule_1_1.csv"), one.len()),
+        (format!("{run}/Rule_1_2.csv"), two.len()),
+    ];
+    let old = "2026/11/28/13-25-36/Rule_1";
+    let wrong = format!("{header}{}/x,a,b,999999,Hot,,,true,false\n", t.container);
+    fill(
+        &c,
+        &inv,
+        vec![
+            BlobSpec::new(files[0].0.clone(), one.into_bytes()),
+            BlobSpec::new(files[1].0.clone(), two.into_bytes()),
+            BlobSpec::new(
+                format!("{run}/Rule_1-manifest.json"),
+                manifest("Rule_1", "csv", &files),
+            ),
+            BlobSpec::new(format!("{run}/Rule_1-manifest.checksum"), "0"),
+            BlobSpec::new(format!("{old}/Rule_1.csv"), wrong.clone().into_bytes()),
+            BlobSpec::new(
+                format!("{old}/Rule_1-manifest.json"),
+                manifest(
+                    "Rule_1",
+                    "csv",
+                    &[(format!("{old}/Rule_1.csv"), wrong.len())],
+                ),
+            ),
+        ],
+    )
+    .await
+    .unwrap();
+    let doc = du_inventory(t, &format!("az://{inv}/"));
+    assert_same_as_expected(&doc, t);
+    // And the same as a live walk of the same data.
+    let live = du(&[&format!("az://{}", t.container), "--depth", "2"]);
+    assert_eq!(from_json(&doc), from_json(&live));
+    assert_eq!(
+        doc["inventory"]["manifest"],
+        format!("az://{inv}/{run}/Rule_1-manifest.json")
+    );
+    assert_eq!(doc["inventory"]["completed"], "2026-11-29T13:35:56Z");
+    let extra = &doc["not_current"];
+    assert_eq!(extra["snapshots"]["bytes"], 1000);
+    assert_eq!(extra["versions"]["bytes"], 2000);
+    assert_eq!(extra["deleted"]["bytes"], 3000);
+
+    // A folder, one level.
+    let a = du(&[
+        &format!("az://{}/a", t.container),
+        "--depth",
+        "0",
+        "--inventory",
+        &format!("az://{inv}/2026/"),
+    ]);
+    let want = expected(&t.blobs, 0, |n, _| n.starts_with("a/"));
+    assert_eq!(from_json(&a), want[""]);
+
+    // No report there: said in words, exit 1; filters are refused (exit 2).
+    let home = tempfile::tempdir().unwrap();
+    let out = run_blobx(
+        home.path(),
+        &[
+            "du",
+            "--emulator",
+            &emu.host,
+            &format!("az://{}", t.container),
+            "--inventory",
+            &format!("az://{inv}/nothing/"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no inventory manifest"));
+    let out = run_blobx(
+        home.path(),
+        &[
+            "du",
+            "--emulator",
+            &emu.host,
+            &format!("az://{}", t.container),
+            "--inventory",
+            &format!("az://{inv}/"),
+            "--min-size",
+            "1",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// The same from a Parquet report (Content-Length as INT64, names as UTF8).
+#[tokio::test(flavor = "multi_thread")]
+async fn du_from_a_parquet_inventory_report_agrees_too() {
+    use parquet::data_type::{ByteArray, ByteArrayType, Int64Type};
+    use parquet::file::properties::WriterProperties;
+    use parquet::file::writer::SerializedFileWriter;
+    use parquet::schema::parser::parse_message_type;
+    use std::sync::Arc;
+    let t = tree().await;
+    let emu = Emulator::shared();
+    let c = client(&emu.host);
+    let inv = unique("invparquet");
+    let schema = Arc::new(
+        parse_message_type(
+            "message inventory { REQUIRED BYTE_ARRAY Name (UTF8); OPTIONAL INT64 Content-Length; OPTIONAL BYTE_ARRAY AccessTier (UTF8); }",
+        )
+        .unwrap(),
+    );
+    let mut data = Vec::new();
+    let mut w = SerializedFileWriter::new(
+        &mut data,
+        schema,
+        Arc::new(WriterProperties::builder().build()),
+    )
+    .unwrap();
+    for chunk in t.blobs.chunks(100) {
+        let mut rg = w.next_row_group().unwrap();
+        let names: Vec<ByteArray> = chunk
+            .iter()
+            .map(|(n, ..)| ByteArray::from(format!("{}/{n}", t.container).as_str()))
+            .collect();
+        let mut col = rg.next_column().unwrap().unwrap();
+        col.typed::<ByteArrayType>()
+            .write_batch(&names, None, None)
+            .unwrap();
+        col.close().unwrap();
+        let sizes: Vec<i64> = chunk.iter().map(|(_, s, _)| *s as i64).collect();
+        let defs = vec![1i16; chunk.len()];
+        let mut col = rg.next_column().unwrap().unwrap();
+        col.typed::<Int64Type>()
+            .write_batch(&sizes, Some(&defs), None)
+            .unwrap();
+        col.close().unwrap();
+        let tiers: Vec<ByteArray> = chunk
+            .iter()
+            .map(|(_, _, t)| ByteArray::from(t.name()))
+            .collect();
+        let mut col = rg.next_column().unwrap().unwrap();
+        col.typed::<ByteArrayType>()
+            .write_batch(&tiers, Some(&defs), None)
+            .unwrap();
+        col.close().unwrap();
+        rg.close().unwrap();
+    }
+    w.close().unwrap();
+    let run = "2026/11/29/13-25-36/Weekly";
+    let files = vec![(format!("{run}/Weekly.parquet"), data.len())];
+    fill(
+        &c,
+        &inv,
+        vec![
+            BlobSpec::new(files[0].0.clone(), data),
+            BlobSpec::new(
+                format!("{run}/Weekly-manifest.json"),
+                manifest("Weekly", "parquet", &files),
+            ),
+        ],
+    )
+    .await
+    .unwrap();
+    let doc = du_inventory(t, &format!("az://{inv}/"));
+    assert_same_as_expected(&doc, t);
+    assert_eq!(doc["inventory"]["rule"], "Weekly");
+}

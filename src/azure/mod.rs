@@ -18,6 +18,7 @@ pub mod filter;
 pub mod find;
 pub mod history;
 pub mod http;
+pub mod inventory;
 pub mod listing;
 pub mod naming;
 pub mod ops;
