@@ -66,6 +66,7 @@ pub enum Command {
     PoliciesReload,
     Find,
     Sizes,
+    SizesInventory,
     Sync,
     SyncDirection,
     SyncMirror,
@@ -280,6 +281,11 @@ pub const COMMANDS: &[(Command, &str, &str)] = &[
         Command::Sizes,
         "sizes",
         "Count sizes: every subfolder here (or every container), by bytes; o sorts by size",
+    ),
+    (
+        Command::SizesInventory,
+        "sizes_inventory",
+        "Sizes from the latest Blob Inventory report (for accounts too big to list)",
     ),
     (
         Command::Sync,

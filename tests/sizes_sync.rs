@@ -945,6 +945,70 @@ async fn du_from_a_csv_inventory_report_agrees_with_a_live_walk() {
     assert_eq!(extra["versions"]["bytes"], 2000);
     assert_eq!(extra["deleted"]["bytes"], 3000);
 
+    // The TUI's I, as the runner does it: the folder's children and the
+    // folders below, and this container on the container list.
+    {
+        use blobx::app::sizes::SizesKey;
+        use blobx::app::tasks::Runner;
+        use blobx::app::{Action, Effect};
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let mut runner = Runner::new(vec![Some(client(&emu.host))], None, tx);
+        let want = expected(&t.blobs, usize::MAX, |_, _| true);
+        let key = SizesKey {
+            account: 0,
+            container: Some(t.container.clone()),
+            prefix: String::new(),
+        };
+        for key in [
+            key.clone(),
+            SizesKey {
+                container: None,
+                ..key
+            },
+        ] {
+            runner.run_all(vec![Effect::SizesInventory {
+                key: key.clone(),
+                report: format!("az://{inv}/"),
+            }]);
+            let r = loop {
+                match rx.recv().await.unwrap() {
+                    Action::Sizes(r) if r.done => break r,
+                    _ => {}
+                }
+            };
+            assert_eq!(r.error, None);
+            assert!(
+                r.source
+                    .as_deref()
+                    .unwrap()
+                    .contains("2026-11-29T13:35:56Z")
+            );
+            let children: BTreeMap<String, Sum> = r
+                .children
+                .iter()
+                .map(|(k, c)| (k.clone(), sum_of(c)))
+                .collect();
+            if key.container.is_some() {
+                let want_children: BTreeMap<String, Sum> = want
+                    .iter()
+                    .filter(|(k, _)| !k.is_empty() && k.matches('/').count() == 1)
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                assert_eq!(children, want_children);
+                let below: BTreeMap<String, Sum> = r
+                    .below
+                    .iter()
+                    .map(|(k, c)| (k.clone(), sum_of(c)))
+                    .collect();
+                assert_eq!(below.len(), want.len() - 1);
+            } else {
+                // Every container the report names: this one, and the padding's.
+                assert_eq!(children[&t.container], want[""]);
+                assert!(children.contains_key("otherc"));
+            }
+        }
+    }
+
     // A folder, one level.
     let a = du(&[
         &format!("az://{}/a", t.container),

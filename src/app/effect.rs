@@ -76,6 +76,12 @@ pub enum Effect {
         key: super::sizes::SizesKey,
         containers: Vec<String>,
     },
+    /// Sizes below a folder (or of every container) from the latest Blob
+    /// Inventory report below `report` (`az://container/prefix`).
+    SizesInventory {
+        key: super::sizes::SizesKey,
+        report: String,
+    },
     /// An everyday action on the service (see `app::ops`).
     Op {
         account: usize,

@@ -30,6 +30,8 @@ pub struct FolderSizes {
     /// Unix seconds when the count finished.
     pub taken_at: Option<i64>,
     pub error: Option<String>,
+    /// Not a live count: where the sizes come from (an inventory report).
+    pub source: Option<String>,
 }
 
 /// A count's progress or end, from the task.
@@ -46,6 +48,8 @@ pub struct SizesReport {
     pub error: Option<String>,
     /// Unix seconds, stamped by the task.
     pub at: i64,
+    /// From an inventory report: which one (`None`: a live walk).
+    pub source: Option<String>,
 }
 
 impl State {
@@ -100,6 +104,33 @@ impl State {
         vec![Effect::Sizes { key, containers }]
     }
 
+    /// `I`: where the inventory reports are (the last place typed, or `az://`).
+    pub(super) fn ask_inventory(&mut self) -> Vec<Effect> {
+        if self.sizes_key().is_none() {
+            self.note_op("Open an account or a folder to size it from an inventory report.");
+            return Vec::new();
+        }
+        let start = self
+            .inventory_report
+            .clone()
+            .unwrap_or_else(|| "az://".into());
+        self.open_ask(super::ops::Ask::Inventory, start);
+        Vec::new()
+    }
+
+    /// Sizes of what the browser shows, from the report below `report`.
+    pub(super) fn start_sizes_inventory(&mut self, report: String) -> Vec<Effect> {
+        let Some(key) = self.sizes_key() else {
+            return Vec::new();
+        };
+        self.inventory_report = Some(report.clone());
+        let entry = self.sizes.entry(key.clone()).or_default();
+        entry.counting = true;
+        entry.error = None;
+        self.note_op("Reading the latest inventory report…");
+        vec![Effect::SizesInventory { key, report }]
+    }
+
     pub(super) fn sizes_report(&mut self, r: SizesReport) -> Vec<Effect> {
         let entry = self.sizes.entry(r.key.clone()).or_default();
         for (name, count) in r.children {
@@ -110,6 +141,7 @@ impl State {
         if r.done {
             entry.taken_at = Some(r.at);
             entry.error = r.error.clone();
+            entry.source = r.source.clone();
         }
         if let Some(container) = &r.key.container
             && r.done
@@ -122,6 +154,7 @@ impl State {
                 let own = below.entry(folder.clone()).or_default();
                 own.total = *count;
                 own.taken_at = Some(r.at);
+                own.source = r.source.clone();
                 let trimmed = &rel[..rel.len() - 1];
                 let (parent, leaf) = match trimmed.rfind('/') {
                     Some(i) => (&rel[..=i], &rel[i + 1..]),
@@ -179,6 +212,76 @@ impl State {
     }
 }
 
+/// The task behind `I`: the latest report below `report`, summed for `key`
+/// (every level below, like a walk; on the container list, per container).
+pub(super) async fn from_inventory(
+    client: crate::azure::StorageClient,
+    key: SizesKey,
+    report: String,
+) -> SizesReport {
+    use crate::azure::inventory;
+    let mut out = SizesReport {
+        key: key.clone(),
+        children: Vec::new(),
+        total: Totals::default(),
+        below: Vec::new(),
+        done: true,
+        error: None,
+        at: super::tasks::unix_now(),
+        source: None,
+    };
+    let place = match crate::azure::uri::parse_az_uri(&report) {
+        Ok(p) => p,
+        Err(e) => {
+            out.error = Some(e);
+            return out;
+        }
+    };
+    let manifest = inventory::latest_manifest(&client, &place.container, &place.prefix).await;
+    let (_, manifest) = match manifest {
+        Ok(m) => m,
+        Err(e) => {
+            out.error = Some(e);
+            return out;
+        }
+    };
+    let (container, prefix) = match &key.container {
+        Some(c) => (c.as_str(), key.prefix.as_str()),
+        None => ("", ""),
+    };
+    let sums = inventory::sum(
+        &client,
+        &place.container,
+        &manifest,
+        container,
+        prefix,
+        usize::MAX,
+    )
+    .await;
+    match sums {
+        Ok(sums) => {
+            out.total = *sums.sizes.total();
+            for (k, t) in sums.sizes.folders.iter().filter(|(k, _)| !k.is_empty()) {
+                let top = k[..k.len() - 1].find('/').is_none();
+                match (&key.container, top) {
+                    (None, true) => out.children.push((k[..k.len() - 1].to_string(), *t)),
+                    (Some(_), true) => out.children.push((k.clone(), *t)),
+                    _ => {}
+                }
+                if key.container.is_some() {
+                    out.below.push((k.clone(), *t));
+                }
+            }
+            out.source = Some(format!(
+                "inventory report of {} (rule {})",
+                manifest.completion_time, manifest.rule_name
+            ));
+        }
+        Err(e) => out.error = Some(e),
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -211,6 +314,7 @@ mod tests {
             done: false,
             error: None,
             at: 0,
+            source: None,
         });
         assert!(s.current_sizes().unwrap().counting);
         // The end: b/ is bigger, and a/b/ below is cached for the drill-down.
@@ -226,6 +330,7 @@ mod tests {
             done: true,
             error: None,
             at: 1_800_000_000,
+            source: None,
         });
         let sizes = s.current_sizes().unwrap();
         assert!(!sizes.counting);
@@ -263,6 +368,7 @@ mod tests {
             done: true,
             error: None,
             at: 1_795_418_465,
+            source: None,
         });
         let screen = crate::ui::snapshot_tests::render(&s, 100, 12);
         assert!(!screen.contains("counting…"), "{screen}");
@@ -295,6 +401,7 @@ mod tests {
             done: true,
             error: None,
             at: 1_795_418_465,
+            source: None,
         });
         s.now = 1_795_418_465 + 180;
         cmd(&mut s, Command::Details);
@@ -303,5 +410,52 @@ mod tests {
         // 40 GB Hot at 0.018 + 100 GB Cool at 0.01 + 1 TB Archive at 0.00099.
         assert!(screen.contains("2.71 USD"), "{screen}");
         insta::assert_snapshot!(screen);
+    }
+
+    #[test]
+    fn i_reads_sizes_from_an_inventory_report_and_says_so() {
+        let mut s = in_container(&["a/", "x.bin"]);
+        s.update(crate::app::Action::Resize {
+            width: 160,
+            height: 12,
+        });
+        cmd(&mut s, Command::SizesInventory);
+        assert_eq!(s.mode(), crate::app::layers::Mode::Ask);
+        assert_eq!(s.input.value(), "az://");
+        s.input = tui_input::Input::new("az://inventory/2026/".into());
+        let fx = cmd(&mut s, Command::Accept);
+        let key = s.sizes_key().unwrap();
+        match &fx[..] {
+            [Effect::SizesInventory { key: k, report }] => {
+                assert_eq!(*k, key);
+                assert_eq!(report, "az://inventory/2026/");
+            }
+            other => panic!("{other:?}"),
+        }
+        s.sizes_report(SizesReport {
+            key,
+            children: vec![("a/".into(), count(5 << 20, 2))],
+            total: count(5 << 20, 2),
+            below: Vec::new(),
+            done: true,
+            error: None,
+            at: 1_795_418_465,
+            source: Some("inventory report of 2026-11-29T13:35:56Z (rule Rule_1)".into()),
+        });
+        let screen = crate::ui::snapshot_tests::render(&s, 160, 12);
+        assert!(
+            screen.contains(
+                "from the inventory report of 2026-11-29T13:35:56Z (rule Rule_1), not a live count"
+            ),
+            "{screen}"
+        );
+        assert!(screen.contains("5 MiB"), "{screen}");
+        // The place typed is offered next time.
+        cmd(&mut s, Command::SizesInventory);
+        assert_eq!(s.input.value(), "az://inventory/2026/");
+        // Nonsense is refused before anything runs.
+        s.input = tui_input::Input::new("inventory".into());
+        assert!(cmd(&mut s, Command::Accept).is_empty());
+        assert_eq!(s.mode(), crate::app::layers::Mode::Ask, "still asking");
     }
 }

@@ -287,6 +287,8 @@ pub struct State {
     /// Unix seconds, set by the loop before each draw (for "counted 3 min
     /// ago"); `update` never reads the clock. 0 in tests: no age shown.
     pub now: i64,
+    /// The last place typed for inventory reports (`I`).
+    pub inventory_report: Option<String>,
     /// The sync whose transfers run, until they are all over.
     pub sync_job: Option<super::sync::SyncJob>,
     pub(super) next_generation: u64,
@@ -329,6 +331,7 @@ impl State {
             deleted: None,
             sizes: Default::default(),
             sync_job: None,
+            inventory_report: None,
             prices: Default::default(),
             now: 0,
             next_generation: 1,

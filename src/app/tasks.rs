@@ -376,6 +376,25 @@ impl Runner {
                 let tx = self.tx.clone();
                 tokio::spawn(count_sizes(client, key, containers, token, tx));
             }
+            Effect::SizesInventory { key, report } => {
+                if let Some(old) = self.sizes.take() {
+                    old.cancel();
+                }
+                let token = CancellationToken::new();
+                self.sizes = Some(token.clone());
+                let Some(client) = self.client(key.account) else {
+                    return;
+                };
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    tokio::select! {
+                        _ = token.cancelled() => {}
+                        r = super::sizes::from_inventory(client, key, report) => {
+                            let _ = tx.send(Action::Sizes(r));
+                        }
+                    }
+                });
+            }
             Effect::Op { account, request } => {
                 let Some(client) = self.client(account) else {
                     let _ = self.tx.send(Action::OpDone {
@@ -627,7 +646,7 @@ async fn list_blobs(
     .await;
 }
 
-fn unix_now() -> i64 {
+pub(super) fn unix_now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
@@ -657,6 +676,7 @@ async fn count_sizes(
             done,
             error,
             at: unix_now(),
+            source: None,
         }))
         .is_ok()
     };

@@ -195,7 +195,8 @@ pub struct Row {
     pub deleted: bool,
 }
 
-/// Adds rows below `container/prefix` (prefix empty or ending in `/`).
+/// Adds rows below `container/prefix` (prefix empty or ending in `/`); an
+/// empty container means the whole account, each container a folder.
 pub struct Adder {
     scope: String,
     pub out: InventorySizes,
@@ -204,7 +205,11 @@ pub struct Adder {
 impl Adder {
     pub fn new(container: &str, prefix: &str, depth: usize) -> Self {
         Self {
-            scope: format!("{container}/{prefix}"),
+            scope: if container.is_empty() {
+                String::new()
+            } else {
+                format!("{container}/{prefix}")
+            },
             out: InventorySizes {
                 sizes: Sizes::new(depth),
                 extra: Default::default(),

@@ -23,12 +23,10 @@ pub fn draw(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
     let key_style = Style::default().add_modifier(Modifier::BOLD);
     let counted = state.selected_entry().and_then(|e| {
         let sizes = state.current_sizes()?;
-        Some((e, *sizes.children.get(&e.name)?, sizes.taken_at))
+        Some((e, *sizes.children.get(&e.name)?, sizes))
     });
     let lines: Vec<Line> = match (&state.details, counted) {
-        (_, Some((entry, totals, taken_at))) => {
-            sizes_lines(state, &entry.name, &totals, taken_at, ui)
-        }
+        (_, Some((entry, totals, sizes))) => sizes_lines(state, &entry.name, &totals, sizes, ui),
         (details, None) => match details {
             None => vec![Line::styled("Select a blob to see its properties.", dim)],
             Some(d) => {
@@ -107,7 +105,7 @@ fn sizes_lines(
     state: &State,
     name: &str,
     totals: &crate::azure::sizes::Totals,
-    taken_at: Option<i64>,
+    sizes: &crate::app::sizes::FolderSizes,
     ui: &Ui,
 ) -> Vec<Line<'static>> {
     let dim = Style::default().fg(ui.theme.dim);
@@ -162,7 +160,12 @@ fn sizes_lines(
         ),
         dim,
     ));
-    if let Some(at) = taken_at {
+    if let Some(source) = &sizes.source {
+        lines.push(Line::styled(
+            format!("From the {source}, not a live count; Z counts live."),
+            dim,
+        ));
+    } else if let Some(at) = sizes.taken_at {
         let age = format::age(at, state.now);
         lines.push(Line::styled(
             format!(

@@ -133,6 +133,16 @@ fn info_line<'a>(state: &State, ui: &Ui) -> Line<'a> {
         let text = match (sizes.counting, &sizes.error, sizes.taken_at) {
             (true, _, _) => format!(" · sizes: counting… {what} so far"),
             (_, Some(_), _) => " · sizes: incomplete (Z recounts)".to_string(),
+            (_, _, Some(_)) if sizes.source.is_some() => {
+                let cost = format::cost(
+                    sizes.total.monthly_cost(&state.prices.per_tier()),
+                    &state.prices.currency,
+                );
+                format!(
+                    " · sizes: {what}, ≈{cost}/mo (estimate) · from the {}, not a live count · Z counts live",
+                    sizes.source.as_deref().unwrap_or_default()
+                )
+            }
             (_, _, Some(at)) => {
                 let cost = format::cost(
                     sizes.total.monthly_cost(&state.prices.per_tier()),

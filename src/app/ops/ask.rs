@@ -49,6 +49,8 @@ pub enum Ask {
     },
     /// The bandwidth cap, typed in the transfers pane.
     Cap,
+    /// Where the Blob Inventory reports are, for sizes from the latest one.
+    Inventory,
 }
 
 impl Ask {
@@ -71,6 +73,9 @@ impl Ask {
                 "SAS permissions and lifetime (e.g. rl 1h), or a stored policy (@ID [1h]): ".into()
             }
             Ask::Cap => "bandwidth cap in Mb/s (0 = none): ".into(),
+            Ask::Inventory => {
+                "sizes from the latest inventory report below (az://container/prefix): ".into()
+            }
         }
     }
 
@@ -95,6 +100,7 @@ impl Ask {
             Ask::Tier { .. } | Ask::TierMany { .. } => AccessTier::parse(t).map(|_| ()),
             Ask::Sas { .. } => parse_sas_input(t).map(|_| ()),
             Ask::Cap => crate::transfer::throttle::parse_cap(t).map(|_| ()),
+            Ask::Inventory => crate::azure::uri::parse_az_uri(t).map(|_| ()),
         }
     }
 }
@@ -209,6 +215,7 @@ impl State {
                 };
                 let request = match ask {
                     Ask::Find => return self.start_find(text),
+                    Ask::Inventory => return self.start_sizes_inventory(text),
                     Ask::Cap => return Vec::new(),
                     Ask::Metadata { container, blob } => match parse_pairs(&text) {
                         Ok(pairs) => OpRequest::SetMetadata {

@@ -39,6 +39,7 @@ impl State {
                 }
             },
             Command::Sizes => self.start_sizes(),
+            Command::SizesInventory => self.ask_inventory(),
             Command::Sync => self.start_sync(),
             Command::Find => {
                 match &self.location {
