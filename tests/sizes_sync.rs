@@ -1125,3 +1125,68 @@ async fn du_from_a_parquet_inventory_report_agrees_too() {
     assert_same_as_expected(&doc, t);
     assert_eq!(doc["inventory"]["rule"], "Weekly");
 }
+
+/// The TUI's find (`f`) with filter words, as the runner does it: exactly
+/// the .csv files of at least 1,000 bytes below a/, none under a/x/.
+#[tokio::test(flavor = "multi_thread")]
+async fn tui_find_with_filter_words_takes_exactly_what_they_name() {
+    use blobx::app::tasks::Runner;
+    use blobx::app::{Action, Effect};
+    let t = tree().await;
+    let emu = Emulator::shared();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut runner = Runner::new(vec![Some(client(&emu.host))], None, tx);
+    runner.run_all(vec![Effect::Find {
+        generation: 7,
+        account: 0,
+        container: t.container.clone(),
+        prefix: "a/".into(),
+        text: "**/*.csv min:1000 not:x/** after:1d".into(),
+    }]);
+    let mut found = Vec::new();
+    loop {
+        if let Action::FindPage {
+            generation: 7,
+            result,
+            done,
+        } = rx.recv().await.unwrap()
+        {
+            found.extend(result.unwrap().0.into_iter().map(|b| b.name));
+            if done {
+                break;
+            }
+        }
+    }
+    found.sort();
+    let want: Vec<String> = t
+        .blobs
+        .iter()
+        .filter(|(n, s, _)| {
+            n.starts_with("a/") && !n.starts_with("a/x/") && n.ends_with(".csv") && *s >= 1000
+        })
+        .map(|(n, ..)| n.clone())
+        .collect();
+    assert!(!want.is_empty());
+    assert_eq!(found, want);
+    // Everything was written today: nothing is older than 2000.
+    runner.run_all(vec![Effect::Find {
+        generation: 8,
+        account: 0,
+        container: t.container.clone(),
+        prefix: String::new(),
+        text: "before:2000-01-01".into(),
+    }]);
+    loop {
+        if let Action::FindPage {
+            generation: 8,
+            result,
+            done,
+        } = rx.recv().await.unwrap()
+        {
+            assert!(result.unwrap().0.is_empty());
+            if done {
+                break;
+            }
+        }
+    }
+}

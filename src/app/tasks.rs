@@ -784,7 +784,7 @@ async fn find(
     generation: u64,
     tx: UnboundedSender<Action>,
 ) {
-    let pattern = match super::find::Find::parse(&text) {
+    let pattern = match super::find::Find::parse_filtered(&text, unix_now()) {
         Ok(p) => p,
         Err(e) => {
             let _ = tx.send(Action::FindPage {

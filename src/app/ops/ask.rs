@@ -56,7 +56,9 @@ pub enum Ask {
 impl Ask {
     pub fn label(&self) -> String {
         match self {
-            Ask::Find => "find below this folder (glob, /regex/ or text): ".into(),
+            Ask::Find => {
+                "find (glob, /regex/ or text; after:7d before: min:1MiB max: not:GLOB): ".into()
+            }
             Ask::Metadata { .. } => "metadata (name=value; name2=value2): ".into(),
             Ask::Headers { .. } => "type=…; cache=…; disposition=…: ".into(),
             Ask::Tags { .. } => "index tags (key=value; key2=value2): ".into(),
@@ -83,7 +85,8 @@ impl Ask {
     pub fn check(&self, text: &str) -> Result<(), String> {
         let t = text.trim();
         match self {
-            Ask::Find => crate::azure::find::Find::parse(t).map(|_| ()),
+            // Checked only: the task anchors ages to the clock.
+            Ask::Find => crate::azure::find::Find::parse_filtered(t, 0).map(|_| ()),
             Ask::Metadata { .. } => parse_pairs(t).and_then(|p| ops::check_metadata(&p)),
             Ask::Headers { .. } => parse_headers(t).and_then(|e| ops::check_header_edit(&e)),
             Ask::Tags { .. } => parse_pairs(t).and_then(|p| crate::azure::tags::check_tags(&p)),
