@@ -66,6 +66,7 @@ pub enum Command {
     PoliciesReload,
     Find,
     Sizes,
+    SizesFiltered,
     SizesInventory,
     Sync,
     SyncDirection,
@@ -281,6 +282,11 @@ pub const COMMANDS: &[(Command, &str, &str)] = &[
         Command::Sizes,
         "sizes",
         "Count sizes: every subfolder here (or every container), by bytes; o sorts by size",
+    ),
+    (
+        Command::SizesFiltered,
+        "sizes_filtered",
+        "Count sizes of only what a pattern and filter words take (min:1MiB after:7d …)",
     ),
     (
         Command::SizesInventory,

@@ -736,6 +736,7 @@ async fn tui_sizes_agree_with_an_independent_sum() {
     runner.run_all(vec![Effect::Sizes {
         key: key.clone(),
         containers: Vec::new(),
+        filter: None,
     }]);
     let last = loop {
         match rx.recv().await.unwrap() {
@@ -775,6 +776,7 @@ async fn tui_sizes_agree_with_an_independent_sum() {
             ..key
         },
         containers: vec![t.container.clone()],
+        filter: None,
     }]);
     let last = loop {
         match rx.recv().await.unwrap() {
@@ -1189,4 +1191,50 @@ async fn tui_find_with_filter_words_takes_exactly_what_they_name() {
             }
         }
     }
+}
+
+/// The TUI's filtered count (`F`), as the runner does it: the same totals
+/// as the independent sum of only the blobs the words take.
+#[tokio::test(flavor = "multi_thread")]
+async fn tui_filtered_sizes_count_only_what_the_words_take() {
+    use blobx::app::sizes::SizesKey;
+    use blobx::app::tasks::Runner;
+    use blobx::app::{Action, Effect};
+    let t = tree().await;
+    let emu = Emulator::shared();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut runner = Runner::new(vec![Some(client(&emu.host))], None, tx);
+    runner.run_all(vec![Effect::Sizes {
+        key: SizesKey {
+            account: 0,
+            container: Some(t.container.clone()),
+            prefix: String::new(),
+        },
+        containers: Vec::new(),
+        filter: Some("**/*.csv min:1000 not:b/**".into()),
+    }]);
+    let last = loop {
+        match rx.recv().await.unwrap() {
+            Action::Sizes(r) if r.done => break r,
+            _ => {}
+        }
+    };
+    assert_eq!(last.error, None);
+    assert!(last.source.as_deref().unwrap().contains("min:1000"));
+    let want = expected(&t.blobs, usize::MAX, |n, s| {
+        n.ends_with(".csv") && s >= 1000 && !n.starts_with("b/")
+    });
+    assert_eq!(sum_of(&last.total), want[""]);
+    let got: BTreeMap<String, Sum> = last
+        .children
+        .iter()
+        .filter(|(_, c)| c.all.blobs > 0)
+        .map(|(k, c)| (k.clone(), sum_of(c)))
+        .collect();
+    let want_children: BTreeMap<String, Sum> = want
+        .iter()
+        .filter(|(k, _)| !k.is_empty() && k.matches('/').count() == 1)
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    assert_eq!(got, want_children);
 }

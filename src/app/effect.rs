@@ -75,6 +75,9 @@ pub enum Effect {
     Sizes {
         key: super::sizes::SizesKey,
         containers: Vec<String>,
+        /// Count only what these words take (the find syntax: a pattern
+        /// and `after:`, `before:`, `min:`, `max:`, `not:`).
+        filter: Option<String>,
     },
     /// Sizes below a folder (or of every container) from the latest Blob
     /// Inventory report below `report` (`az://container/prefix`).

@@ -79,7 +79,17 @@ impl State {
         self.sizes.get(&self.sizes_key()?)
     }
 
-    pub(super) fn start_sizes(&mut self) -> Vec<Effect> {
+    /// `F`: which blobs to count (the find syntax).
+    pub(super) fn ask_sizes_filter(&mut self) -> Vec<Effect> {
+        if self.sizes_key().is_none() {
+            self.note_op("Open an account or a folder to count sizes.");
+            return Vec::new();
+        }
+        self.open_ask(super::ops::Ask::SizesFilter, String::new());
+        Vec::new()
+    }
+
+    pub(super) fn start_sizes(&mut self, filter: Option<String>) -> Vec<Effect> {
         let Some(key) = self.sizes_key() else {
             self.note_op("Open an account or a folder to count sizes.");
             return Vec::new();
@@ -101,7 +111,11 @@ impl State {
         let entry = self.sizes.entry(key.clone()).or_default();
         entry.counting = true;
         entry.error = None;
-        vec![Effect::Sizes { key, containers }]
+        vec![Effect::Sizes {
+            key,
+            containers,
+            filter,
+        }]
     }
 
     /// `I`: where the inventory reports are (the last place typed, or `az://`).
@@ -273,7 +287,7 @@ pub(super) async fn from_inventory(
                 }
             }
             out.source = Some(format!(
-                "inventory report of {} (rule {})",
+                "from the inventory report of {} (rule {}), not a live count",
                 manifest.completion_time, manifest.rule_name
             ));
         }
@@ -302,6 +316,7 @@ mod tests {
     fn z_counts_the_folder_and_sizes_stream_into_folder_rows() {
         let mut s = in_container(&["a/", "b/", "x.bin"]);
         let effects = cmd(&mut s, Command::Sizes);
+        assert!(matches!(&effects[..], [Effect::Sizes { filter: None, .. }]));
         let key = s.sizes_key().unwrap();
         assert!(matches!(&effects[..], [Effect::Sizes { key: k, .. }] if *k == key));
         assert!(s.current_sizes().unwrap().counting);
@@ -440,7 +455,10 @@ mod tests {
             done: true,
             error: None,
             at: 1_795_418_465,
-            source: Some("inventory report of 2026-11-29T13:35:56Z (rule Rule_1)".into()),
+            source: Some(
+                "from the inventory report of 2026-11-29T13:35:56Z (rule Rule_1), not a live count"
+                    .into(),
+            ),
         });
         let screen = crate::ui::snapshot_tests::render(&s, 160, 12);
         assert!(
@@ -457,5 +475,20 @@ mod tests {
         s.input = tui_input::Input::new("inventory".into());
         assert!(cmd(&mut s, Command::Accept).is_empty());
         assert_eq!(s.mode(), crate::app::layers::Mode::Ask, "still asking");
+    }
+
+    #[test]
+    fn f_counts_only_what_the_words_take_and_says_so() {
+        let mut s = in_container(&["a/", "x.bin"]);
+        cmd(&mut s, Command::SizesFiltered);
+        assert_eq!(s.mode(), crate::app::layers::Mode::Ask);
+        s.input = tui_input::Input::new("min:lots".into());
+        assert!(cmd(&mut s, Command::Accept).is_empty(), "refused as typed");
+        s.input = tui_input::Input::new("*.csv min:1MiB".into());
+        let fx = cmd(&mut s, Command::Accept);
+        assert!(
+            matches!(&fx[..], [Effect::Sizes { filter: Some(f), .. }] if f == "*.csv min:1MiB"),
+            "{fx:?}"
+        );
     }
 }

@@ -364,7 +364,11 @@ impl Runner {
                     }
                 });
             }
-            Effect::Sizes { key, containers } => {
+            Effect::Sizes {
+                key,
+                containers,
+                filter,
+            } => {
                 if let Some(old) = self.sizes.take() {
                     old.cancel();
                 }
@@ -374,7 +378,7 @@ impl Runner {
                     return;
                 };
                 let tx = self.tx.clone();
-                tokio::spawn(count_sizes(client, key, containers, token, tx));
+                tokio::spawn(count_sizes(client, key, containers, filter, token, tx));
             }
             Effect::SizesInventory { key, report } => {
                 if let Some(old) = self.sizes.take() {
@@ -660,10 +664,34 @@ async fn count_sizes(
     client: StorageClient,
     key: super::sizes::SizesKey,
     containers: Vec<String>,
+    filter: Option<String>,
     cancel: CancellationToken,
     tx: UnboundedSender<Action>,
 ) {
     use super::sizes::SizesReport;
+    let (find, source) = match &filter {
+        None => (None, None),
+        Some(text) => match super::find::Find::parse_filtered(text, unix_now()) {
+            Ok(f) => (Some(f), Some(format!("only what \"{text}\" takes"))),
+            Err(e) => {
+                let _ = tx.send(Action::Sizes(SizesReport {
+                    key,
+                    children: Vec::new(),
+                    total: Default::default(),
+                    below: Vec::new(),
+                    done: true,
+                    error: Some(e),
+                    at: unix_now(),
+                    source: None,
+                }));
+                return;
+            }
+        },
+    };
+    let takes = |rel: &str, size: u64, modified: Option<i64>| {
+        find.as_ref()
+            .is_none_or(|f| f.matches(rel) && f.filter.matches(rel, size, modified))
+    };
     use crate::azure::sizes::{Sizes, Totals};
     use crate::azure::walk::{Walk, WalkOptions};
     const EVERY: Duration = Duration::from_millis(200);
@@ -676,7 +704,7 @@ async fn count_sizes(
             done,
             error,
             at: unix_now(),
-            source: None,
+            source: source.clone(),
         }))
         .is_ok()
     };
@@ -696,7 +724,9 @@ async fn count_sizes(
                 Ok(blobs) => {
                     for b in blobs {
                         let rel = b.name.strip_prefix(&key.prefix).unwrap_or(&b.name);
-                        sizes.add(rel, b.size, b.tier);
+                        if takes(rel, b.size, b.last_modified) {
+                            sizes.add(rel, b.size, b.tier);
+                        }
                     }
                 }
                 Err(e) => {
@@ -749,7 +779,9 @@ async fn count_sizes(
             match page {
                 Ok(blobs) => {
                     for b in blobs {
-                        count.add(b.size, b.tier);
+                        if takes(&b.name, b.size, b.last_modified) {
+                            count.add(b.size, b.tier);
+                        }
                     }
                 }
                 Err(e) => {

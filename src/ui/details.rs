@@ -161,10 +161,7 @@ fn sizes_lines(
         dim,
     ));
     if let Some(source) = &sizes.source {
-        lines.push(Line::styled(
-            format!("From the {source}, not a live count; Z counts live."),
-            dim,
-        ));
+        lines.push(Line::styled(format!("{source}; Z counts all, live."), dim));
     } else if let Some(at) = sizes.taken_at {
         let age = format::age(at, state.now);
         lines.push(Line::styled(

@@ -139,7 +139,7 @@ fn info_line<'a>(state: &State, ui: &Ui) -> Line<'a> {
                     &state.prices.currency,
                 );
                 format!(
-                    " · sizes: {what}, ≈{cost}/mo (estimate) · from the {}, not a live count · Z counts live",
+                    " · sizes: {what}, ≈{cost}/mo (estimate) · {} · Z counts all, live",
                     sizes.source.as_deref().unwrap_or_default()
                 )
             }

@@ -51,6 +51,8 @@ pub enum Ask {
     Cap,
     /// Where the Blob Inventory reports are, for sizes from the latest one.
     Inventory,
+    /// Which blobs a size count takes (the find syntax).
+    SizesFilter,
 }
 
 impl Ask {
@@ -75,6 +77,10 @@ impl Ask {
                 "SAS permissions and lifetime (e.g. rl 1h), or a stored policy (@ID [1h]): ".into()
             }
             Ask::Cap => "bandwidth cap in Mb/s (0 = none): ".into(),
+            Ask::SizesFilter => {
+                "count only (a glob, /regex/ or text; after:7d before: min:1MiB max: not:GLOB): "
+                    .into()
+            }
             Ask::Inventory => {
                 "sizes from the latest inventory report below (az://container/prefix): ".into()
             }
@@ -104,6 +110,7 @@ impl Ask {
             Ask::Sas { .. } => parse_sas_input(t).map(|_| ()),
             Ask::Cap => crate::transfer::throttle::parse_cap(t).map(|_| ()),
             Ask::Inventory => crate::azure::uri::parse_az_uri(t).map(|_| ()),
+            Ask::SizesFilter => crate::azure::find::Find::parse_filtered(t, 0).map(|_| ()),
         }
     }
 }
@@ -219,6 +226,7 @@ impl State {
                 let request = match ask {
                     Ask::Find => return self.start_find(text),
                     Ask::Inventory => return self.start_sizes_inventory(text),
+                    Ask::SizesFilter => return self.start_sizes(Some(text)),
                     Ask::Cap => return Vec::new(),
                     Ask::Metadata { container, blob } => match parse_pairs(&text) {
                         Ok(pairs) => OpRequest::SetMetadata {

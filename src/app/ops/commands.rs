@@ -38,7 +38,8 @@ impl State {
                     Vec::new()
                 }
             },
-            Command::Sizes => self.start_sizes(),
+            Command::Sizes => self.start_sizes(None),
+            Command::SizesFiltered => self.ask_sizes_filter(),
             Command::SizesInventory => self.ask_inventory(),
             Command::Sync => self.start_sync(),
             Command::Find => {
