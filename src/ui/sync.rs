@@ -106,9 +106,15 @@ pub fn draw(frame: &mut Frame, area: Rect, review: &SyncReview, ui: &Ui) {
     lines.extend(head);
     lines.push(Line::raw(""));
     frame.render_widget(Paragraph::new(lines), top);
+    // Only the rows on screen are built: a plan of 100,000 files draws
+    // like one of 50.
+    let height = list_area.height.max(1) as usize;
+    let offset = review.selected.saturating_sub(height - 1);
     let items: Vec<ListItem> = review
         .rows
         .iter()
+        .skip(offset)
+        .take(height)
         .filter_map(|&i| plan.entries.get(i))
         .map(|e| {
             let (mark, what, style) = match e.class {
@@ -129,7 +135,7 @@ pub fn draw(frame: &mut Frame, area: Rect, review: &SyncReview, ui: &Ui) {
             ]))
         })
         .collect();
-    if items.is_empty() {
+    if review.rows.is_empty() {
         frame.render_widget(
             Line::styled(" Nothing to do: both sides hold the same files.", dim),
             list_area,
@@ -141,7 +147,7 @@ pub fn draw(frame: &mut Frame, area: Rect, review: &SyncReview, ui: &Ui) {
                 .bg(ui.theme.selection_bg)
                 .add_modifier(Modifier::BOLD),
         );
-        let mut at = ListState::default().with_selected(Some(review.selected));
+        let mut at = ListState::default().with_selected(Some(review.selected - offset));
         frame.render_stateful_widget(list, list_area, &mut at);
     }
     let footer = if review.asking {

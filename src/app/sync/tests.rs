@@ -293,3 +293,28 @@ fn the_review_snapshot() {
     planned(&mut s, g, src, dst);
     insta::assert_snapshot!(crate::ui::snapshot_tests::render(&s, 110, 22));
 }
+
+#[test]
+fn a_long_plan_scrolls_with_the_cursor() {
+    let mut s = in_container(&["a.csv"]);
+    s.update(Action::Resize {
+        width: 100,
+        height: 20,
+    });
+    let (g, src, dst) = open(&mut s, "/tmp");
+    let mut p = plan(src, dst);
+    p.entries = (0..5000)
+        .map(|i| entry(&format!("f{i:05}.bin"), Class::New, 1, ""))
+        .collect();
+    s.update(Action::Sync(SyncEvent::Planned {
+        generation: g,
+        result: Ok(p),
+    }));
+    cmd(&mut s, Command::Bottom);
+    let screen = crate::ui::snapshot_tests::render(&s, 100, 20);
+    assert!(screen.contains("f04999.bin"), "{screen}");
+    assert!(!screen.contains("f00000.bin"), "{screen}");
+    cmd(&mut s, Command::Top);
+    let screen = crate::ui::snapshot_tests::render(&s, 100, 20);
+    assert!(screen.contains("f00000.bin"), "{screen}");
+}
