@@ -378,7 +378,9 @@ impl Runner {
                     return;
                 };
                 let tx = self.tx.clone();
-                tokio::spawn(count_sizes(client, key, containers, filter, token, tx));
+                tokio::spawn(super::sizes::count_sizes(
+                    client, key, containers, filter, token, tx,
+                ));
             }
             Effect::SizesInventory { key, report } => {
                 if let Some(old) = self.sizes.take() {
@@ -650,161 +652,11 @@ async fn list_blobs(
     .await;
 }
 
-pub(super) fn unix_now() -> i64 {
+pub(in crate::app) fn unix_now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0)
-}
-
-/// Counts sizes with the parallel walker: below a folder (every level, so
-/// the folders below are cached too), or each container in turn. Reports
-/// at most every 200 ms while counting, and once at the end.
-async fn count_sizes(
-    client: StorageClient,
-    key: super::sizes::SizesKey,
-    containers: Vec<String>,
-    filter: Option<String>,
-    cancel: CancellationToken,
-    tx: UnboundedSender<Action>,
-) {
-    use super::sizes::SizesReport;
-    let (find, source) = match &filter {
-        None => (None, None),
-        Some(text) => match super::find::Find::parse_filtered(text, unix_now()) {
-            Ok(f) => (Some(f), Some(format!("only what \"{text}\" takes"))),
-            Err(e) => {
-                let _ = tx.send(Action::Sizes(SizesReport {
-                    key,
-                    children: Vec::new(),
-                    total: Default::default(),
-                    below: Vec::new(),
-                    done: true,
-                    error: Some(e),
-                    at: unix_now(),
-                    source: None,
-                }));
-                return;
-            }
-        },
-    };
-    let takes = |rel: &str, size: u64, modified: Option<i64>| {
-        find.as_ref()
-            .is_none_or(|f| f.matches(rel) && f.filter.matches(rel, size, modified))
-    };
-    use crate::azure::sizes::{Sizes, Totals};
-    use crate::azure::walk::{Walk, WalkOptions};
-    const EVERY: Duration = Duration::from_millis(200);
-    let report = |children: Vec<(String, Totals)>, total: Totals, below, done, error| {
-        tx.send(Action::Sizes(SizesReport {
-            key: key.clone(),
-            children,
-            total,
-            below,
-            done,
-            error,
-            at: unix_now(),
-            source: source.clone(),
-        }))
-        .is_ok()
-    };
-    let mut last = Instant::now();
-    if let Some(container) = &key.container {
-        let mut sizes = Sizes::new(usize::MAX);
-        let mut walk = Walk::start(
-            client,
-            container,
-            &key.prefix,
-            WalkOptions::default(),
-            cancel.clone(),
-        );
-        let mut error = None;
-        while let Some(page) = walk.next().await {
-            match page {
-                Ok(blobs) => {
-                    for b in blobs {
-                        let rel = b.name.strip_prefix(&key.prefix).unwrap_or(&b.name);
-                        if takes(rel, b.size, b.last_modified) {
-                            sizes.add(rel, b.size, b.tier);
-                        }
-                    }
-                }
-                Err(e) => {
-                    error = Some(e);
-                    break;
-                }
-            }
-            if last.elapsed() >= EVERY {
-                last = Instant::now();
-                let children = sizes
-                    .folders
-                    .iter()
-                    .filter(|(k, _)| !k.is_empty() && k[..k.len() - 1].find('/').is_none())
-                    .map(|(k, t)| (k.clone(), *t))
-                    .collect();
-                if !report(children, *sizes.total(), Vec::new(), false, None) {
-                    return;
-                }
-            }
-        }
-        if cancel.is_cancelled() {
-            return;
-        }
-        let children = sizes
-            .folders
-            .iter()
-            .filter(|(k, _)| !k.is_empty() && k[..k.len() - 1].find('/').is_none())
-            .map(|(k, t)| (k.clone(), *t))
-            .collect();
-        let below = sizes
-            .folders
-            .iter()
-            .filter(|(k, _)| !k.is_empty())
-            .map(|(k, t)| (k.clone(), *t))
-            .collect();
-        report(children, *sizes.total(), below, true, error);
-        return;
-    }
-    let mut total = Totals::default();
-    for (i, container) in containers.iter().enumerate() {
-        let mut walk = Walk::start(
-            client.clone(),
-            container,
-            "",
-            WalkOptions::default(),
-            cancel.clone(),
-        );
-        let mut count = Totals::default();
-        while let Some(page) = walk.next().await {
-            match page {
-                Ok(blobs) => {
-                    for b in blobs {
-                        if takes(&b.name, b.size, b.last_modified) {
-                            count.add(b.size, b.tier);
-                        }
-                    }
-                }
-                Err(e) => {
-                    report(Vec::new(), total, Vec::new(), true, Some(e));
-                    return;
-                }
-            }
-        }
-        if cancel.is_cancelled() {
-            return;
-        }
-        total.merge(&count);
-        let done = i + 1 == containers.len();
-        if !report(
-            vec![(container.clone(), count)],
-            total,
-            Vec::new(),
-            done,
-            None,
-        ) {
-            return;
-        }
-    }
 }
 
 /// Lists flat from the pattern's literal start and streams the matches.

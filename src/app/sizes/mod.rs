@@ -11,6 +11,9 @@ use super::state::{Location, State};
 use crate::azure::sizes::Totals;
 use std::collections::HashMap;
 
+mod tasks;
+pub(super) use tasks::{count_sizes, from_inventory};
+
 /// A folder (or an account's container list, `container: None`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct SizesKey {
@@ -224,76 +227,6 @@ impl State {
         }
         self.rebuild_view(false);
     }
-}
-
-/// The task behind `I`: the latest report below `report`, summed for `key`
-/// (every level below, like a walk; on the container list, per container).
-pub(super) async fn from_inventory(
-    client: crate::azure::StorageClient,
-    key: SizesKey,
-    report: String,
-) -> SizesReport {
-    use crate::azure::inventory;
-    let mut out = SizesReport {
-        key: key.clone(),
-        children: Vec::new(),
-        total: Totals::default(),
-        below: Vec::new(),
-        done: true,
-        error: None,
-        at: super::tasks::unix_now(),
-        source: None,
-    };
-    let place = match crate::azure::uri::parse_az_uri(&report) {
-        Ok(p) => p,
-        Err(e) => {
-            out.error = Some(e);
-            return out;
-        }
-    };
-    let manifest = inventory::latest_manifest(&client, &place.container, &place.prefix).await;
-    let (_, manifest) = match manifest {
-        Ok(m) => m,
-        Err(e) => {
-            out.error = Some(e);
-            return out;
-        }
-    };
-    let (container, prefix) = match &key.container {
-        Some(c) => (c.as_str(), key.prefix.as_str()),
-        None => ("", ""),
-    };
-    let sums = inventory::sum(
-        &client,
-        &place.container,
-        &manifest,
-        container,
-        prefix,
-        usize::MAX,
-    )
-    .await;
-    match sums {
-        Ok(sums) => {
-            out.total = *sums.sizes.total();
-            for (k, t) in sums.sizes.folders.iter().filter(|(k, _)| !k.is_empty()) {
-                let top = k[..k.len() - 1].find('/').is_none();
-                match (&key.container, top) {
-                    (None, true) => out.children.push((k[..k.len() - 1].to_string(), *t)),
-                    (Some(_), true) => out.children.push((k.clone(), *t)),
-                    _ => {}
-                }
-                if key.container.is_some() {
-                    out.below.push((k.clone(), *t));
-                }
-            }
-            out.source = Some(format!(
-                "from the inventory report of {} (rule {}), not a live count",
-                manifest.completion_time, manifest.rule_name
-            ));
-        }
-        Err(e) => out.error = Some(e),
-    }
-    out
 }
 
 #[cfg(test)]
