@@ -420,10 +420,14 @@ impl State {
             .collect();
         let unfinished = job.seen.values().filter(|s| **s != Status::Done).count();
         let mut deletes = job.deletes;
-        if unfinished > 0 && !deletes.is_empty() {
+        if unfinished > 0 {
+            let kept = match deletes.len() {
+                0 => String::new(),
+                n => format!(", so the {n} files only on the target side were kept"),
+            };
             self.error(&format!(
-                "Sync: {unfinished} transfers did not finish, so the {} files only on the target side were kept.",
-                deletes.len()
+                "Sync: {unfinished} of {} transfers did not finish{kept}; r in the transfers pane retries them, Y compares again.",
+                job.targets
             ));
             deletes.clear();
         }

@@ -232,7 +232,9 @@ fn mirror_asks_with_count_and_size_and_a_failure_keeps_the_extras() {
     }
     let status = s.status.as_ref().unwrap().text.clone();
     assert!(
-        status.contains("1 files only on the target side were kept"),
+        status.contains(
+            "1 of 3 transfers did not finish, so the 1 files only on the target side were kept"
+        ),
         "{status}"
     );
 }
