@@ -262,6 +262,7 @@ fn run(args: Args) -> anyhow::Result<()> {
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         let mut state = State::new(nodes);
         state.readonly = args.readonly || config.settings.readonly;
+        state.prices = config.settings.prices.clone();
         let warnings: Vec<String> = config.warnings.iter().chain(&account_warnings).cloned().collect();
         if let Some(w) = warnings.first() {
             state.status = Some(crate::app::state::StatusMessage {

@@ -71,6 +71,11 @@ pub enum Command {
     /// Find Blobs by Tags in the container.
     FindTags,
     Sizes,
+    SizesFiltered,
+    SizesInventory,
+    Sync,
+    SyncDirection,
+    SyncMirror,
     NewContainer,
     Delete,
     Rename,
@@ -293,6 +298,31 @@ pub const COMMANDS: &[(Command, &str, &str)] = &[
         Command::Sizes,
         "sizes",
         "Count sizes: every subfolder here (or every container), by bytes; o sorts by size",
+    ),
+    (
+        Command::SizesFiltered,
+        "sizes_filtered",
+        "Count sizes of only what a pattern and filter words take (min:1MiB after:7d …)",
+    ),
+    (
+        Command::SizesInventory,
+        "sizes_inventory",
+        "Sizes from the latest Blob Inventory report (for accounts too big to list)",
+    ),
+    (
+        Command::Sync,
+        "sync",
+        "Sync this folder with a local folder: the plan is shown before anything moves",
+    ),
+    (
+        Command::SyncDirection,
+        "sync_direction",
+        "Turn the direction round (upload ↔ download) and compare again",
+    ),
+    (
+        Command::SyncMirror,
+        "sync_mirror",
+        "Also delete what is only on the target side (asked first)",
     ),
     (
         Command::EditMetadata,
@@ -594,6 +624,7 @@ impl Command {
         matches!(
             self,
             Command::Upload
+                | Command::Sync
                 | Command::Paste
                 | Command::Overwrite
                 | Command::IfDifferent

@@ -228,9 +228,25 @@ async fn du_agrees_with_an_independent_sum_per_folder_and_tier() {
         .iter()
         .map(|f| (f["path"].as_str().unwrap().to_string(), from_json(f)))
         .collect();
-    let want_folders: BTreeMap<_, _> = want.into_iter().filter(|(k, _)| !k.is_empty()).collect();
+    let want_folders: BTreeMap<_, _> = want
+        .clone()
+        .into_iter()
+        .filter(|(k, _)| !k.is_empty())
+        .collect();
     assert_eq!(got, want_folders);
-    assert!(doc["estimated_monthly_cost"]["amount"].as_f64().unwrap() > 0.0);
+    // The estimate from the default prices, per GB-month, summed independently.
+    let prices = [("Hot", 0.018), ("Cool", 0.01), ("Archive", 0.00099)];
+    let cost: f64 = want[""]
+        .2
+        .iter()
+        .map(|(tier, (bytes, _))| {
+            let p = prices.iter().find(|(t, _)| t == tier).unwrap().1;
+            *bytes as f64 / 1e9 * p
+        })
+        .sum();
+    let amount = doc["estimated_monthly_cost"]["amount"].as_f64().unwrap();
+    assert!((amount - cost).abs() < 1e-12, "{amount} vs {cost}");
+    assert!(doc["folders"][0]["monthly_cost_estimate"].as_f64().unwrap() > 0.0);
     assert_eq!(doc["errors"].as_array().unwrap().len(), 0);
 
     // A folder, with filters: only .csv files of at least 1000 bytes.
@@ -720,6 +736,7 @@ async fn tui_sizes_agree_with_an_independent_sum() {
     runner.run_all(vec![Effect::Sizes {
         key: key.clone(),
         containers: Vec::new(),
+        filter: None,
     }]);
     let last = loop {
         match rx.recv().await.unwrap() {
@@ -728,42 +745,38 @@ async fn tui_sizes_agree_with_an_independent_sum() {
         }
     };
     assert_eq!(last.error, None);
-    assert_eq!(
-        (last.total.bytes, last.total.blobs),
-        (want[""].0, want[""].1)
-    );
-    let mut children = last.children.clone();
-    children.sort_by(|a, b| a.0.cmp(&b.0));
-    let want_children: Vec<_> = want
+    assert_eq!(sum_of(&last.total), want[""], "with the tier split");
+    let got: BTreeMap<String, Sum> = last
+        .children
+        .iter()
+        .map(|(k, c)| (k.clone(), sum_of(c)))
+        .collect();
+    let want_children: BTreeMap<String, Sum> = want
         .iter()
         .filter(|(k, _)| !k.is_empty() && k.matches('/').count() == 1)
-        .map(|(k, v)| (k.clone(), v.0, v.1))
-        .collect();
-    let got: Vec<_> = children
-        .iter()
-        .map(|(k, c)| (k.clone(), c.bytes, c.blobs))
+        .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     assert_eq!(got, want_children);
-    let mut below: Vec<_> = last
+    let below: BTreeMap<String, Sum> = last
         .below
         .iter()
-        .map(|(k, c)| (k.clone(), c.bytes, c.blobs))
+        .map(|(k, c)| (k.clone(), sum_of(c)))
         .collect();
-    below.sort();
-    let want_below: Vec<_> = want
+    let want_below: BTreeMap<String, Sum> = want
         .iter()
         .filter(|(k, _)| !k.is_empty())
-        .map(|(k, v)| (k.clone(), v.0, v.1))
+        .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     assert_eq!(below, want_below);
 
-    // The container list: this container's total.
+    // The container list: this container's total, by tier too.
     runner.run_all(vec![Effect::Sizes {
         key: SizesKey {
             container: None,
             ..key
         },
         containers: vec![t.container.clone()],
+        filter: None,
     }]);
     let last = loop {
         match rx.recv().await.unwrap() {
@@ -771,11 +784,457 @@ async fn tui_sizes_agree_with_an_independent_sum() {
             _ => {}
         }
     };
+    let got: Vec<(String, Sum)> = last
+        .children
+        .iter()
+        .map(|(k, c)| (k.clone(), sum_of(c)))
+        .collect();
+    assert_eq!(got, [(t.container.clone(), want[""].clone())]);
+}
+
+/// The TUI's totals in the shape of [`expected`].
+fn sum_of(t: &blobx::azure::sizes::Totals) -> Sum {
+    (
+        t.all.bytes,
+        t.all.blobs,
+        t.by_tier()
+            .map(|(tier, c)| (tier.name().to_string(), (c.bytes, c.blobs)))
+            .collect(),
+    )
+}
+
+// ---------------------------------------------------------------------------
+// Sizes from a Blob Inventory report
+
+/// A manifest as the service writes it (documented shape), naming `files`.
+fn manifest(rule: &str, format: &str, files: &[(String, usize)]) -> Vec<u8> {
+    let files: Vec<serde_json::Value> = files
+        .iter()
+        .map(|(blob, size)| serde_json::json!({"blob": blob, "size": size}))
+        .collect();
+    serde_json::to_vec_pretty(&serde_json::json!({
+        "destinationContainer": "inventory",
+        "endpoint": "https://testaccount.blob.core.windows.net",
+        "files": files,
+        "inventoryCompletionTime": "2026-11-29T13:35:56Z",
+        "inventoryStartTime": "2026-11-29T13:25:36Z",
+        "ruleDefinition": {
+            "filters": {"blobTypes": ["blockBlob"], "includeBlobVersions": true,
+                        "includeSnapshots": true, "prefixMatch": []},
+            "format": format,
+            "objectType": "blob",
+            "schedule": "daily",
+            "schemaFields": ["Name", "Creation-Time", "Last-Modified", "Content-Length",
+                             "AccessTier", "Snapshot", "VersionId", "IsCurrentVersion", "Deleted"]
+        },
+        "ruleName": rule,
+        "status": "Succeeded",
+        "summary": {"objectCount": 0, "totalObjectSize": 0},
+        "version": "1.0"
+    }))
+    .unwrap()
+}
+
+/// `du --json` of the seeded tree from a report in `inventory`.
+fn du_inventory(t: &Tree, report: &str) -> serde_json::Value {
+    du(&[
+        &format!("az://{}", t.container),
+        "--depth",
+        "2",
+        "--inventory",
+        report,
+    ])
+}
+
+fn assert_same_as_expected(doc: &serde_json::Value, t: &Tree) {
+    let want = expected(&t.blobs, 2, |_, _| true);
+    assert_eq!(from_json(doc), want[""]);
+    let got: BTreeMap<String, _> = doc["folders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["path"].as_str().unwrap().to_string(), from_json(f)))
+        .collect();
+    let want_folders: BTreeMap<_, _> = want.into_iter().filter(|(k, _)| !k.is_empty()).collect();
+    assert_eq!(got, want_folders);
+}
+
+/// A CSV report of the seeded tree (split over two files, the second over
+/// 8 MiB with rows of another container so it is read in several ranges),
+/// plus a snapshot, an old version and a deleted blob counted apart; an
+/// older run with wrong numbers is passed over for the latest.
+#[tokio::test(flavor = "multi_thread")]
+async fn du_from_a_csv_inventory_report_agrees_with_a_live_walk() {
+    let t = tree().await;
+    let emu = Emulator::shared();
+    let c = client(&emu.host);
+    let inv = unique("inventory");
+    let header = "Name,Creation-Time,Last-Modified,Content-Length,AccessTier,Snapshot,VersionId,IsCurrentVersion,Deleted\n";
+    let row = |name: &str, size: u64, tier: &str, snap: &str, current: &str, deleted: &str| {
+        let c = &t.container;
+        format!(
+            "\"{c}/{name}\",Sat; 29 Nov 2026 10:00:00 GMT,Sat; 29 Nov 2026 10:00:00 GMT,{size},{tier},{snap},,{current},{deleted}\n"
+        )
+    };
+    let half = t.blobs.len() / 2;
+    let mut one = header.to_string();
+    for (name, size, tier) in &t.blobs[..half] {
+        one.push_str(&row(name, *size, tier.name(), "", "true", "false"));
+    }
+    let mut two = header.to_string();
+    for (name, size, tier) in &t.blobs[half..] {
+        two.push_str(&row(name, *size, tier.name(), "", "true", "false"));
+    }
+    let (first, ..) = &t.blobs[0];
+    two.push_str(&row(
+        first,
+        1000,
+        "Hot",
+        "2026-11-01T00:00:00.0000000Z",
+        "",
+        "",
+    ));
+    two.push_str(&row(first, 2000, "Cool", "", "false", ""));
+    two.push_str(&row("gone.bin", 3000, "Hot", "", "", "true"));
+    let mut i = 0;
+    while two.len() < (9 << 20) {
+        two.push_str(&format!("otherc/{i:08}.bin,x,x,77777,Hot,,,true,false\n"));
+        i += 1;
+    }
+    let run = "2026/11/29/13-25-36/Rule_1";
+    let files = vec![
+        (format!("{run}/Rule_1_1.csv"), one.len()),
+        (format!("{run}/Rule_1_2.csv"), two.len()),
+    ];
+    let old = "2026/11/28/13-25-36/Rule_1";
+    let wrong = format!("{header}{}/x,a,b,999999,Hot,,,true,false\n", t.container);
+    fill(
+        &c,
+        &inv,
+        vec![
+            BlobSpec::new(files[0].0.clone(), one.into_bytes()),
+            BlobSpec::new(files[1].0.clone(), two.into_bytes()),
+            BlobSpec::new(
+                format!("{run}/Rule_1-manifest.json"),
+                manifest("Rule_1", "csv", &files),
+            ),
+            BlobSpec::new(format!("{run}/Rule_1-manifest.checksum"), "0"),
+            BlobSpec::new(format!("{old}/Rule_1.csv"), wrong.clone().into_bytes()),
+            BlobSpec::new(
+                format!("{old}/Rule_1-manifest.json"),
+                manifest(
+                    "Rule_1",
+                    "csv",
+                    &[(format!("{old}/Rule_1.csv"), wrong.len())],
+                ),
+            ),
+        ],
+    )
+    .await
+    .unwrap();
+    let doc = du_inventory(t, &format!("az://{inv}/"));
+    assert_same_as_expected(&doc, t);
+    // And the same as a live walk of the same data.
+    let live = du(&[&format!("az://{}", t.container), "--depth", "2"]);
+    assert_eq!(from_json(&doc), from_json(&live));
     assert_eq!(
-        last.children
-            .iter()
-            .map(|(k, c)| (k.clone(), c.bytes, c.blobs))
-            .collect::<Vec<_>>(),
-        [(t.container.clone(), want[""].0, want[""].1)]
+        doc["inventory"]["manifest"],
+        format!("az://{inv}/{run}/Rule_1-manifest.json")
     );
+    assert_eq!(doc["inventory"]["completed"], "2026-11-29T13:35:56Z");
+    let extra = &doc["not_current"];
+    assert_eq!(extra["snapshots"]["bytes"], 1000);
+    assert_eq!(extra["versions"]["bytes"], 2000);
+    assert_eq!(extra["deleted"]["bytes"], 3000);
+
+    // The TUI's I, as the runner does it: the folder's children and the
+    // folders below, and this container on the container list.
+    {
+        use blobx::app::sizes::SizesKey;
+        use blobx::app::tasks::Runner;
+        use blobx::app::{Action, Effect};
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let mut runner = Runner::new(vec![Some(client(&emu.host))], None, tx);
+        let want = expected(&t.blobs, usize::MAX, |_, _| true);
+        let key = SizesKey {
+            account: 0,
+            container: Some(t.container.clone()),
+            prefix: String::new(),
+        };
+        for key in [
+            key.clone(),
+            SizesKey {
+                container: None,
+                ..key
+            },
+        ] {
+            runner.run_all(vec![Effect::SizesInventory {
+                key: key.clone(),
+                report: format!("az://{inv}/"),
+            }]);
+            let r = loop {
+                match rx.recv().await.unwrap() {
+                    Action::Sizes(r) if r.done => break r,
+                    _ => {}
+                }
+            };
+            assert_eq!(r.error, None);
+            assert!(
+                r.source
+                    .as_deref()
+                    .unwrap()
+                    .contains("2026-11-29T13:35:56Z")
+            );
+            let children: BTreeMap<String, Sum> = r
+                .children
+                .iter()
+                .map(|(k, c)| (k.clone(), sum_of(c)))
+                .collect();
+            if key.container.is_some() {
+                let want_children: BTreeMap<String, Sum> = want
+                    .iter()
+                    .filter(|(k, _)| !k.is_empty() && k.matches('/').count() == 1)
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect();
+                assert_eq!(children, want_children);
+                let below: BTreeMap<String, Sum> = r
+                    .below
+                    .iter()
+                    .map(|(k, c)| (k.clone(), sum_of(c)))
+                    .collect();
+                assert_eq!(below.len(), want.len() - 1);
+            } else {
+                // Every container the report names: this one, and the padding's.
+                assert_eq!(children[&t.container], want[""]);
+                assert!(children.contains_key("otherc"));
+            }
+        }
+    }
+
+    // A folder, one level.
+    let a = du(&[
+        &format!("az://{}/a", t.container),
+        "--depth",
+        "0",
+        "--inventory",
+        &format!("az://{inv}/2026/"),
+    ]);
+    let want = expected(&t.blobs, 0, |n, _| n.starts_with("a/"));
+    assert_eq!(from_json(&a), want[""]);
+
+    // No report there: said in words, exit 1; filters are refused (exit 2).
+    let home = tempfile::tempdir().unwrap();
+    let out = run_blobx(
+        home.path(),
+        &[
+            "du",
+            "--emulator",
+            &emu.host,
+            &format!("az://{}", t.container),
+            "--inventory",
+            &format!("az://{inv}/nothing/"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no inventory manifest"));
+    let out = run_blobx(
+        home.path(),
+        &[
+            "du",
+            "--emulator",
+            &emu.host,
+            &format!("az://{}", t.container),
+            "--inventory",
+            &format!("az://{inv}/"),
+            "--min-size",
+            "1",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// The same from a Parquet report (Content-Length as INT64, names as UTF8).
+#[tokio::test(flavor = "multi_thread")]
+async fn du_from_a_parquet_inventory_report_agrees_too() {
+    use parquet::data_type::{ByteArray, ByteArrayType, Int64Type};
+    use parquet::file::properties::WriterProperties;
+    use parquet::file::writer::SerializedFileWriter;
+    use parquet::schema::parser::parse_message_type;
+    use std::sync::Arc;
+    let t = tree().await;
+    let emu = Emulator::shared();
+    let c = client(&emu.host);
+    let inv = unique("invparquet");
+    let schema = Arc::new(
+        parse_message_type(
+            "message inventory { REQUIRED BYTE_ARRAY Name (UTF8); OPTIONAL INT64 Content-Length; OPTIONAL BYTE_ARRAY AccessTier (UTF8); }",
+        )
+        .unwrap(),
+    );
+    let mut data = Vec::new();
+    let mut w = SerializedFileWriter::new(
+        &mut data,
+        schema,
+        Arc::new(WriterProperties::builder().build()),
+    )
+    .unwrap();
+    for chunk in t.blobs.chunks(100) {
+        let mut rg = w.next_row_group().unwrap();
+        let names: Vec<ByteArray> = chunk
+            .iter()
+            .map(|(n, ..)| ByteArray::from(format!("{}/{n}", t.container).as_str()))
+            .collect();
+        let mut col = rg.next_column().unwrap().unwrap();
+        col.typed::<ByteArrayType>()
+            .write_batch(&names, None, None)
+            .unwrap();
+        col.close().unwrap();
+        let sizes: Vec<i64> = chunk.iter().map(|(_, s, _)| *s as i64).collect();
+        let defs = vec![1i16; chunk.len()];
+        let mut col = rg.next_column().unwrap().unwrap();
+        col.typed::<Int64Type>()
+            .write_batch(&sizes, Some(&defs), None)
+            .unwrap();
+        col.close().unwrap();
+        let tiers: Vec<ByteArray> = chunk
+            .iter()
+            .map(|(_, _, t)| ByteArray::from(t.name()))
+            .collect();
+        let mut col = rg.next_column().unwrap().unwrap();
+        col.typed::<ByteArrayType>()
+            .write_batch(&tiers, Some(&defs), None)
+            .unwrap();
+        col.close().unwrap();
+        rg.close().unwrap();
+    }
+    w.close().unwrap();
+    let run = "2026/11/29/13-25-36/Weekly";
+    let files = vec![(format!("{run}/Weekly.parquet"), data.len())];
+    fill(
+        &c,
+        &inv,
+        vec![
+            BlobSpec::new(files[0].0.clone(), data),
+            BlobSpec::new(
+                format!("{run}/Weekly-manifest.json"),
+                manifest("Weekly", "parquet", &files),
+            ),
+        ],
+    )
+    .await
+    .unwrap();
+    let doc = du_inventory(t, &format!("az://{inv}/"));
+    assert_same_as_expected(&doc, t);
+    assert_eq!(doc["inventory"]["rule"], "Weekly");
+}
+
+/// The TUI's find (`f`) with filter words, as the runner does it: exactly
+/// the .csv files of at least 1,000 bytes below a/, none under a/x/.
+#[tokio::test(flavor = "multi_thread")]
+async fn tui_find_with_filter_words_takes_exactly_what_they_name() {
+    use blobx::app::tasks::Runner;
+    use blobx::app::{Action, Effect};
+    let t = tree().await;
+    let emu = Emulator::shared();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut runner = Runner::new(vec![Some(client(&emu.host))], None, tx);
+    runner.run_all(vec![Effect::Find {
+        generation: 7,
+        account: 0,
+        container: t.container.clone(),
+        prefix: "a/".into(),
+        text: "**/*.csv min:1000 not:x/** after:1d".into(),
+    }]);
+    let mut found = Vec::new();
+    loop {
+        if let Action::FindPage {
+            generation: 7,
+            result,
+            done,
+        } = rx.recv().await.unwrap()
+        {
+            found.extend(result.unwrap().0.into_iter().map(|b| b.name));
+            if done {
+                break;
+            }
+        }
+    }
+    found.sort();
+    let want: Vec<String> = t
+        .blobs
+        .iter()
+        .filter(|(n, s, _)| {
+            n.starts_with("a/") && !n.starts_with("a/x/") && n.ends_with(".csv") && *s >= 1000
+        })
+        .map(|(n, ..)| n.clone())
+        .collect();
+    assert!(!want.is_empty());
+    assert_eq!(found, want);
+    // Everything was written today: nothing is older than 2000.
+    runner.run_all(vec![Effect::Find {
+        generation: 8,
+        account: 0,
+        container: t.container.clone(),
+        prefix: String::new(),
+        text: "before:2000-01-01".into(),
+    }]);
+    loop {
+        if let Action::FindPage {
+            generation: 8,
+            result,
+            done,
+        } = rx.recv().await.unwrap()
+        {
+            assert!(result.unwrap().0.is_empty());
+            if done {
+                break;
+            }
+        }
+    }
+}
+
+/// The TUI's filtered count (`F`), as the runner does it: the same totals
+/// as the independent sum of only the blobs the words take.
+#[tokio::test(flavor = "multi_thread")]
+async fn tui_filtered_sizes_count_only_what_the_words_take() {
+    use blobx::app::sizes::SizesKey;
+    use blobx::app::tasks::Runner;
+    use blobx::app::{Action, Effect};
+    let t = tree().await;
+    let emu = Emulator::shared();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut runner = Runner::new(vec![Some(client(&emu.host))], None, tx);
+    runner.run_all(vec![Effect::Sizes {
+        key: SizesKey {
+            account: 0,
+            container: Some(t.container.clone()),
+            prefix: String::new(),
+        },
+        containers: Vec::new(),
+        filter: Some("**/*.csv min:1000 not:b/**".into()),
+    }]);
+    let last = loop {
+        match rx.recv().await.unwrap() {
+            Action::Sizes(r) if r.done => break r,
+            _ => {}
+        }
+    };
+    assert_eq!(last.error, None);
+    assert!(last.source.as_deref().unwrap().contains("min:1000"));
+    let want = expected(&t.blobs, usize::MAX, |n, s| {
+        n.ends_with(".csv") && s >= 1000 && !n.starts_with("b/")
+    });
+    assert_eq!(sum_of(&last.total), want[""]);
+    let got: BTreeMap<String, Sum> = last
+        .children
+        .iter()
+        .filter(|(_, c)| c.all.blobs > 0)
+        .map(|(k, c)| (k.clone(), sum_of(c)))
+        .collect();
+    let want_children: BTreeMap<String, Sum> = want
+        .iter()
+        .filter(|(k, _)| !k.is_empty() && k.matches('/').count() == 1)
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    assert_eq!(got, want_children);
 }

@@ -89,6 +89,8 @@ pub enum Action {
     Policies(super::policies::PolicyEvent),
     /// Work on snapshots, versions or deleted blobs finished.
     History(super::history::HistoryEvent),
+    /// The sync review's plan, or the end of a sync.
+    Sync(super::sync::SyncEvent),
     /// The wheel or a click, where the pointer was.
     Mouse(Mouse),
     /// A change to the service was made, or a request failed (for the activity pane).

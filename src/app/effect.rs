@@ -86,6 +86,15 @@ pub enum Effect {
     Sizes {
         key: super::sizes::SizesKey,
         containers: Vec<String>,
+        /// Count only what these words take (the find syntax: a pattern
+        /// and `after:`, `before:`, `min:`, `max:`, `not:`).
+        filter: Option<String>,
+    },
+    /// Sizes below a folder (or of every container) from the latest Blob
+    /// Inventory report below `report` (`az://container/prefix`).
+    SizesInventory {
+        key: super::sizes::SizesKey,
+        report: String,
     },
     /// An everyday action on the service (see `app::ops`).
     Op {
@@ -116,6 +125,8 @@ pub enum Effect {
     },
     /// Snapshots, versions and deleted blobs (see `app::history`).
     History(super::history::HistoryEffect),
+    /// The sync review's plan, and what follows its transfers.
+    Sync(super::sync::SyncEffect),
     /// Find out why an account cannot be reached (see `app::diagnosis`).
     Diagnose {
         account: usize,
@@ -260,6 +271,7 @@ impl PartialEq for Effect {
             | (Effect::DiscardUnfinished(a), Effect::DiscardUnfinished(b)) => a == b,
             (Effect::WriteReport { path: a, .. }, Effect::WriteReport { path: b, .. }) => a == b,
             (Effect::History(a), Effect::History(b)) => a == b,
+            (Effect::Sync(a), Effect::Sync(b)) => a == b,
             (Effect::Diagnose { account: a }, Effect::Diagnose { account: b }) => a == b,
             (
                 Effect::UseVersion {

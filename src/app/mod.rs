@@ -28,6 +28,7 @@ pub mod run;
 pub mod settings;
 pub mod sizes;
 pub mod state;
+pub mod sync;
 pub mod tasks;
 mod transfers;
 mod update;

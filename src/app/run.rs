@@ -88,6 +88,10 @@ impl Loop<'_> {
                 dirty = true;
             }
             if dirty && Instant::now() >= next_frame {
+                self.state.now = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_secs() as i64)
+                    .unwrap_or(0);
                 terminal.draw(|f| ui::draw(f, &self.state, &ui))?;
                 dirty = false;
                 let now = Instant::now();

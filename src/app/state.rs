@@ -110,6 +110,12 @@ pub enum PathAction {
     },
     /// Write the transfers' report (CSV) to a new file.
     Report,
+    /// Compare a local folder with this container folder (the sync review).
+    Sync {
+        account: usize,
+        container: String,
+        prefix: String,
+    },
     /// Save one snapshot or version as a local file.
     DownloadPast {
         account: usize,
@@ -286,6 +292,15 @@ pub struct State {
     pub deleted: Option<super::history::DeletedView>,
     /// Folder and container sizes counted this session (`Z`), by folder.
     pub sizes: std::collections::HashMap<super::sizes::SizesKey, super::sizes::FolderSizes>,
+    /// Per-tier prices for the estimated cost next to sizes (config.toml `[prices]`).
+    pub prices: crate::config::settings::Prices,
+    /// Unix seconds, set by the loop before each draw (for "counted 3 min
+    /// ago"); `update` never reads the clock. 0 in tests: no age shown.
+    pub now: i64,
+    /// The last place typed for inventory reports (`I`).
+    pub inventory_report: Option<String>,
+    /// The sync whose transfers run, until they are all over.
+    pub sync_job: Option<super::sync::SyncJob>,
     pub(super) next_generation: u64,
     /// A blob read for editing: the event loop hands the terminal to the editor.
     pub editor: Option<Box<super::edit::EditSession>>,
@@ -328,6 +343,10 @@ impl State {
             bookmarks: Default::default(),
             deleted: None,
             sizes: Default::default(),
+            sync_job: None,
+            inventory_report: None,
+            prices: Default::default(),
+            now: 0,
             next_generation: 1,
         }
     }

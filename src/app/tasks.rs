@@ -40,6 +40,8 @@ pub struct Runner {
     sizes: Option<CancellationToken>,
     /// The lifecycle dry run listing the account; a newer one cancels it.
     lifecycle: Option<CancellationToken>,
+    /// The sync plan being made; a newer one (or closing the review) cancels it.
+    sync: Option<CancellationToken>,
     engine: Engine,
 }
 
@@ -81,6 +83,7 @@ impl Runner {
             listing: None,
             sizes: None,
             lifecycle: None,
+            sync: None,
             details: None,
             preview: None,
             engine,
@@ -385,7 +388,11 @@ impl Runner {
                     client, container, prefix, query, generation, token, tx,
                 );
             }
-            Effect::Sizes { key, containers } => {
+            Effect::Sizes {
+                key,
+                containers,
+                filter,
+            } => {
                 if let Some(old) = self.sizes.take() {
                     old.cancel();
                 }
@@ -395,7 +402,28 @@ impl Runner {
                     return;
                 };
                 let tx = self.tx.clone();
-                tokio::spawn(count_sizes(client, key, containers, token, tx));
+                tokio::spawn(super::sizes::count_sizes(
+                    client, key, containers, filter, token, tx,
+                ));
+            }
+            Effect::SizesInventory { key, report } => {
+                if let Some(old) = self.sizes.take() {
+                    old.cancel();
+                }
+                let token = CancellationToken::new();
+                self.sizes = Some(token.clone());
+                let Some(client) = self.client(key.account) else {
+                    return;
+                };
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    tokio::select! {
+                        _ = token.cancelled() => {}
+                        r = super::sizes::from_inventory(client, key, report) => {
+                            let _ = tx.send(Action::Sizes(r));
+                        }
+                    }
+                });
             }
             Effect::Op { account, request } => {
                 let Some(client) = self.client(account) else {
@@ -565,6 +593,16 @@ impl Runner {
                     });
                 });
             }
+            Effect::Sync(effect) => {
+                if let Some(old) = self.sync.take() {
+                    old.cancel();
+                }
+                let token = CancellationToken::new();
+                if matches!(effect, super::sync::SyncEffect::Plan { .. }) {
+                    self.sync = Some(token.clone());
+                }
+                super::sync::spawn(effect, self.clients.clone(), token, self.tx.clone())
+            }
             Effect::History(effect) => {
                 super::history::spawn(effect, |i| self.client(i), self.tx.clone())
             }
@@ -675,134 +713,11 @@ async fn list_blobs(
     .await;
 }
 
-fn unix_now() -> i64 {
+pub(in crate::app) fn unix_now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0)
-}
-
-/// Counts sizes with the parallel walker: below a folder (every level, so
-/// the folders below are cached too), or each container in turn. Reports
-/// at most every 200 ms while counting, and once at the end.
-async fn count_sizes(
-    client: StorageClient,
-    key: super::sizes::SizesKey,
-    containers: Vec<String>,
-    cancel: CancellationToken,
-    tx: UnboundedSender<Action>,
-) {
-    use super::sizes::SizesReport;
-    use crate::azure::sizes::{Count, Sizes};
-    use crate::azure::walk::{Walk, WalkOptions};
-    const EVERY: Duration = Duration::from_millis(200);
-    let report = |children: Vec<(String, Count)>, total: Count, below, done, error| {
-        tx.send(Action::Sizes(SizesReport {
-            key: key.clone(),
-            children,
-            total,
-            below,
-            done,
-            error,
-            at: unix_now(),
-        }))
-        .is_ok()
-    };
-    let mut last = Instant::now();
-    if let Some(container) = &key.container {
-        let mut sizes = Sizes::new(usize::MAX);
-        let mut walk = Walk::start(
-            client,
-            container,
-            &key.prefix,
-            WalkOptions::default(),
-            cancel.clone(),
-        );
-        let mut error = None;
-        while let Some(page) = walk.next().await {
-            match page {
-                Ok(blobs) => {
-                    for b in blobs {
-                        let rel = b.name.strip_prefix(&key.prefix).unwrap_or(&b.name);
-                        sizes.add(rel, b.size, b.tier);
-                    }
-                }
-                Err(e) => {
-                    error = Some(e);
-                    break;
-                }
-            }
-            if last.elapsed() >= EVERY {
-                last = Instant::now();
-                let children = sizes
-                    .folders
-                    .iter()
-                    .filter(|(k, _)| !k.is_empty() && k[..k.len() - 1].find('/').is_none())
-                    .map(|(k, t)| (k.clone(), t.all))
-                    .collect();
-                if !report(children, sizes.total().all, Vec::new(), false, None) {
-                    return;
-                }
-            }
-        }
-        if cancel.is_cancelled() {
-            return;
-        }
-        let children = sizes
-            .folders
-            .iter()
-            .filter(|(k, _)| !k.is_empty() && k[..k.len() - 1].find('/').is_none())
-            .map(|(k, t)| (k.clone(), t.all))
-            .collect();
-        let below = sizes
-            .folders
-            .iter()
-            .filter(|(k, _)| !k.is_empty())
-            .map(|(k, t)| (k.clone(), t.all))
-            .collect();
-        report(children, sizes.total().all, below, true, error);
-        return;
-    }
-    let mut total = Count::default();
-    for (i, container) in containers.iter().enumerate() {
-        let mut walk = Walk::start(
-            client.clone(),
-            container,
-            "",
-            WalkOptions::default(),
-            cancel.clone(),
-        );
-        let mut count = Count::default();
-        while let Some(page) = walk.next().await {
-            match page {
-                Ok(blobs) => {
-                    for b in blobs {
-                        count.bytes += b.size;
-                        count.blobs += 1;
-                    }
-                }
-                Err(e) => {
-                    report(Vec::new(), total, Vec::new(), true, Some(e));
-                    return;
-                }
-            }
-        }
-        if cancel.is_cancelled() {
-            return;
-        }
-        total.bytes += count.bytes;
-        total.blobs += count.blobs;
-        let done = i + 1 == containers.len();
-        if !report(
-            vec![(container.clone(), count)],
-            total,
-            Vec::new(),
-            done,
-            None,
-        ) {
-            return;
-        }
-    }
 }
 
 /// Lists flat from the pattern's literal start and streams the matches.
@@ -814,7 +729,7 @@ async fn find(
     generation: u64,
     tx: UnboundedSender<Action>,
 ) {
-    let pattern = match super::find::Find::parse(&text) {
+    let pattern = match super::find::Find::parse_filtered(&text, unix_now()) {
         Ok(p) => p,
         Err(e) => {
             let _ = tx.send(Action::FindPage {

@@ -201,6 +201,11 @@ impl State {
                             items: self.transfers.snapshot.items.clone(),
                         }]
                     }
+                    Some(PathAction::Sync {
+                        account,
+                        container,
+                        prefix,
+                    }) => self.open_sync(account, container, prefix, path),
                     Some(action @ PathAction::DownloadPast { .. }) => {
                         self.history_download_to(path, action)
                     }
@@ -304,6 +309,7 @@ impl State {
         let selected = self.selected_transfer().map(|(id, _)| id);
         self.transfers.snapshot = snapshot;
         self.follow_selected(selected);
+        let mut effects = self.follow_sync();
         // "Quit anyway?" was asked because transfers ran; once they are all
         // finished the answer no longer matters: quit as asked.
         if self.layers.confirm() == Some(&Confirm::Quit) && !self.transfers.snapshot.active() {
@@ -316,9 +322,9 @@ impl State {
             && self.mode() == Mode::Normal
         {
             self.listing.reselect = self.selected_entry().map(|e| e.name.clone());
-            return self.reload();
+            effects.extend(self.reload());
         }
-        Vec::new()
+        effects
     }
 
     /// Puts the cursor back on transfer `id` wherever it now is; where it

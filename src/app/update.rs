@@ -62,6 +62,7 @@ impl State {
             Action::Lifecycle(event) => self.lifecycle_event(event),
             Action::Policies(event) => self.policies_event(event),
             Action::History(event) => self.history_event(event),
+            Action::Sync(event) => self.sync_event(event),
             Action::Paste(text) => {
                 self.paste(&text);
                 Vec::new()

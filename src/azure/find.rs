@@ -26,6 +26,8 @@ pub struct Find {
     pub pattern: Pattern,
     /// Literal start of the pattern: listed server-side under the folder.
     pub literal_prefix: String,
+    /// Size, time and exclude words typed with the pattern (the TUI's `f`).
+    pub filter: super::filter::Filter,
 }
 
 fn is_glob(text: &str) -> bool {
@@ -67,7 +69,52 @@ impl Find {
             text: text.to_string(),
             pattern,
             literal_prefix,
+            filter: super::filter::Filter::default(),
         })
+    }
+
+    /// A pattern with filter words among it: `after:7d`, `before:2026-11-01`
+    /// (a date, a time or an age, as `--modified-after/-before`), `min:10MiB`,
+    /// `max:1GiB`, `not:GLOB` (as `--exclude`, repeatable). Only filter words
+    /// (`after:7d min:1MiB`) find every blob that passes them. `now` (unix
+    /// seconds) anchors ages.
+    pub fn parse_filtered(text: &str, now: i64) -> Result<Self, String> {
+        let (mut after, mut before, mut min, mut max) = (None, None, None, None);
+        let mut exclude = Vec::new();
+        let mut rest = Vec::new();
+        for word in text.split_whitespace() {
+            match word.split_once(':') {
+                Some(("after", v)) => after = Some(v),
+                Some(("before", v)) => before = Some(v),
+                Some(("min", v)) => min = Some(v),
+                Some(("max", v)) => max = Some(v),
+                Some(("not", v)) => exclude.push(v.to_string()),
+                _ => rest.push(word),
+            }
+        }
+        let words = super::filter::FilterText {
+            modified_after: after,
+            modified_before: before,
+            min_size: min,
+            max_size: max,
+            include: &[],
+            exclude: &exclude,
+        };
+        let filter = super::filter::Filter::parse(&words, now).map_err(|e| {
+            e.replace("--modified-after", "after")
+                .replace("--modified-before", "before")
+                .replace("--min-size", "min")
+                .replace("--max-size", "max")
+                .replace("--exclude", "not")
+        })?;
+        let pattern = match rest.join(" ") {
+            p if p.is_empty() && !filter.is_empty() => "**".to_string(),
+            p => p,
+        };
+        let mut find = Self::parse(&pattern)?;
+        find.text = text.trim().to_string();
+        find.filter = filter;
+        Ok(find)
     }
 
     pub fn matches(&self, relative: &str) -> bool {
@@ -143,7 +190,10 @@ pub async fn scan(
             let scanned = blobs.len();
             let matches = blobs
                 .into_iter()
-                .filter(|b| pattern.matches(b.name.strip_prefix(prefix).unwrap_or(&b.name)))
+                .filter(|b| {
+                    let rel = b.name.strip_prefix(prefix).unwrap_or(&b.name);
+                    pattern.matches(rel) && pattern.filter.matches(rel, b.size, b.last_modified)
+                })
                 .map(|b| BlobEntry {
                     access_tier: (b.tier != Tier::Other).then(|| b.tier.name().to_string()),
                     name: b.name,
@@ -165,6 +215,33 @@ pub async fn scan(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn filter_words_among_the_pattern() {
+        let now = 1_800_000_000;
+        let f = Find::parse_filtered("raw/*.csv min:1KiB after:7d not:*tmp*", now).unwrap();
+        assert_eq!(f.literal_prefix, "raw/");
+        assert!(f.matches("raw/a.csv"));
+        assert!(f.filter.matches("raw/a.csv", 2048, Some(now - 86_400)));
+        assert!(!f.filter.matches("raw/a.csv", 10, Some(now)), "too small");
+        assert!(
+            !f.filter.matches("raw/a.csv", 2048, Some(now - 8 * 86_400)),
+            "too old"
+        );
+        assert!(
+            !f.filter.matches("raw/tmp.csv", 2048, Some(now)),
+            "excluded"
+        );
+        // Only words: everything that passes them.
+        let f = Find::parse_filtered("max:1MiB", now).unwrap();
+        assert!(f.matches("deep/down/x.bin"));
+        assert!(f.filter.matches("x", 5, None));
+        let e = Find::parse_filtered("*.csv min:lots", now).unwrap_err();
+        assert!(e.starts_with("min: "), "{e}");
+        // Plain text keeps working, and no filter.
+        let f = Find::parse_filtered("report", now).unwrap();
+        assert!(f.filter.is_empty() && f.matches("q3/Report.pdf"));
+    }
 
     #[test]
     fn globs_use_their_literal_start_as_prefix() {

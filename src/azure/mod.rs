@@ -19,6 +19,7 @@ pub mod filter;
 pub mod find;
 pub mod history;
 pub mod http;
+pub mod inventory;
 pub mod lifecycle;
 pub mod listing;
 pub mod naming;

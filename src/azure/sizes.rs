@@ -12,7 +12,7 @@ pub struct Count {
     pub blobs: u64,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Totals {
     pub all: Count,
     /// Indexed like `Tier::ALL`.
@@ -24,6 +24,16 @@ impl Totals {
         for c in [&mut self.all, &mut self.tiers[tier as usize]] {
             c.bytes += size;
             c.blobs += 1;
+        }
+    }
+
+    /// Adds another total to this one.
+    pub fn merge(&mut self, other: &Totals) {
+        for (a, b) in std::iter::once((&mut self.all, &other.all))
+            .chain(self.tiers.iter_mut().zip(other.tiers.iter()))
+        {
+            a.bytes += b.bytes;
+            a.blobs += b.blobs;
         }
     }
 

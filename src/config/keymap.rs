@@ -25,6 +25,7 @@ pub const SECTIONS: &[(&str, &str)] = &[
     ("lifecycle", "Lifecycle rules (l in the account settings)"),
     ("bookmarks", "Bookmarks list"),
     ("history", "Snapshots and versions (V on a blob)"),
+    ("sync", "Sync review (Y in a container folder)"),
     ("form", "In a form (other keys edit the field)"),
     ("confirm", "Answering a question"),
     ("help", "This help"),

@@ -5,6 +5,9 @@
 
 use super::Context;
 use super::filter_args::FilterArgs;
+use crate::azure::StorageClient;
+use crate::azure::filter::Filter;
+use crate::azure::inventory;
 use crate::azure::sizes::{Count, Sizes, Totals};
 use crate::azure::uri::parse_az_uri;
 use crate::azure::walk::{Walk, WalkOptions};
@@ -22,6 +25,10 @@ pub struct Args {
     /// Print JSON on stdout.
     #[arg(long)]
     pub json: bool,
+    /// Sizes from the latest Blob Inventory report below this place
+    /// (az://destination-container/prefix) instead of listing.
+    #[arg(long, value_name = "AZ_URI")]
+    pub inventory: Option<String>,
     /// Folders listed at once.
     #[arg(long, default_value_t = crate::azure::walk::DEFAULT_PARALLEL, value_name = "N")]
     pub parallel: usize,
@@ -37,10 +44,15 @@ fn count_json(c: &Count) -> serde_json::Value {
     serde_json::json!({"bytes": c.bytes, "blobs": c.blobs})
 }
 
-fn totals_json(t: &Totals) -> serde_json::Map<String, serde_json::Value> {
+fn totals_json(t: &Totals, prices: &Prices) -> serde_json::Map<String, serde_json::Value> {
     let mut m = serde_json::Map::new();
     m.insert("bytes".into(), t.all.bytes.into());
     m.insert("blobs".into(), t.all.blobs.into());
+    // An estimate (see `estimated_monthly_cost` at the top for its source).
+    m.insert(
+        "monthly_cost_estimate".into(),
+        t.monthly_cost(&prices.per_tier()).into(),
+    );
     m.insert(
         "tiers".into(),
         t.by_tier()
@@ -68,38 +80,90 @@ pub async fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         prefix.push('/');
     }
     let client = ctx.client(path.account.as_deref())?;
-    let mut walk = Walk::start(
-        client,
-        &path.container,
-        &prefix,
-        WalkOptions {
-            parallel: args.parallel.max(1),
-            ..WalkOptions::default()
-        },
-        CancellationToken::new(),
-    );
-    let mut sizes = Sizes::new(args.depth);
     let mut errors = Vec::new();
-    while let Some(page) = walk.next().await {
-        match page {
-            Ok(blobs) => {
-                for b in blobs {
-                    let rel = b.name.strip_prefix(&prefix).unwrap_or(&b.name);
-                    if filter.matches(rel, b.size, b.last_modified) {
-                        sizes.add(rel, b.size, b.tier);
+    let mut source = None;
+    let mut extra = None;
+    let sizes = match &args.inventory {
+        Some(report) => {
+            if !filter.is_empty() {
+                anyhow::bail!("--inventory sums a report: the filters work on live listings only");
+            }
+            let at = parse_az_uri(report).map_err(|e| anyhow::anyhow!(e))?;
+            let inv_client = ctx.client(at.account.as_deref().or(path.account.as_deref()))?;
+            let (name, manifest) =
+                match inventory::latest_manifest(&inv_client, &at.container, &at.prefix).await {
+                    Ok(m) => m,
+                    Err(e) => {
+                        eprintln!("blobx: {e}");
+                        return Ok(ExitCode::from(1));
                     }
+                };
+            match inventory::sum(
+                &inv_client,
+                &at.container,
+                &manifest,
+                &path.container,
+                &prefix,
+                args.depth,
+            )
+            .await
+            {
+                Ok(out) => {
+                    source = Some((format!("az://{}/{name}", at.container), manifest));
+                    extra = Some(out.extra);
+                    out.sizes
+                }
+                Err(e) => {
+                    eprintln!("blobx: {e}");
+                    return Ok(ExitCode::from(1));
                 }
             }
-            Err(e) => errors.push(e),
         }
-    }
+        None => {
+            walk_sizes(
+                client,
+                &path.container,
+                &prefix,
+                &args,
+                &filter,
+                &mut errors,
+            )
+            .await
+        }
+    };
     let prices = &ctx.config.settings.prices;
     let place = |rel: &str| format!("az://{}/{prefix}{rel}", path.container);
     if args.json {
         let total = sizes.total();
-        let mut doc = totals_json(total);
+        let mut doc = totals_json(total, prices);
         doc.insert("location".into(), place("").into());
         doc.insert("depth".into(), args.depth.into());
+        if let Some((manifest_path, m)) = &source {
+            doc.insert(
+                "inventory".into(),
+                serde_json::json!({
+                    "manifest": manifest_path,
+                    "rule": m.rule_name,
+                    "completed": m.completion_time,
+                }),
+            );
+        }
+        if let Some(extra) = &extra {
+            doc.insert(
+                "not_current".into(),
+                inventory::EXTRA_NAMES
+                    .iter()
+                    .zip(extra)
+                    .map(|(k, t)| {
+                        (
+                            k.to_string(),
+                            serde_json::Value::Object(totals_json(t, prices)),
+                        )
+                    })
+                    .collect::<serde_json::Map<_, _>>()
+                    .into(),
+            );
+        }
         doc.insert(
             "estimated_monthly_cost".into(),
             serde_json::json!({
@@ -116,7 +180,7 @@ pub async fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
                 .iter()
                 .filter(|(k, _)| !k.is_empty())
                 .map(|(k, t)| {
-                    let mut m = totals_json(t);
+                    let mut m = totals_json(t, prices);
                     m.insert("path".into(), k.clone().into());
                     serde_json::Value::Object(m)
                 })
@@ -156,6 +220,23 @@ pub async fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         if !filter.is_empty() {
             println!("(counting only what the filters take)");
         }
+        if let Some(extra) = &extra {
+            let parts: Vec<String> = inventory::EXTRA_NAMES
+                .iter()
+                .zip(extra)
+                .filter(|(_, t)| t.all.blobs > 0)
+                .map(|(k, t)| format!("{k} {} in {}", human(t.all.bytes), t.all.blobs))
+                .collect();
+            if !parts.is_empty() {
+                println!("not counted above: {}", parts.join(", "));
+            }
+        }
+        if let Some((manifest_path, m)) = &source {
+            println!(
+                "from the inventory report of {} (rule {}, {manifest_path}), not a live listing",
+                m.completion_time, m.rule_name
+            );
+        }
     }
     if errors.is_empty() {
         Ok(ExitCode::SUCCESS)
@@ -163,4 +244,40 @@ pub async fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
         eprintln!("blobx: some folders could not be listed: the totals are incomplete");
         Ok(ExitCode::from(1))
     }
+}
+
+/// Totals from a live walk; folders that could not be listed go to `errors`.
+async fn walk_sizes(
+    client: StorageClient,
+    container: &str,
+    prefix: &str,
+    args: &Args,
+    filter: &Filter,
+    errors: &mut Vec<String>,
+) -> Sizes {
+    let mut walk = Walk::start(
+        client,
+        container,
+        prefix,
+        WalkOptions {
+            parallel: args.parallel.max(1),
+            ..WalkOptions::default()
+        },
+        CancellationToken::new(),
+    );
+    let mut sizes = Sizes::new(args.depth);
+    while let Some(page) = walk.next().await {
+        match page {
+            Ok(blobs) => {
+                for b in blobs {
+                    let rel = b.name.strip_prefix(prefix).unwrap_or(&b.name);
+                    if filter.matches(rel, b.size, b.last_modified) {
+                        sizes.add(rel, b.size, b.tier);
+                    }
+                }
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    sizes
 }

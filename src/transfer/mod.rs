@@ -15,6 +15,7 @@ mod part_writer;
 pub mod plan;
 pub mod report;
 pub mod sampler;
+pub mod sync;
 pub mod targets;
 pub mod throttle;
 pub mod upload;

@@ -22,6 +22,8 @@ enum Column {
     Modified,
     Tier,
     ContentType,
+    /// The estimated monthly cost of a counted folder or container.
+    Cost,
     Source,
     Status,
 }
@@ -38,6 +40,7 @@ fn columns(
         Location::Containers { .. } if sized => vec![
             (Name, "Container", Constraint::Fill(1), 0),
             (Size, "Size", Constraint::Length(10), 30),
+            (Cost, "≈ /month", Constraint::Length(12), 60),
             (Modified, "Modified", Constraint::Length(16), 50),
             (Tier, "Public access", Constraint::Length(13), 70),
         ],
@@ -50,6 +53,14 @@ fn columns(
             (Name, "Container", Constraint::Fill(1), 0),
             (Modified, "Modified", Constraint::Length(16), 40),
             (Tier, "Public access", Constraint::Length(13), 60),
+        ],
+        Location::Blobs { .. } if sized => vec![
+            (Name, "Name", Constraint::Fill(1), 0),
+            (Size, "Size", Constraint::Length(10), 30),
+            (Cost, "≈ /month", Constraint::Length(12), 60),
+            (Modified, "Modified", Constraint::Length(16), 50),
+            (Tier, "Tier", Constraint::Length(7), 70),
+            (ContentType, "Content type", Constraint::Length(22), 108),
         ],
         Location::Blobs { .. } => vec![
             (Name, "Name", Constraint::Fill(1), 0),
@@ -145,6 +156,19 @@ fn row<'a>(state: &'a State, ui: &Ui, idx: usize, cols: &[(Column, &str, Constra
                 Some(s) if s.counting => "counting…".to_string(),
                 _ => String::new(),
             };
+            Cell::from(Line::from(text).right_aligned())
+        }
+        Column::Cost => {
+            let text = state
+                .current_sizes()
+                .and_then(|s| s.children.get(&e.name))
+                .map(|t| {
+                    format::cost(
+                        t.monthly_cost(&state.prices.per_tier()),
+                        &state.prices.currency,
+                    )
+                })
+                .unwrap_or_default();
             Cell::from(Line::from(text).right_aligned())
         }
         Column::Modified => Cell::from(format::date(e.modified)),

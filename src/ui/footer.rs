@@ -27,6 +27,7 @@ pub fn draw(frame: &mut Frame, info: Rect, status: Rect, state: &State, ui: &Ui)
                 Some(crate::app::state::PathAction::Download(_)) => "download into: ",
                 Some(crate::app::state::PathAction::Report) => "write the CSV report to: ",
                 Some(crate::app::state::PathAction::DownloadPast { .. }) => "save as: ",
+                Some(crate::app::state::PathAction::Sync { .. }) => "sync with local folder: ",
                 _ => "upload from: ",
             };
             prompt(frame, info, state, ui, label)
@@ -130,16 +131,36 @@ fn info_line<'a>(state: &State, ui: &Ui) -> Line<'a> {
     if let Some(sizes) = state.current_sizes() {
         let what = format!(
             "{} in {} blobs",
-            format::size(sizes.total.bytes),
-            format::count(sizes.total.blobs as usize)
+            format::size(sizes.total.all.bytes),
+            format::count(sizes.total.all.blobs as usize)
         );
         let text = match (sizes.counting, &sizes.error, sizes.taken_at) {
             (true, _, _) => format!(" · sizes: counting… {what} so far"),
             (_, Some(_), _) => " · sizes: incomplete (Z recounts)".to_string(),
-            (_, _, Some(at)) => format!(
-                " · sizes: {what}, counted {} UTC (Z recounts)",
-                format::date(Some(at))
-            ),
+            (_, _, Some(_)) if sizes.source.is_some() => {
+                let cost = format::cost(
+                    sizes.total.monthly_cost(&state.prices.per_tier()),
+                    &state.prices.currency,
+                );
+                format!(
+                    " · sizes: {what}, ≈{cost}/mo (estimate) · {} · Z counts all, live",
+                    sizes.source.as_deref().unwrap_or_default()
+                )
+            }
+            (_, _, Some(at)) => {
+                let cost = format::cost(
+                    sizes.total.monthly_cost(&state.prices.per_tier()),
+                    &state.prices.currency,
+                );
+                let age = match format::age(at, state.now) {
+                    a if a.is_empty() => String::new(),
+                    a => format!(", {a}"),
+                };
+                format!(
+                    " · sizes: {what}, ≈{cost}/mo (estimate) · counted {} UTC{age} · Z recounts",
+                    format::date(Some(at))
+                )
+            }
             _ => String::new(),
         };
         spans.push(Span::styled(text, dim));

@@ -23,6 +23,32 @@ pub fn date(unix: Option<i64>) -> String {
     t.format(&f).unwrap_or_default()
 }
 
+/// An estimated amount: `0.42 USD`, `<0.01 USD` for a little, `0 USD` for none.
+pub fn cost(amount: f64, currency: &str) -> String {
+    if amount <= 0.0 {
+        format!("0 {currency}")
+    } else if amount < 0.01 {
+        format!("<0.01 {currency}")
+    } else {
+        format!("{amount:.2} {currency}")
+    }
+}
+
+/// How long ago: `just now`, `42 s ago`, `3 min ago`, `2 h ago`, `4 days ago`;
+/// empty when `now` is unknown (0).
+pub fn age(then: i64, now: i64) -> String {
+    if now == 0 {
+        return String::new();
+    }
+    match now.saturating_sub(then).max(0) {
+        0..5 => "just now".into(),
+        s @ 5..60 => format!("{s} s ago"),
+        s @ 60..3600 => format!("{} min ago", s / 60),
+        s @ 3600..86_400 => format!("{} h ago", s / 3600),
+        s => format!("{} days ago", s / 86_400),
+    }
+}
+
 /// Text from the service as a terminal can show it: control characters
 /// and other characters that do not print as one cell are escaped.
 pub fn escape(text: &str) -> String {

@@ -20,6 +20,7 @@ pub use crate::app::layout;
 pub mod policies;
 pub mod preview;
 pub mod settings;
+pub mod sync;
 pub mod transfers;
 
 use crate::app::layers::{Layer, Mode};
@@ -67,6 +68,7 @@ pub fn draw(frame: &mut Frame, state: &State, ui: &Ui) {
     for layer in state.layers.bottom_up() {
         match layer {
             Layer::Activity => activity::draw(frame, areas.list, state, ui),
+            Layer::Sync(review) => sync::draw(frame, areas.list, review, ui),
             Layer::Cors(_) => cors::draw(frame, frame.area(), state, ui),
             Layer::Policies(_) => policies::draw(frame, frame.area(), state, ui),
             Layer::Settings(_) => settings::draw(frame, above_status, state, ui),

@@ -89,6 +89,7 @@ impl State {
             Mode::Bookmarks => Some(self.bookmarks_command(cmd)),
             Mode::History => Some(self.history_command(cmd)),
             Mode::Activity => self.activity_command(cmd),
+            Mode::Sync => Some(self.sync_command(cmd)),
         }
     }
 

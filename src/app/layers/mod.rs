@@ -26,6 +26,7 @@ use super::ops::Ask;
 use super::policies::PolicyEditor;
 use super::settings::SettingsPane;
 use super::state::{Confirm, PathAction};
+use super::sync::SyncReview;
 
 /// What typing on the browser's prompt line is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,6 +60,8 @@ pub enum Layer {
     Settings(Box<SettingsPane>),
     /// The lifecycle rules pane (over the settings pane).
     Lifecycle(Box<LifecyclePane>),
+    /// The sync review: a local folder against a container folder.
+    Sync(Box<SyncReview>),
     /// A choice among a few options (public access level).
     Choose(Choice),
     /// A one-line question (new container, tier, SAS, cap…).
@@ -106,6 +109,7 @@ pub enum Mode {
     PoliciesInput,
     History,
     Settings,
+    Sync,
     /// Typing a value into the settings pane.
     SettingsInput,
     Lifecycle,
@@ -131,6 +135,7 @@ impl Layer {
             Layer::Settings(_) => Mode::Settings,
             Layer::Lifecycle(p) if p.takes_text() => Mode::LifecycleInput,
             Layer::Lifecycle(_) => Mode::Lifecycle,
+            Layer::Sync(_) => Mode::Sync,
             Layer::Choose(_) => Mode::Choose,
             Layer::Ask(_) => Mode::Ask,
             Layer::Path(_) => Mode::Path,
@@ -169,6 +174,7 @@ impl Mode {
             Mode::History => "history",
             Mode::Settings => "settings",
             Mode::Lifecycle => "lifecycle",
+            Mode::Sync => "sync",
         }
     }
 
@@ -300,6 +306,7 @@ layer_accessors! {
     policies, policies_mut, Policies, PolicyEditor;
     settings, settings_mut, Settings, SettingsPane;
     lifecycle, lifecycle_mut, Lifecycle, LifecyclePane;
+    sync, sync_mut, Sync, SyncReview;
     ask, ask_mut, Ask, Ask;
     path, path_mut, Path, PathAction;
     form, form_mut, Form, AttachForm;

@@ -60,12 +60,18 @@ pub enum Ask {
         prefix: String,
         local: std::path::PathBuf,
     },
+    /// Where the Blob Inventory reports are, for sizes from the latest one.
+    Inventory,
+    /// Which blobs a size count takes (the find syntax).
+    SizesFilter,
 }
 
 impl Ask {
     pub fn label(&self) -> String {
         match self {
-            Ask::Find => "find below this folder (glob, /regex/ or text): ".into(),
+            Ask::Find => {
+                "find (glob, /regex/ or text; after:7d before: min:1MiB max: not:GLOB): ".into()
+            }
             Ask::FindTags => {
                 "find by index tags below this folder (\"project\" = 'churn' AND \"date\" >= '2024-01'): "
                     .into()
@@ -91,6 +97,13 @@ impl Ask {
                 "set on the uploaded blobs (Enter: nothing) type=…; cache=…; meta.k=v; tag.k=v: "
                     .into()
             }
+            Ask::SizesFilter => {
+                "count only (a glob, /regex/ or text; after:7d before: min:1MiB max: not:GLOB): "
+                    .into()
+            }
+            Ask::Inventory => {
+                "sizes from the latest inventory report below (az://container/prefix): ".into()
+            }
         }
     }
 
@@ -98,7 +111,8 @@ impl Ask {
     pub fn check(&self, text: &str) -> Result<(), String> {
         let t = text.trim();
         match self {
-            Ask::Find => crate::azure::find::Find::parse(t).map(|_| ()),
+            // Checked only: the task anchors ages to the clock.
+            Ask::Find => crate::azure::find::Find::parse_filtered(t, 0).map(|_| ()),
             Ask::FindTags => crate::azure::tags::check_tag_query(t),
             Ask::Metadata { .. } => parse_pairs(t).and_then(|p| ops::check_metadata(&p)),
             Ask::Headers { .. } => parse_headers(t).and_then(|e| ops::check_header_edit(&e)),
@@ -118,6 +132,8 @@ impl Ask {
             Ask::Cap => crate::transfer::throttle::parse_cap(t).map(|_| ()),
             Ask::GoTo => crate::azure::uri::parse_location(t).map(|_| ()),
             Ask::Upload { .. } => parse_upload(t).map(|_| ()),
+            Ask::Inventory => crate::azure::uri::parse_az_uri(t).map(|_| ()),
+            Ask::SizesFilter => crate::azure::find::Find::parse_filtered(t, 0).map(|_| ()),
         }
     }
 }
@@ -287,6 +303,8 @@ impl State {
                 let request = match ask {
                     Ask::Find => return self.start_find(text),
                     Ask::FindTags => return self.start_find_tags(text),
+                    Ask::Inventory => return self.start_sizes_inventory(text),
+                    Ask::SizesFilter => return self.start_sizes(Some(text)),
                     Ask::Cap | Ask::GoTo | Ask::Upload { .. } => return Vec::new(),
                     Ask::Metadata { container, blob } => match parse_pairs(&text) {
                         Ok(pairs) => OpRequest::SetMetadata {

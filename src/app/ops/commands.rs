@@ -38,11 +38,14 @@ impl State {
                     Vec::new()
                 }
             },
-            Command::Sizes => self.start_sizes(),
+            Command::Sizes => self.start_sizes(None),
             Command::GoTo => {
                 self.open_ask(Ask::GoTo, String::new());
                 Vec::new()
             }
+            Command::SizesFiltered => self.ask_sizes_filter(),
+            Command::SizesInventory => self.ask_inventory(),
+            Command::Sync => self.start_sync(),
             Command::Find => {
                 match &self.location {
                     Location::Blobs { .. } => self.open_ask(Ask::Find, String::new()),

@@ -8,8 +8,11 @@
 use super::effect::Effect;
 use super::entry::EntryKind;
 use super::state::{Location, State};
-use crate::azure::sizes::Count;
+use crate::azure::sizes::Totals;
 use std::collections::HashMap;
+
+mod tasks;
+pub(super) use tasks::{count_sizes, from_inventory};
 
 /// A folder (or an account's container list, `container: None`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -24,12 +27,14 @@ pub struct SizesKey {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FolderSizes {
     /// By the name the list shows (`sub/`, or a container's name).
-    pub children: HashMap<Box<str>, Count>,
-    pub total: Count,
+    pub children: HashMap<Box<str>, Totals>,
+    pub total: Totals,
     pub counting: bool,
     /// Unix seconds when the count finished.
     pub taken_at: Option<i64>,
     pub error: Option<String>,
+    /// Not a live count: where the sizes come from (an inventory report).
+    pub source: Option<String>,
 }
 
 /// A count's progress or end, from the task.
@@ -37,15 +42,17 @@ pub struct FolderSizes {
 pub struct SizesReport {
     pub key: SizesKey,
     /// Direct children so far (name as shown, totals).
-    pub children: Vec<(String, Count)>,
-    pub total: Count,
+    pub children: Vec<(String, Totals)>,
+    pub total: Totals,
     /// At the end of a folder count: every folder below, relative to the
     /// key's prefix (`a/`, `a/b/`), for the cache of the folders below.
-    pub below: Vec<(String, Count)>,
+    pub below: Vec<(String, Totals)>,
     pub done: bool,
     pub error: Option<String>,
     /// Unix seconds, stamped by the task.
     pub at: i64,
+    /// From an inventory report: which one (`None`: a live walk).
+    pub source: Option<String>,
 }
 
 impl State {
@@ -75,7 +82,17 @@ impl State {
         self.sizes.get(&self.sizes_key()?)
     }
 
-    pub(super) fn start_sizes(&mut self) -> Vec<Effect> {
+    /// `Alt-Z`: which blobs to count (the find syntax).
+    pub(super) fn ask_sizes_filter(&mut self) -> Vec<Effect> {
+        if self.sizes_key().is_none() {
+            self.note_op("Open an account or a folder to count sizes.");
+            return Vec::new();
+        }
+        self.open_ask(super::ops::Ask::SizesFilter, String::new());
+        Vec::new()
+    }
+
+    pub(super) fn start_sizes(&mut self, filter: Option<String>) -> Vec<Effect> {
         let Some(key) = self.sizes_key() else {
             self.note_op("Open an account or a folder to count sizes.");
             return Vec::new();
@@ -97,7 +114,38 @@ impl State {
         let entry = self.sizes.entry(key.clone()).or_default();
         entry.counting = true;
         entry.error = None;
-        vec![Effect::Sizes { key, containers }]
+        vec![Effect::Sizes {
+            key,
+            containers,
+            filter,
+        }]
+    }
+
+    /// `I`: where the inventory reports are (the last place typed, or `az://`).
+    pub(super) fn ask_inventory(&mut self) -> Vec<Effect> {
+        if self.sizes_key().is_none() {
+            self.note_op("Open an account or a folder to size it from an inventory report.");
+            return Vec::new();
+        }
+        let start = self
+            .inventory_report
+            .clone()
+            .unwrap_or_else(|| "az://".into());
+        self.open_ask(super::ops::Ask::Inventory, start);
+        Vec::new()
+    }
+
+    /// Sizes of what the browser shows, from the report below `report`.
+    pub(super) fn start_sizes_inventory(&mut self, report: String) -> Vec<Effect> {
+        let Some(key) = self.sizes_key() else {
+            return Vec::new();
+        };
+        self.inventory_report = Some(report.clone());
+        let entry = self.sizes.entry(key.clone()).or_default();
+        entry.counting = true;
+        entry.error = None;
+        self.note_op("Reading the latest inventory report…");
+        vec![Effect::SizesInventory { key, report }]
     }
 
     pub(super) fn sizes_report(&mut self, r: SizesReport) -> Vec<Effect> {
@@ -110,6 +158,7 @@ impl State {
         if r.done {
             entry.taken_at = Some(r.at);
             entry.error = r.error.clone();
+            entry.source = r.source.clone();
         }
         if let Some(container) = &r.key.container
             && r.done
@@ -122,6 +171,7 @@ impl State {
                 let own = below.entry(folder.clone()).or_default();
                 own.total = *count;
                 own.taken_at = Some(r.at);
+                own.source = r.source.clone();
                 let trimmed = &rel[..rel.len() - 1];
                 let (parent, leaf) = match trimmed.rfind('/') {
                     Some(i) => (&rel[..=i], &rel[i + 1..]),
@@ -167,7 +217,7 @@ impl State {
             .iter()
             .enumerate()
             .filter(|(_, e)| matches!(e.kind, EntryKind::Folder | EntryKind::Container))
-            .filter_map(|(i, e)| sizes.children.get(&e.name).map(|c| (i, c.bytes)))
+            .filter_map(|(i, e)| sizes.children.get(&e.name).map(|c| (i, c.all.bytes)))
             .collect();
         if found.is_empty() {
             return;
@@ -185,15 +235,21 @@ mod tests {
     use crate::app::Command;
     use crate::app::update_tests::{cmd, in_container, names};
     use crate::app::view::SortKey;
+    use crate::azure::sizes::Count;
 
-    fn count(bytes: u64, blobs: u64) -> Count {
-        Count { bytes, blobs }
+    /// All of it in Hot.
+    fn count(bytes: u64, blobs: u64) -> Totals {
+        let c = Count { bytes, blobs };
+        let mut tiers = [Count::default(); 5];
+        tiers[0] = c;
+        Totals { all: c, tiers }
     }
 
     #[test]
     fn z_counts_the_folder_and_sizes_stream_into_folder_rows() {
         let mut s = in_container(&["a/", "b/", "x.bin"]);
         let effects = cmd(&mut s, Command::Sizes);
+        assert!(matches!(&effects[..], [Effect::Sizes { filter: None, .. }]));
         let key = s.sizes_key().unwrap();
         assert!(matches!(&effects[..], [Effect::Sizes { key: k, .. }] if *k == key));
         assert!(s.current_sizes().unwrap().counting);
@@ -206,6 +262,7 @@ mod tests {
             done: false,
             error: None,
             at: 0,
+            source: None,
         });
         assert!(s.current_sizes().unwrap().counting);
         // The end: b/ is bigger, and a/b/ below is cached for the drill-down.
@@ -221,6 +278,7 @@ mod tests {
             done: true,
             error: None,
             at: 1_800_000_000,
+            source: None,
         });
         let sizes = s.current_sizes().unwrap();
         assert!(!sizes.counting);
@@ -258,10 +316,112 @@ mod tests {
             done: true,
             error: None,
             at: 1_795_418_465,
+            source: None,
         });
         let screen = crate::ui::snapshot_tests::render(&s, 100, 12);
         assert!(!screen.contains("counting…"), "{screen}");
         assert!(screen.contains("3 MiB"), "{screen}");
         assert!(screen.contains("counted 2026-11-23 07:21 UTC"), "{screen}");
+    }
+
+    #[test]
+    fn tiers_and_the_estimated_cost_show_in_the_list_footer_and_details() {
+        let mut s = in_container(&["a/", "b/", "x.bin"]);
+        s.update(crate::app::Action::Resize {
+            width: 120,
+            height: 16,
+        });
+        cmd(&mut s, Command::Sizes);
+        let key = s.sizes_key().unwrap();
+        let mut a = Totals::default();
+        a.add(40_000_000_000, crate::azure::walk::Tier::Hot);
+        a.add(100_000_000_000, crate::azure::walk::Tier::Cool);
+        a.add(1_000_000_000_000, crate::azure::walk::Tier::Archive);
+        let mut b = Totals::default();
+        b.add(5_000_000, crate::azure::walk::Tier::Hot);
+        let mut total = a;
+        total.merge(&b);
+        s.sizes_report(SizesReport {
+            key,
+            children: vec![("a/".into(), a), ("b/".into(), b)],
+            total,
+            below: Vec::new(),
+            done: true,
+            error: None,
+            at: 1_795_418_465,
+            source: None,
+        });
+        s.now = 1_795_418_465 + 180;
+        cmd(&mut s, Command::Details);
+        assert_eq!(s.selected_entry().map(|e| &*e.name), Some("a/"));
+        let screen = crate::ui::snapshot_tests::render(&s, 120, 16);
+        // 40 GB Hot at 0.018 + 100 GB Cool at 0.01 + 1 TB Archive at 0.00099.
+        assert!(screen.contains("2.71 USD"), "{screen}");
+        insta::assert_snapshot!(screen);
+    }
+
+    #[test]
+    fn i_reads_sizes_from_an_inventory_report_and_says_so() {
+        let mut s = in_container(&["a/", "x.bin"]);
+        s.update(crate::app::Action::Resize {
+            width: 160,
+            height: 12,
+        });
+        cmd(&mut s, Command::SizesInventory);
+        assert_eq!(s.mode(), crate::app::layers::Mode::Ask);
+        assert_eq!(s.input.value(), "az://");
+        s.input = tui_input::Input::new("az://inventory/2026/".into());
+        let fx = cmd(&mut s, Command::Accept);
+        let key = s.sizes_key().unwrap();
+        match &fx[..] {
+            [Effect::SizesInventory { key: k, report }] => {
+                assert_eq!(*k, key);
+                assert_eq!(report, "az://inventory/2026/");
+            }
+            other => panic!("{other:?}"),
+        }
+        s.sizes_report(SizesReport {
+            key,
+            children: vec![("a/".into(), count(5 << 20, 2))],
+            total: count(5 << 20, 2),
+            below: Vec::new(),
+            done: true,
+            error: None,
+            at: 1_795_418_465,
+            source: Some(
+                "from the inventory report of 2026-11-29T13:35:56Z (rule Rule_1), not a live count"
+                    .into(),
+            ),
+        });
+        let screen = crate::ui::snapshot_tests::render(&s, 160, 12);
+        assert!(
+            screen.contains(
+                "from the inventory report of 2026-11-29T13:35:56Z (rule Rule_1), not a live count"
+            ),
+            "{screen}"
+        );
+        assert!(screen.contains("5 MiB"), "{screen}");
+        // The place typed is offered next time.
+        cmd(&mut s, Command::SizesInventory);
+        assert_eq!(s.input.value(), "az://inventory/2026/");
+        // Nonsense is refused before anything runs.
+        s.input = tui_input::Input::new("inventory".into());
+        assert!(cmd(&mut s, Command::Accept).is_empty());
+        assert_eq!(s.mode(), crate::app::layers::Mode::Ask, "still asking");
+    }
+
+    #[test]
+    fn f_counts_only_what_the_words_take_and_says_so() {
+        let mut s = in_container(&["a/", "x.bin"]);
+        cmd(&mut s, Command::SizesFiltered);
+        assert_eq!(s.mode(), crate::app::layers::Mode::Ask);
+        s.input = tui_input::Input::new("min:lots".into());
+        assert!(cmd(&mut s, Command::Accept).is_empty(), "refused as typed");
+        s.input = tui_input::Input::new("*.csv min:1MiB".into());
+        let fx = cmd(&mut s, Command::Accept);
+        assert!(
+            matches!(&fx[..], [Effect::Sizes { filter: Some(f), .. }] if f == "*.csv min:1MiB"),
+            "{fx:?}"
+        );
     }
 }

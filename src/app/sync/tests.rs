@@ -1,0 +1,322 @@
+//! The sync review, action by action, and how it looks.
+
+use super::*;
+use crate::app::update_tests::{cmd, in_container, type_text};
+use crate::transfer::sync::Entry;
+use crate::transfer::view::{ItemView, Snapshot};
+use crate::transfer::{ItemSpec, Kind};
+
+fn entry(rel: &str, class: Class, bytes: u64, why: &'static str) -> Entry {
+    Entry {
+        rel: rel.into(),
+        class,
+        bytes,
+        why,
+        src_time_ms: 1_700_000_000_123,
+    }
+}
+
+/// `Y`, a local folder typed, the review open: its plan effect.
+fn open(s: &mut State, local: &str) -> (u64, Root, Root) {
+    assert!(cmd(s, Command::Sync).is_empty());
+    assert_eq!(s.mode(), Mode::Path);
+    s.input = tui_input::Input::default();
+    type_text(s, local);
+    let fx = cmd(s, Command::Accept);
+    assert_eq!(s.mode(), Mode::Sync);
+    match &fx[..] {
+        [
+            Effect::Sync(SyncEffect::Plan {
+                generation,
+                src,
+                dst,
+            }),
+        ] => (*generation, src.clone(), dst.clone()),
+        other => panic!("{other:?}"),
+    }
+}
+
+fn plan(src: Root, dst: Root) -> Plan {
+    Plan {
+        src,
+        dst,
+        entries: vec![
+            entry("photos/a.jpg", Class::New, 3 << 20, ""),
+            entry("notes.txt", Class::Changed, 1200, "size differs"),
+            entry("same.txt", Class::Same, 10, ""),
+            entry("b.csv", Class::New, 512, ""),
+            entry("old/stale.log", Class::OnlyInDst, 4096, ""),
+        ],
+        skipped: Vec::new(),
+    }
+}
+
+fn planned(s: &mut State, generation: u64, src: Root, dst: Root) {
+    let p = plan(src, dst);
+    s.update(Action::Sync(SyncEvent::Planned {
+        generation,
+        result: Ok(p),
+    }));
+}
+
+fn local_dir() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().display().to_string();
+    (dir, path)
+}
+
+fn item(id: u64, target: &str, status: Status) -> ItemView {
+    ItemView {
+        id,
+        name: target.into(),
+        kind: Kind::Upload,
+        source: String::new(),
+        target: target.into(),
+        status,
+        done: 0,
+        total: 1,
+        rate: 0,
+        eta_secs: None,
+        checksum: None,
+        note: None,
+    }
+}
+
+fn snapshot(items: Vec<ItemView>) -> Action {
+    Action::Transfers(Snapshot {
+        items,
+        ..Snapshot::default()
+    })
+}
+
+#[test]
+fn y_asks_for_a_folder_then_plans_an_upload_of_it_into_this_folder() {
+    let mut s = in_container(&["a.csv"]);
+    let (_dir, local) = local_dir();
+    let (_, src, dst) = open(&mut s, &local);
+    assert_eq!(src, Root::Local(local.clone().into()));
+    assert_eq!(
+        dst,
+        Root::Blob {
+            account: 0,
+            container: "data".into(),
+            prefix: String::new()
+        }
+    );
+    // d turns it round: a new plan, downloading into the folder.
+    let fx = cmd(&mut s, Command::SyncDirection);
+    match &fx[..] {
+        [Effect::Sync(SyncEffect::Plan { src, dst, .. })] => {
+            assert!(matches!(src, Root::Blob { .. }));
+            assert_eq!(*dst, Root::Local(local.into()));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_stale_plan_is_dropped_and_the_rows_are_grouped_by_kind() {
+    let mut s = in_container(&["a.csv"]);
+    let (_dir, local) = local_dir();
+    let (g, src, dst) = open(&mut s, &local);
+    let fx = cmd(&mut s, Command::Refresh);
+    assert_eq!(fx.len(), 1);
+    planned(&mut s, g, src.clone(), dst.clone());
+    assert!(
+        s.layers.sync().unwrap().plan.is_none(),
+        "old answer dropped"
+    );
+    planned(&mut s, g + 1, src, dst);
+    let review = s.layers.sync().unwrap();
+    let plan = review.plan.as_ref().unwrap();
+    let rows: Vec<&str> = review
+        .rows
+        .iter()
+        .map(|&i| plan.entries[i].rel.as_str())
+        .collect();
+    assert_eq!(
+        rows,
+        ["b.csv", "photos/a.jpg", "notes.txt", "old/stale.log"],
+        "new, changed, only on the target; same left out"
+    );
+    cmd(&mut s, Command::Bottom);
+    assert_eq!(s.layers.sync().unwrap().selected, 3);
+}
+
+#[test]
+fn enter_queues_new_and_changed_with_overwrite_and_records_mtimes_after() {
+    let mut s = in_container(&["a.csv"]);
+    let (_dir, local) = local_dir();
+    let (g, src, dst) = open(&mut s, &local);
+    planned(&mut s, g, src, dst);
+    s.update(snapshot(vec![item(4, "az://data/earlier", Status::Done)]));
+    let fx = cmd(&mut s, Command::Accept);
+    assert_eq!(s.mode(), Mode::Normal, "the review closes");
+    let specs: Vec<ItemSpec> = match &fx[..] {
+        [Effect::Enqueue { specs, conflict }] => {
+            assert_eq!(*conflict, Conflict::Overwrite);
+            specs.clone()
+        }
+        other => panic!("{other:?}"),
+    };
+    let targets: Vec<String> = specs.iter().map(|s| s.target.display()).collect();
+    assert_eq!(
+        targets,
+        [
+            "az://data/photos/a.jpg",
+            "az://data/notes.txt",
+            "az://data/b.csv"
+        ]
+    );
+    // Two done, one running: nothing yet.
+    let running = vec![
+        item(4, "az://data/earlier", Status::Done),
+        item(5, "az://data/photos/a.jpg", Status::Done),
+        item(6, "az://data/notes.txt", Status::Done),
+        item(7, "az://data/b.csv", Status::Running),
+    ];
+    assert!(s.update(snapshot(running)).is_empty());
+    let done = vec![
+        item(5, "az://data/photos/a.jpg", Status::Done),
+        item(6, "az://data/notes.txt", Status::Done),
+        item(7, "az://data/b.csv", Status::Done),
+    ];
+    let fx = s.update(snapshot(done));
+    let records = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Sync(SyncEffect::Finish { records, deletes }) => {
+                assert!(deletes.is_empty(), "no mirror: nothing deleted");
+                Some(records.clone())
+            }
+            _ => None,
+        })
+        .expect("the finish");
+    let mut names: Vec<&str> = records.iter().map(|r| r.name.as_str()).collect();
+    names.sort();
+    assert_eq!(names, ["b.csv", "notes.txt", "photos/a.jpg"]);
+    assert!(records.iter().all(|r| r.mtime_ms == 1_700_000_000_123));
+    assert!(s.sync_job.is_none());
+}
+
+#[test]
+fn mirror_asks_with_count_and_size_and_a_failure_keeps_the_extras() {
+    let mut s = in_container(&["a.csv"]);
+    let (_dir, local) = local_dir();
+    let (g, src, dst) = open(&mut s, &local);
+    planned(&mut s, g, src, dst);
+    cmd(&mut s, Command::SyncMirror);
+    assert!(cmd(&mut s, Command::Accept).is_empty(), "asks first");
+    assert!(s.layers.sync().unwrap().asking);
+    let screen = crate::ui::snapshot_tests::render(&s, 110, 20);
+    assert!(
+        screen.contains("Delete 1 file only in az://data/ (4 KiB) after the transfers?"),
+        "{screen}"
+    );
+    cmd(&mut s, Command::No);
+    assert!(!s.layers.sync().unwrap().asking, "n goes back");
+    cmd(&mut s, Command::Accept);
+    let fx = cmd(&mut s, Command::Yes);
+    assert!(matches!(&fx[..], [Effect::Enqueue { .. }]), "{fx:?}");
+    let fx = s.update(snapshot(vec![
+        item(1, "az://data/photos/a.jpg", Status::Done),
+        item(2, "az://data/notes.txt", Status::Failed("boom".into())),
+        item(3, "az://data/b.csv", Status::Done),
+    ]));
+    match &fx[..] {
+        [Effect::Sync(SyncEffect::Finish { records, deletes }), ..] => {
+            assert_eq!(records.len(), 2, "the two that arrived");
+            assert!(deletes.is_empty(), "nothing deleted after a failure");
+        }
+        other => panic!("{other:?}"),
+    }
+    let status = s.status.as_ref().unwrap().text.clone();
+    assert!(
+        status.contains(
+            "1 of 3 transfers did not finish, so the 1 files only on the target side were kept"
+        ),
+        "{status}"
+    );
+}
+
+#[test]
+fn only_deletes_left_go_straight_to_the_finish_and_nothing_to_do_says_so() {
+    let mut s = in_container(&["a.csv"]);
+    let (_dir, local) = local_dir();
+    let (g, src, dst) = open(&mut s, &local);
+    let mut p = plan(src.clone(), dst.clone());
+    p.entries.retain(|e| e.class == Class::Same);
+    s.update(Action::Sync(SyncEvent::Planned {
+        generation: g,
+        result: Ok(p.clone()),
+    }));
+    assert!(cmd(&mut s, Command::Accept).is_empty());
+    assert!(
+        s.status.as_ref().unwrap().text.contains("Nothing to do"),
+        "{:?}",
+        s.status
+    );
+    let (g, ..) = open(&mut s, &local);
+    p.entries.push(entry("x", Class::OnlyInDst, 5, ""));
+    s.update(Action::Sync(SyncEvent::Planned {
+        generation: g,
+        result: Ok(p),
+    }));
+    cmd(&mut s, Command::SyncMirror);
+    cmd(&mut s, Command::Accept);
+    let fx = cmd(&mut s, Command::Yes);
+    match &fx[..] {
+        [Effect::Sync(SyncEffect::Finish { records, deletes })] => {
+            assert!(records.is_empty());
+            assert_eq!(deletes, &[(Endpoint::blob(0, "data", "x"), 5)]);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn closing_while_comparing_stops_the_listings() {
+    let mut s = in_container(&["a.csv"]);
+    let (_dir, local) = local_dir();
+    open(&mut s, &local);
+    let fx = cmd(&mut s, Command::Cancel);
+    assert_eq!(fx, vec![Effect::Sync(SyncEffect::Stop)]);
+    assert_eq!(s.mode(), Mode::Normal);
+}
+
+#[test]
+fn the_review_snapshot() {
+    let mut s = in_container(&["a.csv"]);
+    s.update(Action::Resize {
+        width: 110,
+        height: 22,
+    });
+    let (g, src, dst) = open(&mut s, "/tmp");
+    planned(&mut s, g, src, dst);
+    insta::assert_snapshot!(crate::ui::snapshot_tests::render(&s, 110, 22));
+}
+
+#[test]
+fn a_long_plan_scrolls_with_the_cursor() {
+    let mut s = in_container(&["a.csv"]);
+    s.update(Action::Resize {
+        width: 100,
+        height: 20,
+    });
+    let (g, src, dst) = open(&mut s, "/tmp");
+    let mut p = plan(src, dst);
+    p.entries = (0..5000)
+        .map(|i| entry(&format!("f{i:05}.bin"), Class::New, 1, ""))
+        .collect();
+    s.update(Action::Sync(SyncEvent::Planned {
+        generation: g,
+        result: Ok(p),
+    }));
+    cmd(&mut s, Command::Bottom);
+    let screen = crate::ui::snapshot_tests::render(&s, 100, 20);
+    assert!(screen.contains("f04999.bin"), "{screen}");
+    assert!(!screen.contains("f00000.bin"), "{screen}");
+    cmd(&mut s, Command::Top);
+    let screen = crate::ui::snapshot_tests::render(&s, 100, 20);
+    assert!(screen.contains("f00000.bin"), "{screen}");
+}
