@@ -130,6 +130,9 @@ pub struct AccountNode {
     pub broken: Option<String>,
     /// The Entra ID node: opening it discovers accounts instead of listing containers.
     pub discovery: bool,
+    /// Whether the account has a hierarchical namespace (a data lake), once
+    /// Get Account Information answered (asked when it is first opened).
+    pub hierarchical: Option<bool>,
 }
 
 impl AccountNode {
@@ -140,6 +143,7 @@ impl AccountNode {
             detached: false,
             broken: None,
             discovery: false,
+            hierarchical: None,
         }
     }
 
@@ -173,6 +177,9 @@ impl AccountNode {
             return (false, self.account.note.clone().unwrap_or_default());
         }
         let mut text = self.account.host();
+        if self.hierarchical == Some(true) {
+            text.push_str(" · data lake");
+        }
         if self.account.readonly {
             text.push_str(" · read-only");
         }

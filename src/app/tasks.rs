@@ -100,6 +100,21 @@ impl Runner {
         }
     }
 
+    /// Tells the state whether the account is a data lake (asked once per
+    /// client; later calls answer from what the client remembers).
+    fn account_kind(&self, account: usize, client: &StorageClient) {
+        let (client, tx) = (client.clone(), self.tx.clone());
+        tokio::spawn(async move {
+            let hierarchical = client.hierarchical().await;
+            if client.known_hierarchical().is_some() {
+                let _ = tx.send(Action::AccountKind {
+                    account,
+                    hierarchical,
+                });
+            }
+        });
+    }
+
     pub fn run_all(&mut self, effects: Vec<Effect>) {
         for effect in effects {
             self.run(effect);
@@ -122,6 +137,7 @@ impl Runner {
                     });
                     return;
                 };
+                self.account_kind(account, &client);
                 if let Some(container) = client.account().container.clone() {
                     // A container-level SAS cannot list containers: show the one it reaches.
                     let _ = self.tx.send(Action::ContainersPage {

@@ -40,6 +40,9 @@ pub struct StorageClient {
     service: Arc<BlobServiceClient>,
     pub(crate) pipeline: Pipeline,
     pub(crate) version: String,
+    /// Whether the account has a hierarchical namespace, once asked
+    /// ([`Self::hierarchical`]); shared by clones.
+    hierarchical: Arc<std::sync::OnceLock<bool>>,
 }
 
 impl std::fmt::Debug for StorageClient {
@@ -148,11 +151,38 @@ impl StorageClient {
             service: Arc::new(service),
             pipeline,
             version,
+            hierarchical: Arc::default(),
         })
     }
 
     pub fn account(&self) -> &Account {
         &self.account
+    }
+
+    /// Whether the account has a hierarchical namespace (Data Lake Storage
+    /// Gen2): asked once (Get Account Information), then remembered by this
+    /// client and its clones. An account that does not answer (no
+    /// permission, anonymous access) counts as flat; a network failure is
+    /// not remembered, so the next call asks again.
+    pub async fn hierarchical(&self) -> bool {
+        if let Some(known) = self.hierarchical.get() {
+            return *known;
+        }
+        match super::datalake::account_info(self).await {
+            Ok(info) => *self.hierarchical.get_or_init(|| info.hierarchical),
+            Err(e) => {
+                tracing::debug!(account = %self.account.name, error = %e, "account kind unknown");
+                if e.status().is_some() {
+                    let _ = self.hierarchical.set(false);
+                }
+                false
+            }
+        }
+    }
+
+    /// [`Self::hierarchical`] if already known, without asking.
+    pub fn known_hierarchical(&self) -> Option<bool> {
+        self.hierarchical.get().copied()
     }
 
     /// Pages of containers, as the service returns them.
@@ -180,8 +210,11 @@ impl StorageClient {
         marker: Option<&str>,
         max_results: u32,
     ) -> azure_core::Result<BlobPage> {
+        // A directory of a hierarchical account is told from an empty file
+        // only by its metadata; flat accounts do without it (smaller pages).
+        let include = self.hierarchical().await.then_some("metadata");
         let body = self
-            .get_xml(self.list_url(container, prefix, delimiter, marker, max_results))
+            .get_xml(self.list_url(container, prefix, delimiter, marker, max_results, include))
             .await?;
         parse_blob_page(&body).map_err(|e| {
             azure_core::Error::with_message(azure_core::error::ErrorKind::DataConversion, e)
@@ -197,7 +230,7 @@ impl StorageClient {
         marker: Option<&str>,
         max_results: u32,
     ) -> azure_core::Result<String> {
-        self.get_xml(self.list_url(container, prefix, delimiter, marker, max_results))
+        self.get_xml(self.list_url(container, prefix, delimiter, marker, max_results, None))
             .await
     }
 
@@ -212,10 +245,7 @@ impl StorageClient {
         max_results: u32,
         include: Option<&str>,
     ) -> azure_core::Result<String> {
-        let mut url = self.list_url(container, prefix, delimiter, marker, max_results);
-        if let Some(include) = include {
-            url.query_pairs_mut().append_pair("include", include);
-        }
+        let url = self.list_url(container, prefix, delimiter, marker, max_results, include);
         self.get_xml(url).await
     }
 
@@ -282,6 +312,7 @@ impl StorageClient {
         delimiter: Option<&str>,
         marker: Option<&str>,
         max_results: u32,
+        include: Option<&str>,
     ) -> Url {
         let mut url = self.container_url(container);
         {
@@ -298,6 +329,9 @@ impl StorageClient {
                 q.append_pair("marker", m);
             }
             q.append_pair("maxresults", &max_results.to_string());
+            if let Some(include) = include {
+                q.append_pair("include", include);
+            }
         }
         // Form encoding writes a space as `+`, which the service reads as a
         // plus sign (and the signature then differs): spell it %20. A real

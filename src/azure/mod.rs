@@ -9,6 +9,7 @@ pub mod blob_io;
 pub mod client;
 pub mod connection;
 pub mod cors;
+pub mod datalake;
 pub mod diagnose;
 pub mod edit;
 pub mod entra;

@@ -49,7 +49,7 @@ impl State {
                 }
                 Vec::new()
             }
-            Ok(OpOutcome::DeletePlan(plan)) if plan.blobs.is_empty() => {
+            Ok(OpOutcome::DeletePlan(plan)) if plan.is_empty() => {
                 self.note_op("Nothing to delete.");
                 Vec::new()
             }
