@@ -78,6 +78,10 @@ pub struct Account {
     pub note: Option<String>,
     /// Marked read-only by the user: nothing that changes it is allowed.
     pub readonly: bool,
+    /// The Data Lake (dfs) endpoint when it is not the blob endpoint's twin
+    /// (`acct.dfs.core.windows.net`): set for the emulator, which has none,
+    /// when tests point it at a stub (`--dfs-endpoint`).
+    pub dfs_endpoint: Option<Url>,
 }
 
 impl Account {
@@ -103,6 +107,7 @@ impl Account {
             source: Source::Emulator,
             note: None,
             readonly: false,
+            dfs_endpoint: None,
         })
     }
 
@@ -123,6 +128,7 @@ impl Account {
             source,
             note: None,
             readonly: false,
+            dfs_endpoint: None,
         }
     }
 
@@ -150,6 +156,7 @@ impl Account {
             source,
             note,
             readonly: false,
+            dfs_endpoint: None,
         }
     }
 
@@ -160,6 +167,20 @@ impl Account {
             Some(p) => format!("{}://{}:{}", url.scheme(), url.host_str().unwrap_or("?"), p),
             None => format!("{}://{}", url.scheme(), url.host_str().unwrap_or("?")),
         }
+    }
+
+    /// The Data Lake (dfs) endpoint: the one set, else the blob endpoint's
+    /// twin (`acct.blob.…` → `acct.dfs.…`); `None` when there is none (the
+    /// emulator, a custom domain).
+    pub fn dfs_base(&self) -> Option<Url> {
+        if let Some(u) = &self.dfs_endpoint {
+            return Some(u.clone());
+        }
+        let host = self.blob_endpoint.host_str()?;
+        let (account, rest) = host.split_once(".blob.")?;
+        let mut url = self.blob_endpoint.clone();
+        url.set_host(Some(&format!("{account}.dfs.{rest}"))).ok()?;
+        Some(url)
     }
 
     /// The SAS details, if this account uses one.

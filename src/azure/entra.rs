@@ -73,6 +73,7 @@ impl DiscoveredAccount {
             source: Source::Entra,
             note: Some(self.note()),
             readonly: false,
+            dfs_endpoint: None,
         })
     }
 }

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod arm_stub;
+pub mod dfs_stub;
 pub mod emulator;
 pub mod entra;
 pub mod fault_proxy;

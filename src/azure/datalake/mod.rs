@@ -2,6 +2,8 @@
 //! what kind an account is, and (through the Blob API) how its directories
 //! look: a 0-byte blob with metadata `hdi_isfolder=true`.
 
+pub mod acl;
+pub mod dfs;
 pub mod kind;
 
 pub use kind::{AccountInfo, account_info};
