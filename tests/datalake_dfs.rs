@@ -235,3 +235,146 @@ async fn recursive_acl_reports_failures_and_resumes_after_an_interruption() {
         "13 entries, 2 a call: 2 calls, then 5"
     );
 }
+
+/// `blobx ARGS` against the stub (as the emulator account, its dfs endpoint the stub).
+fn blobx(stub: &DfsStub, home: &std::path::Path, args: &[&str]) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_blobx"));
+    cmd.args(args)
+        .args(["--emulator", &stub.host(), "--dfs-endpoint", &stub.endpoint])
+        .env("BLOBX_CONFIG_DIR", home.join("config"))
+        .env("BLOBX_LOG_DIR", home.join("logs"))
+        .env("BLOBX_DATA_DIR", home.join("data"));
+    cmd
+}
+
+fn audit_lines(home: &std::path::Path, what: &str) -> usize {
+    std::fs::read_dir(home.join("logs"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+        .map(|log| {
+            log.lines()
+                .filter(|l| l.contains("blobx::audit") && l.contains(what))
+                .count()
+        })
+        .sum()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn acl_and_mkdir_commands_with_exit_codes_audit_and_resume_after_kill() {
+    let stub = DfsStub::start().await;
+    {
+        let mut lake = stub.lake();
+        for i in 0..9 {
+            lake.add_file(&format!("fs/proj/d{}/f{i}.csv", i % 3));
+        }
+    }
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let run = |args: &[&str]| blobx(&stub, h, args).output().unwrap();
+
+    // get, as JSON.
+    let o = run(&["acl", "get", "az://fs/proj/d0/f0.csv", "--json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(doc["permissions"], "rw-r-----");
+    assert_eq!(doc["acl"][0], "user::rw-");
+
+    // Bad input: exit 2, said why, nothing sent.
+    let sent = stub.lake().log.len();
+    let o = run(&["acl", "set", "az://fs/proj", "user::rwx,group::r-x"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("other::"));
+    let o = run(&[
+        "acl",
+        "set",
+        "az://fs/proj",
+        "user:x:rwx",
+        "--mode",
+        "modify",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "modify needs --recursive");
+    assert_eq!(stub.lake().log.len(), sent);
+
+    // mkdir: one request, one audit line.
+    let o = run(&["mkdir", "az://fs/proj/empty"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(stub.lake().paths["fs/proj/empty"].dir);
+    assert_eq!(audit_lines(h, "create directory"), 1);
+
+    // A recursive change killed (-9) after two batches, then run again:
+    // it resumes from the saved continuation and reaches each entry once.
+    let entry = "user:4f2c8a10-0b1e-4c7a-9d55-1f0e2b3c4d5e:r-x";
+    let args = [
+        "acl",
+        "set",
+        "-r",
+        "--mode",
+        "modify",
+        "az://fs/proj",
+        entry,
+    ];
+    stub.lake().delay_ms = 300;
+    let mut child = blobx(&stub, h, &args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let patches = |stub: &DfsStub| {
+        stub.lake()
+            .log
+            .iter()
+            .filter(|l| l.starts_with("PATCH"))
+            .count()
+    };
+    let start = std::time::Instant::now();
+    while patches(&stub) < 3 {
+        assert!(start.elapsed().as_secs() < 30, "{:?}", stub.lake().log);
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    // Two batches answered, the third under way: kill.
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let saved = std::fs::read_to_string(h.join("data/acl-runs.json")).unwrap();
+    assert!(saved.contains("continuation"), "{saved}");
+    stub.lake().delay_ms = 0;
+    let before = stub.lake().log.len();
+    let o = run(&args);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("resuming"), "{err}");
+    let lake = stub.lake();
+    let first = lake.log[before..]
+        .iter()
+        .find(|l| l.starts_with("PATCH"))
+        .unwrap();
+    assert!(first.contains("continuation="), "{first}");
+    let total = lake
+        .paths
+        .keys()
+        .filter(|p| p.starts_with("fs/proj"))
+        .count();
+    let changed: Vec<u32> = lake.paths.values().map(|n| n.acl_changes).collect();
+    assert!(
+        changed.iter().all(|c| *c <= 1),
+        "an entry changed twice: {changed:?}"
+    );
+    // The batch under way at the kill may have been applied by the stub
+    // without its answer arriving; everything else exactly once.
+    let done = changed.iter().filter(|c| **c == 1).count();
+    assert_eq!(done, total, "every entry reached");
+    drop(lake);
+    assert_eq!(audit_lines(h, "set acl recursive"), 1);
+    assert!(
+        !std::fs::read_to_string(h.join("data/acl-runs.json"))
+            .unwrap()
+            .contains("continuation")
+    );
+
+    // A flat account: refused in words, exit 1.
+    stub.lake().flat = true;
+    let o = run(&["acl", "get", "az://fs/proj"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no hierarchical namespace"));
+}

@@ -60,6 +60,9 @@ pub struct Lake {
     pub down: bool,
     /// Milliseconds to wait before each answer (to kill a run mid-way).
     pub delay_ms: u64,
+    /// What Get Account Information says (the stub also stands in for the
+    /// blob endpoint of a hierarchical account for that one call).
+    pub flat: bool,
     /// Continuations handed out: token → the paths still to do.
     tokens: HashMap<String, Vec<String>>,
     next_token: u64,
@@ -263,6 +266,21 @@ fn route(lake: &mut Lake, r: &Req) -> String {
         && r.headers.contains_key("x-ms-date");
     if !signed && !r.query.contains_key("sig") {
         return error(lake, 401, "NoAuthenticationInformation", "no signature");
+    }
+    if r.method == "GET"
+        && r.query.get("restype").map(String::as_str) == Some("account")
+        && r.query.get("comp").map(String::as_str) == Some("properties")
+    {
+        let hns = if lake.flat { "false" } else { "true" };
+        return answer(
+            200,
+            &[
+                ("x-ms-is-hns-enabled", hns.to_string()),
+                ("x-ms-sku-name", "Standard_LRS".into()),
+                ("x-ms-account-kind", "StorageV2".into()),
+            ],
+            "",
+        );
     }
     let Some(rest) = r.path.strip_prefix(&format!("/{ACCOUNT}/")) else {
         return error(lake, 400, "InvalidUri", "not this account");
@@ -533,6 +551,14 @@ impl DfsStub {
             }
         });
         Self { endpoint, lake }
+    }
+
+    /// The host to give as `--emulator` so Get Account Information comes
+    /// here too (everything else blob-side would be refused).
+    pub fn host(&self) -> String {
+        self.endpoint
+            .trim_end_matches(&format!("/{ACCOUNT}"))
+            .to_string()
     }
 
     pub fn lake(&self) -> std::sync::MutexGuard<'_, Lake> {
