@@ -264,3 +264,97 @@ async fn du_cp_sync_and_rm_treat_directories_as_folders() {
         "only the other directory is left"
     );
 }
+
+/// The real binary in a pty on a data lake: Azurite behind the proxy for the
+/// Blob side, the dfs stub for the Data Lake endpoint. `n` makes a
+/// directory, `R` renames a folder and `X` deletes one, each one call there.
+#[tokio::test(flavor = "multi_thread")]
+async fn tui_mkdir_rename_and_delete_are_one_call_each() {
+    use support::dfs_stub::DfsStub;
+    use support::pty::Tui;
+    let emu = Emulator::shared();
+    let container = lake(&emu.host).await;
+    let proxy = hierarchical_proxy().await;
+    let stub = DfsStub::start().await;
+    {
+        let mut lake = stub.lake();
+        lake.add_file(&format!("{container}/raw/2024/a.csv"));
+        lake.add_file(&format!("{container}/raw/zero.txt"));
+        lake.add_dir(&format!("{container}/raw/empty"));
+        lake.add_dir(&format!("{container}/top"));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let start = format!("az://{container}/");
+    let mut tui = Tui::spawn(
+        &[
+            "--emulator",
+            &proxy.host,
+            "--dfs-endpoint",
+            &stub.endpoint,
+            &start,
+        ],
+        &[],
+        dir.path(),
+        120,
+        24,
+    );
+    tui.wait_text("top/");
+    let screen = tui.screen();
+    assert!(
+        !screen
+            .lines()
+            .any(|l| l.contains(" raw ") || l.trim_end().ends_with(" raw")),
+        "{screen}"
+    );
+
+    tui.send("n");
+    tui.wait_text("new directory");
+    tui.type_text("fresh");
+    tui.send("\r");
+    tui.wait_text("Created directory fresh");
+    assert!(stub.lake().paths[&format!("{container}/fresh")].dir);
+
+    // The first row is raw/: one rename request.
+    let before = stub.lake().log.len();
+    tui.send("R");
+    tui.wait_text("new name");
+    tui.type_text("2");
+    tui.send("\r");
+    tui.wait_text("one call on the data lake");
+    {
+        let lake = stub.lake();
+        let sent: Vec<_> = lake.log[before..]
+            .iter()
+            .filter(|l| !l.starts_with("GET"))
+            .collect();
+        assert_eq!(sent.len(), 1, "{sent:?}");
+        assert!(
+            sent[0].starts_with(&format!("PUT /devstoreaccount1/{container}/raw2")),
+            "{sent:?}"
+        );
+        assert!(
+            lake.paths
+                .contains_key(&format!("{container}/raw2/2024/a.csv"))
+        );
+    }
+
+    // top/ is the second row: one recursive delete after the question.
+    tui.send("j");
+    tui.send("X");
+    tui.wait_text("1 directory");
+    let before = stub.lake().log.len();
+    tui.send("y");
+    tui.wait_for("the stub to delete top", |_| {
+        !stub.lake().paths.contains_key(&format!("{container}/top"))
+    });
+    let lake = stub.lake();
+    let sent: Vec<_> = lake.log[before..]
+        .iter()
+        .filter(|l| !l.starts_with("GET"))
+        .collect();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert!(sent[0].contains("recursive=true"), "{sent:?}");
+    drop(lake);
+    tui.send("q");
+    assert!(tui.wait_exit());
+}

@@ -357,6 +357,13 @@ impl State {
     }
 
     /// Inside a container: the account, container and folder.
+    /// Whether the account is known to have a hierarchical namespace.
+    pub fn is_data_lake(&self, account: usize) -> bool {
+        self.accounts
+            .get(account)
+            .is_some_and(|n| n.hierarchical == Some(true))
+    }
+
     pub fn blob_place(&self) -> Option<(usize, String, String)> {
         match &self.location {
             Location::Blobs {

@@ -170,6 +170,9 @@ impl Runner {
                 let Some(client) = self.client(account) else {
                     return;
                 };
+                // Opened straight into a container (a location on the command
+                // line): the account's kind is learnt here.
+                self.account_kind(account, &client);
                 let tx = self.tx.clone();
                 tokio::spawn(async move {
                     tokio::select! {

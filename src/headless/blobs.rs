@@ -627,7 +627,12 @@ pub async fn rm(args: RmArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
         if plan.is_empty() {
             continue;
         }
-        let report = ops::delete_planned(&client, &plan, true).await;
+        // A data lake deletes each directory in one recursive call.
+        let report = if client.hierarchical().await && client.account().dfs_base().is_some() {
+            crate::azure::datalake::dfs::delete_planned(&client, &plan).await
+        } else {
+            ops::delete_planned(&client, &plan, true).await
+        };
         let dirs = match plan.folders.len() {
             0 => String::new(),
             n => format!(", {n} directories"),

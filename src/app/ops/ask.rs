@@ -27,6 +27,11 @@ pub enum Ask {
         blob: String,
     },
     NewContainer,
+    /// A directory in this folder of a data lake account.
+    NewDirectory {
+        container: String,
+        prefix: String,
+    },
     DeleteContainer {
         name: String,
     },
@@ -59,6 +64,7 @@ impl Ask {
             Ask::Headers { .. } => "type=…; cache=…; disposition=…: ".into(),
             Ask::Tags { .. } => "index tags (key=value; key2=value2): ".into(),
             Ask::NewContainer => "new container: ".into(),
+            Ask::NewDirectory { .. } => "new directory: ".into(),
             Ask::DeleteContainer { name } => format!("type {name} to delete it: "),
             Ask::Rename { .. } => "new name: ".into(),
             Ask::Tier { .. } => "tier (hot, cool, cold, archive): ".into(),
@@ -83,6 +89,7 @@ impl Ask {
             Ask::Headers { .. } => parse_headers(t).and_then(|e| ops::check_header_edit(&e)),
             Ask::Tags { .. } => parse_pairs(t).and_then(|p| crate::azure::tags::check_tags(&p)),
             Ask::NewContainer => ops::check_container_name(t),
+            Ask::NewDirectory { .. } => ops::check_new_blob_name(t.trim_end_matches('/')),
             Ask::DeleteContainer { name } => ops::check_delete_confirmation(name, t),
             Ask::Rename { from, .. } => {
                 ops::check_new_blob_name(t)?;
@@ -244,6 +251,10 @@ impl State {
                         }
                     },
                     Ask::NewContainer => OpRequest::CreateContainer { name: text },
+                    Ask::NewDirectory { container, prefix } => OpRequest::CreateDirectory {
+                        container,
+                        path: format!("{prefix}{}", text.trim().trim_end_matches('/')),
+                    },
                     Ask::DeleteContainer { name } => {
                         OpRequest::DeleteContainer { name, typed: text }
                     }

@@ -132,8 +132,16 @@ impl State {
                 Vec::new()
             }
             Command::NewContainer => {
-                match &self.location {
-                    Location::Containers { .. } => self.open_ask(Ask::NewContainer, String::new()),
+                match (&self.location, self.blob_place()) {
+                    (Location::Containers { .. }, _) => {
+                        self.open_ask(Ask::NewContainer, String::new())
+                    }
+                    (_, Some((account, container, prefix))) if self.is_data_lake(account) => {
+                        self.open_ask(Ask::NewDirectory { container, prefix }, String::new())
+                    }
+                    (_, Some(_)) => self.note_op(
+                        "Folders exist as names of blobs here; empty directories are for data lake accounts.",
+                    ),
                     _ => self.note_op("Containers are created in an account's container list."),
                 }
                 Vec::new()
@@ -181,6 +189,19 @@ impl State {
                 match (self.blob_place(), selected) {
                     (Some((_, container, prefix)), Some((name, EntryKind::Blob))) => {
                         let from = format!("{prefix}{name}");
+                        self.open_ask(
+                            Ask::Rename {
+                                container,
+                                from: from.clone(),
+                            },
+                            from,
+                        );
+                    }
+                    (Some((account, container, prefix)), Some((name, EntryKind::Folder)))
+                        if self.is_data_lake(account) =>
+                    {
+                        // One atomic rename of the directory on a data lake.
+                        let from = format!("{prefix}{}", name.trim_end_matches('/'));
                         self.open_ask(
                             Ask::Rename {
                                 container,

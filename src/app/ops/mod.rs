@@ -46,6 +46,11 @@ pub enum OpRequest {
         from: String,
         to: String,
     },
+    /// A directory on a data lake account (Data Lake endpoint).
+    CreateDirectory {
+        container: String,
+        path: String,
+    },
     SetTier {
         container: String,
         blob: String,

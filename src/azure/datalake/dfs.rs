@@ -10,6 +10,7 @@ use super::acl::Acl;
 use crate::audit::audit;
 use crate::azure::client::StorageClient;
 use crate::azure::http::{OpError, OpResult, h, header, request};
+use crate::azure::ops::{BatchReport, DeletePlan};
 use azure_core::http::{Method, Url};
 use serde::Deserialize;
 
@@ -355,10 +356,80 @@ pub async fn set_access_control_recursive(
     }
 }
 
+/// Deletes what a delete plan found on a data lake: each directory at the
+/// top of the plan in one recursive delete (whatever it holds), then the
+/// blobs outside them as on a flat account.
+pub async fn delete_planned(client: &StorageClient, plan: &DeletePlan) -> BatchReport {
+    let tops = top_directories(&plan.folders);
+    let under = |name: &str| tops.iter().any(|d| name.starts_with(&format!("{d}/")));
+    let mut report = BatchReport::default();
+    let mut failed_dirs = Vec::new();
+    for dir in &tops {
+        match delete(client, &plan.container, dir, true).await {
+            Ok(_) => report.done += 1,
+            Err(e) if e.status() == Some(404) => report.done += 1,
+            Err(e) => {
+                report
+                    .failed
+                    .push((format!("{dir}/"), e.describe(client.account())));
+                failed_dirs.push(dir.clone());
+            }
+        }
+    }
+    for (name, size) in plan.blobs.iter().filter(|(n, _)| under(n)) {
+        if !failed_dirs
+            .iter()
+            .any(|d| name.starts_with(&format!("{d}/")))
+        {
+            report.done += 1;
+            report.bytes += size;
+        }
+    }
+    let rest = DeletePlan {
+        container: plan.container.clone(),
+        blobs: plan
+            .blobs
+            .iter()
+            .filter(|(n, _)| !under(n))
+            .cloned()
+            .collect(),
+        total_bytes: 0,
+        folders: Vec::new(),
+    };
+    if !rest.blobs.is_empty() {
+        let more = crate::azure::ops::delete_planned(client, &rest, true).await;
+        report.done += more.done;
+        report.bytes += more.bytes;
+        report.failed.extend(more.failed);
+    }
+    report
+}
+
+/// The directories not inside another one of the list.
+pub fn top_directories(folders: &[String]) -> Vec<String> {
+    let mut tops: Vec<String> = folders
+        .iter()
+        .filter(|d| !folders.iter().any(|o| d.starts_with(&format!("{o}/"))))
+        .cloned()
+        .collect();
+    tops.sort();
+    tops.dedup();
+    tops
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::azure::Account;
+
+    #[test]
+    fn only_the_top_directories_are_deleted_recursively() {
+        let f = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            top_directories(&f(&["a/b/c", "a/b", "a", "ab", "x/y"])),
+            f(&["a", "ab", "x/y"])
+        );
+    }
 
     #[test]
     fn the_dfs_endpoint_is_the_blob_endpoints_twin() {
