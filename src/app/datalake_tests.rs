@@ -76,3 +76,64 @@ fn r_renames_a_folder_on_a_data_lake_only() {
         }]
     );
 }
+
+#[test]
+fn f_reads_the_acl_then_sets_it_checked_as_typed() {
+    use super::ops::OpOutcome;
+    use crate::azure::datalake::dfs::AccessControl;
+    let mut s = lake(&["dir/", "a.csv"]);
+    let fx = cmd(&mut s, Command::Permissions);
+    assert_eq!(
+        fx,
+        vec![Effect::Op {
+            account: 0,
+            request: OpRequest::GetAccess {
+                container: "data".into(),
+                path: "dir".into(),
+                folder: true
+            }
+        }]
+    );
+    s.update(Action::OpDone {
+        account: 0,
+        result: Ok(OpOutcome::Access {
+            container: "data".into(),
+            path: "dir".into(),
+            folder: true,
+            access: AccessControl {
+                owner: "alice".into(),
+                group: "data-team".into(),
+                permissions: "rwxr-x---".into(),
+                acl: "user::rwx,group::r-x,other::---".into(),
+            },
+        }),
+    });
+    assert_eq!(s.mode(), Mode::Ask);
+    let label = s.layers.ask().unwrap().label();
+    assert!(
+        label.contains("owner alice") && label.contains("rwxr-x---"),
+        "{label}"
+    );
+    type_text(&mut s, ",user:bob:rwz");
+    assert!(
+        cmd(&mut s, Command::Accept).is_empty(),
+        "nothing sent while invalid"
+    );
+    assert!(s.status.as_ref().unwrap().text.contains("entry 4"));
+    super::update_tests::key(&mut s, crossterm::event::KeyCode::Backspace);
+    type_text(&mut s, "x");
+    assert_eq!(
+        cmd(&mut s, Command::Accept),
+        vec![Effect::Op {
+            account: 0,
+            request: OpRequest::SetAcl {
+                container: "data".into(),
+                path: "dir".into(),
+                acl: "user::rwx,group::r-x,other::---,user:bob:rwx".into(),
+                recursive: true
+            }
+        }]
+    );
+    let mut flat = in_container(&["dir/"]);
+    assert!(cmd(&mut flat, Command::Permissions).is_empty());
+}

@@ -27,6 +27,16 @@ pub enum Ask {
         blob: String,
     },
     NewContainer,
+    /// The whole ACL of a data lake path, shown with its owner, group and
+    /// permissions; checked entry by entry as typed.
+    Acl {
+        container: String,
+        path: String,
+        folder: bool,
+        owner: String,
+        group: String,
+        permissions: String,
+    },
     /// A directory in this folder of a data lake account.
     NewDirectory {
         container: String,
@@ -65,6 +75,24 @@ impl Ask {
             Ask::Tags { .. } => "index tags (key=value; key2=value2): ".into(),
             Ask::NewContainer => "new container: ".into(),
             Ask::NewDirectory { .. } => "new directory: ".into(),
+            Ask::Acl {
+                path,
+                folder,
+                owner,
+                group,
+                permissions,
+                ..
+            } => format!(
+                "ACL of {} (owner {}, group {}, {permissions}){}: ",
+                shown(path),
+                shown(owner),
+                shown(group),
+                if *folder {
+                    ", for everything below too"
+                } else {
+                    ""
+                }
+            ),
             Ask::DeleteContainer { name } => format!("type {name} to delete it: "),
             Ask::Rename { .. } => "new name: ".into(),
             Ask::Tier { .. } => "tier (hot, cool, cold, archive): ".into(),
@@ -90,6 +118,10 @@ impl Ask {
             Ask::Tags { .. } => parse_pairs(t).and_then(|p| crate::azure::tags::check_tags(&p)),
             Ask::NewContainer => ops::check_container_name(t),
             Ask::NewDirectory { .. } => ops::check_new_blob_name(t.trim_end_matches('/')),
+            Ask::Acl { .. } => {
+                crate::azure::datalake::acl::parse(t, crate::azure::datalake::acl::Use::Set)
+                    .map(|_| ())
+            }
             Ask::DeleteContainer { name } => ops::check_delete_confirmation(name, t),
             Ask::Rename { from, .. } => {
                 ops::check_new_blob_name(t)?;
@@ -104,6 +136,19 @@ impl Ask {
             Ask::Cap => crate::transfer::throttle::parse_cap(t).map(|_| ()),
         }
     }
+}
+
+/// Service text in a label: control characters escaped, never sent to the terminal.
+fn shown(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// "a=1; b=2" → [("a","1"), ("b","2")]; empty text means no metadata.
@@ -251,6 +296,17 @@ impl State {
                         }
                     },
                     Ask::NewContainer => OpRequest::CreateContainer { name: text },
+                    Ask::Acl {
+                        container,
+                        path,
+                        folder,
+                        ..
+                    } => OpRequest::SetAcl {
+                        container,
+                        path,
+                        acl: text.trim().to_string(),
+                        recursive: folder,
+                    },
                     Ask::NewDirectory { container, prefix } => OpRequest::CreateDirectory {
                         container,
                         path: format!("{prefix}{}", text.trim().trim_end_matches('/')),

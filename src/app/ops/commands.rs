@@ -216,6 +216,28 @@ impl State {
                 }
                 Vec::new()
             }
+            Command::Permissions => {
+                match (self.blob_place(), selected) {
+                    (Some((account, container, prefix)), Some((name, kind)))
+                        if self.is_data_lake(account)
+                            && matches!(kind, EntryKind::Blob | EntryKind::Folder) =>
+                    {
+                        self.note_op("Reading permissions…");
+                        return Some(self.op(
+                            account,
+                            OpRequest::GetAccess {
+                                container,
+                                path: format!("{prefix}{}", name.trim_end_matches('/')),
+                                folder: kind == EntryKind::Folder,
+                            },
+                        ));
+                    }
+                    _ => self.note_op(
+                        "Permissions and ACLs are for files and folders of data lake accounts.",
+                    ),
+                }
+                Vec::new()
+            }
             Command::Tier if !self.marks.is_empty() => {
                 self.tier_marked();
                 Vec::new()

@@ -58,6 +58,26 @@ impl State {
                     .push(Layer::Confirm(Confirm::DeleteBlobs { account, plan }));
                 Vec::new()
             }
+            Ok(OpOutcome::Access {
+                container,
+                path,
+                folder,
+                access,
+            }) => {
+                let initial = access.acl.clone();
+                self.open_ask(
+                    Ask::Acl {
+                        container,
+                        path,
+                        folder,
+                        owner: access.owner,
+                        group: access.group,
+                        permissions: access.permissions,
+                    },
+                    initial,
+                );
+                Vec::new()
+            }
             Ok(OpOutcome::Sas { url, note }) => {
                 self.layers.push(Layer::Confirm(Confirm::Sas {
                     url: url.clone(),

@@ -65,6 +65,63 @@ pub async fn execute(
                 "Renamed {from} to {to} (one call on the data lake)."
             ))
         }
+        OpRequest::GetAccess {
+            container,
+            path,
+            folder,
+        } => OpOutcome::Access {
+            access: crate::azure::datalake::dfs::get_access_control(client, &container, &path)
+                .await
+                .map_err(e)?,
+            container,
+            path,
+            folder,
+        },
+        OpRequest::SetAcl {
+            container,
+            path,
+            acl,
+            recursive,
+        } => {
+            use crate::azure::datalake::{acl as parse_acl, dfs};
+            let acl = parse_acl::parse(&acl, parse_acl::Use::Set)?;
+            if recursive {
+                match dfs::set_access_control_recursive(
+                    client,
+                    &container,
+                    &path,
+                    dfs::Mode::Set,
+                    &acl,
+                    None,
+                    |_| {},
+                )
+                .await
+                {
+                    Ok(p) => OpOutcome::Changed(format!(
+                        "ACL set on {} directories and {} files below {path}{}.",
+                        p.directories,
+                        p.files,
+                        match p.failed.first() {
+                            Some((n, why)) => format!("; {} failed ({n}: {why})", p.failures),
+                            None => String::new(),
+                        }
+                    )),
+                    Err((p, err)) => {
+                        return Err(format!(
+                            "Stopped after {} directories and {} files: {}",
+                            p.directories,
+                            p.files,
+                            err.describe(account)
+                        ));
+                    }
+                }
+            } else {
+                dfs::set_access_control(client, &container, &path, &acl)
+                    .await
+                    .map_err(e)?;
+                OpOutcome::Changed(format!("ACL of {path} set."))
+            }
+        }
         OpRequest::CreateDirectory { container, path } => {
             crate::azure::datalake::dfs::create_directory(client, &container, &path)
                 .await
