@@ -161,21 +161,33 @@ impl StorageClient {
 
     /// Whether the account has a hierarchical namespace (Data Lake Storage
     /// Gen2): asked once (Get Account Information), then remembered by this
-    /// client and its clones. An account that does not answer (no
-    /// permission, anonymous access) counts as flat; a network failure is
-    /// not remembered, so the next call asks again.
+    /// client and its clones. An account that answers no (no permission,
+    /// anonymous access) counts as flat; when the network fails this says
+    /// flat but remembers nothing (see [`Self::try_hierarchical`]).
     pub async fn hierarchical(&self) -> bool {
+        self.try_hierarchical().await.unwrap_or(false)
+    }
+
+    /// [`Self::hierarchical`], with the network's failure as an error: a
+    /// listing that needs the answer fails as it would have anyway, instead
+    /// of treating a data lake's directories as files.
+    pub async fn try_hierarchical(&self) -> azure_core::Result<bool> {
         if let Some(known) = self.hierarchical.get() {
-            return *known;
+            return Ok(*known);
         }
         match super::datalake::account_info(self).await {
-            Ok(info) => *self.hierarchical.get_or_init(|| info.hierarchical),
-            Err(e) => {
+            Ok(info) => Ok(*self.hierarchical.get_or_init(|| info.hierarchical)),
+            // The network, or a service error (5xx): not an answer.
+            Err(super::http::OpError::Service(e))
+                if !matches!(e.http_status().map(u16::from), Some(400..=499)) =>
+            {
                 tracing::debug!(account = %self.account.name, error = %e, "account kind unknown");
-                if e.status().is_some() {
-                    let _ = self.hierarchical.set(false);
-                }
-                false
+                Err(e)
+            }
+            // Refused (no permission, anonymous, an old service): flat.
+            Err(e) => {
+                tracing::debug!(account = %self.account.name, error = %e, "account kind: flat");
+                Ok(*self.hierarchical.get_or_init(|| false))
             }
         }
     }
@@ -212,7 +224,7 @@ impl StorageClient {
     ) -> azure_core::Result<BlobPage> {
         // A directory of a hierarchical account is told from an empty file
         // only by its metadata; flat accounts do without it (smaller pages).
-        let include = self.hierarchical().await.then_some("metadata");
+        let include = self.try_hierarchical().await?.then_some("metadata");
         let body = self
             .get_xml(self.list_url(container, prefix, delimiter, marker, max_results, include))
             .await?;

@@ -196,10 +196,20 @@ type Tx = mpsc::Sender<Result<Vec<WalkBlob>, String>>;
 
 async fn coordinate(mut job: Job, prefix: String, parallel: usize, tx: Tx) {
     let parallel = parallel.max(1);
-    job.hierarchical = tokio::select! {
+    let kind = tokio::select! {
         biased;
         _ = job.cancel.cancelled() => return,
-        h = job.client.hierarchical() => h,
+        h = job.client.try_hierarchical() => h,
+    };
+    job.hierarchical = match kind {
+        Ok(h) => h,
+        Err(e) => {
+            let why = describe_error(&e, job.client.account());
+            let _ = tx
+                .send(Err(format!("listing {}/{prefix}: {why}", job.container)))
+                .await;
+            return;
+        }
     };
     let (found_tx, mut found_rx) = mpsc::unbounded_channel::<String>();
     let mut pending = VecDeque::from([prefix]);

@@ -121,7 +121,7 @@ pub async fn plan_delete(
                 }
                 // On a hierarchical account the folder is a directory of its
                 // own (`dir`, listed as `dir/`): list from its bare name.
-                let from = if client.hierarchical().await {
+                let from = if client.try_hierarchical().await? {
                     prefix.trim_end_matches('/')
                 } else {
                     prefix.as_str()
