@@ -265,20 +265,6 @@ async fn du_cp_sync_and_rm_treat_directories_as_folders() {
     );
 }
 
-fn audit_count(home: &std::path::Path, what: &str) -> usize {
-    std::fs::read_dir(home.join("logs"))
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
-        .map(|log| {
-            log.lines()
-                .filter(|l| l.contains("blobx::audit") && l.contains(what))
-                .count()
-        })
-        .sum()
-}
-
 /// The real binary in a pty on a data lake: Azurite behind the proxy for the
 /// Blob side, the dfs stub for the Data Lake endpoint. `n` makes a
 /// directory, `R` renames a folder and `X` deletes one, each one call there.
@@ -327,7 +313,7 @@ async fn tui_mkdir_rename_and_delete_are_one_call_each() {
     tui.send("\r");
     tui.wait_text("Created directory fresh");
     assert!(stub.lake().paths[&format!("{container}/fresh")].dir);
-    assert_eq!(audit_count(dir.path(), "create directory"), 1);
+    assert_eq!(support::audit_count(dir.path(), "create directory"), 1);
 
     // F on raw/: its ACL, extended and applied below it (2 entries a call).
     tui.send("F");
@@ -335,7 +321,7 @@ async fn tui_mkdir_rename_and_delete_are_one_call_each() {
     tui.type_text(",user:4f2c8a10-0b1e-4c7a-9d55-1f0e2b3c4d5e:r-x,mask::r-x");
     tui.send("\r");
     tui.wait_text("ACL set on 3 directories and 2 files below raw");
-    assert_eq!(audit_count(dir.path(), "set acl recursive"), 1);
+    assert_eq!(support::audit_count(dir.path(), "set acl recursive"), 1);
 
     // The first row is raw/: one rename request.
     let before = stub.lake().log.len();

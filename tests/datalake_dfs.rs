@@ -247,20 +247,6 @@ fn blobx(stub: &DfsStub, home: &std::path::Path, args: &[&str]) -> std::process:
     cmd
 }
 
-fn audit_lines(home: &std::path::Path, what: &str) -> usize {
-    std::fs::read_dir(home.join("logs"))
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
-        .map(|log| {
-            log.lines()
-                .filter(|l| l.contains("blobx::audit") && l.contains(what))
-                .count()
-        })
-        .sum()
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn acl_and_mkdir_commands_with_exit_codes_audit_and_resume_after_kill() {
     let stub = DfsStub::start().await;
@@ -301,7 +287,7 @@ async fn acl_and_mkdir_commands_with_exit_codes_audit_and_resume_after_kill() {
     let o = run(&["mkdir", "az://fs/proj/empty"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(stub.lake().paths["fs/proj/empty"].dir);
-    assert_eq!(audit_lines(h, "create directory"), 1);
+    assert_eq!(support::audit_count(h, "create directory"), 1);
 
     // A recursive change killed (-9) after two batches, then run again:
     // it resumes from the saved continuation and reaches each entry once.
@@ -365,7 +351,7 @@ async fn acl_and_mkdir_commands_with_exit_codes_audit_and_resume_after_kill() {
     let done = changed.iter().filter(|c| **c == 1).count();
     assert_eq!(done, total, "every entry reached");
     drop(lake);
-    assert_eq!(audit_lines(h, "set acl recursive"), 1);
+    assert_eq!(support::audit_count(h, "set acl recursive"), 1);
     assert!(
         !std::fs::read_to_string(h.join("data/acl-runs.json"))
             .unwrap()

@@ -32,3 +32,18 @@ pub fn unique(prefix: &str) -> String {
         N.fetch_add(1, Ordering::Relaxed)
     )
 }
+
+/// How many audit lines in the logs below `home` mention `what`.
+pub fn audit_count(home: &std::path::Path, what: &str) -> usize {
+    std::fs::read_dir(home.join("logs"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+        .map(|log| {
+            log.lines()
+                .filter(|l| l.contains("blobx::audit") && l.contains(what))
+                .count()
+        })
+        .sum()
+}
