@@ -44,6 +44,10 @@ pub enum Cmd {
     SetProps(crate::headless::blobs::SetPropsArgs),
     /// Read or replace a blob's index tags.
     Tag(crate::headless::tags::TagArgs),
+    /// Owner, group, permissions and ACLs of data lake paths (get, set, set recursively).
+    Acl(crate::headless::acl::AclArgs),
+    /// Create a directory on a data lake (hierarchical namespace) account.
+    Mkdir(crate::headless::acl::MkdirArgs),
     /// Open a text blob in $VISUAL/$EDITOR and save it back if nobody changed it meanwhile.
     Edit(crate::headless::edit::Args),
     /// Find blobs by name pattern, or by index tags (--tags).
@@ -72,6 +76,17 @@ pub struct Args {
     /// Address of the local emulator's Blob service.
     #[arg(long, global = true, env = "BLOBX_EMULATOR", value_name = "URL")]
     pub emulator: Option<String>,
+
+    /// The emulator account's Data Lake (dfs) endpoint (the emulator has none;
+    /// for a stand-in).
+    #[arg(
+        long,
+        global = true,
+        env = "BLOBX_DFS_ENDPOINT",
+        value_name = "URL",
+        hide = true
+    )]
+    pub dfs_endpoint: Option<String>,
 
     /// Read config.toml, keymap.toml, theme.toml and accounts.toml from this folder.
     #[arg(long, global = true, env = "BLOBX_CONFIG_DIR", value_name = "DIR")]
@@ -136,6 +151,10 @@ fn run_headless(command: Cmd, args: Args) -> ExitCode {
                     args.account.as_deref(),
                 )?;
                 ctx.readonly |= args.readonly;
+                crate::config::account_list::set_emulator_dfs(
+                    &mut ctx.nodes,
+                    args.dfs_endpoint.as_deref(),
+                )?;
                 ctx.settle_versions().await;
                 if let Some(cap) = args.cap_mbps {
                     ctx.cap = cap_from_flag(cap)?;
@@ -161,6 +180,8 @@ fn run_headless(command: Cmd, args: Args) -> ExitCode {
                     Cmd::SetTier(a) => crate::headless::blobs::set_tier(a, &ctx).await,
                     Cmd::SetProps(a) => crate::headless::blobs::set_props(a, &ctx).await,
                     Cmd::Tag(a) => crate::headless::tags::tag(a, &ctx).await,
+                    Cmd::Acl(a) => crate::headless::acl::run(a, &ctx).await,
+                    Cmd::Mkdir(a) => crate::headless::acl::mkdir(a, &ctx).await,
                     Cmd::Find(a) => crate::headless::tags::find(a, &ctx).await,
                     Cmd::Edit(a) => crate::headless::edit::run(a, &ctx).await,
                     Cmd::Completions { .. } | Cmd::Man => Ok(ExitCode::SUCCESS),
@@ -231,6 +252,7 @@ fn run(args: Args) -> anyhow::Result<()> {
         })?;
     let (found, default, start) = {
         let mut found = found;
+        crate::config::account_list::set_emulator_dfs(&mut found, args.dfs_endpoint.as_deref())?;
         // The location's own account wins over --account and the defaults.
         let named = match &location {
             Some((path, sas)) => account_for_location(&mut found, path, sas.as_deref())?,

@@ -79,6 +79,7 @@ pub enum Command {
     NewContainer,
     Delete,
     Rename,
+    Permissions,
     Tier,
     PublicAccess,
     Sas,
@@ -390,6 +391,11 @@ pub const COMMANDS: &[(Command, &str, &str)] = &[
         "rename",
         "Rename or move the blob (copy, verify, then delete)",
     ),
+    (
+        Command::Permissions,
+        "permissions",
+        "Permissions and ACL of the data lake file or folder (a folder's ACL applies below it too)",
+    ),
     (Command::Tier, "tier", "Change the blob's access tier"),
     (
         Command::PublicAccess,
@@ -639,6 +645,7 @@ impl Command {
                 | Command::PoliciesSave
                 | Command::Delete
                 | Command::Rename
+                | Command::Permissions
                 | Command::Tier
                 | Command::PublicAccess
                 | Command::BreakLease

@@ -151,6 +151,19 @@ fn cors_json_never_panics() {
 }
 
 #[test]
+fn acls_never_panic_and_round_trip() {
+    let seeds = [
+        "user::rwx,group::r-x,other::---,default:user:4f2c8a10-0b1e-4c7a-9d55-1f0e2b3c4d5e:r-x,mask::r-x",
+        "user:someone@contoso.com,default:group:4f2c8a10-0b1e-4c7a-9d55-1f0e2b3c4d5e",
+        "rwxr-x--T+",
+    ];
+    run(&seeds, |s| {
+        fuzz_checks::acl(s);
+        Ok(())
+    });
+}
+
+#[test]
 fn cors_origins_headers_and_properties_xml_never_panic() {
     use blobx::azure::cors::{check_header, check_origin, parse_cors, parse_max_age};
     run(

@@ -34,6 +34,12 @@ pub enum Action {
         key: DetailsKey,
         result: Result<BlobDetails, String>,
     },
+    /// Get Account Information answered: whether the account has a
+    /// hierarchical namespace (Data Lake Storage Gen2).
+    AccountKind {
+        account: usize,
+        hierarchical: bool,
+    },
     /// Entra ID discovery finished: the accounts found and how many subscriptions were read.
     Discovered {
         result: Result<(Vec<crate::azure::Account>, usize), String>,

@@ -35,6 +35,8 @@ mod update;
 pub mod view;
 
 #[cfg(test)]
+mod datalake_tests;
+#[cfg(test)]
 mod interaction_tests;
 #[cfg(test)]
 pub(crate) mod update_tests;

@@ -146,6 +146,9 @@ pub struct AccountNode {
     pub broken: Option<String>,
     /// The Entra ID node: opening it discovers accounts instead of listing containers.
     pub discovery: bool,
+    /// Whether the account has a hierarchical namespace (a data lake), once
+    /// Get Account Information answered (asked when it is first opened).
+    pub hierarchical: Option<bool>,
 }
 
 impl AccountNode {
@@ -156,6 +159,7 @@ impl AccountNode {
             detached: false,
             broken: None,
             discovery: false,
+            hierarchical: None,
         }
     }
 
@@ -189,6 +193,9 @@ impl AccountNode {
             return (false, self.account.note.clone().unwrap_or_default());
         }
         let mut text = self.account.host();
+        if self.hierarchical == Some(true) {
+            text.push_str(" · data lake");
+        }
         if self.account.readonly {
             text.push_str(" · read-only");
         }
@@ -382,6 +389,13 @@ impl State {
     }
 
     /// Inside a container: the account, container and folder.
+    /// Whether the account is known to have a hierarchical namespace.
+    pub fn is_data_lake(&self, account: usize) -> bool {
+        self.accounts
+            .get(account)
+            .is_some_and(|n| n.hierarchical == Some(true))
+    }
+
     pub fn blob_place(&self) -> Option<(usize, String, String)> {
         match &self.location {
             Location::Blobs {

@@ -106,6 +106,21 @@ impl Runner {
         }
     }
 
+    /// Tells the state whether the account is a data lake (asked once per
+    /// client; later calls answer from what the client remembers).
+    fn account_kind(&self, account: usize, client: &StorageClient) {
+        let (client, tx) = (client.clone(), self.tx.clone());
+        tokio::spawn(async move {
+            let hierarchical = client.hierarchical().await;
+            if client.known_hierarchical().is_some() {
+                let _ = tx.send(Action::AccountKind {
+                    account,
+                    hierarchical,
+                });
+            }
+        });
+    }
+
     pub fn run_all(&mut self, effects: Vec<Effect>) {
         for effect in effects {
             self.run(effect);
@@ -128,6 +143,7 @@ impl Runner {
                     });
                     return;
                 };
+                self.account_kind(account, &client);
                 if let Some(container) = client.account().container.clone() {
                     // A container-level SAS cannot list containers: show the one it reaches.
                     let _ = self.tx.send(Action::ContainersPage {
@@ -160,6 +176,9 @@ impl Runner {
                 let Some(client) = self.client(account) else {
                     return;
                 };
+                // Opened straight into a container (a location on the command
+                // line): the account's kind is learnt here.
+                self.account_kind(account, &client);
                 let tx = self.tx.clone();
                 tokio::spawn(async move {
                     tokio::select! {

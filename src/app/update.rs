@@ -124,6 +124,15 @@ impl State {
                 self.take_page(result, done)
             }
             Action::Discovered { result } => self.discovered(result),
+            Action::AccountKind {
+                account,
+                hierarchical,
+            } => {
+                if let Some(node) = self.accounts.get_mut(account) {
+                    node.hierarchical = Some(hierarchical);
+                }
+                Vec::new()
+            }
             Action::Transfers(snapshot) => self.transfers_update(snapshot),
             Action::OpDone { account, result } => self.op_done(account, result),
             Action::Edit(event) => self.edit_event(event),

@@ -664,6 +664,7 @@ fn delete_asks_with_a_count_then_deletes_the_plan() {
         container: "data".into(),
         blobs: vec![("dir/x".into(), 10), ("dir/y".into(), 20)],
         total_bytes: 30,
+        folders: Vec::new(),
     };
     s.update(Action::OpDone {
         account: 0,

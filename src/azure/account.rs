@@ -86,6 +86,10 @@ pub struct Account {
     /// The storage service version to send when the service refuses the
     /// SDK's (an older Azurite, Azure Stack Hub); `None`: the SDK's.
     pub service_version: Option<String>,
+    /// The Data Lake (dfs) endpoint when it is not the blob endpoint's twin
+    /// (`acct.dfs.core.windows.net`): set for the emulator, which has none,
+    /// when tests point it at a stub (`--dfs-endpoint`).
+    pub dfs_endpoint: Option<Url>,
 }
 
 impl Account {
@@ -113,6 +117,7 @@ impl Account {
             readonly: false,
             arm_id: None,
             service_version: None,
+            dfs_endpoint: None,
         })
     }
 
@@ -135,6 +140,7 @@ impl Account {
             readonly: false,
             arm_id: None,
             service_version: None,
+            dfs_endpoint: None,
         }
     }
 
@@ -164,6 +170,7 @@ impl Account {
             readonly: false,
             arm_id: None,
             service_version: None,
+            dfs_endpoint: None,
         }
     }
 
@@ -174,6 +181,20 @@ impl Account {
             Some(p) => format!("{}://{}:{}", url.scheme(), url.host_str().unwrap_or("?"), p),
             None => format!("{}://{}", url.scheme(), url.host_str().unwrap_or("?")),
         }
+    }
+
+    /// The Data Lake (dfs) endpoint: the one set, else the blob endpoint's
+    /// twin (`acct.blob.…` → `acct.dfs.…`); `None` when there is none (the
+    /// emulator, a custom domain).
+    pub fn dfs_base(&self) -> Option<Url> {
+        if let Some(u) = &self.dfs_endpoint {
+            return Some(u.clone());
+        }
+        let host = self.blob_endpoint.host_str()?;
+        let (account, rest) = host.split_once(".blob.")?;
+        let mut url = self.blob_endpoint.clone();
+        url.set_host(Some(&format!("{account}.dfs.{rest}"))).ok()?;
+        Some(url)
     }
 
     /// The SAS details, if this account uses one.

@@ -40,6 +40,9 @@ pub struct StorageClient {
     service: Arc<BlobServiceClient>,
     pub(crate) pipeline: Pipeline,
     pub(crate) version: String,
+    /// Whether the account has a hierarchical namespace, once asked
+    /// ([`Self::hierarchical`]); shared by clones.
+    hierarchical: Arc<std::sync::OnceLock<bool>>,
 }
 
 impl std::fmt::Debug for StorageClient {
@@ -154,11 +157,50 @@ impl StorageClient {
             service: Arc::new(service),
             pipeline,
             version,
+            hierarchical: Arc::default(),
         })
     }
 
     pub fn account(&self) -> &Account {
         &self.account
+    }
+
+    /// Whether the account has a hierarchical namespace (Data Lake Storage
+    /// Gen2): asked once (Get Account Information), then remembered by this
+    /// client and its clones. An account that answers no (no permission,
+    /// anonymous access) counts as flat; when the network fails this says
+    /// flat but remembers nothing (see [`Self::try_hierarchical`]).
+    pub async fn hierarchical(&self) -> bool {
+        self.try_hierarchical().await.unwrap_or(false)
+    }
+
+    /// [`Self::hierarchical`], with the network's failure as an error: a
+    /// listing that needs the answer fails as it would have anyway, instead
+    /// of treating a data lake's directories as files.
+    pub async fn try_hierarchical(&self) -> azure_core::Result<bool> {
+        if let Some(known) = self.hierarchical.get() {
+            return Ok(*known);
+        }
+        match super::datalake::account_info(self).await {
+            Ok(info) => Ok(*self.hierarchical.get_or_init(|| info.hierarchical)),
+            // The network, or a service error (5xx): not an answer.
+            Err(super::http::OpError::Service(e))
+                if !matches!(e.http_status().map(u16::from), Some(400..=499)) =>
+            {
+                tracing::debug!(account = %self.account.name, error = %e, "account kind unknown");
+                Err(e)
+            }
+            // Refused (no permission, anonymous, an old service): flat.
+            Err(e) => {
+                tracing::debug!(account = %self.account.name, error = %e, "account kind: flat");
+                Ok(*self.hierarchical.get_or_init(|| false))
+            }
+        }
+    }
+
+    /// [`Self::hierarchical`] if already known, without asking.
+    pub fn known_hierarchical(&self) -> Option<bool> {
+        self.hierarchical.get().copied()
     }
 
     /// Pages of containers, as the service returns them.
@@ -197,8 +239,11 @@ impl StorageClient {
         marker: Option<&str>,
         max_results: u32,
     ) -> azure_core::Result<BlobPage> {
+        // A directory of a hierarchical account is told from an empty file
+        // only by its metadata; flat accounts do without it (smaller pages).
+        let include = self.try_hierarchical().await?.then_some("metadata");
         let body = self
-            .get_xml(self.list_url(container, prefix, delimiter, marker, max_results))
+            .get_xml(self.list_url(container, prefix, delimiter, marker, max_results, include))
             .await?;
         parse_blob_page(&body).map_err(|e| {
             azure_core::Error::with_message(azure_core::error::ErrorKind::DataConversion, e)
@@ -214,7 +259,7 @@ impl StorageClient {
         marker: Option<&str>,
         max_results: u32,
     ) -> azure_core::Result<String> {
-        self.get_xml(self.list_url(container, prefix, delimiter, marker, max_results))
+        self.get_xml(self.list_url(container, prefix, delimiter, marker, max_results, None))
             .await
     }
 
@@ -229,10 +274,7 @@ impl StorageClient {
         max_results: u32,
         include: Option<&str>,
     ) -> azure_core::Result<String> {
-        let mut url = self.list_url(container, prefix, delimiter, marker, max_results);
-        if let Some(include) = include {
-            url.query_pairs_mut().append_pair("include", include);
-        }
+        let url = self.list_url(container, prefix, delimiter, marker, max_results, include);
         self.get_xml(url).await
     }
 
@@ -299,6 +341,7 @@ impl StorageClient {
         delimiter: Option<&str>,
         marker: Option<&str>,
         max_results: u32,
+        include: Option<&str>,
     ) -> Url {
         let mut url = self.container_url(container);
         {
@@ -315,6 +358,9 @@ impl StorageClient {
                 q.append_pair("marker", m);
             }
             q.append_pair("maxresults", &max_results.to_string());
+            if let Some(include) = include {
+                q.append_pair("include", include);
+            }
         }
         // Form encoding writes a space as `+`, which the service reads as a
         // plus sign (and the signature then differs): spell it %20. A real

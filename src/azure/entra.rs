@@ -77,6 +77,7 @@ impl DiscoveredAccount {
             readonly: false,
             arm_id: self.id.clone(),
             service_version: None,
+            dfs_endpoint: None,
         })
     }
 }

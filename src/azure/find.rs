@@ -142,6 +142,9 @@ pub async fn each_blob_page(
     mut send: impl FnMut(Result<Vec<BlobEntry>, String>, bool) -> bool,
 ) {
     let mut marker: Option<String> = None;
+    // A directory of a hierarchical account is listed twice (its placeholder
+    // blob and its prefix), maybe on different pages: each folder once.
+    let mut folders = std::collections::HashSet::new();
     loop {
         let page = client
             .list_blobs_page(
@@ -155,7 +158,9 @@ pub async fn each_blob_page(
         let (result, done) = match page {
             Ok(p) => {
                 marker = p.next_marker;
-                (Ok(p.entries), marker.is_none())
+                let mut entries = p.entries;
+                entries.retain(|e| !e.is_prefix || folders.insert(e.name.clone()));
+                (Ok(entries), marker.is_none())
             }
             Err(e) => (Err(describe_error(&e, client.account())), true),
         };

@@ -73,6 +73,15 @@ struct RawBlob {
     name: RawName,
     #[serde(rename = "Properties", default)]
     properties: RawProperties,
+    #[serde(rename = "Metadata", default)]
+    metadata: RawMetadata,
+}
+
+/// The one metadata entry a listing is read for (present with `include=metadata`).
+#[derive(Deserialize, Default)]
+struct RawMetadata {
+    #[serde(rename = "hdi_isfolder", default)]
+    folder: Option<String>,
 }
 
 /// `<Name Encoded="true">` carries a percent-encoded name when the real one
@@ -117,6 +126,8 @@ pub fn parse_http_date(s: &str) -> Option<i64> {
 }
 
 /// Parses the body of a List Blobs response (flat or with a delimiter).
+/// A directory of a hierarchical account (a blob with metadata
+/// `hdi_isfolder=true`) is a folder: its name ending in `/`, `is_prefix`.
 pub fn parse_blob_page(xml: &str) -> Result<BlobPage, String> {
     let raw: EnumerationResults = quick_xml::de::from_str(xml)
         .map_err(|e| format!("unreadable listing from the service: {e}"))?;
@@ -133,6 +144,25 @@ pub fn parse_blob_page(xml: &str) -> Result<BlobPage, String> {
                 access_tier: None,
                 content_type: None,
             },
+            Item::Blob(b)
+                if b.metadata
+                    .folder
+                    .as_deref()
+                    .is_some_and(super::datalake::is_folder_value) =>
+            {
+                BlobEntry {
+                    name: format!("{}/", b.name.into_string()),
+                    is_prefix: true,
+                    size: 0,
+                    last_modified: b
+                        .properties
+                        .last_modified
+                        .as_deref()
+                        .and_then(parse_http_date),
+                    access_tier: None,
+                    content_type: None,
+                }
+            }
             Item::Blob(b) => BlobEntry {
                 name: b.name.into_string(),
                 is_prefix: false,
@@ -185,6 +215,39 @@ mod tests {
         assert_eq!(page.entries[0].last_modified, Some(1_795_418_465));
         assert_eq!(page.entries[2].content_type, None);
         assert_eq!(page.next_marker.as_deref(), Some("abc"));
+    }
+
+    #[test]
+    fn a_directory_placeholder_is_a_folder() {
+        // As a hierarchical account lists `a/` with metadata: the non-empty
+        // directory `a/sub` twice (placeholder and prefix), the empty `a/empty`
+        // once, an empty file that is no directory, and a false flag.
+        let page = parse_blob_page(
+            r#"<EnumerationResults><Blobs>
+            <Blob><Name>a/empty</Name><Properties><Content-Length>0</Content-Length><Last-Modified>Mon, 23 Nov 2026 07:21:05 GMT</Last-Modified></Properties><Metadata><hdi_isfolder>true</hdi_isfolder></Metadata></Blob>
+            <Blob><Name>a/nothing.txt</Name><Properties><Content-Length>0</Content-Length></Properties><Metadata /></Blob>
+            <Blob><Name>a/not</Name><Properties><Content-Length>0</Content-Length></Properties><Metadata><hdi_isfolder>false</hdi_isfolder></Metadata></Blob>
+            <Blob><Name>a/sub</Name><Properties><Content-Length>0</Content-Length></Properties><Metadata><hdi_isfolder>true</hdi_isfolder><x>y</x></Metadata></Blob>
+            <BlobPrefix><Name>a/sub/</Name></BlobPrefix>
+            </Blobs></EnumerationResults>"#,
+        )
+        .unwrap();
+        let rows: Vec<_> = page
+            .entries
+            .iter()
+            .map(|e| (e.name.as_str(), e.is_prefix))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("a/empty/", true),
+                ("a/nothing.txt", false),
+                ("a/not", false),
+                ("a/sub/", true),
+                ("a/sub/", true)
+            ]
+        );
+        assert_eq!(page.entries[0].last_modified, Some(1_795_418_465));
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod bulk;
 pub mod client;
 pub mod connection;
 pub mod cors;
+pub mod datalake;
 pub mod diagnose;
 pub mod edit;
 pub mod entra;

@@ -165,6 +165,7 @@ impl Walk {
             client,
             container: container.to_string(),
             details: options.details,
+            hierarchical: false,
             flat: options.flat,
             lifecycle: options.lifecycle,
             cancel: cancel.clone(),
@@ -211,6 +212,8 @@ struct Job {
     client: StorageClient,
     container: String,
     details: bool,
+    /// A hierarchical account: metadata is listed to tell directories.
+    hierarchical: bool,
     flat: bool,
     lifecycle: bool,
     cancel: CancellationToken,
@@ -218,8 +221,23 @@ struct Job {
 
 type Tx = mpsc::Sender<Result<Vec<WalkBlob>, String>>;
 
-async fn coordinate(job: Job, prefix: String, parallel: usize, tx: Tx) {
+async fn coordinate(mut job: Job, prefix: String, parallel: usize, tx: Tx) {
     let parallel = parallel.max(1);
+    let kind = tokio::select! {
+        biased;
+        _ = job.cancel.cancelled() => return,
+        h = job.client.try_hierarchical() => h,
+    };
+    job.hierarchical = match kind {
+        Ok(h) => h,
+        Err(e) => {
+            let why = describe_error(&e, job.client.account());
+            let _ = tx
+                .send(Err(format!("listing {}/{prefix}: {why}", job.container)))
+                .await;
+            return;
+        }
+    };
     let (found_tx, mut found_rx) = mpsc::unbounded_channel::<String>();
     let mut pending = VecDeque::from([prefix]);
     let mut running = JoinSet::new();
@@ -264,7 +282,8 @@ async fn coordinate(job: Job, prefix: String, parallel: usize, tx: Tx) {
 /// Lists one folder page by page: blobs to `tx`, sub-folders to `found`.
 async fn list_folder(job: Job, folder: String, tx: Tx, found: mpsc::UnboundedSender<String>) {
     let delimiter = (!job.flat).then_some("/");
-    let include = match (job.details, job.lifecycle) {
+    let metadata = job.details || job.hierarchical;
+    let include = match (metadata, job.lifecycle) {
         (false, false) => None,
         (true, false) => Some("metadata"),
         (false, true) => Some("snapshots,versions,tags"),
@@ -431,6 +450,8 @@ struct RawProperties {
 struct RawMetadata {
     #[serde(rename = "blobx_mtime", default)]
     mtime: Option<String>,
+    #[serde(rename = "hdi_isfolder", default)]
+    folder: Option<String>,
 }
 
 fn md5_from_base64(s: &str) -> Option<[u8; 16]> {
@@ -442,7 +463,9 @@ fn md5_from_base64(s: &str) -> Option<[u8; 16]> {
 }
 
 /// Parses a List Blobs body (flat or with a delimiter, with or without
-/// metadata). Folder markers (names ending in `/`) are left out of `blobs`.
+/// metadata). Folder markers (names ending in `/`) and the directories of a
+/// hierarchical account (metadata `hdi_isfolder=true`, listed with
+/// metadata) are left out of `blobs`: they are folders, not files.
 pub fn parse_walk_page(xml: &str) -> Result<WalkPage, String> {
     parse_walk_page_with(xml, false)
 }
@@ -461,7 +484,12 @@ pub fn parse_walk_page_with(xml: &str, lifecycle: bool) -> Result<WalkPage, Stri
             RawItem::Blob(boxed) => {
                 let b = *boxed;
                 let name = b.name.into_string();
-                if name.ends_with('/') {
+                let directory = b
+                    .metadata
+                    .folder
+                    .as_deref()
+                    .is_some_and(super::datalake::is_folder_value);
+                if name.ends_with('/') || directory {
                     continue;
                 }
                 let p = b.properties;
@@ -508,6 +536,8 @@ mod tests {
     <Blob><Name>a/one.csv</Name><Properties><Last-Modified>Mon, 23 Nov 2026 07:21:05 GMT</Last-Modified><Content-Length>1234</Content-Length><Content-MD5>1B2M2Y8AsgTpgAmY7PhCfg==</Content-MD5><AccessTier>Cool</AccessTier></Properties><Metadata><other>x</other><blobx_mtime>1700000000123</blobx_mtime></Metadata></Blob>
     <BlobPrefix><Name>a/sub/</Name></BlobPrefix>
     <Blob><Name>a/marker/</Name><Properties><Content-Length>0</Content-Length></Properties><Metadata /></Blob>
+    <Blob><Name>a/dir</Name><Properties><Content-Length>0</Content-Length></Properties><Metadata><hdi_isfolder>true</hdi_isfolder></Metadata></Blob>
+    <Blob><Name>a/empty.txt</Name><Properties><Content-Length>0</Content-Length></Properties><Metadata><hdi_isfolder>false</hdi_isfolder></Metadata></Blob>
     <Blob><Name Encoded="true">a/%EF%BF%BEodd</Name><Properties><Content-Length>7</Content-Length><Content-MD5>not base64!</Content-MD5></Properties></Blob>
   </Blobs>
   <NextMarker>abc</NextMarker>
@@ -520,8 +550,8 @@ mod tests {
         let names: Vec<_> = page.blobs.iter().map(|b| b.name.as_str()).collect();
         assert_eq!(
             names,
-            ["a/one.csv", "a/\u{fffe}odd"],
-            "folder markers left out"
+            ["a/one.csv", "a/empty.txt", "a/\u{fffe}odd"],
+            "folder markers and directories left out"
         );
         let one = &page.blobs[0];
         assert_eq!(one.size, 1234);
@@ -535,8 +565,8 @@ mod tests {
             ])
         );
         assert_eq!(one.source_mtime_ms, Some(1_700_000_000_123));
-        assert_eq!(page.blobs[1].content_md5, None, "bad base64 is no MD5");
-        assert_eq!(page.blobs[1].tier, Tier::Other);
+        assert_eq!(page.blobs[2].content_md5, None, "bad base64 is no MD5");
+        assert_eq!(page.blobs[2].tier, Tier::Other);
         assert_eq!(page.next_marker.as_deref(), Some("abc"));
     }
 

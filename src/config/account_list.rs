@@ -174,3 +174,15 @@ pub fn unknown_account(wanted: &str) -> String {
          Accounts found through Microsoft Entra ID are known once the Entra ID node is opened in blobx."
     )
 }
+
+/// Points the emulator's account at a Data Lake (dfs) endpoint (the emulator
+/// has none; `--dfs-endpoint` names a stand-in, e.g. a test's stub).
+pub fn set_emulator_dfs(found: &mut [FoundAccount], dfs: Option<&str>) -> anyhow::Result<()> {
+    let Some(dfs) = dfs else { return Ok(()) };
+    let url = azure_core::http::Url::parse(dfs)
+        .map_err(|e| anyhow::anyhow!("--dfs-endpoint {dfs:?} is not a URL: {e}"))?;
+    for f in found.iter_mut().filter(|f| f.account.is_emulator) {
+        f.account.dfs_endpoint = Some(url.clone());
+    }
+    Ok(())
+}

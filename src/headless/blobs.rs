@@ -480,8 +480,14 @@ async fn resolve(
         .await
         .map_err(|e| e.describe(client.account()))?;
     let mut missing = Vec::new();
-    let found: std::collections::HashSet<&str> =
-        plan.blobs.iter().map(|(n, _)| n.as_str()).collect();
+    // A directory of a hierarchical account counts as found, empty or not.
+    let dirs: Vec<String> = plan.folders.iter().map(|d| format!("{d}/")).collect();
+    let found: std::collections::HashSet<&str> = plan
+        .blobs
+        .iter()
+        .map(|(n, _)| n.as_str())
+        .chain(dirs.iter().map(String::as_str))
+        .collect();
     if recursive {
         // Each name given is a blob or a folder; nothing at all is a failure.
         let mut i = 0;
@@ -592,6 +598,9 @@ pub async fn rm(args: RmArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
             for (name, _) in &plan.blobs {
                 out(&format!("would delete az://{container}/{name}"));
             }
+            for dir in &plan.folders {
+                out(&format!("would delete az://{container}/{dir}/"));
+            }
             eprintln!(
                 "blobx: dry run: {} blob{} ({}) would be deleted from {container}",
                 plan.blobs.len(),
@@ -600,13 +609,22 @@ pub async fn rm(args: RmArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
             );
             continue;
         }
-        if plan.blobs.is_empty() {
+        if plan.is_empty() {
             continue;
         }
-        let report = ops::delete_planned(&client, &plan, true).await;
+        // A data lake deletes each directory in one recursive call.
+        let report = if client.hierarchical().await && client.account().dfs_base().is_some() {
+            crate::azure::datalake::dfs::delete_planned(&client, &plan).await
+        } else {
+            ops::delete_planned(&client, &plan, true).await
+        };
+        let dirs = match plan.folders.len() {
+            0 => String::new(),
+            n => format!(", {n} directories"),
+        };
         crate::audit::audit(
             "delete blobs",
-            &format!("{container} ({} blobs)", plan.blobs.len()),
+            &format!("{container} ({} blobs{dirs})", plan.blobs.len()),
         );
         finish("deleted", container, &report, &mut failures);
     }

@@ -3,6 +3,7 @@
 //! exit status when anything failed.
 
 pub mod access;
+pub mod acl;
 pub mod blobs;
 pub mod cors;
 pub mod cp;

@@ -19,8 +19,9 @@ pub fn draw(frame: &mut Frame, info: Rect, status: Rect, state: &State, ui: &Ui)
         Mode::Filter => prompt(frame, info, state, ui, "/"),
         Mode::PrefixSearch => prompt(frame, info, state, ui, "prefix: "),
         Mode::Ask => {
+            // A label may carry service text (a path, an ACL's owner).
             let label = state.layers.ask().map(|a| a.label()).unwrap_or_default();
-            prompt(frame, info, state, ui, &label)
+            prompt(frame, info, state, ui, &format::escape(&label))
         }
         Mode::Path => {
             let label = match state.layers.path() {

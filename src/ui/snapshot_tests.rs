@@ -240,6 +240,21 @@ fn accounts_tree_with_a_broken_account() {
 }
 
 #[test]
+fn a_data_lake_account_says_so_on_its_node() {
+    let mut s = State::new(vec![AccountNode::new(
+        crate::azure::Account::emulator("http://127.0.0.1:10000").unwrap(),
+    )]);
+    s.start(None, None);
+    assert!(!render(&s, 100, 5).contains("data lake"));
+    s.update(Action::AccountKind {
+        account: 0,
+        hierarchical: true,
+    });
+    assert_eq!(s.accounts[0].hierarchical, Some(true));
+    insta::assert_snapshot!(render(&s, 100, 5));
+}
+
+#[test]
 fn attach_form_masks_the_key() {
     let mut s = containers();
     s.update(Action::Command(Command::Attach));

@@ -125,6 +125,20 @@ pub fn cors(input: &str) {
     }
 }
 
+pub fn acl(input: &str) {
+    use blobx::azure::datalake::acl::{Use, parse, parse_permissions};
+    // An accepted ACL, written back, is read as the same ACL.
+    for usage in [Use::Set, Use::Modify, Use::Remove] {
+        if let Some(acl) = said(input, parse(input, usage)) {
+            let text = acl.to_string();
+            assert_eq!(parse(&text, usage), Ok(acl), "{input:?} vs {text:?}");
+        }
+    }
+    if let Some(p) = said(input, parse_permissions(input)) {
+        assert_eq!(parse_permissions(&p), Ok(p.clone()), "{input:?}");
+    }
+}
+
 /// Runs the check for `target` on raw bytes, as the fuzz target does.
 pub fn by_name(target: &str, data: &[u8]) {
     let Ok(input) = std::str::from_utf8(data) else {
@@ -135,6 +149,7 @@ pub fn by_name(target: &str, data: &[u8]) {
         "sas_url" => sas_url(input),
         "az_uri" => az_uri(input),
         "cors" => cors(input),
+        "acl" => acl(input),
         other => panic!("no fuzz target named {other}"),
     }
 }

@@ -23,7 +23,7 @@ export RUSTC_BOOTSTRAP=1
 # the instrumented dependency tree in about half the time of a release build;
 # the parsers still run ~10^5 inputs a second.
 flags=(--fuzz-dir tests/fuzz --sanitizer none --debug-assertions --dev)
-targets=(connection_string sas_url az_uri cors)
+targets=(connection_string sas_url az_uri cors acl)
 
 start=$SECONDS
 cargo fuzz build "${flags[@]}"

@@ -165,7 +165,35 @@ fn close_after(mut msg: Vec<u8>) -> Vec<u8> {
     msg
 }
 
-async fn handle(mut client: TcpStream, upstream: String, fault: Fault, counters: Arc<Counters>) {
+/// Says the account has a hierarchical namespace: Get Account Information's
+/// `x-ms-is-hns-enabled: false` becomes `true` (Azurite has none).
+fn as_hierarchical(response: Vec<u8>) -> Vec<u8> {
+    let Some(end) = find(&response, b"\r\n\r\n") else {
+        return response;
+    };
+    let head = String::from_utf8_lossy(&response[..end]).into_owned();
+    let head: Vec<String> = head
+        .split("\r\n")
+        .map(|l| {
+            if l.to_ascii_lowercase().starts_with("x-ms-is-hns-enabled:") {
+                "x-ms-is-hns-enabled: true".to_string()
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    let mut out = head.join("\r\n").into_bytes();
+    out.extend_from_slice(&response[end..]);
+    out
+}
+
+async fn handle(
+    mut client: TcpStream,
+    upstream: String,
+    fault: Fault,
+    counters: Arc<Counters>,
+    hierarchical: bool,
+) {
     let Ok(request) = read_message(&mut client, false).await else {
         return;
     };
@@ -211,9 +239,12 @@ async fn handle(mut client: TcpStream, upstream: String, fault: Fault, counters:
     if up.write_all(&close_after(request)).await.is_err() {
         return;
     }
-    let Ok(response) = read_message(&mut up, true).await else {
+    let Ok(mut response) = read_message(&mut up, true).await else {
         return;
     };
+    if hierarchical {
+        response = as_hierarchical(response);
+    }
     if let Fault::Truncate = fault
         && let Some(end) = find(&response, b"\r\n\r\n")
         && response.len() > end + 4 + 1
@@ -234,6 +265,18 @@ async fn handle(mut client: TcpStream, upstream: String, fault: Fault, counters:
 impl FaultProxy {
     /// Proxies to `upstream` (`127.0.0.1:PORT`), breaking `percent`% of requests.
     pub async fn start(upstream: &str, seed: u64, percent: u64) -> Self {
+        Self::start_with(upstream, seed, percent, false).await
+    }
+
+    /// Azurite as a hierarchical (Data Lake Storage Gen2) account: Get
+    /// Account Information says so; everything else is forwarded as is.
+    /// Directories are then 0-byte blobs with metadata `hdi_isfolder=true`,
+    /// as the service lists them.
+    pub async fn hierarchical(upstream: &str) -> Self {
+        Self::start_with(upstream, 0, 0, true).await
+    }
+
+    async fn start_with(upstream: &str, seed: u64, percent: u64, hierarchical: bool) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind proxy");
         let host = format!("http://{}", listener.local_addr().expect("addr"));
         let counters = Arc::new(Counters::default());
@@ -243,7 +286,7 @@ impl FaultProxy {
             while let Ok((socket, _)) = listener.accept().await {
                 let fault = schedule(seed, n, percent);
                 n += 1;
-                tokio::spawn(handle(socket, up.clone(), fault, c.clone()));
+                tokio::spawn(handle(socket, up.clone(), fault, c.clone(), hierarchical));
             }
         });
         Self { host, counters }

@@ -3,6 +3,7 @@
 
 pub mod arm_docs;
 pub mod arm_stub;
+pub mod dfs_stub;
 pub mod emulator;
 pub mod entra;
 pub mod fault_proxy;
@@ -32,4 +33,19 @@ pub fn unique(prefix: &str) -> String {
         std::process::id(),
         N.fetch_add(1, Ordering::Relaxed)
     )
+}
+
+/// How many audit lines in the logs below `home` mention `what`.
+pub fn audit_count(home: &std::path::Path, what: &str) -> usize {
+    std::fs::read_dir(home.join("logs"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+        .map(|log| {
+            log.lines()
+                .filter(|l| l.contains("blobx::audit") && l.contains(what))
+                .count()
+        })
+        .sum()
 }

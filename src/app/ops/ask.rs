@@ -29,6 +29,21 @@ pub enum Ask {
         blob: String,
     },
     NewContainer,
+    /// The whole ACL of a data lake path, shown with its owner, group and
+    /// permissions; checked entry by entry as typed.
+    Acl {
+        container: String,
+        path: String,
+        folder: bool,
+        owner: String,
+        group: String,
+        permissions: String,
+    },
+    /// A directory in this folder of a data lake account.
+    NewDirectory {
+        container: String,
+        prefix: String,
+    },
     DeleteContainer {
         name: String,
     },
@@ -80,6 +95,25 @@ impl Ask {
             Ask::Headers { .. } => "type=…; cache=…; disposition=…: ".into(),
             Ask::Tags { .. } => "index tags (key=value; key2=value2): ".into(),
             Ask::NewContainer => "new container: ".into(),
+            Ask::NewDirectory { .. } => "new directory: ".into(),
+            Ask::Acl {
+                path,
+                folder,
+                owner,
+                group,
+                permissions,
+                ..
+            } => format!(
+                "ACL of {} (owner {}, group {}, {permissions}){}: ",
+                path,
+                owner,
+                group,
+                if *folder {
+                    ", for everything below too"
+                } else {
+                    ""
+                }
+            ),
             Ask::DeleteContainer { name } => format!("type {name} to delete it: "),
             Ask::Rename { .. } => "new name: ".into(),
             Ask::Tier { .. } => "tier (hot, cool, cold, archive): ".into(),
@@ -118,6 +152,11 @@ impl Ask {
             Ask::Headers { .. } => parse_headers(t).and_then(|e| ops::check_header_edit(&e)),
             Ask::Tags { .. } => parse_pairs(t).and_then(|p| crate::azure::tags::check_tags(&p)),
             Ask::NewContainer => ops::check_container_name(t),
+            Ask::NewDirectory { .. } => ops::check_new_blob_name(t.trim_end_matches('/')),
+            Ask::Acl { .. } => {
+                crate::azure::datalake::acl::parse(t, crate::azure::datalake::acl::Use::Set)
+                    .map(|_| ())
+            }
             Ask::DeleteContainer { name } => ops::check_delete_confirmation(name, t),
             Ask::Rename { from, .. } => {
                 ops::check_new_blob_name(t)?;
@@ -340,6 +379,21 @@ impl State {
                         }
                     },
                     Ask::NewContainer => OpRequest::CreateContainer { name: text },
+                    Ask::Acl {
+                        container,
+                        path,
+                        folder,
+                        ..
+                    } => OpRequest::SetAcl {
+                        container,
+                        path,
+                        acl: text.trim().to_string(),
+                        recursive: folder,
+                    },
+                    Ask::NewDirectory { container, prefix } => OpRequest::CreateDirectory {
+                        container,
+                        path: format!("{prefix}{}", text.trim().trim_end_matches('/')),
+                    },
                     Ask::DeleteContainer { name } => {
                         OpRequest::DeleteContainer { name, typed: text }
                     }

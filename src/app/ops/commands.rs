@@ -164,8 +164,16 @@ impl State {
                 Vec::new()
             }
             Command::NewContainer => {
-                match &self.location {
-                    Location::Containers { .. } => self.open_ask(Ask::NewContainer, String::new()),
+                match (&self.location, self.blob_place()) {
+                    (Location::Containers { .. }, _) => {
+                        self.open_ask(Ask::NewContainer, String::new())
+                    }
+                    (_, Some((account, container, prefix))) if self.is_data_lake(account) => {
+                        self.open_ask(Ask::NewDirectory { container, prefix }, String::new())
+                    }
+                    (_, Some(_)) => self.note_op(
+                        "Folders exist as names of blobs here; empty directories are for data lake accounts.",
+                    ),
                     _ => self.note_op("Containers are created in an account's container list."),
                 }
                 Vec::new()
@@ -221,8 +229,43 @@ impl State {
                             from,
                         );
                     }
+                    (Some((account, container, prefix)), Some((name, EntryKind::Folder)))
+                        if self.is_data_lake(account) =>
+                    {
+                        // One atomic rename of the directory on a data lake.
+                        let from = format!("{prefix}{}", name.trim_end_matches('/'));
+                        self.open_ask(
+                            Ask::Rename {
+                                container,
+                                from: from.clone(),
+                            },
+                            from,
+                        );
+                    }
                     _ => self.note_op(
                         "Select a blob to rename or move (blobx copies, verifies, then deletes).",
+                    ),
+                }
+                Vec::new()
+            }
+            Command::Permissions => {
+                match (self.blob_place(), selected) {
+                    (Some((account, container, prefix)), Some((name, kind)))
+                        if self.is_data_lake(account)
+                            && matches!(kind, EntryKind::Blob | EntryKind::Folder) =>
+                    {
+                        self.note_op("Reading permissions…");
+                        return Some(self.op(
+                            account,
+                            OpRequest::GetAccess {
+                                container,
+                                path: format!("{prefix}{}", name.trim_end_matches('/')),
+                                folder: kind == EntryKind::Folder,
+                            },
+                        ));
+                    }
+                    _ => self.note_op(
+                        "Permissions and ACLs are for files and folders of data lake accounts.",
                     ),
                 }
                 Vec::new()

@@ -46,6 +46,24 @@ pub enum OpRequest {
         from: String,
         to: String,
     },
+    /// Owner, group, permissions and ACL of a data lake path.
+    GetAccess {
+        container: String,
+        path: String,
+        folder: bool,
+    },
+    /// A whole ACL for a path; a folder's goes to everything below (recursive).
+    SetAcl {
+        container: String,
+        path: String,
+        acl: String,
+        recursive: bool,
+    },
+    /// A directory on a data lake account (Data Lake endpoint).
+    CreateDirectory {
+        container: String,
+        path: String,
+    },
     SetTier {
         container: String,
         blob: String,
@@ -110,5 +128,12 @@ pub enum OpOutcome {
     PublicAccess {
         container: String,
         result: Result<PublicAccess, String>,
+    },
+    /// Read for the ACL prompt.
+    Access {
+        container: String,
+        path: String,
+        folder: bool,
+        access: crate::azure::datalake::dfs::AccessControl,
     },
 }

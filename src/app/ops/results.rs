@@ -49,13 +49,33 @@ impl State {
                 }
                 Vec::new()
             }
-            Ok(OpOutcome::DeletePlan(plan)) if plan.blobs.is_empty() => {
+            Ok(OpOutcome::DeletePlan(plan)) if plan.is_empty() => {
                 self.note_op("Nothing to delete.");
                 Vec::new()
             }
             Ok(OpOutcome::DeletePlan(plan)) => {
                 self.layers
                     .push(Layer::Confirm(Confirm::DeleteBlobs { account, plan }));
+                Vec::new()
+            }
+            Ok(OpOutcome::Access {
+                container,
+                path,
+                folder,
+                access,
+            }) => {
+                let initial = access.acl.clone();
+                self.open_ask(
+                    Ask::Acl {
+                        container,
+                        path,
+                        folder,
+                        owner: access.owner,
+                        group: access.group,
+                        permissions: access.permissions,
+                    },
+                    initial,
+                );
                 Vec::new()
             }
             Ok(OpOutcome::Sas { url, note }) => {

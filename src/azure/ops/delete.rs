@@ -26,16 +26,29 @@ pub struct DeletePlan {
     /// Name and size of each blob, each once.
     pub blobs: Vec<(String, u64)>,
     pub total_bytes: u64,
+    /// Directories of a hierarchical account (their placeholder blobs),
+    /// deepest first: deleted after the files, each once empty.
+    pub folders: Vec<String>,
 }
 
 impl DeletePlan {
     pub fn question(&self) -> String {
+        let folders = if self.folders.is_empty() {
+            String::new()
+        } else {
+            format!(" and {}", count(self.folders.len(), "directory"))
+        };
         format!(
-            "Delete {} ({}) from {}?",
+            "Delete {}{folders} ({}) from {}?",
             count(self.blobs.len(), "blob"),
             human_bytes(self.total_bytes),
             self.container
         )
+    }
+
+    /// Nothing to delete at all.
+    pub fn is_empty(&self) -> bool {
+        self.blobs.is_empty() && self.folders.is_empty()
     }
 }
 
@@ -45,23 +58,47 @@ pub async fn list_flat(
     container: &str,
     prefix: &str,
 ) -> OpResult<Vec<(String, u64)>> {
-    let mut out = Vec::new();
+    let (blobs, _) = list_flat_with_folders(client, container, prefix).await?;
+    Ok(blobs)
+}
+
+/// Every blob under `prefix`, flat, and apart the directories of a
+/// hierarchical account (names ending in `/`, as listings show folders).
+pub async fn list_flat_with_folders(
+    client: &StorageClient,
+    container: &str,
+    prefix: &str,
+) -> OpResult<(Vec<(String, u64)>, Vec<String>)> {
+    let (mut blobs, mut folders) = (Vec::new(), Vec::new());
     let mut marker: Option<String> = None;
     loop {
         let page = client
             .list_blobs_page(container, prefix, None, marker.as_deref(), 5000)
             .await?;
-        out.extend(
-            page.entries
-                .into_iter()
-                .filter(|e| !e.is_prefix)
-                .map(|e| (e.name, e.size)),
-        );
+        for e in page.entries {
+            if e.is_prefix {
+                folders.push(e.name);
+            } else {
+                blobs.push((e.name, e.size));
+            }
+        }
         marker = page.next_marker;
         if marker.is_none() {
-            return Ok(out);
+            return Ok((blobs, folders));
         }
     }
+}
+
+/// Deepest first, so each directory is empty when its turn comes.
+fn deepest_first(folders: std::collections::BTreeSet<String>) -> Vec<String> {
+    let mut v: Vec<String> = folders.into_iter().collect();
+    v.sort_by(|a, b| {
+        b.matches('/')
+            .count()
+            .cmp(&a.matches('/').count())
+            .then(a.cmp(b))
+    });
+    v
 }
 
 /// Lists folders flat and sizes single blobs, so the confirmation can say
@@ -72,6 +109,7 @@ pub async fn plan_delete(
     targets: &[Target],
 ) -> OpResult<DeletePlan> {
     let mut sizes: BTreeMap<String, u64> = BTreeMap::new();
+    let mut folders = std::collections::BTreeSet::new();
     for t in targets {
         match t {
             Target::Folder(prefix) => {
@@ -81,9 +119,22 @@ pub async fn plan_delete(
                             .into(),
                     ));
                 }
-                for (name, size) in list_flat(client, container, prefix).await? {
+                // On a hierarchical account the folder is a directory of its
+                // own (`dir`, listed as `dir/`): list from its bare name.
+                let from = if client.try_hierarchical().await? {
+                    prefix.trim_end_matches('/')
+                } else {
+                    prefix.as_str()
+                };
+                let (blobs, dirs) = list_flat_with_folders(client, container, from).await?;
+                for (name, size) in blobs.into_iter().filter(|(n, _)| n.starts_with(prefix)) {
                     sizes.insert(name, size);
                 }
+                folders.extend(
+                    dirs.into_iter()
+                        .filter(|d| d.starts_with(prefix.as_str()))
+                        .map(|d| d.trim_end_matches('/').to_string()),
+                );
             }
             Target::Blob(name) => {
                 if !sizes.contains_key(name) {
@@ -99,11 +150,16 @@ pub async fn plan_delete(
             }
         }
     }
+    // `rm -r dir` names `dir` as a blob and as a folder: a directory is not a blob.
+    for f in &folders {
+        sizes.remove(f);
+    }
     let total_bytes = sizes.values().sum();
     Ok(DeletePlan {
         container: container.to_string(),
         blobs: sizes.into_iter().collect(),
         total_bytes,
+        folders: deepest_first(folders),
     })
 }
 
@@ -137,9 +193,26 @@ pub async fn delete_planned(
     plan: &DeletePlan,
     include_snapshots: bool,
 ) -> BatchReport {
-    let report =
+    let mut report =
         crate::azure::batch::delete_many(client, &plan.container, &plan.blobs, include_snapshots)
             .await;
+    // Directories after their files, one at a time, deepest first; one
+    // whose files did not all go stays (the service refuses it anyway).
+    for dir in &plan.folders {
+        let inside = format!("{dir}/");
+        if report.failed.iter().any(|(n, _)| n.starts_with(&inside)) {
+            report.failed.push((
+                inside,
+                "kept: not everything inside it was deleted".to_string(),
+            ));
+            continue;
+        }
+        match delete_blob(client, &plan.container, dir, false).await {
+            Ok(()) => report.done += 1,
+            Err(e) if e.status() == Some(404) => report.done += 1,
+            Err(e) => report.failed.push((inside, e.describe(client.account()))),
+        }
+    }
     tracing::info!(
         container = %plan.container,
         deleted = report.done,
