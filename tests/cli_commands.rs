@@ -13,7 +13,7 @@ use std::process::Output;
 use support::emulator::Emulator;
 use support::sdk::sdk;
 use support::seed::{BlobSpec, client, fill};
-use support::{run_blobx, unique};
+use support::{audit_lines, run_blobx, unique};
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
@@ -37,21 +37,6 @@ fn blobx(home: &Path, args: &[&str]) -> Output {
 
 fn lines(o: &Output) -> Vec<String> {
     stdout(o).lines().map(str::to_string).collect()
-}
-
-fn audit_lines(home: &Path) -> Vec<String> {
-    let mut lines = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(home.join("logs")) {
-        for e in entries.flatten() {
-            let log = std::fs::read_to_string(e.path()).unwrap_or_default();
-            lines.extend(
-                log.lines()
-                    .filter(|l| l.contains("blobx::audit"))
-                    .map(str::to_string),
-            );
-        }
-    }
-    lines
 }
 
 async fn seed() -> String {
@@ -659,11 +644,21 @@ async fn rm_killed_mid_way_and_run_again_removes_exactly_the_folder() {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     let _ = child.wait();
-    let left_below = names_in(&c, &container)
-        .await
-        .iter()
-        .filter(|n| n.starts_with("go/"))
-        .count();
+    // A batch the killed process sent may still be running in the emulator:
+    // count once the count stops moving.
+    let mut left_below = usize::MAX;
+    for _ in 0..40 {
+        let now = names_in(&c, &container)
+            .await
+            .iter()
+            .filter(|n| n.starts_with("go/"))
+            .count();
+        if now == left_below {
+            break;
+        }
+        left_below = now;
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    }
     let o = blobx(h, &["rm", "-r", &folder]);
     if left_below > 0 {
         assert_eq!(code(&o), 0, "{}", stderr(&o));

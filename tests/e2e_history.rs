@@ -12,16 +12,6 @@ use support::pty::Tui;
 use support::seed::{BlobSpec, client, fill};
 use support::unique;
 
-fn log_text(dir: &std::path::Path) -> String {
-    let mut out = String::new();
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for e in entries.flatten() {
-            out.push_str(&std::fs::read_to_string(e.path()).unwrap_or_default());
-        }
-    }
-    out
-}
-
 /// Rows of the history table that are snapshots (they carry an ETag).
 fn snapshot_rows(screen: &str) -> usize {
     screen
@@ -106,8 +96,7 @@ async fn history_pane_from_the_keyboard() {
             .unwrap()[..],
         b"first words"
     );
-    let log = log_text(&dir.path().join("logs"));
-    let audit: Vec<&str> = log.lines().filter(|l| l.contains("blobx::audit")).collect();
+    let audit = support::audit_lines(dir.path());
     assert!(
         audit.iter().any(|l| l.contains("action=\"snapshot\"")),
         "{audit:?}"

@@ -11,16 +11,6 @@ use support::pty::Tui;
 use support::seed::{BlobSpec, client, fill};
 use support::unique;
 
-fn log_text(dir: &std::path::Path) -> String {
-    let mut out = String::new();
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for e in entries.flatten() {
-            out.push_str(&std::fs::read_to_string(e.path()).unwrap_or_default());
-        }
-    }
-    out
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn add_a_policy_from_the_keyboard_and_keep_public_access() {
     let emu = Emulator::shared();
@@ -98,8 +88,7 @@ async fn add_a_policy_from_the_keyboard_and_keep_public_access() {
     assert_eq!(got["policies"][0]["id"], "pty-writers");
     assert_eq!(got["policies"][0]["permissions"], "rwl");
 
-    let log = log_text(&dir.path().join("logs"));
-    let audit: Vec<&str> = log.lines().filter(|l| l.contains("blobx::audit")).collect();
+    let audit = support::audit_lines(dir.path());
     assert!(
         audit
             .iter()

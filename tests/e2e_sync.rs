@@ -151,16 +151,9 @@ async fn the_review_shows_the_plan_then_syncs_and_a_second_run_has_nothing_to_do
     tui.wait_for("the review closed", |s| !s.contains("Sync (upload)"));
     tui.send("q");
     assert!(tui.wait_exit());
-    let log: String = std::fs::read_dir(&logs)
-        .unwrap()
-        .flatten()
-        .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
-        .collect();
-    let audit = |what: &str| {
-        log.lines()
-            .filter(|l| l.contains("blobx::audit") && l.contains(what))
-            .count()
-    };
+    let lines = support::audit_lines_in(&logs);
+    let log = lines.join("\n");
+    let audit = |what: &str| lines.iter().filter(|l| l.contains(what)).count();
     assert_eq!(audit("delete extra (sync)"), 1, "{log}");
     assert_eq!(audit("record source mtime (sync)"), 2, "{log}");
 }

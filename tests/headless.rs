@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::Output;
 use support::emulator::Emulator;
 use support::seed::{BlobSpec, client, fill};
-use support::{run_blobx, unique};
+use support::{audit_lines, run_blobx, unique};
 
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
@@ -18,22 +18,6 @@ fn text(b: &[u8]) -> String {
 
 fn stderr(out: &Output) -> String {
     text(&out.stderr)
-}
-
-/// Every `blobx::audit` line the runs in `home` wrote.
-fn audit_lines(home: &Path) -> Vec<String> {
-    let mut lines = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(home.join("logs")) {
-        for e in entries.flatten() {
-            let log = std::fs::read_to_string(e.path()).unwrap_or_default();
-            lines.extend(
-                log.lines()
-                    .filter(|l| l.contains("blobx::audit"))
-                    .map(str::to_string),
-            );
-        }
-    }
-    lines
 }
 
 fn files_below(dir: &Path) -> Vec<String> {

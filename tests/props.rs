@@ -159,20 +159,7 @@ async fn settings_round_trip_and_cors_is_kept_both_ways() {
         get_settings(&c).await.unwrap().delete_retention.days,
         Some(5)
     );
-    let audit: Vec<String> = std::fs::read_dir(h.join("logs"))
-        .map(|d| {
-            d.flatten()
-                .flat_map(|e| {
-                    std::fs::read_to_string(e.path())
-                        .unwrap_or_default()
-                        .lines()
-                        .filter(|l| l.contains("blobx::audit"))
-                        .map(str::to_string)
-                        .collect::<Vec<_>>()
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let audit = support::audit_lines(h);
     assert_eq!(audit.len(), 1, "{audit:?}");
     assert!(
         audit[0].contains("set blob service properties"),

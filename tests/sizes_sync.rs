@@ -429,22 +429,6 @@ fn read_tree(dir: &std::path::Path) -> BTreeMap<String, Vec<u8>> {
     out
 }
 
-fn audit_count(home: &std::path::Path, what: &str) -> usize {
-    let mut n = 0;
-    for e in std::fs::read_dir(home.join("logs"))
-        .into_iter()
-        .flatten()
-        .flatten()
-    {
-        let log = std::fs::read_to_string(e.path()).unwrap_or_default();
-        n += log
-            .lines()
-            .filter(|l| l.contains("blobx::audit") && l.contains(what))
-            .count();
-    }
-    n
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn sync_round_trips_then_moves_only_what_changed() {
     let emu = Emulator::shared();
@@ -476,7 +460,7 @@ async fn sync_round_trips_then_moves_only_what_changed() {
     let doc = sync(h, &emu.host, &[&up, back_s]);
     assert_eq!(doc["transferred"], files.len() as u64, "{doc}");
     assert_eq!(read_tree(&back), read_tree(&src));
-    assert_eq!(audit_count(h, "record source mtime"), files.len());
+    assert_eq!(support::audit_count(h, "record source mtime"), files.len());
 
     // Second runs move nothing, both ways.
     for (from, to) in [(src_s, up.as_str()), (up.as_str(), back_s)] {
@@ -594,7 +578,7 @@ async fn delete_extra_removes_exactly_the_extras_and_only_with_the_flag() {
     assert_eq!(doc["transferred"], 0, "{doc}");
     want.retain(|n| *n != "m/a/gone.bin" && *n != "m/old.txt");
     assert_eq!(client_blobs(&emu.host, &container).await, want);
-    assert_eq!(audit_count(h, "delete extra"), 2);
+    assert_eq!(support::audit_count(h, "delete extra"), 2);
 
     // Container → local: a local extra goes only with the flag.
     let back = h.join("back");

@@ -35,17 +35,31 @@ pub fn unique(prefix: &str) -> String {
     )
 }
 
-/// How many audit lines in the logs below `home` mention `what`.
-pub fn audit_count(home: &std::path::Path, what: &str) -> usize {
-    std::fs::read_dir(home.join("logs"))
+/// Every `blobx::audit` line in the logs below `home` (the runs' log dir).
+pub fn audit_lines(home: &std::path::Path) -> Vec<String> {
+    audit_lines_in(&home.join("logs"))
+}
+
+/// Every `blobx::audit` line in the log files of `dir`.
+pub fn audit_lines_in(dir: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(dir)
         .into_iter()
         .flatten()
         .flatten()
         .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
-        .map(|log| {
+        .flat_map(|log| {
             log.lines()
-                .filter(|l| l.contains("blobx::audit") && l.contains(what))
-                .count()
+                .filter(|l| l.contains("blobx::audit"))
+                .map(str::to_string)
+                .collect::<Vec<_>>()
         })
-        .sum()
+        .collect()
+}
+
+/// How many audit lines in the logs below `home` mention `what`.
+pub fn audit_count(home: &std::path::Path, what: &str) -> usize {
+    audit_lines(home)
+        .iter()
+        .filter(|l| l.contains(what))
+        .count()
 }
