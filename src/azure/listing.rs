@@ -4,7 +4,7 @@
 //! (`BlobPrefix`) are listed with a request of our own through the same signed
 //! pipeline, and parsed here.
 
-use serde::Deserialize;
+use super::listing_xml::RawItem;
 
 /// One container as the browser needs it.
 #[derive(Clone, Debug, PartialEq)]
@@ -41,83 +41,6 @@ pub struct BlobPage {
     pub next_marker: Option<String>,
 }
 
-#[derive(Deserialize)]
-struct EnumerationResults {
-    #[serde(rename = "Blobs", default)]
-    blobs: Blobs,
-    #[serde(rename = "NextMarker", default)]
-    next_marker: Option<String>,
-}
-
-#[derive(Deserialize, Default)]
-struct Blobs {
-    #[serde(rename = "$value", default)]
-    items: Vec<Item>,
-}
-
-#[derive(Deserialize)]
-enum Item {
-    Blob(RawBlob),
-    BlobPrefix(RawPrefix),
-}
-
-#[derive(Deserialize)]
-struct RawPrefix {
-    #[serde(rename = "Name")]
-    name: RawName,
-}
-
-#[derive(Deserialize)]
-struct RawBlob {
-    #[serde(rename = "Name")]
-    name: RawName,
-    #[serde(rename = "Properties", default)]
-    properties: RawProperties,
-    #[serde(rename = "Metadata", default)]
-    metadata: RawMetadata,
-}
-
-/// The one metadata entry a listing is read for (present with `include=metadata`).
-#[derive(Deserialize, Default)]
-struct RawMetadata {
-    #[serde(rename = "hdi_isfolder", default)]
-    folder: Option<String>,
-}
-
-/// `<Name Encoded="true">` carries a percent-encoded name when the real one
-/// holds characters XML cannot.
-#[derive(Deserialize)]
-struct RawName {
-    #[serde(rename = "@Encoded", default)]
-    encoded: Option<bool>,
-    #[serde(rename = "$text", default)]
-    value: String,
-}
-
-#[derive(Deserialize, Default)]
-struct RawProperties {
-    #[serde(rename = "Last-Modified", default)]
-    last_modified: Option<String>,
-    #[serde(rename = "Content-Length", default)]
-    content_length: Option<u64>,
-    #[serde(rename = "Content-Type", default)]
-    content_type: Option<String>,
-    #[serde(rename = "AccessTier", default)]
-    access_tier: Option<String>,
-}
-
-impl RawName {
-    fn into_string(self) -> String {
-        if self.encoded == Some(true) {
-            percent_encoding::percent_decode_str(&self.value)
-                .decode_utf8_lossy()
-                .into_owned()
-        } else {
-            self.value
-        }
-    }
-}
-
 /// Parses an RFC 7231 date (`Mon, 23 Nov 2026 07:21:05 GMT`) to unix seconds.
 pub fn parse_http_date(s: &str) -> Option<i64> {
     azure_core::time::parse_rfc7231(s)
@@ -129,14 +52,13 @@ pub fn parse_http_date(s: &str) -> Option<i64> {
 /// A directory of a hierarchical account (a blob with metadata
 /// `hdi_isfolder=true`) is a folder: its name ending in `/`, `is_prefix`.
 pub fn parse_blob_page(xml: &str) -> Result<BlobPage, String> {
-    let raw: EnumerationResults = quick_xml::de::from_str(xml)
-        .map_err(|e| format!("unreadable listing from the service: {e}"))?;
+    let raw = super::listing_xml::parse(xml)?;
     let entries = raw
         .blobs
         .items
         .into_iter()
         .map(|item| match item {
-            Item::BlobPrefix(p) => BlobEntry {
+            RawItem::BlobPrefix(p) => BlobEntry {
                 name: p.name.into_string(),
                 is_prefix: true,
                 size: 0,
@@ -144,26 +66,19 @@ pub fn parse_blob_page(xml: &str) -> Result<BlobPage, String> {
                 access_tier: None,
                 content_type: None,
             },
-            Item::Blob(b)
-                if b.metadata
-                    .folder
+            RawItem::Blob(b) if b.is_directory() => BlobEntry {
+                name: format!("{}/", b.name.into_string()),
+                is_prefix: true,
+                size: 0,
+                last_modified: b
+                    .properties
+                    .last_modified
                     .as_deref()
-                    .is_some_and(super::datalake::is_folder_value) =>
-            {
-                BlobEntry {
-                    name: format!("{}/", b.name.into_string()),
-                    is_prefix: true,
-                    size: 0,
-                    last_modified: b
-                        .properties
-                        .last_modified
-                        .as_deref()
-                        .and_then(parse_http_date),
-                    access_tier: None,
-                    content_type: None,
-                }
-            }
-            Item::Blob(b) => BlobEntry {
+                    .and_then(parse_http_date),
+                access_tier: None,
+                content_type: None,
+            },
+            RawItem::Blob(b) => BlobEntry {
                 name: b.name.into_string(),
                 is_prefix: false,
                 size: b.properties.content_length.unwrap_or(0),

@@ -23,6 +23,7 @@ pub mod http;
 pub mod inventory;
 pub mod lifecycle;
 pub mod listing;
+mod listing_xml;
 pub mod naming;
 pub mod ops;
 pub mod permissions;

@@ -26,8 +26,8 @@ use super::client::StorageClient;
 use super::error::describe_error;
 use super::find::LIST_PAGE_SIZE;
 use super::listing::parse_http_date;
+use super::listing_xml::RawItem;
 use base64::Engine as _;
-use serde::Deserialize;
 use std::collections::VecDeque;
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
@@ -344,116 +344,6 @@ pub struct WalkPage {
     pub next_marker: Option<String>,
 }
 
-#[derive(Deserialize)]
-struct RawResults {
-    #[serde(rename = "Blobs", default)]
-    blobs: RawBlobs,
-    #[serde(rename = "NextMarker", default)]
-    next_marker: Option<String>,
-}
-
-#[derive(Deserialize, Default)]
-struct RawBlobs {
-    #[serde(rename = "$value", default)]
-    items: Vec<RawItem>,
-}
-
-#[derive(Deserialize)]
-enum RawItem {
-    Blob(Box<RawBlob>),
-    BlobPrefix(RawPrefix),
-}
-
-#[derive(Deserialize)]
-struct RawPrefix {
-    #[serde(rename = "Name")]
-    name: RawName,
-}
-
-#[derive(Deserialize)]
-struct RawBlob {
-    #[serde(rename = "Name")]
-    name: RawName,
-    #[serde(rename = "Properties", default)]
-    properties: RawProperties,
-    #[serde(rename = "Metadata", default)]
-    metadata: RawMetadata,
-    #[serde(rename = "Snapshot", default)]
-    snapshot: Option<String>,
-    #[serde(rename = "VersionId", default)]
-    version_id: Option<String>,
-    #[serde(rename = "IsCurrentVersion", default)]
-    is_current_version: Option<bool>,
-    #[serde(rename = "Tags", default)]
-    tags: RawTags,
-}
-
-#[derive(Deserialize, Default)]
-struct RawTags {
-    #[serde(rename = "TagSet", default)]
-    set: RawTagSet,
-}
-
-#[derive(Deserialize, Default)]
-struct RawTagSet {
-    #[serde(rename = "Tag", default)]
-    tags: Vec<RawTag>,
-}
-
-#[derive(Deserialize)]
-struct RawTag {
-    #[serde(rename = "Key", default)]
-    key: String,
-    #[serde(rename = "Value", default)]
-    value: String,
-}
-
-#[derive(Deserialize)]
-struct RawName {
-    #[serde(rename = "@Encoded", default)]
-    encoded: Option<bool>,
-    #[serde(rename = "$text", default)]
-    value: String,
-}
-
-impl RawName {
-    fn into_string(self) -> String {
-        if self.encoded == Some(true) {
-            percent_encoding::percent_decode_str(&self.value)
-                .decode_utf8_lossy()
-                .into_owned()
-        } else {
-            self.value
-        }
-    }
-}
-
-#[derive(Deserialize, Default)]
-struct RawProperties {
-    #[serde(rename = "Last-Modified", default)]
-    last_modified: Option<String>,
-    #[serde(rename = "Content-Length", default)]
-    content_length: Option<u64>,
-    #[serde(rename = "Content-MD5", default)]
-    content_md5: Option<String>,
-    #[serde(rename = "AccessTier", default)]
-    access_tier: Option<String>,
-    #[serde(rename = "Creation-Time", default)]
-    creation_time: Option<String>,
-    #[serde(rename = "LastAccessTime", default)]
-    last_access_time: Option<String>,
-    #[serde(rename = "BlobType", default)]
-    blob_type: Option<String>,
-}
-
-#[derive(Deserialize, Default)]
-struct RawMetadata {
-    #[serde(rename = "blobx_mtime", default)]
-    mtime: Option<String>,
-    #[serde(rename = "hdi_isfolder", default)]
-    folder: Option<String>,
-}
-
 fn md5_from_base64(s: &str) -> Option<[u8; 16]> {
     base64::engine::general_purpose::STANDARD
         .decode(s.trim())
@@ -472,8 +362,7 @@ pub fn parse_walk_page(xml: &str) -> Result<WalkPage, String> {
 
 /// [`parse_walk_page`], keeping each blob's [`LifecycleFacts`] when asked.
 pub fn parse_walk_page_with(xml: &str, lifecycle: bool) -> Result<WalkPage, String> {
-    let raw: RawResults = quick_xml::de::from_str(xml)
-        .map_err(|e| format!("unreadable listing from the service: {e}"))?;
+    let raw = super::listing_xml::parse(xml)?;
     let mut page = WalkPage {
         next_marker: raw.next_marker.filter(|m| !m.is_empty()),
         ..WalkPage::default()
@@ -483,12 +372,8 @@ pub fn parse_walk_page_with(xml: &str, lifecycle: bool) -> Result<WalkPage, Stri
             RawItem::BlobPrefix(p) => page.prefixes.push(p.name.into_string()),
             RawItem::Blob(boxed) => {
                 let b = *boxed;
+                let directory = b.is_directory();
                 let name = b.name.into_string();
-                let directory = b
-                    .metadata
-                    .folder
-                    .as_deref()
-                    .is_some_and(super::datalake::is_folder_value);
                 if name.ends_with('/') || directory {
                     continue;
                 }
