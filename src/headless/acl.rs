@@ -9,9 +9,7 @@ use super::blobs::{failed, parse};
 use crate::azure::StorageClient;
 use crate::azure::datalake::acl;
 use crate::azure::datalake::dfs::{self, Mode, Progress};
-use serde::{Deserialize, Serialize};
 use serde_json::json;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
@@ -173,42 +171,6 @@ pub async fn run(args: AclArgs, ctx: &Context) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// One unfinished recursive run, as saved after each batch.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-struct Unfinished {
-    account: String,
-    container: String,
-    path: String,
-    mode: String,
-    acl: String,
-    continuation: String,
-}
-
-fn runs_file() -> Option<PathBuf> {
-    crate::config::paths::data_dir().map(|d| d.join("acl-runs.json"))
-}
-
-fn load_runs() -> Vec<Unfinished> {
-    runs_file()
-        .and_then(|f| std::fs::read(f).ok())
-        .and_then(|b| serde_json::from_slice(&b).ok())
-        .unwrap_or_default()
-}
-
-fn save_runs(runs: &[Unfinished]) {
-    let Some(file) = runs_file() else { return };
-    if let Some(dir) = file.parent() {
-        let _ = std::fs::create_dir_all(dir);
-    }
-    let tmp = file.with_extension("json.tmp");
-    let written = serde_json::to_vec_pretty(runs)
-        .ok()
-        .is_some_and(|b| std::fs::write(&tmp, b).is_ok());
-    if written && let Err(e) = std::fs::rename(&tmp, &file) {
-        tracing::warn!(error = %e, "cannot save the ACL run's continuation");
-    }
-}
-
 async fn set_recursive(
     client: &StorageClient,
     container: &str,
@@ -217,43 +179,20 @@ async fn set_recursive(
     parsed: &acl::Acl,
     json: bool,
 ) -> anyhow::Result<ExitCode> {
-    let key = Unfinished {
-        account: client.account().name.clone(),
-        container: container.to_string(),
-        path: path.to_string(),
-        mode: mode.as_str().to_string(),
-        acl: parsed.to_string(),
-        continuation: String::new(),
-    };
-    let same = |u: &Unfinished| {
-        Unfinished {
-            continuation: String::new(),
-            ..u.clone()
-        } == key
-    };
-    let resume = load_runs().into_iter().find(same).map(|u| u.continuation);
-    if resume.is_some() {
+    let run = crate::transfer::acl_runs::AclRun::new(client, container, path, mode, parsed);
+    if run.resumes() {
         eprintln!("blobx: resuming an unfinished run on {container}/{path}");
     }
-    let remember = |p: &Progress| {
-        let mut runs: Vec<Unfinished> = load_runs().into_iter().filter(|u| !same(u)).collect();
-        if let Some(c) = &p.continuation {
-            runs.push(Unfinished {
-                continuation: c.clone(),
-                ..key.clone()
-            });
-        }
-        save_runs(&runs);
-        if !json {
-            eprintln!(
-                "blobx: {} directories, {} files, {} failed so far",
-                p.directories, p.files, p.failures
-            );
-        }
-    };
-    let result =
-        dfs::set_access_control_recursive(client, container, path, mode, parsed, resume, remember)
-            .await;
+    let result = run
+        .run(|p: &Progress| {
+            if !json {
+                eprintln!(
+                    "blobx: {} directories, {} files, {} failed so far",
+                    p.directories, p.files, p.failures
+                );
+            }
+        })
+        .await;
     let (progress, error) = match result {
         Ok(p) => (p, None),
         Err((p, e)) => (p, Some(e.describe(client.account()))),

@@ -3,6 +3,7 @@
 //! journaled so a crash can resume, and sampled for live throughput. No
 //! ratatui here: the TUI and `blobx cp` both drive it.
 
+pub mod acl_runs;
 pub mod changes;
 pub mod conflict;
 pub mod copy;

@@ -86,19 +86,23 @@ pub async fn execute(
             use crate::azure::datalake::{acl as parse_acl, dfs};
             let acl = parse_acl::parse(&acl, parse_acl::Use::Set)?;
             if recursive {
-                match dfs::set_access_control_recursive(
+                // The same change asked again resumes an unfinished run (as
+                // `blobx acl set -r` does).
+                let run = crate::transfer::acl_runs::AclRun::new(
                     client,
                     &container,
                     &path,
                     dfs::Mode::Set,
                     &acl,
-                    None,
-                    |_| {},
-                )
-                .await
-                {
+                );
+                let resumed = if run.resumes() {
+                    " (resumed where the last run stopped)"
+                } else {
+                    ""
+                };
+                match run.run(|_| {}).await {
                     Ok(p) => OpOutcome::Changed(format!(
-                        "ACL set on {} directories and {} files below {path}{}.",
+                        "ACL set on {} directories and {} files below {path}{resumed}{}.",
                         p.directories,
                         p.files,
                         match p.failed.first() {
@@ -108,7 +112,7 @@ pub async fn execute(
                     )),
                     Err((p, err)) => {
                         return Err(format!(
-                            "Stopped after {} directories and {} files: {}",
+                            "Stopped after {} directories and {} files: {}. Set the same ACL again to go on from there.",
                             p.directories,
                             p.files,
                             err.describe(account)
