@@ -308,7 +308,8 @@ async fn bulk_change_through_a_fault_proxy_changes_exactly_the_same() {
     let container = unique("bulkfault");
     let blobs = seed(&c, &container, 120).await;
     let proxy = FaultProxy::start(&format!("127.0.0.1:{}", emu.port), 20261130, 20).await;
-    let flaky = client(&proxy.host);
+    // As the TUI runs a bulk job: with the transfers' harder retries.
+    let flaky = StorageClient::for_transfers(client(&proxy.host).account().clone()).unwrap();
     let engine = engine(&flaky);
     let job = BulkJob::Apply {
         tier: Some(AccessTier::Cold),

@@ -547,6 +547,13 @@ impl Runner {
                     });
                     return;
                 };
+                // A background job nobody waits on per request: it retries
+                // as hard as transfers do (a flaky network costs time, not blobs).
+                let client = StorageClient::for_transfers_with_version(
+                    client.account().clone(),
+                    client.service_version(),
+                )
+                .unwrap_or(client);
                 super::bulk::spawn(
                     self.engine.clone(),
                     client,
