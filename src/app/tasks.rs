@@ -190,11 +190,7 @@ impl Runner {
                 });
             }
             Effect::FetchDetails(key) => {
-                if let Some(old) = self.details.take() {
-                    old.cancel();
-                }
-                let token = CancellationToken::new();
-                self.details = Some(token.clone());
+                let token = replace(&mut self.details);
                 let Some(client) = self.client(key.account) else {
                     return;
                 };
@@ -412,11 +408,7 @@ impl Runner {
                 containers,
                 filter,
             } => {
-                if let Some(old) = self.sizes.take() {
-                    old.cancel();
-                }
-                let token = CancellationToken::new();
-                self.sizes = Some(token.clone());
+                let token = replace(&mut self.sizes);
                 let Some(client) = self.client(key.account) else {
                     return;
                 };
@@ -426,11 +418,7 @@ impl Runner {
                 ));
             }
             Effect::SizesInventory { key, report } => {
-                if let Some(old) = self.sizes.take() {
-                    old.cancel();
-                }
-                let token = CancellationToken::new();
-                self.sizes = Some(token.clone());
+                let token = replace(&mut self.sizes);
                 let Some(client) = self.client(key.account) else {
                     return;
                 };
@@ -453,14 +441,8 @@ impl Runner {
                     return;
                 };
                 let tx = self.tx.clone();
-                let cancel = matches!(request, super::ops::OpRequest::Preview { .. }).then(|| {
-                    if let Some(old) = self.preview.take() {
-                        old.cancel();
-                    }
-                    let token = CancellationToken::new();
-                    self.preview = Some(token.clone());
-                    token
-                });
+                let cancel = matches!(request, super::ops::OpRequest::Preview { .. })
+                    .then(|| replace(&mut self.preview));
                 // Boxed as `dyn Send`: some ops stream with borrowed closures,
                 // which the compiler cannot prove Send through an opaque type.
                 let work: std::pin::Pin<Box<dyn std::future::Future<Output = _> + Send>> =
@@ -644,12 +626,7 @@ impl Runner {
     }
 
     fn replace_listing(&mut self) -> CancellationToken {
-        if let Some(old) = self.listing.take() {
-            old.cancel();
-        }
-        let token = CancellationToken::new();
-        self.listing = Some(token.clone());
-        token
+        replace(&mut self.listing)
     }
 
     fn client(&self, account: usize) -> Option<StorageClient> {
@@ -854,4 +831,15 @@ async fn planned_writes(
         },
         Err(e) => Action::TransferPlanned { result: Err(e) },
     }
+}
+
+/// Cancels the work `slot` held (a newer request replaces it) and holds a
+/// fresh token for the new one.
+fn replace(slot: &mut Option<CancellationToken>) -> CancellationToken {
+    if let Some(old) = slot.take() {
+        old.cancel();
+    }
+    let token = CancellationToken::new();
+    *slot = Some(token.clone());
+    token
 }
