@@ -18,6 +18,38 @@ pub struct FindInfo {
 impl State {
     /// Starts a recursive search below the current folder (after the prompt).
     pub(super) fn start_find(&mut self, text: String) -> Vec<Effect> {
+        self.start_search(text.clone(), |generation, account, container, prefix| {
+            Effect::Find {
+                generation,
+                account,
+                container,
+                prefix,
+                text,
+            }
+        })
+    }
+
+    /// Starts a search by index tags in this container, below the current
+    /// folder (after the `F` prompt); its pages arrive like a name search's.
+    pub(super) fn start_find_tags(&mut self, query: String) -> Vec<Effect> {
+        self.start_search(
+            format!("tags {query}"),
+            |generation, account, container, prefix| Effect::FindTags {
+                generation,
+                account,
+                container,
+                prefix,
+                query,
+            },
+        )
+    }
+
+    /// A search in place of the folder's listing: its rows come as find pages.
+    fn start_search(
+        &mut self,
+        shown: String,
+        effect: impl FnOnce(u64, usize, String, String) -> Effect,
+    ) -> Vec<Effect> {
         let Location::Blobs {
             account,
             container,
@@ -30,45 +62,11 @@ impl State {
         // `reload` started a folder listing; replace it with the search.
         effects.retain(|e| !matches!(e, Effect::ListBlobs { .. }));
         self.listing.find = Some(FindInfo {
-            text: text.clone(),
+            text: shown,
             scanned: 0,
         });
         self.listing.loading = true;
-        effects.push(Effect::Find {
-            generation: self.listing.generation,
-            account,
-            container,
-            prefix,
-            text,
-        });
-        effects
-    }
-
-    /// Starts a search by index tags in this container, below the current
-    /// folder (after the `F` prompt); its pages arrive like a name search's.
-    pub(super) fn start_find_tags(&mut self, query: String) -> Vec<Effect> {
-        let Location::Blobs {
-            account,
-            container,
-            prefix,
-        } = self.location.clone()
-        else {
-            return Vec::new();
-        };
-        let mut effects = self.reload();
-        effects.retain(|e| !matches!(e, Effect::ListBlobs { .. }));
-        self.listing.find = Some(FindInfo {
-            text: format!("tags {query}"),
-            scanned: 0,
-        });
-        self.listing.loading = true;
-        effects.push(Effect::FindTags {
-            generation: self.listing.generation,
-            account,
-            container,
-            prefix,
-            query,
-        });
+        effects.push(effect(self.listing.generation, account, container, prefix));
         effects
     }
 
