@@ -326,11 +326,14 @@ impl StorageClient {
         len: u64,
         etag: &str,
     ) -> azure_core::Result<Bytes> {
-        self.get_range_at(container, blob, None, offset, len, etag)
+        self.get_range_at(container, blob, None, offset, len, etag, BytesMut::new())
             .await
     }
 
-    /// [`Self::get_range`] of a snapshot or an old version (`at`), or of the blob.
+    /// [`Self::get_range`] of a snapshot or an old version (`at`), or of the
+    /// blob, read into `buf` (emptied first): a download hands back buffers
+    /// it has written, so their pages are not mapped and zeroed again.
+    #[allow(clippy::too_many_arguments)]
     pub async fn get_range_at(
         &self,
         container: &str,
@@ -339,14 +342,16 @@ impl StorageClient {
         offset: u64,
         len: u64,
         etag: &str,
+        mut buf: BytesMut,
     ) -> azure_core::Result<Bytes> {
         let mut attempt = 0u32;
         loop {
+            buf.clear();
             match self
-                .get_range_once(container, blob, at, offset, len, etag)
+                .get_range_once(container, blob, at, offset, len, etag, &mut buf)
                 .await?
             {
-                Ok(data) => return Ok(data),
+                Ok(()) => return Ok(buf.freeze()),
                 Err(e) if attempt < BODY_RETRIES => {
                     attempt += 1;
                     tracing::debug!(blob, offset, attempt, error = %e, "range body broke off; asking again");
@@ -360,6 +365,7 @@ impl StorageClient {
 
     /// One ranged GET. The outer error is final (the pipeline already retried
     /// it); the inner one is a body that broke off, worth asking for again.
+    #[allow(clippy::too_many_arguments)]
     async fn get_range_once(
         &self,
         container: &str,
@@ -368,7 +374,8 @@ impl StorageClient {
         offset: u64,
         len: u64,
         etag: &str,
-    ) -> azure_core::Result<azure_core::Result<Bytes>> {
+        data: &mut BytesMut,
+    ) -> azure_core::Result<azure_core::Result<()>> {
         let mut request = Request::new(self.blob_url_at(container, blob, at), Method::Get);
         request.insert_header("x-ms-version", self.version.clone());
         request.insert_header(
@@ -384,7 +391,7 @@ impl StorageClient {
             .stream(&Context::new(), &mut request, None)
             .await?;
         let mut body = response.into_body();
-        let mut data = BytesMut::with_capacity(usize::try_from(len).unwrap_or(0));
+        data.reserve(usize::try_from(len).unwrap_or(0));
         while let Some(chunk) = body.next().await {
             match chunk {
                 Ok(c) if (data.len() + c.len()) as u64 > len => {
@@ -397,7 +404,7 @@ impl StorageClient {
                 Err(e) => return Ok(Err(e)),
             }
         }
-        Ok(Ok(data.freeze()))
+        Ok(Ok(()))
     }
 
     /// Creates the container unless it exists; true when this call created it

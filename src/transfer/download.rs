@@ -12,6 +12,7 @@ use super::part_writer::PartWriter;
 use super::worker::{Ctx, fail};
 use crate::azure::history::{self, Qualifier};
 use base64::Engine;
+use bytes::BytesMut;
 use futures::StreamExt;
 use futures::stream::FuturesOrdered;
 use md5::{Digest, Md5};
@@ -43,19 +44,25 @@ struct Source<'s> {
     etag: &'s str,
 }
 
-/// One ranged GET, with its share of the memory budget.
+/// Written buffers kept for the next ranges. Each holds a chunk's memory
+/// outside the budget, so only a couple: a finished chunk's permit lets the
+/// next GET start at once, which takes the buffer back straight away.
+const SPARE_BUFFERS: usize = 2;
+
+/// One ranged GET into `buf`, with its share of the memory budget.
 async fn fetch<'a>(
     ctx: &Ctx<'a>,
     src: Source<'_>,
     offset: u64,
     len: u64,
     permit: Option<tokio::sync::SemaphorePermit<'a>>,
+    buf: BytesMut,
 ) -> Result<(bytes::Bytes, Option<tokio::sync::SemaphorePermit<'a>>), Stop> {
     ctx.control.check()?;
     ctx.pace(len).await?;
     let data = ctx
         .client
-        .get_range_at(src.container, src.blob, src.at, offset, len, src.etag)
+        .get_range_at(src.container, src.blob, src.at, offset, len, src.etag, buf)
         .await
         .map_err(|e| fail(ctx, &e))?;
     if data.len() as u64 != len {
@@ -85,13 +92,17 @@ async fn pump<'a>(
     let mut in_flight = FuturesOrdered::new();
     // Permits of the chunks handed to the sink, oldest first.
     let mut held: VecDeque<Option<SemaphorePermit<'a>>> = VecDeque::new();
+    // Buffers already written and hashed, for the next GETs: a fresh 8 MiB
+    // buffer is mapped, faulted in and zeroed page by page, then unmapped.
+    let mut spare: Vec<BytesMut> = Vec::new();
     loop {
         let next_len = pending.peek().map(|o| CHUNK.min(size - o));
         let want_more = in_flight.len() < parallel && next_len.is_some();
         tokio::select! {
             permit = ctx.memory(next_len.unwrap_or(0)), if want_more => {
                 if let (Some(offset), Some(len)) = (pending.next(), next_len) {
-                    in_flight.push_back(fetch(ctx, src, offset, len, permit));
+                    let buf = spare.pop().unwrap_or_default();
+                    in_flight.push_back(fetch(ctx, src, offset, len, permit, buf));
                 }
             }
             Some(chunk) = in_flight.next(), if !in_flight.is_empty() => {
@@ -103,9 +114,14 @@ async fn pump<'a>(
                 held.push_back(permit);
             }
             done = sink.next_done(), if !held.is_empty() => match done {
-                Some(n) => {
+                Some(chunk) => {
                     held.pop_front();
-                    ctx.progress.add(n);
+                    ctx.progress.add(chunk.len() as u64);
+                    if spare.len() < SPARE_BUFFERS
+                        && let Ok(buf) = chunk.try_into_mut()
+                    {
+                        spare.push(buf);
+                    }
                     // Fetches may all have started already: a pause or
                     // cancel must still stop the transfer before the rename.
                     ctx.control.check()?;

@@ -2,7 +2,8 @@
 //! to the `.part` on one blocking thread, then hashed on another, so neither
 //! the disk nor MD5 holds up the requests on the async workers (on a small
 //! machine they share the cores with everything else). Each chunk comes back
-//! once it is written and hashed, which is when its memory may be reused.
+//! once it is written and hashed, which is when its memory may be reused (the
+//! download reads the next range into it).
 
 use bytes::Bytes;
 use md5::{Digest, Md5};
@@ -14,7 +15,7 @@ use super::model::{Stop, local_error};
 
 pub struct PartWriter {
     chunks: mpsc::UnboundedSender<Bytes>,
-    done: mpsc::UnboundedReceiver<u64>,
+    done: mpsc::UnboundedReceiver<Bytes>,
     writer: JoinHandle<std::io::Result<()>>,
     hasher: JoinHandle<Md5>,
 }
@@ -27,8 +28,11 @@ impl PartWriter {
         let (to_hash_tx, mut to_hash) = mpsc::unbounded_channel::<Bytes>();
         let (done_tx, done) = mpsc::unbounded_channel();
         let writer = tokio::task::spawn_blocking(move || {
+            let mut at = std::io::Seek::stream_position(&mut file)?;
             while let Some(chunk) = to_write.blocking_recv() {
                 file.write_all(&chunk)?;
+                start_writeback(&file, at, chunk.len() as u64);
+                at += chunk.len() as u64;
                 if to_hash_tx.send(chunk).is_err() {
                     break;
                 }
@@ -40,7 +44,7 @@ impl PartWriter {
         let hasher = tokio::task::spawn_blocking(move || {
             while let Some(chunk) = to_hash.blocking_recv() {
                 hasher.update(&chunk);
-                let _ = done_tx.send(chunk.len() as u64);
+                let _ = done_tx.send(chunk);
             }
             hasher
         });
@@ -58,9 +62,9 @@ impl PartWriter {
         self.chunks.send(chunk).is_ok()
     }
 
-    /// The length of the next chunk written and hashed; None once both
+    /// The next chunk written and hashed, given back; None once both
     /// threads have stopped.
-    pub async fn next_done(&mut self) -> Option<u64> {
+    pub async fn next_done(&mut self) -> Option<Bytes> {
         self.done.recv().await
     }
 
@@ -85,6 +89,26 @@ impl PartWriter {
     }
 }
 
+/// Asks the kernel to start writing `len` bytes at `offset` to disk now,
+/// without waiting. Otherwise the whole file sits dirty in the page cache
+/// until the final fsync, which then waits for all of it while the network
+/// and MD5 are done (1 GiB: +2.8 s at this machine's 375 MB/s disk).
+#[cfg(target_os = "linux")]
+fn start_writeback(file: &std::fs::File, offset: u64, len: u64) {
+    use std::os::fd::AsRawFd;
+    let (Ok(offset), Ok(len)) = (i64::try_from(offset), i64::try_from(len)) else {
+        return;
+    };
+    // SAFETY: a valid open descriptor; the call only schedules I/O. A failure
+    // is harmless here: the final fsync writes whatever is still dirty.
+    unsafe {
+        libc::sync_file_range(file.as_raw_fd(), offset, len, libc::SYNC_FILE_RANGE_WRITE);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn start_writeback(_file: &std::fs::File, _offset: u64, _len: u64) {}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,7 +131,7 @@ mod tests {
         }
         let mut lens = Vec::new();
         for _ in 0..3 {
-            lens.push(w.next_done().await.unwrap());
+            lens.push(w.next_done().await.unwrap().len());
         }
         assert_eq!(lens, [4, 4, 3]);
         let md5 = w.finish(&path).await.unwrap().finalize();
