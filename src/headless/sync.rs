@@ -86,6 +86,13 @@ pub async fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     if let (Root::Local(_), Root::Local(_)) = (&src, &dst) {
         anyhow::bail!("both ends are local; use rsync");
     }
+    if src.overlaps(&dst) {
+        anyhow::bail!(
+            "{} and {} overlap: one holds the other",
+            src.show(),
+            dst.show()
+        );
+    }
     if !args.dry_run {
         ctx.allow_change("sync (it writes, and with --delete-extra deletes)")?;
     }

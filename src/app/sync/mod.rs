@@ -1,13 +1,15 @@
-//! The sync review (`Y` in a container folder): a local folder and the
-//! folder the browser shows are compared with the same planning as `blobx
-//! sync` (`transfer::sync`), and the plan is shown before anything moves:
-//! new, changed and only-on-the-other-side files with counts and bytes, in a
-//! list grouped by kind. `d` turns the direction round (upload ↔ download),
-//! `m` deletes what is only on the target side too (asked with the count
-//! and size), Enter runs it through the transfer queue (the transfers pane
-//! shows the progress). Once every transfer is over, uploaded files get
-//! their mtime recorded and, when every transfer succeeded, the extras are
-//! deleted.
+//! The sync review (`Y` in a container folder): the folder the browser
+//! shows and another side — a local folder, or a container folder in any
+//! location form `:` takes (`az://other/prefix/`, `az://c@account/p`, a URL)
+//! — are compared with the same planning as `blobx sync` (`transfer::sync`),
+//! and the plan is shown before anything moves: new, changed and
+//! only-on-the-other-side files with counts and bytes, in a list grouped by
+//! kind. `d` turns the direction round, `m` deletes what is only on the
+//! target side too (asked with the count and size), Enter runs it through
+//! the transfer queue (the transfers pane shows the progress; between two
+//! containers the copies are server-side, as `blobx sync` makes them). Once
+//! every transfer is over, uploaded files get their mtime recorded and, when
+//! every transfer succeeded, the extras are deleted.
 
 mod tasks;
 #[cfg(test)]
@@ -22,8 +24,8 @@ use super::state::{Location, PathAction, State};
 use crate::transfer::conflict::Conflict;
 use crate::transfer::sync::{Class, Plan, Root};
 use crate::transfer::{Endpoint, Status};
+use crate::ui::format::display_name;
 use std::collections::HashMap;
-use std::path::PathBuf;
 
 /// The review layer's state.
 #[derive(Debug)]
@@ -32,9 +34,14 @@ pub struct SyncReview {
     pub container: String,
     /// The container folder, empty or ending in `/`.
     pub prefix: String,
-    pub local: PathBuf,
-    /// Local folder → container; else container → local folder.
-    pub upload: bool,
+    /// The other side: a local folder or a container folder.
+    pub other: Root,
+    /// The other side is the source (local folder → here: an upload);
+    /// else this folder is.
+    pub from_other: bool,
+    /// How each side is shown: `(this folder, the other side)`, naming the
+    /// accounts when they differ.
+    pub shown: (String, String),
     /// Also delete what is only on the target side.
     pub mirror: bool,
     pub generation: u64,
@@ -50,17 +57,41 @@ pub struct SyncReview {
 }
 
 impl SyncReview {
+    /// `(source, target)`.
     pub fn roots(&self) -> (Root, Root) {
-        let local = Root::Local(self.local.clone());
-        let blob = Root::Blob {
+        let here = Root::Blob {
             account: self.account,
             container: self.container.clone(),
             prefix: self.prefix.clone(),
         };
-        if self.upload {
-            (local, blob)
+        if self.from_other {
+            (self.other.clone(), here)
         } else {
-            (blob, local)
+            (here, self.other.clone())
+        }
+    }
+
+    /// `(source, target)` as shown.
+    pub fn shown_roots(&self) -> (&str, &str) {
+        let (here, other) = (&self.shown.0, &self.shown.1);
+        if self.from_other {
+            (other, here)
+        } else {
+            (here, other)
+        }
+    }
+
+    /// Both sides are container folders: the copies are server-side.
+    pub fn between_containers(&self) -> bool {
+        matches!(self.other, Root::Blob { .. })
+    }
+
+    /// "upload", "download" or "server-side copy".
+    pub fn direction(&self) -> &'static str {
+        match (&self.other, self.from_other) {
+            (Root::Blob { .. }, _) => "server-side copy",
+            (Root::Local(_), true) => "upload",
+            (Root::Local(_), false) => "download",
         }
     }
 
@@ -137,8 +168,16 @@ fn human(bytes: u64) -> String {
     humansize::format_size(bytes, humansize::BINARY)
 }
 
+/// Typed text that names a container location rather than a local folder.
+fn is_location(typed: &str) -> bool {
+    ["az://", "abfs://", "abfss://", "https://", "http://"]
+        .iter()
+        .any(|scheme| typed.starts_with(scheme))
+}
+
 impl State {
-    /// `Y` in a container folder: which local folder to compare with.
+    /// `Y` in a container folder: which local folder or container folder to
+    /// compare with.
     pub(super) fn start_sync(&mut self) -> Vec<Effect> {
         let Location::Blobs {
             account,
@@ -146,7 +185,7 @@ impl State {
             prefix,
         } = &self.location
         else {
-            self.note_op("Open a container (and folder) to sync with a local folder.");
+            self.note_op("Open a container (and folder) to sync it with a local folder or another container folder.");
             return Vec::new();
         };
         let action = PathAction::Sync {
@@ -166,25 +205,54 @@ impl State {
         Vec::new()
     }
 
-    /// The local folder is typed: open the review and compare.
+    /// The other side is typed (a local folder or a location): open the
+    /// review and compare.
     pub(super) fn open_sync(
         &mut self,
         account: usize,
         container: String,
         prefix: String,
-        local: PathBuf,
+        typed: &str,
     ) -> Vec<Effect> {
-        if local.exists() && !local.is_dir() {
-            self.note_op(&format!("{} is not a folder.", local.display()));
+        let here = Root::Blob {
+            account,
+            container: container.clone(),
+            prefix: prefix.clone(),
+        };
+        let (other, from_other) = if is_location(typed) {
+            match self.sync_location(typed) {
+                Ok(root) => (root, true),
+                Err(why) => {
+                    self.error(&why);
+                    return Vec::new();
+                }
+            }
+        } else {
+            let local = super::transfers::expand_home(typed);
+            if local.exists() && !local.is_dir() {
+                self.note_op(&format!("{} is not a folder.", local.display()));
+                return Vec::new();
+            }
+            self.last_dir = local.display().to_string();
+            let upload = local.is_dir();
+            (Root::Local(local), upload)
+        };
+        if other.overlaps(&here) {
+            self.error(&format!(
+                "{} and {} overlap: one holds the other, so a sync would copy into what it reads. Pick folders side by side.",
+                display_name(&other.show()),
+                display_name(&here.show())
+            ));
             return Vec::new();
         }
-        self.last_dir = local.display().to_string();
+        let shown = (self.show_root(&here, &other), self.show_root(&other, &here));
         let review = SyncReview {
             account,
             container,
             prefix,
-            upload: local.is_dir(),
-            local,
+            other,
+            from_other,
+            shown,
             mirror: false,
             generation: 0,
             plan: None,
@@ -195,6 +263,57 @@ impl State {
         };
         self.layers.push(Layer::Sync(Box::new(review)));
         self.replan()
+    }
+
+    /// A location typed in the sync prompt, as a container folder of an
+    /// account blobx knows (`az://c/p` is in the account being browsed).
+    fn sync_location(&self, typed: &str) -> Result<Root, String> {
+        let (path, _sas) = crate::azure::uri::parse_location(typed)?;
+        let account = match path.account.as_deref() {
+            Some(wanted) => self
+                .account_named(wanted)
+                .ok_or_else(|| crate::config::account_list::unknown_account(wanted))?,
+            None => match self.location {
+                Location::Blobs { account, .. } | Location::Containers { account } => account,
+                Location::Accounts => {
+                    return Err("Name the account: az://container@account/path.".into());
+                }
+            },
+        };
+        let mut prefix = path.prefix;
+        if !prefix.is_empty() && !prefix.ends_with('/') {
+            prefix.push('/');
+        }
+        Ok(Root::Blob {
+            account,
+            container: path.container,
+            prefix,
+        })
+    }
+
+    /// A side as the review shows it: with its account's name when the
+    /// other side is in another account.
+    fn show_root(&self, root: &Root, other: &Root) -> String {
+        match (root, other) {
+            (
+                Root::Blob {
+                    account,
+                    container,
+                    prefix,
+                },
+                Root::Blob {
+                    account: theirs, ..
+                },
+            ) if account != theirs => {
+                let name = self
+                    .accounts
+                    .get(*account)
+                    .map(|n| n.account.name.clone())
+                    .unwrap_or_default();
+                format!("az://{container}@{name}/{prefix}")
+            }
+            _ => root.show(),
+        }
     }
 
     /// Lists both sides again (a new generation drops the old answer).
@@ -294,7 +413,7 @@ impl State {
             Command::Bottom => review.selected = last,
             Command::SyncMirror => review.mirror = !review.mirror,
             Command::SyncDirection => {
-                review.upload = !review.upload;
+                review.from_other = !review.from_other;
                 return self.replan();
             }
             Command::Refresh => return self.replan(),

@@ -320,3 +320,184 @@ fn a_long_plan_scrolls_with_the_cursor() {
     let screen = crate::ui::snapshot_tests::render(&s, 100, 20);
     assert!(screen.contains("f00000.bin"), "{screen}");
 }
+
+/// `Y`, a location typed: the plan effect (no local folder involved).
+fn open_location(s: &mut State, typed: &str) -> Vec<Effect> {
+    assert!(cmd(s, Command::Sync).is_empty());
+    s.input = tui_input::Input::default();
+    type_text(s, typed);
+    cmd(s, Command::Accept)
+}
+
+/// A second account, "fresh", attached by a SAS that may read and list.
+fn with_second_account(s: &mut State) {
+    let url = "https://fresh.blob.core.windows.net/?sv=2022-11-02&ss=b&srt=sco&sp=rl&se=2099-01-01T00:00:00Z&sig=c2VjcmV0";
+    let now = crate::azure::connection::now_unix();
+    let parsed = crate::azure::connection::parse_sas_url(url, now).unwrap();
+    let account = crate::azure::Account::from_parsed(
+        "fresh",
+        "fresh",
+        crate::azure::Source::Attached,
+        parsed,
+    );
+    s.accounts
+        .push(crate::app::state::AccountNode::new(account));
+}
+
+#[test]
+fn a_container_location_plans_a_server_side_copy_into_this_folder_and_d_turns_it() {
+    let mut s = in_container(&["a.csv"]);
+    let fx = open_location(&mut s, "az://other/in");
+    assert_eq!(s.mode(), Mode::Sync);
+    let (g, src, dst) = match &fx[..] {
+        [
+            Effect::Sync(SyncEffect::Plan {
+                generation,
+                src,
+                dst,
+            }),
+        ] => (*generation, src.clone(), dst.clone()),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        src,
+        Root::Blob {
+            account: 0,
+            container: "other".into(),
+            prefix: "in/".into()
+        },
+        "az://c/p is in the account being browsed, a folder"
+    );
+    assert_eq!(
+        dst,
+        Root::Blob {
+            account: 0,
+            container: "data".into(),
+            prefix: String::new()
+        }
+    );
+    let review = s.layers.sync().unwrap();
+    assert_eq!(review.direction(), "server-side copy");
+    assert_eq!(review.shown_roots(), ("az://other/in/", "az://data/"));
+    assert_eq!(
+        s.last_dir, "",
+        "a location is not a local folder to remember"
+    );
+
+    // Enter: copies (not uploads) into this folder, overwriting the changed
+    // ones; nothing to record afterwards (no local mtimes).
+    planned(&mut s, g, src, dst);
+    cmd(&mut s, Command::SyncMirror);
+    cmd(&mut s, Command::Accept);
+    let fx = cmd(&mut s, Command::Yes);
+    let specs = match &fx[..] {
+        [Effect::Enqueue { specs, conflict }] => {
+            assert_eq!(*conflict, Conflict::Overwrite);
+            specs.clone()
+        }
+        other => panic!("{other:?}"),
+    };
+    assert!(specs.iter().all(|s| s.kind == Kind::Copy), "{specs:?}");
+    let pairs: Vec<(String, String)> = specs
+        .iter()
+        .map(|s| (s.source.display(), s.target.display()))
+        .collect();
+    assert_eq!(
+        pairs[0],
+        (
+            "az://other/in/photos/a.jpg".to_string(),
+            "az://data/photos/a.jpg".to_string()
+        )
+    );
+    let job = s.sync_job.as_ref().unwrap();
+    assert!(job.records.is_empty(), "copies record no mtimes");
+    assert_eq!(
+        job.deletes,
+        vec![(Endpoint::blob(0, "data", "old/stale.log"), 4096)]
+    );
+    // All three copied: the extra goes, and only then.
+    let fx = s.update(snapshot(vec![
+        item(1, "az://data/photos/a.jpg", Status::Done),
+        item(2, "az://data/notes.txt", Status::Done),
+        item(3, "az://data/b.csv", Status::Done),
+    ]));
+    assert!(
+        matches!(&fx[..], [Effect::Sync(SyncEffect::Finish { records, deletes }), ..] if records.is_empty() && deletes.len() == 1),
+        "{fx:?}"
+    );
+
+    // d: this folder is the source now.
+    open_location(&mut s, "az://other/in/");
+    let fx = cmd(&mut s, Command::SyncDirection);
+    match &fx[..] {
+        [Effect::Sync(SyncEffect::Plan { src, dst, .. })] => {
+            assert_eq!(src.show(), "az://data/");
+            assert_eq!(dst.show(), "az://other/in/");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn another_account_is_named_and_overlaps_and_unknown_accounts_are_refused() {
+    let mut s = in_container(&["a.csv"]);
+    with_second_account(&mut s);
+    let fx = open_location(&mut s, "az://raw@fresh/day1/");
+    match &fx[..] {
+        [Effect::Sync(SyncEffect::Plan { src, .. })] => assert_eq!(
+            *src,
+            Root::Blob {
+                account: 1,
+                container: "raw".into(),
+                prefix: "day1/".into()
+            }
+        ),
+        other => panic!("{other:?}"),
+    }
+    let review = s.layers.sync().unwrap();
+    assert_eq!(
+        review.shown_roots(),
+        ("az://raw@fresh/day1/", "az://data@devstoreaccount1/"),
+        "two accounts: each side says which"
+    );
+    cmd(&mut s, Command::Cancel);
+
+    let status = |s: &State| {
+        s.status
+            .as_ref()
+            .map(|m| m.text.clone())
+            .unwrap_or_default()
+    };
+    for (typed, says) in [
+        ("az://data/sub/", "overlap"),
+        ("az://data", "overlap"),
+        ("az://x@nosuch/p", "\"nosuch\""),
+        ("az://", "no container name"),
+    ] {
+        let fx = open_location(&mut s, typed);
+        assert!(fx.is_empty(), "{typed}: {fx:?}");
+        assert_eq!(s.mode(), Mode::Normal, "{typed}");
+        assert!(status(&s).contains(says), "{typed}: {}", status(&s));
+    }
+}
+
+#[test]
+fn the_container_review_snapshot() {
+    let mut s = in_container(&["a.csv"]);
+    with_second_account(&mut s);
+    s.update(Action::Resize {
+        width: 120,
+        height: 22,
+    });
+    let fx = open_location(&mut s, "az://raw@fresh/day1/");
+    let Some(Effect::Sync(SyncEffect::Plan {
+        generation,
+        src,
+        dst,
+    })) = fx.into_iter().next()
+    else {
+        panic!("no plan");
+    };
+    planned(&mut s, generation, src, dst);
+    insta::assert_snapshot!(crate::ui::snapshot_tests::render(&s, 120, 22));
+}
