@@ -313,7 +313,7 @@ pub const COMMANDS: &[(Command, &str, &str)] = &[
     (
         Command::Sync,
         "sync",
-        "Sync this folder with a local folder: the plan is shown before anything moves",
+        "Sync this folder with a local folder or another container folder: the plan is shown before anything moves",
     ),
     (
         Command::SyncDirection,

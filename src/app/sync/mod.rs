@@ -291,8 +291,9 @@ impl State {
         })
     }
 
-    /// A side as the review shows it: with its account's name when the
-    /// other side is in another account.
+    /// A side as the review shows it: with its account's id (what
+    /// `az://c@id/p` names, unique even when two share a storage name) when
+    /// the other side is in another account.
     fn show_root(&self, root: &Root, other: &Root) -> String {
         match (root, other) {
             (
@@ -308,7 +309,7 @@ impl State {
                 let name = self
                     .accounts
                     .get(*account)
-                    .map(|n| n.account.name.clone())
+                    .map(|n| n.account.id.clone())
                     .unwrap_or_default();
                 format!("az://{container}@{name}/{prefix}")
             }

@@ -457,7 +457,7 @@ fn another_account_is_named_and_overlaps_and_unknown_accounts_are_refused() {
     let review = s.layers.sync().unwrap();
     assert_eq!(
         review.shown_roots(),
-        ("az://raw@fresh/day1/", "az://data@devstoreaccount1/"),
+        ("az://raw@fresh/day1/", "az://data@emulator/"),
         "two accounts: each side says which"
     );
     cmd(&mut s, Command::Cancel);
