@@ -56,6 +56,32 @@ async fn blobs(c: &StorageClient, container: &str) -> BTreeMap<String, (Option<[
         .collect()
 }
 
+/// The `blobx_mtime` each blob carries (unix ms), by name.
+async fn recorded_mtimes(c: &StorageClient, container: &str) -> BTreeMap<String, Option<i64>> {
+    let opts = WalkOptions {
+        details: true,
+        ..WalkOptions::default()
+    };
+    Walk::start(c.clone(), container, "", opts, CancellationToken::new())
+        .collect_sorted()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|b| (b.name, b.source_mtime_ms))
+        .collect()
+}
+
+/// A file's mtime as sync records it (unix ms).
+fn mtime_ms(path: &Path) -> i64 {
+    std::fs::metadata(path)
+        .unwrap()
+        .modified()
+        .unwrap()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}
+
 /// The screen with runs of spaces made one.
 fn squash(screen: &str) -> String {
     screen
@@ -232,7 +258,23 @@ async fn a_sync_killed_mid_way_finishes_after_a_restart_through_faults() {
     );
     tui.wait_text("did not finish last time");
     tui.send("y");
-    tui.wait_for("the resumed upload", |s| s.contains("nothing running"));
+    let screen = tui.wait_for("the resumed upload", |s| {
+        s.contains("file-0.bin") && s.contains("nothing running")
+    });
+    // The resumed upload (and those done before the kill) carry their
+    // file's mtime: the journal kept what sync records.
+    let resumed = recorded_mtimes(&c, &container).await;
+    assert!(
+        resumed.contains_key("f0/file-0.bin"),
+        "the big file was resumed: {resumed:?}\n{screen}"
+    );
+    for (name, recorded) in &resumed {
+        assert_eq!(
+            *recorded,
+            Some(mtime_ms(&local.join(name))),
+            "{name} after the restart"
+        );
+    }
     // A transfer can still fail through the faults: then the sync says so
     // and is run again, as a user would.
     for _ in 0..3 {
@@ -259,6 +301,9 @@ async fn a_sync_killed_mid_way_finishes_after_a_restart_through_faults() {
         .map(|(k, (m, _))| (k, m.expect("Content-MD5")))
         .collect();
     assert_eq!(got, want, "through faults: {}", faulty.counters.summary());
+    for (name, recorded) in recorded_mtimes(&c, &container).await {
+        assert_eq!(recorded, Some(mtime_ms(&local.join(&name))), "{name}");
+    }
     // Once more: nothing to do.
     open_review(&mut tui, &local);
     tui.wait_text("Nothing to do: both sides hold the same files.");

@@ -25,7 +25,7 @@ use crate::transfer::conflict::Conflict;
 use crate::transfer::sync::{Class, Plan, Root};
 use crate::transfer::{Endpoint, Status};
 use crate::ui::format::display_name;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// The review layer's state.
 #[derive(Debug)]
@@ -120,20 +120,17 @@ pub enum SyncEffect {
     },
     /// The review closed: stop the plan's listings.
     Stop,
-    /// After the transfers: record uploaded files' mtimes, delete extras.
+    /// Before the uploads are queued: the engine records each file's mtime
+    /// (`blobx_mtime`) on its blob once written, and keeps it in the
+    /// upload's journal entry, so an upload resumed after a restart records
+    /// it too.
+    RecordMtimes(Vec<(Endpoint, i64)>),
+    /// After the transfers: delete the extras; `recorded` uploads had their
+    /// mtime recorded by the engine.
     Finish {
-        records: Vec<Record>,
+        recorded: usize,
         deletes: Vec<(Endpoint, u64)>,
     },
-}
-
-/// An uploaded file's mtime to record on its blob.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Record {
-    pub account: usize,
-    pub container: String,
-    pub name: String,
-    pub mtime_ms: i64,
 }
 
 /// What the runner reports.
@@ -159,8 +156,8 @@ pub struct SyncJob {
     /// The last status seen of each of this sync's transfers, by target.
     pub seen: HashMap<String, Status>,
     pub targets: usize,
-    /// By the transfer's target.
-    pub records: HashMap<String, Record>,
+    /// The uploads whose mtime the engine records, by target.
+    pub records: HashSet<String>,
     pub deletes: Vec<(Endpoint, u64)>,
 }
 
@@ -463,28 +460,15 @@ impl State {
         } else {
             Vec::new()
         };
-        let mut records = HashMap::new();
+        let mut records = Vec::new();
         if let (Root::Local(_), Root::Blob { .. }) = (&plan.src, &plan.dst) {
             for e in plan
                 .entries
                 .iter()
                 .filter(|e| matches!(e.class, Class::New | Class::Changed))
             {
-                if let Ok(target @ Endpoint::Blob { .. }) = plan.dst.endpoint(&e.rel)
-                    && let Endpoint::Blob {
-                        account,
-                        container,
-                        name,
-                        ..
-                    } = &target
-                {
-                    let record = Record {
-                        account: *account,
-                        container: container.clone(),
-                        name: name.clone(),
-                        mtime_ms: e.src_time_ms,
-                    };
-                    records.insert(target.display(), record);
+                if let Ok(target @ Endpoint::Blob { .. }) = plan.dst.endpoint(&e.rel) {
+                    records.push((target, e.src_time_ms));
                 }
             }
         }
@@ -494,7 +478,7 @@ impl State {
                 return Vec::new();
             }
             return vec![Effect::Sync(SyncEffect::Finish {
-                records: Vec::new(),
+                recorded: 0,
                 deletes,
             })];
         }
@@ -510,10 +494,15 @@ impl State {
             after_id,
             seen: HashMap::new(),
             targets: specs.len(),
-            records,
+            records: records.iter().map(|(t, _)| t.display()).collect(),
             deletes,
         });
-        self.enqueue(specs, Conflict::Overwrite)
+        let mut effects = Vec::new();
+        if !records.is_empty() {
+            effects.push(Effect::Sync(SyncEffect::RecordMtimes(records)));
+        }
+        effects.extend(self.enqueue(specs, Conflict::Overwrite));
+        effects
     }
 
     /// Follows the running sync's transfers; once all are over, the rest.
@@ -532,12 +521,12 @@ impl State {
         let Some(job) = self.sync_job.take() else {
             return Vec::new();
         };
-        let records: Vec<Record> = job
+        // Done means its mtime is recorded too (the engine does it).
+        let recorded = job
             .records
-            .into_iter()
-            .filter(|(target, _)| job.seen.get(target) == Some(&Status::Done))
-            .map(|(_, r)| r)
-            .collect();
+            .iter()
+            .filter(|target| job.seen.get(*target) == Some(&Status::Done))
+            .count();
         let unfinished = job.seen.values().filter(|s| **s != Status::Done).count();
         let mut deletes = job.deletes;
         if unfinished > 0 {
@@ -551,13 +540,13 @@ impl State {
             ));
             deletes.clear();
         }
-        if records.is_empty() && deletes.is_empty() {
+        if recorded == 0 && deletes.is_empty() {
             if unfinished == 0 {
                 self.note_op("Sync finished: both sides hold the same files.");
             }
             return Vec::new();
         }
-        vec![Effect::Sync(SyncEffect::Finish { records, deletes })]
+        vec![Effect::Sync(SyncEffect::Finish { recorded, deletes })]
     }
 }
 
