@@ -318,7 +318,7 @@ pub const COMMANDS: &[(Command, &str, &str)] = &[
     (
         Command::SyncDirection,
         "sync_direction",
-        "Turn the direction round (upload ↔ download) and compare again",
+        "Turn the direction round (upload ↔ download, or which container is the source) and compare again",
     ),
     (
         Command::SyncMirror,
