@@ -314,6 +314,22 @@ impl State {
         }
     }
 
+    /// Why the copies cannot run, before any is queued: a server-side copy
+    /// reads its source with a key or a SAS, which an Entra ID sign-in is not
+    /// (the engine would fail every copy with the same reason).
+    fn copy_refusal(&self, review: &SyncReview) -> Option<String> {
+        let (Root::Blob { account, .. }, Root::Blob { .. }) = review.roots() else {
+            return None;
+        };
+        let node = self.accounts.get(account)?;
+        matches!(node.account.auth, crate::azure::Auth::Token(_)).then(|| {
+            format!(
+                "{} signs in with Entra ID: a server-side copy reads its source with the account's key or a SAS. Attach a SAS of the source container (a, paste its SAS URL) and sync from az://container@that-account/…",
+                display_name(&node.account.label)
+            )
+        })
+    }
+
     /// Lists both sides again (a new generation drops the old answer).
     fn replan(&mut self) -> Vec<Effect> {
         let generation = self.next_generation;
@@ -390,6 +406,12 @@ impl State {
     /// Keys while the review is open.
     pub(super) fn sync_command(&mut self, cmd: Command) -> Vec<Effect> {
         let page = self.page_rows.max(1);
+        if cmd == Command::Accept
+            && let Some(why) = self.layers.sync().and_then(|r| self.copy_refusal(r))
+        {
+            self.error(&why);
+            return Vec::new();
+        }
         let Some(review) = self.layers.sync_mut() else {
             return Vec::new();
         };

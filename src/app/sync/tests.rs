@@ -523,3 +523,52 @@ fn the_container_review_snapshot() {
     planned(&mut s, generation, src, dst);
     insta::assert_snapshot!(crate::ui::snapshot_tests::render(&s, 120, 22));
 }
+
+/// A credential that is never asked: the refusal comes before any request.
+#[derive(Debug)]
+struct NeverAsked;
+
+#[async_trait::async_trait]
+impl azure_core::credentials::TokenCredential for NeverAsked {
+    async fn get_token(
+        &self,
+        _: &[&str],
+        _: Option<azure_core::credentials::TokenRequestOptions<'_>>,
+    ) -> azure_core::Result<azure_core::credentials::AccessToken> {
+        unreachable!("no token is asked for")
+    }
+}
+
+#[test]
+fn an_entra_source_is_refused_before_any_copy_is_queued() {
+    let mut s = in_container(&["a.csv"]);
+    with_second_account(&mut s);
+    s.accounts[1].account.auth = crate::azure::Auth::Token(std::sync::Arc::new(NeverAsked));
+    let fx = open_location(&mut s, "az://raw@fresh/day1/");
+    let Some(Effect::Sync(SyncEffect::Plan {
+        generation,
+        src,
+        dst,
+    })) = fx.into_iter().next()
+    else {
+        panic!("no plan");
+    };
+    planned(&mut s, generation, src, dst);
+    assert!(cmd(&mut s, Command::Accept).is_empty(), "nothing queued");
+    assert_eq!(s.mode(), Mode::Sync, "the review stays open");
+    let status = s.status.as_ref().unwrap().text.clone();
+    assert!(status.contains("signs in with Entra ID"), "{status}");
+    // The other way round the Entra account is the target: it may run.
+    let fx = cmd(&mut s, Command::SyncDirection);
+    let Some(Effect::Sync(SyncEffect::Plan {
+        generation,
+        src,
+        dst,
+    })) = fx.into_iter().next()
+    else {
+        panic!("no plan");
+    };
+    planned(&mut s, generation, src, dst);
+    let fx = cmd(&mut s, Command::Accept);
+    assert!(matches!(&fx[..], [Effect::Enqueue { .. }]), "{fx:?}");
+}
