@@ -313,12 +313,12 @@ pub const COMMANDS: &[(Command, &str, &str)] = &[
     (
         Command::Sync,
         "sync",
-        "Sync this folder with a local folder: the plan is shown before anything moves",
+        "Sync this folder with a local folder or another container folder: the plan is shown before anything moves",
     ),
     (
         Command::SyncDirection,
         "sync_direction",
-        "Turn the direction round (upload ↔ download) and compare again",
+        "Turn the direction round (upload ↔ download, or which container is the source) and compare again",
     ),
     (
         Command::SyncMirror,

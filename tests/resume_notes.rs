@@ -85,6 +85,7 @@ async fn a_resumed_upload_says_whether_the_service_still_had_its_blocks() {
         stamp: mtime_stamp(&meta),
         block_size: block,
         at: None,
+        record_mtime_ms: None,
     };
     let j = Journal::new(&journal);
     // The earlier run staged two blocks of kept.bin; gone.bin's blocks are
@@ -164,6 +165,7 @@ async fn a_resumed_download_says_what_its_part_file_held() {
         stamp: etag.clone(),
         block_size: CHUNK,
         at: None,
+        record_mtime_ms: None,
     };
     // kept/: the earlier run wrote the first 8 MiB; lost/: its .part is gone.
     let kept = dir.path().join("kept").join("data.bin");

@@ -508,6 +508,14 @@ async fn sync_round_trips_then_moves_only_what_changed() {
     assert_eq!(doc["transferred"], files.len() as u64, "{doc}");
     let doc = sync(h, &emu.host, &[&up, &copy]);
     assert_eq!(doc["transferred"], 0, "{doc}");
+    // Nested folders are refused before any request: a sync would list what it writes.
+    let nested = format!("{up}/inner/");
+    let out = sync_cmd(h, &emu.host, &[&up, &nested]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("overlap"),
+        "{out:?}"
+    );
 }
 
 async fn client_blobs(host: &str, container: &str) -> Vec<String> {

@@ -46,7 +46,7 @@ impl State {
         }
     }
 
-    fn account_named(&self, wanted: &str) -> Option<usize> {
+    pub(super) fn account_named(&self, wanted: &str) -> Option<usize> {
         self.accounts.iter().position(|n| {
             !n.detached && !n.discovery && n.broken.is_none() && names_account(&n.account, wanted)
         })

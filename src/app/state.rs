@@ -110,7 +110,8 @@ pub enum PathAction {
     },
     /// Write the transfers' report (CSV) to a new file.
     Report,
-    /// Compare a local folder with this container folder (the sync review).
+    /// Compare a local folder or another container folder with this
+    /// container folder (the sync review).
     Sync {
         account: usize,
         container: String,

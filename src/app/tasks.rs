@@ -338,8 +338,17 @@ impl Runner {
                 (None, _) => {}
             },
             Effect::ResumeUnfinished(entries) => {
-                let specs: Vec<ItemSpec> =
-                    entries.iter().filter_map(|e| self.resume_spec(e)).collect();
+                let mut specs = Vec::new();
+                for e in &entries {
+                    let Some(spec) = self.resume_spec(e) else {
+                        continue;
+                    };
+                    // An upload by sync records its file's mtime when done.
+                    if let Some(ms) = e.record_mtime_ms {
+                        self.engine.set_record_mtime([(spec.target.clone(), ms)]);
+                    }
+                    specs.push(spec);
+                }
                 if specs.len() < entries.len() {
                     tracing::warn!(
                         missing = entries.len() - specs.len(),
@@ -600,6 +609,9 @@ impl Runner {
                         result,
                     });
                 });
+            }
+            Effect::Sync(super::sync::SyncEffect::RecordMtimes(records)) => {
+                self.engine.set_record_mtime(records);
             }
             Effect::Sync(effect) => {
                 if let Some(old) = self.sync.take() {

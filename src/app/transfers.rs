@@ -156,7 +156,8 @@ impl State {
                 Vec::new()
             }
             Command::Accept => {
-                let path = expand_home(self.input.value().trim());
+                let typed = self.input.value().trim().to_string();
+                let path = expand_home(&typed);
                 if path.as_os_str().is_empty() {
                     self.note("Type a path first.");
                     return Vec::new();
@@ -205,7 +206,7 @@ impl State {
                         account,
                         container,
                         prefix,
-                    }) => self.open_sync(account, container, prefix, path),
+                    }) => self.open_sync(account, container, prefix, &typed),
                     Some(action @ PathAction::DownloadPast { .. }) => {
                         self.history_download_to(path, action)
                     }
@@ -545,7 +546,7 @@ fn current_dir() -> String {
         .unwrap_or_default()
 }
 
-fn expand_home(path: &str) -> PathBuf {
+pub(super) fn expand_home(path: &str) -> PathBuf {
     match (path.strip_prefix("~/"), std::env::var_os("HOME")) {
         (Some(rest), Some(home)) => PathBuf::from(home).join(rest),
         _ if path == "~" => std::env::var_os("HOME")

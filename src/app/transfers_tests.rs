@@ -168,6 +168,7 @@ fn unfinished_transfers_can_be_resumed_left_or_discarded() {
         stamp: "1".into(),
         block_size: 4,
         at: None,
+        record_mtime_ms: None,
     };
     let mut s = in_container(&["a.csv"]);
     s.update(Action::Unfinished(vec![entry.clone()]));

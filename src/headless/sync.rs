@@ -17,7 +17,7 @@ use crate::transfer::Endpoint;
 use crate::transfer::Status;
 use crate::transfer::conflict::Conflict;
 use crate::transfer::sync::{self, Class, Compare, PlanError, Root};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -85,6 +85,13 @@ pub async fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     let (src, dst) = (root(ctx, &args.source)?, root(ctx, &args.dest)?);
     if let (Root::Local(_), Root::Local(_)) = (&src, &dst) {
         anyhow::bail!("both ends are local; use rsync");
+    }
+    if src.overlaps(&dst) {
+        anyhow::bail!(
+            "{} and {} overlap: one holds the other",
+            src.show(),
+            dst.show()
+        );
     }
     if !args.dry_run {
         ctx.allow_change("sync (it writes, and with --delete-extra deletes)")?;
@@ -179,13 +186,17 @@ pub async fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
 
     // The transfers: new and changed files, overwriting the changed ones.
     let specs = plan.specs().map_err(|e| anyhow::anyhow!(e))?;
-    // What the engine shows as a source, back to the entry it came from.
-    let entry_of: HashMap<String, &sync::Entry> = plan
-        .entries
-        .iter()
-        .filter(|e| matches!(e.class, Class::New | Class::Changed))
-        .filter_map(|e| Some((src.endpoint(&e.rel).ok()?.display(), e)))
-        .collect();
+    // An upload's mtime, recorded on its blob by the engine once written,
+    // so the next run can tell it unchanged.
+    let record_mtimes: Vec<(Endpoint, i64)> = match (src, dst) {
+        (Root::Local(_), Root::Blob { .. }) => plan
+            .entries
+            .iter()
+            .filter(|e| matches!(e.class, Class::New | Class::Changed))
+            .filter_map(|e| Some((dst.endpoint(&e.rel).ok()?, e.src_time_ms)))
+            .collect(),
+        _ => Vec::new(),
+    };
     let mut failed = 0usize;
     let mut moved = 0usize;
     let mut moved_bytes = 0u64;
@@ -200,6 +211,7 @@ pub async fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
                 chunks: args.parallel_chunks,
                 cap: ctx.cap,
                 progress: !args.json,
+                record_mtimes,
             },
         )
         .await?;
@@ -218,25 +230,8 @@ pub async fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
                 Status::Failed(why) => {
                     failed += 1;
                     failures.push((item.source.clone(), why.clone()));
-                    continue;
                 }
-                _ => continue,
-            }
-            // An upload's mtime, so the next run can tell it unchanged.
-            if let (Root::Local(_), Root::Blob { .. }) = (src, dst)
-                && let Some(e) = entry_of.get(&item.source)
-                && let Ok(Endpoint::Blob {
-                    account,
-                    container,
-                    name,
-                    ..
-                }) = dst.endpoint(&e.rel)
-                && let Some(client) = client_of(account)
-                && let Err(why) =
-                    sync::record_mtime(&client, &container, &name, e.src_time_ms).await
-            {
-                failed += 1;
-                failures.push((format!("az://{container}/{name}"), why));
+                _ => {}
             }
         }
     }

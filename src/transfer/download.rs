@@ -171,6 +171,7 @@ pub async fn download(
         stamp: props.etag.clone(),
         block_size: CHUNK,
         at: at.cloned(),
+        record_mtime_ms: None,
     };
     let mut hasher = Md5::new();
     let mut start = 0u64;

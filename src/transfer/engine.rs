@@ -74,6 +74,9 @@ struct Inner {
     /// Headers, metadata and tags to set on a blob once its upload is done
     /// (the TUI's `u` with headers), by the upload's target.
     after_upload: Mutex<std::collections::HashMap<Endpoint, Arc<crate::azure::bulk::BlobChange>>>,
+    /// The source mtime (unix ms) sync records as `blobx_mtime` on a blob
+    /// once its upload is done, by the upload's target.
+    record_mtime: Mutex<std::collections::HashMap<Endpoint, i64>>,
 }
 
 #[derive(Clone)]
@@ -103,6 +106,7 @@ impl Engine {
                 next_id: AtomicU64::new(1),
                 sampler: Mutex::new(Sampler::default()),
                 after_upload: Mutex::new(Default::default()),
+                record_mtime: Mutex::new(Default::default()),
             }),
         }
     }
@@ -455,6 +459,13 @@ fn kick(inner: &Arc<Inner>) {
                     "uploaded, but its headers, metadata or tags were not set: {why}"
                 )));
             }
+            if let Ok((Outcome::Done(_), target)) = &result
+                && let Err(why) = track::record_mtime(&inner, &spec, target).await
+            {
+                result = Err(Stop::Failed(format!(
+                    "uploaded, but its mtime was not recorded: {why}"
+                )));
+            }
             let mut waits = None;
             let status = match result {
                 Ok((Outcome::Done(checksum), target)) => {
@@ -586,6 +597,7 @@ fn cleanup(inner: &Inner, spec: &ItemSpec) {
             stamp: String::new(),
             block_size: 0,
             at: at.clone(),
+            record_mtime_ms: None,
         });
     }
 }
@@ -644,6 +656,7 @@ async fn execute(
         budget_units: inner.budget_units,
         parallel: inner.options.chunks_in_parallel,
         throttle: &inner.throttle,
+        record_mtime_ms: track::mtime_to_record(inner, spec),
     };
     match (&spec.kind, &spec.source, &spec.target) {
         (Kind::Upload, Endpoint::Local(path), _) => {

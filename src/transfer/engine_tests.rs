@@ -28,6 +28,7 @@ async fn finished_rows_are_forgotten_and_the_journal_is_left_alone() {
         stamp: "1".into(),
         block_size: 4,
         at: None,
+        record_mtime_ms: None,
     };
     journal.save(&unfinished).unwrap();
     let engine = Engine::new(

@@ -17,6 +17,16 @@ impl Engine {
         }
     }
 
+    /// Records `blobx_mtime` (the source file's mtime, unix ms) on each of
+    /// these uploads' blobs once it is written: sync's uploads. The mtime
+    /// goes into the upload's journal entry too, so a resumed upload (after
+    /// a restart) records it as well.
+    pub fn set_record_mtime(&self, records: impl IntoIterator<Item = (Endpoint, i64)>) {
+        if let Ok(mut map) = self.inner.record_mtime.lock() {
+            map.extend(records);
+        }
+    }
+
     /// Adds rows for changes a bulk job makes itself (`Kind::Change`): the
     /// engine shows them, counts them and cancels them, but never starts
     /// them; the job claims each one before working on it and settles it
@@ -127,5 +137,44 @@ pub(super) async fn after_upload(
         "set upload headers",
         &format!("{container}/{name}: {}", change.describe()),
     );
+    Ok(())
+}
+
+/// The mtime to record after this upload, if sync asked for one.
+pub(super) fn mtime_to_record(inner: &Inner, spec: &ItemSpec) -> Option<i64> {
+    if spec.kind != Kind::Upload {
+        return None;
+    }
+    inner
+        .record_mtime
+        .lock()
+        .ok()
+        .and_then(|m| m.get(&spec.target).copied())
+}
+
+/// Records the source mtime on the blob an upload by sync wrote (kept for a
+/// retry until it is recorded).
+pub(super) async fn record_mtime(
+    inner: &Inner,
+    spec: &ItemSpec,
+    target: &Endpoint,
+) -> Result<(), String> {
+    let (
+        Some(mtime_ms),
+        Endpoint::Blob {
+            account,
+            container,
+            name,
+            ..
+        },
+    ) = (mtime_to_record(inner, spec), target)
+    else {
+        return Ok(());
+    };
+    let (_, c) = client(inner, *account).map_err(|_| "the account is not available".to_string())?;
+    crate::transfer::sync::record_mtime(&c, container, name, mtime_ms).await?;
+    if let Ok(mut m) = inner.record_mtime.lock() {
+        m.remove(&spec.target);
+    }
     Ok(())
 }

@@ -26,6 +26,11 @@ pub struct Entry {
     /// before downloads of past states went through the engine.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at: Option<Qualifier>,
+    /// An upload by sync: the source file's mtime (unix ms) to record on the
+    /// blob (`blobx_mtime`) once it is written, so a resumed upload still
+    /// records it. Absent otherwise, and in older journals.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record_mtime_ms: Option<i64>,
 }
 
 impl Entry {
@@ -151,6 +156,7 @@ mod tests {
             stamp: "1".into(),
             block_size: 4,
             at: None,
+            record_mtime_ms: None,
         };
         assert!(j.find(&e).is_none());
         j.save(&e).unwrap();
@@ -158,6 +164,19 @@ mod tests {
         assert_eq!(j.pending().len(), 1);
         j.remove(&e);
         assert!(j.pending().is_empty());
+        // An upload by sync keeps the mtime it records; the key is the same
+        // transfer's, and a journal written before the field still reads.
+        let synced = Entry {
+            record_mtime_ms: Some(1_700_000_000_123),
+            ..e.clone()
+        };
+        assert_eq!(synced.key(), e.key());
+        j.save(&synced).unwrap();
+        assert_eq!(j.find(&e), Some(synced.clone()));
+        let text = serde_json::to_string(&e).unwrap();
+        assert!(!text.contains("record_mtime_ms"), "{text}");
+        let old: Entry = serde_json::from_str(&text).unwrap();
+        assert_eq!(old.record_mtime_ms, None);
     }
 
     #[test]
@@ -177,6 +196,7 @@ mod tests {
             stamp: "0x1".into(),
             block_size: 4,
             at: None,
+            record_mtime_ms: None,
         };
         j.save(&e).unwrap();
         let up = Entry {
@@ -206,6 +226,7 @@ mod tests {
         let q = Qualifier::Snapshot("2026-11-23T10:00:00.0000000Z".into());
         let past = Entry {
             at: Some(q.clone()),
+            record_mtime_ms: None,
             ..e.clone()
         };
         assert_ne!(past.key(), e.key(), "a snapshot's entry is not the blob's");

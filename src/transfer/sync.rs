@@ -48,6 +48,27 @@ impl Root {
         }
     }
 
+    /// One folder holds the other (or they are the same): a sync between
+    /// them would list what it writes.
+    pub fn overlaps(&self, other: &Root) -> bool {
+        match (self, other) {
+            (Root::Local(a), Root::Local(b)) => a.starts_with(b) || b.starts_with(a),
+            (
+                Root::Blob {
+                    account: a,
+                    container: ca,
+                    prefix: pa,
+                },
+                Root::Blob {
+                    account: b,
+                    container: cb,
+                    prefix: pb,
+                },
+            ) => a == b && ca == cb && (pa.starts_with(pb.as_str()) || pb.starts_with(pa.as_str())),
+            _ => false,
+        }
+    }
+
     /// The file or blob at `rel` below this folder.
     pub fn endpoint(&self, rel: &str) -> Result<Endpoint, String> {
         Ok(match self {
@@ -480,5 +501,67 @@ mod tests {
         assert_eq!(plan.count(Class::OnlyInDst), (1, 3));
         assert_eq!(plan.extras().count(), 1);
         assert!(plan.src.endpoint("../x").is_err(), "climbing out refused");
+    }
+
+    fn blob_side(size: u64, time_ms: i64, recorded: Option<i64>) -> Side {
+        Side {
+            size,
+            time_ms,
+            recorded_mtime_ms: recorded,
+            md5: None,
+            local: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn between_containers_the_two_last_modified_are_compared() {
+        let how = Compare::SizeMtime;
+        // The copy is newer than its source: the same.
+        let (src, copy) = (blob_side(5, 1_000, None), blob_side(5, 2_000, None));
+        assert_eq!(compare(&src, &copy, how, false).await.unwrap(), None);
+        // The source changed after the copy.
+        let newer = blob_side(5, 3_000, None);
+        assert_eq!(
+            compare(&newer, &copy, how, false).await.unwrap(),
+            Some("source is newer")
+        );
+        assert_eq!(
+            compare(&blob_side(6, 0, None), &copy, how, false)
+                .await
+                .unwrap(),
+            Some("size differs")
+        );
+        // A target uploaded by sync carries blobx_mtime (a local file's
+        // clock): between containers it is not used, Last-Modified is.
+        let uploaded = blob_side(5, 2_000, Some(1));
+        assert_eq!(compare(&src, &uploaded, how, false).await.unwrap(), None);
+        // By content: both Content-MD5s, and none is never "equal".
+        let md5 = Compare::Md5;
+        let (mut a, mut b) = (blob_side(5, 9, None), blob_side(5, 1, None));
+        assert!(compare(&a, &b, md5, false).await.unwrap().is_some());
+        a.md5 = Some([1; 16]);
+        b.md5 = Some([1; 16]);
+        assert_eq!(compare(&a, &b, md5, false).await.unwrap(), None);
+        b.md5 = Some([2; 16]);
+        assert_eq!(
+            compare(&a, &b, md5, false).await.unwrap(),
+            Some("content differs (MD5)")
+        );
+    }
+
+    #[test]
+    fn nested_folders_overlap_side_by_side_ones_do_not() {
+        let blob = |account, container: &str, prefix: &str| Root::Blob {
+            account,
+            container: container.into(),
+            prefix: prefix.into(),
+        };
+        assert!(blob(0, "c", "").overlaps(&blob(0, "c", "sub/")));
+        assert!(blob(0, "c", "a/b/").overlaps(&blob(0, "c", "a/")));
+        assert!(blob(0, "c", "a/").overlaps(&blob(0, "c", "a/")));
+        assert!(!blob(0, "c", "a/").overlaps(&blob(0, "c", "ab/")));
+        assert!(!blob(0, "c", "a/").overlaps(&blob(0, "d", "a/")));
+        assert!(!blob(0, "c", "").overlaps(&blob(1, "c", "")));
+        assert!(!Root::Local("/c".into()).overlaps(&blob(0, "c", "")));
     }
 }

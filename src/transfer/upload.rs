@@ -119,6 +119,7 @@ pub async fn upload(
         stamp: mtime_stamp(&meta),
         block_size,
         at: None,
+        record_mtime_ms: ctx.record_mtime_ms,
     };
     // Blocks staged by an earlier run of this same upload can be reused, if
     // the service still has them: it drops uncommitted blocks after a week,
@@ -126,7 +127,12 @@ pub async fn upload(
     let mut staged: HashMap<String, u64> = HashMap::new();
     let mut resuming = false;
     if let Some(j) = ctx.journal {
-        match j.find(&entry) {
+        // Whether sync records the mtime afterwards does not change the blocks.
+        let saved = j.find(&entry).map(|saved| Entry {
+            record_mtime_ms: entry.record_mtime_ms,
+            ..saved
+        });
+        match saved {
             Some(saved) if saved == entry => {
                 resuming = true;
                 staged = ctx

@@ -24,6 +24,9 @@ pub struct Ctx<'a> {
     pub parallel: usize,
     /// The bandwidth cap shared by all transfers.
     pub throttle: &'a Throttle,
+    /// An upload by sync: the mtime it records once written (kept in the
+    /// journal so a resumed upload records it too).
+    pub record_mtime_ms: Option<i64>,
 }
 
 impl<'a> Ctx<'a> {

@@ -28,7 +28,9 @@ pub fn draw(frame: &mut Frame, info: Rect, status: Rect, state: &State, ui: &Ui)
                 Some(crate::app::state::PathAction::Download(_)) => "download into: ",
                 Some(crate::app::state::PathAction::Report) => "write the CSV report to: ",
                 Some(crate::app::state::PathAction::DownloadPast { .. }) => "save as: ",
-                Some(crate::app::state::PathAction::Sync { .. }) => "sync with local folder: ",
+                Some(crate::app::state::PathAction::Sync { .. }) => {
+                    "sync with (a local folder or az://container/folder): "
+                }
                 _ => "upload from: ",
             };
             prompt(frame, info, state, ui, label)

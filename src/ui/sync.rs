@@ -2,7 +2,7 @@
 //! that would move or be deleted, grouped by kind.
 
 use super::Ui;
-use super::format::{cut_left, display_name, size};
+use super::format::{display_name, size};
 use crate::app::sync::SyncReview;
 use crate::transfer::sync::{Class, Plan};
 use ratatui::{
@@ -18,7 +18,7 @@ fn files(n: u64) -> String {
 }
 
 /// The summary lines above the list.
-fn summary(review: &SyncReview, plan: &Plan, target: &str, ui: &Ui) -> Vec<Line<'static>> {
+fn summary(review: &SyncReview, plan: &Plan, ui: &Ui) -> Vec<Line<'static>> {
     let dim = Style::default().fg(ui.theme.dim);
     let row = |mark: &str, label: &str, class: Class, what: String| {
         let (n, b) = plan.count(class);
@@ -36,32 +36,32 @@ fn summary(review: &SyncReview, plan: &Plan, target: &str, ui: &Ui) -> Vec<Line<
     } else {
         "kept (m deletes them)".to_string()
     };
+    let verb = if review.between_containers() {
+        "copied server-side"
+    } else {
+        "sent"
+    };
     vec![
-        row("+", "new", Class::New, "sent".into()),
+        row("+", "new", Class::New, verb.into()),
         row(
             "~",
             "changed",
             Class::Changed,
-            "sent again, overwriting".into(),
+            format!("{verb} again, overwriting"),
         ),
-        row(
-            "-",
-            &format!("only in {}", cut_left(target, 14)),
-            Class::OnlyInDst,
-            extras,
-        ),
+        row("-", "only on the target", Class::OnlyInDst, extras),
         row("=", "same", Class::Same, "left alone".into()),
     ]
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, review: &SyncReview, ui: &Ui) {
-    let (src, dst) = review.roots();
-    let (from, to) = (src.show(), dst.show());
-    let arrow = if review.upload { "upload" } else { "download" };
+    let (from, to) = review.shown_roots();
+    let to = to.to_string();
     let title = super::pane_title(
         &format!(
-            " Sync ({arrow}) · {} → {} ",
-            display_name(&from),
+            " Sync ({}) · {} → {} ",
+            review.direction(),
+            display_name(from),
             display_name(&to)
         ),
         true,
@@ -74,10 +74,14 @@ pub fn draw(frame: &mut Frame, area: Rect, review: &SyncReview, ui: &Ui) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let dim = Style::default().fg(ui.theme.dim);
-    let clock = if review.upload {
-        " By size and time: local mtime vs the blob's blobx_mtime (set by sync) or its Last-Modified"
-    } else {
-        " By size and time: the blob's Last-Modified vs the local file's mtime"
+    let clock = match (review.between_containers(), review.from_other) {
+        (true, _) => {
+            " By size and time: the source blob's Last-Modified vs the target blob's (a copy is newer than its source)"
+        }
+        (false, true) => {
+            " By size and time: local mtime vs the blob's blobx_mtime (set by sync) or its Last-Modified"
+        }
+        (false, false) => " By size and time: the blob's Last-Modified vs the local file's mtime",
     };
     let keys =
         " Enter runs it · d other direction · m delete extras · r compare again · Esc closes";
@@ -95,7 +99,7 @@ pub fn draw(frame: &mut Frame, area: Rect, review: &SyncReview, ui: &Ui) {
         );
         return;
     };
-    let head = summary(review, plan, &to, ui);
+    let head = summary(review, plan, ui);
     let [top, list_area, foot] = Layout::vertical([
         Constraint::Length(head.len() as u16 + 2),
         Constraint::Min(1),

@@ -354,6 +354,7 @@ fn the_resume_question_names_the_transfers_and_offers_to_discard_them() {
         stamp: "1".into(),
         block_size: 4,
         at: None,
+        record_mtime_ms: None,
     };
     s.update(Action::Unfinished(vec![
         entry("upload", "models/llm-1.5GiB.bin"),

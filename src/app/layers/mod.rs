@@ -60,7 +60,8 @@ pub enum Layer {
     Settings(Box<SettingsPane>),
     /// The lifecycle rules pane (over the settings pane).
     Lifecycle(Box<LifecyclePane>),
-    /// The sync review: a local folder against a container folder.
+    /// The sync review: a local folder or a container folder against a
+    /// container folder.
     Sync(Box<SyncReview>),
     /// A choice among a few options (public access level).
     Choose(Choice),

@@ -1,13 +1,15 @@
-//! The sync review (`Y` in a container folder): a local folder and the
-//! folder the browser shows are compared with the same planning as `blobx
-//! sync` (`transfer::sync`), and the plan is shown before anything moves:
-//! new, changed and only-on-the-other-side files with counts and bytes, in a
-//! list grouped by kind. `d` turns the direction round (upload ↔ download),
-//! `m` deletes what is only on the target side too (asked with the count
-//! and size), Enter runs it through the transfer queue (the transfers pane
-//! shows the progress). Once every transfer is over, uploaded files get
-//! their mtime recorded and, when every transfer succeeded, the extras are
-//! deleted.
+//! The sync review (`Y` in a container folder): the folder the browser
+//! shows and another side — a local folder, or a container folder in any
+//! location form `:` takes (`az://other/prefix/`, `az://c@account/p`, a URL)
+//! — are compared with the same planning as `blobx sync` (`transfer::sync`),
+//! and the plan is shown before anything moves: new, changed and
+//! only-on-the-other-side files with counts and bytes, in a list grouped by
+//! kind. `d` turns the direction round, `m` deletes what is only on the
+//! target side too (asked with the count and size), Enter runs it through
+//! the transfer queue (the transfers pane shows the progress; between two
+//! containers the copies are server-side, as `blobx sync` makes them). Once
+//! every transfer is over, uploaded files get their mtime recorded and, when
+//! every transfer succeeded, the extras are deleted.
 
 mod tasks;
 #[cfg(test)]
@@ -22,8 +24,8 @@ use super::state::{Location, PathAction, State};
 use crate::transfer::conflict::Conflict;
 use crate::transfer::sync::{Class, Plan, Root};
 use crate::transfer::{Endpoint, Status};
-use std::collections::HashMap;
-use std::path::PathBuf;
+use crate::ui::format::display_name;
+use std::collections::{HashMap, HashSet};
 
 /// The review layer's state.
 #[derive(Debug)]
@@ -32,9 +34,14 @@ pub struct SyncReview {
     pub container: String,
     /// The container folder, empty or ending in `/`.
     pub prefix: String,
-    pub local: PathBuf,
-    /// Local folder → container; else container → local folder.
-    pub upload: bool,
+    /// The other side: a local folder or a container folder.
+    pub other: Root,
+    /// The other side is the source (local folder → here: an upload);
+    /// else this folder is.
+    pub from_other: bool,
+    /// How each side is shown: `(this folder, the other side)`, naming the
+    /// accounts when they differ.
+    pub shown: (String, String),
     /// Also delete what is only on the target side.
     pub mirror: bool,
     pub generation: u64,
@@ -50,17 +57,41 @@ pub struct SyncReview {
 }
 
 impl SyncReview {
+    /// `(source, target)`.
     pub fn roots(&self) -> (Root, Root) {
-        let local = Root::Local(self.local.clone());
-        let blob = Root::Blob {
+        let here = Root::Blob {
             account: self.account,
             container: self.container.clone(),
             prefix: self.prefix.clone(),
         };
-        if self.upload {
-            (local, blob)
+        if self.from_other {
+            (self.other.clone(), here)
         } else {
-            (blob, local)
+            (here, self.other.clone())
+        }
+    }
+
+    /// `(source, target)` as shown.
+    pub fn shown_roots(&self) -> (&str, &str) {
+        let (here, other) = (&self.shown.0, &self.shown.1);
+        if self.from_other {
+            (other, here)
+        } else {
+            (here, other)
+        }
+    }
+
+    /// Both sides are container folders: the copies are server-side.
+    pub fn between_containers(&self) -> bool {
+        matches!(self.other, Root::Blob { .. })
+    }
+
+    /// "upload", "download" or "server-side copy".
+    pub fn direction(&self) -> &'static str {
+        match (&self.other, self.from_other) {
+            (Root::Blob { .. }, _) => "server-side copy",
+            (Root::Local(_), true) => "upload",
+            (Root::Local(_), false) => "download",
         }
     }
 
@@ -89,20 +120,17 @@ pub enum SyncEffect {
     },
     /// The review closed: stop the plan's listings.
     Stop,
-    /// After the transfers: record uploaded files' mtimes, delete extras.
+    /// Before the uploads are queued: the engine records each file's mtime
+    /// (`blobx_mtime`) on its blob once written, and keeps it in the
+    /// upload's journal entry, so an upload resumed after a restart records
+    /// it too.
+    RecordMtimes(Vec<(Endpoint, i64)>),
+    /// After the transfers: delete the extras; `recorded` uploads had their
+    /// mtime recorded by the engine.
     Finish {
-        records: Vec<Record>,
+        recorded: usize,
         deletes: Vec<(Endpoint, u64)>,
     },
-}
-
-/// An uploaded file's mtime to record on its blob.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Record {
-    pub account: usize,
-    pub container: String,
-    pub name: String,
-    pub mtime_ms: i64,
 }
 
 /// What the runner reports.
@@ -128,8 +156,8 @@ pub struct SyncJob {
     /// The last status seen of each of this sync's transfers, by target.
     pub seen: HashMap<String, Status>,
     pub targets: usize,
-    /// By the transfer's target.
-    pub records: HashMap<String, Record>,
+    /// The uploads whose mtime the engine records, by target.
+    pub records: HashSet<String>,
     pub deletes: Vec<(Endpoint, u64)>,
 }
 
@@ -137,8 +165,16 @@ fn human(bytes: u64) -> String {
     humansize::format_size(bytes, humansize::BINARY)
 }
 
+/// Typed text that names a container location rather than a local folder.
+fn is_location(typed: &str) -> bool {
+    ["az://", "abfs://", "abfss://", "https://", "http://"]
+        .iter()
+        .any(|scheme| typed.starts_with(scheme))
+}
+
 impl State {
-    /// `Y` in a container folder: which local folder to compare with.
+    /// `Y` in a container folder: which local folder or container folder to
+    /// compare with.
     pub(super) fn start_sync(&mut self) -> Vec<Effect> {
         let Location::Blobs {
             account,
@@ -146,7 +182,7 @@ impl State {
             prefix,
         } = &self.location
         else {
-            self.note_op("Open a container (and folder) to sync with a local folder.");
+            self.note_op("Open a container (and folder) to sync it with a local folder or another container folder.");
             return Vec::new();
         };
         let action = PathAction::Sync {
@@ -166,25 +202,54 @@ impl State {
         Vec::new()
     }
 
-    /// The local folder is typed: open the review and compare.
+    /// The other side is typed (a local folder or a location): open the
+    /// review and compare.
     pub(super) fn open_sync(
         &mut self,
         account: usize,
         container: String,
         prefix: String,
-        local: PathBuf,
+        typed: &str,
     ) -> Vec<Effect> {
-        if local.exists() && !local.is_dir() {
-            self.note_op(&format!("{} is not a folder.", local.display()));
+        let here = Root::Blob {
+            account,
+            container: container.clone(),
+            prefix: prefix.clone(),
+        };
+        let (other, from_other) = if is_location(typed) {
+            match self.sync_location(typed) {
+                Ok(root) => (root, true),
+                Err(why) => {
+                    self.error(&why);
+                    return Vec::new();
+                }
+            }
+        } else {
+            let local = super::transfers::expand_home(typed);
+            if local.exists() && !local.is_dir() {
+                self.note_op(&format!("{} is not a folder.", local.display()));
+                return Vec::new();
+            }
+            self.last_dir = local.display().to_string();
+            let upload = local.is_dir();
+            (Root::Local(local), upload)
+        };
+        if other.overlaps(&here) {
+            self.error(&format!(
+                "{} and {} overlap: one holds the other, so a sync would copy into what it reads. Pick folders side by side.",
+                display_name(&other.show()),
+                display_name(&here.show())
+            ));
             return Vec::new();
         }
-        self.last_dir = local.display().to_string();
+        let shown = (self.show_root(&here, &other), self.show_root(&other, &here));
         let review = SyncReview {
             account,
             container,
             prefix,
-            upload: local.is_dir(),
-            local,
+            other,
+            from_other,
+            shown,
             mirror: false,
             generation: 0,
             plan: None,
@@ -195,6 +260,74 @@ impl State {
         };
         self.layers.push(Layer::Sync(Box::new(review)));
         self.replan()
+    }
+
+    /// A location typed in the sync prompt, as a container folder of an
+    /// account blobx knows (`az://c/p` is in the account being browsed).
+    fn sync_location(&self, typed: &str) -> Result<Root, String> {
+        let (path, _sas) = crate::azure::uri::parse_location(typed)?;
+        let account = match path.account.as_deref() {
+            Some(wanted) => self
+                .account_named(wanted)
+                .ok_or_else(|| crate::config::account_list::unknown_account(wanted))?,
+            None => match self.location {
+                Location::Blobs { account, .. } | Location::Containers { account } => account,
+                Location::Accounts => {
+                    return Err("Name the account: az://container@account/path.".into());
+                }
+            },
+        };
+        let mut prefix = path.prefix;
+        if !prefix.is_empty() && !prefix.ends_with('/') {
+            prefix.push('/');
+        }
+        Ok(Root::Blob {
+            account,
+            container: path.container,
+            prefix,
+        })
+    }
+
+    /// A side as the review shows it: with its account's id (what
+    /// `az://c@id/p` names, unique even when two share a storage name) when
+    /// the other side is in another account.
+    fn show_root(&self, root: &Root, other: &Root) -> String {
+        match (root, other) {
+            (
+                Root::Blob {
+                    account,
+                    container,
+                    prefix,
+                },
+                Root::Blob {
+                    account: theirs, ..
+                },
+            ) if account != theirs => {
+                let name = self
+                    .accounts
+                    .get(*account)
+                    .map(|n| n.account.id.clone())
+                    .unwrap_or_default();
+                format!("az://{container}@{name}/{prefix}")
+            }
+            _ => root.show(),
+        }
+    }
+
+    /// Why the copies cannot run, before any is queued: a server-side copy
+    /// reads its source with a key or a SAS, which an Entra ID sign-in is not
+    /// (the engine would fail every copy with the same reason).
+    fn copy_refusal(&self, review: &SyncReview) -> Option<String> {
+        let (Root::Blob { account, .. }, Root::Blob { .. }) = review.roots() else {
+            return None;
+        };
+        let node = self.accounts.get(account)?;
+        matches!(node.account.auth, crate::azure::Auth::Token(_)).then(|| {
+            format!(
+                "{} signs in with Entra ID: a server-side copy reads its source with the account's key or a SAS. Attach a SAS of the source container (a, paste its SAS URL) and sync from az://container@that-account/…",
+                display_name(&node.account.label)
+            )
+        })
     }
 
     /// Lists both sides again (a new generation drops the old answer).
@@ -273,6 +406,12 @@ impl State {
     /// Keys while the review is open.
     pub(super) fn sync_command(&mut self, cmd: Command) -> Vec<Effect> {
         let page = self.page_rows.max(1);
+        if cmd == Command::Accept
+            && let Some(why) = self.layers.sync().and_then(|r| self.copy_refusal(r))
+        {
+            self.error(&why);
+            return Vec::new();
+        }
         let Some(review) = self.layers.sync_mut() else {
             return Vec::new();
         };
@@ -294,7 +433,7 @@ impl State {
             Command::Bottom => review.selected = last,
             Command::SyncMirror => review.mirror = !review.mirror,
             Command::SyncDirection => {
-                review.upload = !review.upload;
+                review.from_other = !review.from_other;
                 return self.replan();
             }
             Command::Refresh => return self.replan(),
@@ -343,28 +482,15 @@ impl State {
         } else {
             Vec::new()
         };
-        let mut records = HashMap::new();
+        let mut records = Vec::new();
         if let (Root::Local(_), Root::Blob { .. }) = (&plan.src, &plan.dst) {
             for e in plan
                 .entries
                 .iter()
                 .filter(|e| matches!(e.class, Class::New | Class::Changed))
             {
-                if let Ok(target @ Endpoint::Blob { .. }) = plan.dst.endpoint(&e.rel)
-                    && let Endpoint::Blob {
-                        account,
-                        container,
-                        name,
-                        ..
-                    } = &target
-                {
-                    let record = Record {
-                        account: *account,
-                        container: container.clone(),
-                        name: name.clone(),
-                        mtime_ms: e.src_time_ms,
-                    };
-                    records.insert(target.display(), record);
+                if let Ok(target @ Endpoint::Blob { .. }) = plan.dst.endpoint(&e.rel) {
+                    records.push((target, e.src_time_ms));
                 }
             }
         }
@@ -374,7 +500,7 @@ impl State {
                 return Vec::new();
             }
             return vec![Effect::Sync(SyncEffect::Finish {
-                records: Vec::new(),
+                recorded: 0,
                 deletes,
             })];
         }
@@ -390,10 +516,15 @@ impl State {
             after_id,
             seen: HashMap::new(),
             targets: specs.len(),
-            records,
+            records: records.iter().map(|(t, _)| t.display()).collect(),
             deletes,
         });
-        self.enqueue(specs, Conflict::Overwrite)
+        let mut effects = Vec::new();
+        if !records.is_empty() {
+            effects.push(Effect::Sync(SyncEffect::RecordMtimes(records)));
+        }
+        effects.extend(self.enqueue(specs, Conflict::Overwrite));
+        effects
     }
 
     /// Follows the running sync's transfers; once all are over, the rest.
@@ -412,12 +543,12 @@ impl State {
         let Some(job) = self.sync_job.take() else {
             return Vec::new();
         };
-        let records: Vec<Record> = job
+        // Done means its mtime is recorded too (the engine does it).
+        let recorded = job
             .records
-            .into_iter()
-            .filter(|(target, _)| job.seen.get(target) == Some(&Status::Done))
-            .map(|(_, r)| r)
-            .collect();
+            .iter()
+            .filter(|target| job.seen.get(*target) == Some(&Status::Done))
+            .count();
         let unfinished = job.seen.values().filter(|s| **s != Status::Done).count();
         let mut deletes = job.deletes;
         if unfinished > 0 {
@@ -431,13 +562,13 @@ impl State {
             ));
             deletes.clear();
         }
-        if records.is_empty() && deletes.is_empty() {
+        if recorded == 0 && deletes.is_empty() {
             if unfinished == 0 {
                 self.note_op("Sync finished: both sides hold the same files.");
             }
             return Vec::new();
         }
-        vec![Effect::Sync(SyncEffect::Finish { records, deletes })]
+        vec![Effect::Sync(SyncEffect::Finish { recorded, deletes })]
     }
 }
 

@@ -36,19 +36,11 @@ pub(in crate::app) fn spawn(
         }
         // The runner cancelled the plan's token before this.
         SyncEffect::Stop => {}
-        SyncEffect::Finish { records, deletes } => {
+        // The runner hands these to the engine.
+        SyncEffect::RecordMtimes(_) => {}
+        SyncEffect::Finish { recorded, deletes } => {
             tokio::spawn(async move {
                 let mut failures = Vec::new();
-                let mut recorded = 0;
-                for r in records {
-                    let Some(client) = client_of(r.account) else {
-                        continue;
-                    };
-                    match sync::record_mtime(&client, &r.container, &r.name, r.mtime_ms).await {
-                        Ok(()) => recorded += 1,
-                        Err(e) => failures.push(e),
-                    }
-                }
                 let (mut deleted, mut deleted_bytes) = (0, 0);
                 for (target, bytes) in deletes {
                     match sync::delete_extra(&target, &client_of).await {

@@ -152,9 +152,25 @@ fn enter_queues_new_and_changed_with_overwrite_and_records_mtimes_after() {
     s.update(snapshot(vec![item(4, "az://data/earlier", Status::Done)]));
     let fx = cmd(&mut s, Command::Accept);
     assert_eq!(s.mode(), Mode::Normal, "the review closes");
+    // The engine is told first which mtime each upload records once
+    // written (kept in its journal entry, so a resumed upload records it).
     let specs: Vec<ItemSpec> = match &fx[..] {
-        [Effect::Enqueue { specs, conflict }] => {
+        [
+            Effect::Sync(SyncEffect::RecordMtimes(records)),
+            Effect::Enqueue { specs, conflict },
+        ] => {
             assert_eq!(*conflict, Conflict::Overwrite);
+            let mut names: Vec<String> = records.iter().map(|(t, _)| t.display()).collect();
+            names.sort();
+            assert_eq!(
+                names,
+                [
+                    "az://data/b.csv",
+                    "az://data/notes.txt",
+                    "az://data/photos/a.jpg"
+                ]
+            );
+            assert!(records.iter().all(|(_, ms)| *ms == 1_700_000_000_123));
             specs.clone()
         }
         other => panic!("{other:?}"),
@@ -182,20 +198,17 @@ fn enter_queues_new_and_changed_with_overwrite_and_records_mtimes_after() {
         item(7, "az://data/b.csv", Status::Done),
     ];
     let fx = s.update(snapshot(done));
-    let records = fx
+    let recorded = fx
         .iter()
         .find_map(|e| match e {
-            Effect::Sync(SyncEffect::Finish { records, deletes }) => {
+            Effect::Sync(SyncEffect::Finish { recorded, deletes }) => {
                 assert!(deletes.is_empty(), "no mirror: nothing deleted");
-                Some(records.clone())
+                Some(*recorded)
             }
             _ => None,
         })
         .expect("the finish");
-    let mut names: Vec<&str> = records.iter().map(|r| r.name.as_str()).collect();
-    names.sort();
-    assert_eq!(names, ["b.csv", "notes.txt", "photos/a.jpg"]);
-    assert!(records.iter().all(|r| r.mtime_ms == 1_700_000_000_123));
+    assert_eq!(recorded, 3, "done uploads had their mtime recorded");
     assert!(s.sync_job.is_none());
 }
 
@@ -217,15 +230,24 @@ fn mirror_asks_with_count_and_size_and_a_failure_keeps_the_extras() {
     assert!(!s.layers.sync().unwrap().asking, "n goes back");
     cmd(&mut s, Command::Accept);
     let fx = cmd(&mut s, Command::Yes);
-    assert!(matches!(&fx[..], [Effect::Enqueue { .. }]), "{fx:?}");
+    assert!(
+        matches!(
+            &fx[..],
+            [
+                Effect::Sync(SyncEffect::RecordMtimes(_)),
+                Effect::Enqueue { .. }
+            ]
+        ),
+        "{fx:?}"
+    );
     let fx = s.update(snapshot(vec![
         item(1, "az://data/photos/a.jpg", Status::Done),
         item(2, "az://data/notes.txt", Status::Failed("boom".into())),
         item(3, "az://data/b.csv", Status::Done),
     ]));
     match &fx[..] {
-        [Effect::Sync(SyncEffect::Finish { records, deletes }), ..] => {
-            assert_eq!(records.len(), 2, "the two that arrived");
+        [Effect::Sync(SyncEffect::Finish { recorded, deletes }), ..] => {
+            assert_eq!(*recorded, 2, "the two that arrived");
             assert!(deletes.is_empty(), "nothing deleted after a failure");
         }
         other => panic!("{other:?}"),
@@ -266,8 +288,8 @@ fn only_deletes_left_go_straight_to_the_finish_and_nothing_to_do_says_so() {
     cmd(&mut s, Command::Accept);
     let fx = cmd(&mut s, Command::Yes);
     match &fx[..] {
-        [Effect::Sync(SyncEffect::Finish { records, deletes })] => {
-            assert!(records.is_empty());
+        [Effect::Sync(SyncEffect::Finish { recorded, deletes })] => {
+            assert_eq!(*recorded, 0);
             assert_eq!(deletes, &[(Endpoint::blob(0, "data", "x"), 5)]);
         }
         other => panic!("{other:?}"),
@@ -319,4 +341,234 @@ fn a_long_plan_scrolls_with_the_cursor() {
     cmd(&mut s, Command::Top);
     let screen = crate::ui::snapshot_tests::render(&s, 100, 20);
     assert!(screen.contains("f00000.bin"), "{screen}");
+}
+
+/// `Y`, a location typed: the plan effect (no local folder involved).
+fn open_location(s: &mut State, typed: &str) -> Vec<Effect> {
+    assert!(cmd(s, Command::Sync).is_empty());
+    s.input = tui_input::Input::default();
+    type_text(s, typed);
+    cmd(s, Command::Accept)
+}
+
+/// A second account, "fresh", attached by a SAS that may read and list.
+fn with_second_account(s: &mut State) {
+    let url = "https://fresh.blob.core.windows.net/?sv=2022-11-02&ss=b&srt=sco&sp=rl&se=2099-01-01T00:00:00Z&sig=c2VjcmV0";
+    let now = crate::azure::connection::now_unix();
+    let parsed = crate::azure::connection::parse_sas_url(url, now).unwrap();
+    let account = crate::azure::Account::from_parsed(
+        "fresh",
+        "fresh",
+        crate::azure::Source::Attached,
+        parsed,
+    );
+    s.accounts
+        .push(crate::app::state::AccountNode::new(account));
+}
+
+#[test]
+fn a_container_location_plans_a_server_side_copy_into_this_folder_and_d_turns_it() {
+    let mut s = in_container(&["a.csv"]);
+    let fx = open_location(&mut s, "az://other/in");
+    assert_eq!(s.mode(), Mode::Sync);
+    let (g, src, dst) = match &fx[..] {
+        [
+            Effect::Sync(SyncEffect::Plan {
+                generation,
+                src,
+                dst,
+            }),
+        ] => (*generation, src.clone(), dst.clone()),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        src,
+        Root::Blob {
+            account: 0,
+            container: "other".into(),
+            prefix: "in/".into()
+        },
+        "az://c/p is in the account being browsed, a folder"
+    );
+    assert_eq!(
+        dst,
+        Root::Blob {
+            account: 0,
+            container: "data".into(),
+            prefix: String::new()
+        }
+    );
+    let review = s.layers.sync().unwrap();
+    assert_eq!(review.direction(), "server-side copy");
+    assert_eq!(review.shown_roots(), ("az://other/in/", "az://data/"));
+    assert_eq!(
+        s.last_dir, "",
+        "a location is not a local folder to remember"
+    );
+
+    // Enter: copies (not uploads) into this folder, overwriting the changed
+    // ones; nothing to record afterwards (no local mtimes).
+    planned(&mut s, g, src, dst);
+    cmd(&mut s, Command::SyncMirror);
+    cmd(&mut s, Command::Accept);
+    let fx = cmd(&mut s, Command::Yes);
+    let specs = match &fx[..] {
+        [Effect::Enqueue { specs, conflict }] => {
+            assert_eq!(*conflict, Conflict::Overwrite);
+            specs.clone()
+        }
+        other => panic!("{other:?}"),
+    };
+    assert!(specs.iter().all(|s| s.kind == Kind::Copy), "{specs:?}");
+    let pairs: Vec<(String, String)> = specs
+        .iter()
+        .map(|s| (s.source.display(), s.target.display()))
+        .collect();
+    assert_eq!(
+        pairs[0],
+        (
+            "az://other/in/photos/a.jpg".to_string(),
+            "az://data/photos/a.jpg".to_string()
+        )
+    );
+    let job = s.sync_job.as_ref().unwrap();
+    assert!(job.records.is_empty(), "copies record no mtimes");
+    assert_eq!(
+        job.deletes,
+        vec![(Endpoint::blob(0, "data", "old/stale.log"), 4096)]
+    );
+    // All three copied: the extra goes, and only then.
+    let fx = s.update(snapshot(vec![
+        item(1, "az://data/photos/a.jpg", Status::Done),
+        item(2, "az://data/notes.txt", Status::Done),
+        item(3, "az://data/b.csv", Status::Done),
+    ]));
+    assert!(
+        matches!(&fx[..], [Effect::Sync(SyncEffect::Finish { recorded: 0, deletes }), ..] if deletes.len() == 1),
+        "{fx:?}"
+    );
+
+    // d: this folder is the source now.
+    open_location(&mut s, "az://other/in/");
+    let fx = cmd(&mut s, Command::SyncDirection);
+    match &fx[..] {
+        [Effect::Sync(SyncEffect::Plan { src, dst, .. })] => {
+            assert_eq!(src.show(), "az://data/");
+            assert_eq!(dst.show(), "az://other/in/");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn another_account_is_named_and_overlaps_and_unknown_accounts_are_refused() {
+    let mut s = in_container(&["a.csv"]);
+    with_second_account(&mut s);
+    let fx = open_location(&mut s, "az://raw@fresh/day1/");
+    match &fx[..] {
+        [Effect::Sync(SyncEffect::Plan { src, .. })] => assert_eq!(
+            *src,
+            Root::Blob {
+                account: 1,
+                container: "raw".into(),
+                prefix: "day1/".into()
+            }
+        ),
+        other => panic!("{other:?}"),
+    }
+    let review = s.layers.sync().unwrap();
+    assert_eq!(
+        review.shown_roots(),
+        ("az://raw@fresh/day1/", "az://data@emulator/"),
+        "two accounts: each side says which"
+    );
+    cmd(&mut s, Command::Cancel);
+
+    let status = |s: &State| {
+        s.status
+            .as_ref()
+            .map(|m| m.text.clone())
+            .unwrap_or_default()
+    };
+    for (typed, says) in [
+        ("az://data/sub/", "overlap"),
+        ("az://data", "overlap"),
+        ("az://x@nosuch/p", "\"nosuch\""),
+        ("az://", "no container name"),
+    ] {
+        let fx = open_location(&mut s, typed);
+        assert!(fx.is_empty(), "{typed}: {fx:?}");
+        assert_eq!(s.mode(), Mode::Normal, "{typed}");
+        assert!(status(&s).contains(says), "{typed}: {}", status(&s));
+    }
+}
+
+#[test]
+fn the_container_review_snapshot() {
+    let mut s = in_container(&["a.csv"]);
+    with_second_account(&mut s);
+    s.update(Action::Resize {
+        width: 120,
+        height: 22,
+    });
+    let fx = open_location(&mut s, "az://raw@fresh/day1/");
+    let Some(Effect::Sync(SyncEffect::Plan {
+        generation,
+        src,
+        dst,
+    })) = fx.into_iter().next()
+    else {
+        panic!("no plan");
+    };
+    planned(&mut s, generation, src, dst);
+    insta::assert_snapshot!(crate::ui::snapshot_tests::render(&s, 120, 22));
+}
+
+/// A credential that is never asked: the refusal comes before any request.
+#[derive(Debug)]
+struct NeverAsked;
+
+#[async_trait::async_trait]
+impl azure_core::credentials::TokenCredential for NeverAsked {
+    async fn get_token(
+        &self,
+        _: &[&str],
+        _: Option<azure_core::credentials::TokenRequestOptions<'_>>,
+    ) -> azure_core::Result<azure_core::credentials::AccessToken> {
+        unreachable!("no token is asked for")
+    }
+}
+
+#[test]
+fn an_entra_source_is_refused_before_any_copy_is_queued() {
+    let mut s = in_container(&["a.csv"]);
+    with_second_account(&mut s);
+    s.accounts[1].account.auth = crate::azure::Auth::Token(std::sync::Arc::new(NeverAsked));
+    let fx = open_location(&mut s, "az://raw@fresh/day1/");
+    let Some(Effect::Sync(SyncEffect::Plan {
+        generation,
+        src,
+        dst,
+    })) = fx.into_iter().next()
+    else {
+        panic!("no plan");
+    };
+    planned(&mut s, generation, src, dst);
+    assert!(cmd(&mut s, Command::Accept).is_empty(), "nothing queued");
+    assert_eq!(s.mode(), Mode::Sync, "the review stays open");
+    let status = s.status.as_ref().unwrap().text.clone();
+    assert!(status.contains("signs in with Entra ID"), "{status}");
+    // The other way round the Entra account is the target: it may run.
+    let fx = cmd(&mut s, Command::SyncDirection);
+    let Some(Effect::Sync(SyncEffect::Plan {
+        generation,
+        src,
+        dst,
+    })) = fx.into_iter().next()
+    else {
+        panic!("no plan");
+    };
+    planned(&mut s, generation, src, dst);
+    let fx = cmd(&mut s, Command::Accept);
+    assert!(matches!(&fx[..], [Effect::Enqueue { .. }]), "{fx:?}");
 }

@@ -104,6 +104,7 @@ pub async fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
             chunks: args.parallel_chunks,
             cap: ctx.cap,
             progress: !args.json,
+            record_mtimes: Vec::new(),
         },
     )
     .await?;
@@ -142,6 +143,9 @@ pub(crate) struct Knobs {
     pub chunks: usize,
     pub cap: Option<u64>,
     pub progress: bool,
+    /// Uploads by sync: the file's mtime (unix ms) the engine records on
+    /// each blob once written (journaled, so a resumed upload records it).
+    pub record_mtimes: Vec<(crate::transfer::Endpoint, i64)>,
 }
 
 /// Clients for every account the engine may use (index = account).
@@ -181,6 +185,7 @@ pub(crate) async fn transfer(
         .prepare_targets(&specs)
         .await
         .map_err(|e| anyhow::anyhow!(e))?;
+    engine.set_record_mtime(knobs.record_mtimes.iter().cloned());
     let total: u64 = specs.iter().map(|s| s.size).sum();
     let count = specs.len();
     engine.enqueue(specs, conflict);
