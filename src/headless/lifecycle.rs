@@ -66,7 +66,7 @@ fn now_or(as_of: Option<&str>) -> anyhow::Result<i64> {
 /// through Entra ID keeps its resource id; otherwise the accounts the
 /// signed-in identity can see are searched by name (unless Resource
 /// Manager is not needed: a dry run of a file lists any account).
-async fn resolve(
+pub(super) async fn resolve(
     ctx: &Context,
     name: &str,
     needs_arm: bool,
@@ -101,12 +101,23 @@ async fn resolve(
     Ok((account, Some(arm)))
 }
 
-fn need_arm(account: &Account, arm: Option<(Arm, String)>) -> anyhow::Result<(Arm, String)> {
+pub(super) fn need_arm(
+    account: &Account,
+    arm: Option<(Arm, String)>,
+    what: &str,
+) -> anyhow::Result<(Arm, String)> {
     arm.ok_or_else(|| {
+        let dry = if what == "lifecycle rules" {
+            format!(
+                "; a dry run of a file works on any account (`blobx lifecycle set {} FILE --dry-run`)",
+                account.label
+            )
+        } else {
+            String::new()
+        };
         anyhow::anyhow!(
-            "{}: lifecycle rules live in Azure Resource Manager, reached for accounts found through Microsoft Entra ID (sign in with az login); a dry run of a file works on any account (`blobx lifecycle set {} FILE --dry-run`)",
+            "{}: {what} live in Azure Resource Manager, reached for accounts found through Microsoft Entra ID (sign in with az login){dry}",
             account.label,
-            account.label
         )
     })
 }
@@ -137,7 +148,7 @@ pub async fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     match args.action {
         Action::Get { account: name, run } => {
             let (account, arm) = resolve(ctx, &name, true).await?;
-            let (arm, id) = need_arm(&account, arm)?;
+            let (arm, id) = need_arm(&account, arm, "lifecycle rules")?;
             let policy = match lifecycle::get(&arm, &id).await {
                 Ok(p) => p,
                 Err(e) => return Ok(super::blobs::failed(e)),
@@ -166,7 +177,7 @@ pub async fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
             if run.dry_run {
                 return dry_run(&account, &policy, &run).await;
             }
-            let (arm, id) = need_arm(&account, arm)?;
+            let (arm, id) = need_arm(&account, arm, "lifecycle rules")?;
             let current = match lifecycle::get(&arm, &id).await {
                 Ok(p) => p,
                 Err(e) => return Ok(super::blobs::failed(e)),

@@ -10,6 +10,7 @@ pub mod cp;
 pub mod du;
 pub mod edit;
 pub mod filter_args;
+pub mod inventory;
 pub mod lifecycle;
 pub mod props;
 pub mod restore;

@@ -17,6 +17,8 @@ pub struct Docs {
     pub docs: HashMap<String, Value>,
     /// (method, path, body) of every write.
     pub writes: Vec<(String, String, Value)>,
+    /// Every request answered, reads included.
+    pub requests: usize,
 }
 
 pub fn merge(into: &mut Value, patch: &Value) {
@@ -74,6 +76,7 @@ pub async fn serve(docs: Arc<Mutex<Docs>>) -> String {
                     .any(|l| l.ends_with(&format!("Bearer {TOKEN}")));
                 let (status, reply) = {
                     let mut d = docs.lock().unwrap();
+                    d.requests += 1;
                     let sent: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
                     let missing = || {
                         (
