@@ -89,6 +89,13 @@ pub enum Confirm {
         session: Box<super::edit::EditSession>,
         text: String,
     },
+    /// Add an inventory rule: the policy after (JSON) and the review lines.
+    InventoryRule {
+        account: usize,
+        name: String,
+        after: String,
+        review: Vec<String>,
+    },
     /// Bring back a soft-deleted blob.
     Undelete {
         account: usize,
@@ -306,6 +313,8 @@ pub struct State {
     pub now: i64,
     /// The last place typed for inventory reports (`I`).
     pub inventory_report: Option<String>,
+    /// The inventory rules last read for `I` (account, policy), until saved.
+    pub inventory_rules: Option<(usize, crate::azure::inventory_policy::Loaded)>,
     /// The sync whose transfers run, until they are all over.
     pub sync_job: Option<super::sync::SyncJob>,
     pub(super) next_generation: u64,
@@ -352,6 +361,7 @@ impl State {
             sizes: Default::default(),
             sync_job: None,
             inventory_report: None,
+            inventory_rules: None,
             prices: Default::default(),
             now: 0,
             next_generation: 1,

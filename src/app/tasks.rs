@@ -432,6 +432,23 @@ impl Runner {
                     }
                 });
             }
+            Effect::InventoryRules { account } | Effect::InventoryCreate { account, .. } => {
+                let arm = match (&self.arm_endpoint, self.client(account)) {
+                    (Some(endpoint), Some(client)) => {
+                        crate::azure::entra::Arm::for_account(endpoint, client.account())
+                    }
+                    (None, _) => {
+                        Err("Resource Manager is turned off in config.toml ([entra])".into())
+                    }
+                    (_, None) => Err("this account is not available".into()),
+                };
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    if let Some(event) = super::sizes::inventory_task(arm, effect).await {
+                        let _ = tx.send(Action::Inventory(event));
+                    }
+                });
+            }
             Effect::Op { account, request } => {
                 let Some(client) = self.client(account) else {
                     let _ = self.tx.send(Action::OpDone {

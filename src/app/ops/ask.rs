@@ -79,6 +79,10 @@ pub enum Ask {
     Inventory,
     /// Which blobs a size count takes (the find syntax).
     SizesFilter,
+    /// The container a new daily inventory rule writes into.
+    InventoryCreate {
+        account: usize,
+    },
 }
 
 impl Ask {
@@ -138,6 +142,9 @@ impl Ask {
             Ask::Inventory => {
                 "sizes from the latest inventory report below (az://container/prefix): ".into()
             }
+            Ask::InventoryCreate { .. } => {
+                "add a daily inventory rule (CSV, block blobs) writing into container: ".into()
+            }
         }
     }
 
@@ -173,6 +180,7 @@ impl Ask {
             Ask::Upload { .. } => parse_upload(t).map(|_| ()),
             Ask::Inventory => crate::azure::uri::parse_az_uri(t).map(|_| ()),
             Ask::SizesFilter => crate::azure::find::Find::parse_filtered(t, 0).map(|_| ()),
+            Ask::InventoryCreate { .. } => ops::check_container_name(t),
         }
     }
 }
@@ -319,6 +327,14 @@ impl State {
                 if ask == Ask::GoTo {
                     return self.go_to(&text);
                 }
+                if let Ask::InventoryCreate { account } = ask {
+                    if self.changes_off() {
+                        self.fail_op("read-only: no inventory rule is added");
+                        return Vec::new();
+                    }
+                    self.review_inventory_rule(account, &text);
+                    return Vec::new();
+                }
                 if let Ask::Upload {
                     account,
                     container,
@@ -344,7 +360,9 @@ impl State {
                     Ask::FindTags => return self.start_find_tags(text),
                     Ask::Inventory => return self.start_sizes_inventory(text),
                     Ask::SizesFilter => return self.start_sizes(Some(text)),
-                    Ask::Cap | Ask::GoTo | Ask::Upload { .. } => return Vec::new(),
+                    Ask::Cap | Ask::GoTo | Ask::Upload { .. } | Ask::InventoryCreate { .. } => {
+                        return Vec::new();
+                    }
                     Ask::Metadata { container, blob } => match parse_pairs(&text) {
                         Ok(pairs) => OpRequest::SetMetadata {
                             container,

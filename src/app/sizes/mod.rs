@@ -11,7 +11,10 @@ use super::state::{Location, State};
 use crate::azure::sizes::Totals;
 use std::collections::HashMap;
 
+mod inventory;
 mod tasks;
+pub use inventory::InventoryEvent;
+pub(super) use inventory::run as inventory_task;
 pub(super) use tasks::{count_sizes, from_inventory};
 
 /// A folder (or an account's container list, `container: None`).
@@ -127,11 +130,15 @@ impl State {
             self.note_op("Open an account or a folder to size it from an inventory report.");
             return Vec::new();
         }
-        let start = self
-            .inventory_report
-            .clone()
-            .unwrap_or_else(|| "az://".into());
-        self.open_ask(super::ops::Ask::Inventory, start);
+        if let Some(key) = self.sizes_key()
+            && self.inventory_rules_apply(key.account)
+        {
+            self.note_op("Reading the account's inventory rules…");
+            return vec![Effect::InventoryRules {
+                account: key.account,
+            }];
+        }
+        self.ask_report_place(None);
         Vec::new()
     }
 
