@@ -306,6 +306,11 @@ pub struct State {
     pub deleted: Option<super::history::DeletedView>,
     /// Folder and container sizes counted this session (`Z`), by folder.
     pub sizes: std::collections::HashMap<super::sizes::SizesKey, super::sizes::FolderSizes>,
+    /// Counts that are not a live count of everything (`Alt-Z` filtered, `I`
+    /// from an inventory report), kept apart so the live ones stay cached.
+    pub sizes_other: std::collections::HashMap<super::sizes::SizesKey, super::sizes::FolderSizes>,
+    /// Which of the two the list shows (the last started; `Z` goes back to live).
+    pub sizes_live: bool,
     /// Per-tier prices for the estimated cost next to sizes (config.toml `[prices]`).
     pub prices: crate::config::settings::Prices,
     /// Unix seconds, set by the loop before each draw (for "counted 3 min
@@ -359,6 +364,8 @@ impl State {
             bookmarks: Default::default(),
             deleted: None,
             sizes: Default::default(),
+            sizes_other: Default::default(),
+            sizes_live: true,
             sync_job: None,
             inventory_report: None,
             inventory_rules: None,

@@ -56,6 +56,9 @@ pub struct SizesReport {
     pub at: i64,
     /// From an inventory report: which one (`None`: a live walk).
     pub source: Option<String>,
+    /// A live count of everything (`Z`); else filtered or from a report,
+    /// cached apart.
+    pub live: bool,
 }
 
 impl State {
@@ -80,9 +83,29 @@ impl State {
         }
     }
 
-    /// The sizes known for what the browser shows now.
+    /// The sizes known for what the browser shows now: the live count, or
+    /// (after `Alt-Z` or `I`) the other one where there is one.
     pub fn current_sizes(&self) -> Option<&FolderSizes> {
-        self.sizes.get(&self.sizes_key()?)
+        let key = self.sizes_key()?;
+        if self.sizes_live {
+            return self.sizes.get(&key);
+        }
+        self.sizes_other.get(&key).or_else(|| self.sizes.get(&key))
+    }
+
+    /// Whether a finished live count of `key` is cached.
+    pub fn has_live_count(&self, key: &SizesKey) -> bool {
+        self.sizes
+            .get(key)
+            .is_some_and(|c| c.taken_at.is_some() && !c.counting)
+    }
+
+    fn sizes_map(&mut self, live: bool) -> &mut HashMap<SizesKey, FolderSizes> {
+        if live {
+            &mut self.sizes
+        } else {
+            &mut self.sizes_other
+        }
     }
 
     /// `Alt-Z`: which blobs to count (the find syntax).
@@ -114,7 +137,17 @@ impl State {
             self.note_op("No containers to count here.");
             return Vec::new();
         }
-        let entry = self.sizes.entry(key.clone()).or_default();
+        let live = filter.is_none();
+        // Back from a filtered or inventory count: the live one cached is
+        // shown again without a walk (Z once more recounts).
+        if live && !self.sizes_live && self.has_live_count(&key) {
+            self.sizes_live = true;
+            self.apply_sizes();
+            self.note_op("Showing the live count again (no new walk); Z once more counts afresh.");
+            return Vec::new();
+        }
+        self.sizes_live = live;
+        let entry = self.sizes_map(live).entry(key.clone()).or_default();
         entry.counting = true;
         entry.error = None;
         vec![Effect::Sizes {
@@ -148,7 +181,8 @@ impl State {
             return Vec::new();
         };
         self.inventory_report = Some(report.clone());
-        let entry = self.sizes.entry(key.clone()).or_default();
+        self.sizes_live = false;
+        let entry = self.sizes_other.entry(key.clone()).or_default();
         entry.counting = true;
         entry.error = None;
         self.note_op("Reading the latest inventory report…");
@@ -156,7 +190,7 @@ impl State {
     }
 
     pub(super) fn sizes_report(&mut self, r: SizesReport) -> Vec<Effect> {
-        let entry = self.sizes.entry(r.key.clone()).or_default();
+        let entry = self.sizes_map(r.live).entry(r.key.clone()).or_default();
         for (name, count) in r.children {
             entry.children.insert(name.into_boxed_str(), count);
         }
@@ -192,8 +226,9 @@ impl State {
                         .insert(leaf.into(), *count);
                 }
             }
+            let map = self.sizes_map(r.live);
             for (prefix, sizes) in below {
-                self.sizes.insert(
+                map.insert(
                     SizesKey {
                         account: r.key.account,
                         container: Some(container.clone()),
@@ -218,15 +253,19 @@ impl State {
         let Some(sizes) = self.current_sizes() else {
             return;
         };
+        // Rows not in this count show no size (not another source's).
         let found: Vec<(usize, u64)> = self
             .listing
             .entries
             .iter()
             .enumerate()
             .filter(|(_, e)| matches!(e.kind, EntryKind::Folder | EntryKind::Container))
-            .filter_map(|(i, e)| sizes.children.get(&e.name).map(|c| (i, c.all.bytes)))
+            .map(|(i, e)| (i, sizes.children.get(&e.name).map_or(0, |c| c.all.bytes)))
             .collect();
-        if found.is_empty() {
+        if found
+            .iter()
+            .all(|(i, b)| self.listing.entries[*i].size == *b)
+        {
             return;
         }
         for (i, bytes) in found {
@@ -270,6 +309,7 @@ mod tests {
             error: None,
             at: 0,
             source: None,
+            live: true,
         });
         assert!(s.current_sizes().unwrap().counting);
         // The end: b/ is bigger, and a/b/ below is cached for the drill-down.
@@ -286,6 +326,7 @@ mod tests {
             error: None,
             at: 1_800_000_000,
             source: None,
+            live: true,
         });
         let sizes = s.current_sizes().unwrap();
         assert!(!sizes.counting);
@@ -324,6 +365,7 @@ mod tests {
             error: None,
             at: 1_795_418_465,
             source: None,
+            live: true,
         });
         let screen = crate::ui::snapshot_tests::render(&s, 100, 12);
         assert!(!screen.contains("counting…"), "{screen}");
@@ -357,6 +399,7 @@ mod tests {
             error: None,
             at: 1_795_418_465,
             source: None,
+            live: true,
         });
         s.now = 1_795_418_465 + 180;
         cmd(&mut s, Command::Details);
@@ -399,6 +442,7 @@ mod tests {
                 "from the inventory report of 2026-11-29T13:35:56Z (rule Rule_1), not a live count"
                     .into(),
             ),
+            live: false,
         });
         let screen = crate::ui::snapshot_tests::render(&s, 160, 12);
         assert!(
@@ -415,6 +459,90 @@ mod tests {
         s.input = tui_input::Input::new("inventory".into());
         assert!(cmd(&mut s, Command::Accept).is_empty());
         assert_eq!(s.mode(), crate::app::layers::Mode::Ask, "still asking");
+    }
+
+    #[test]
+    fn filtered_and_inventory_counts_leave_the_live_count_cached() {
+        let mut s = in_container(&["a/", "b/"]);
+        s.update(crate::app::Action::Resize {
+            width: 160,
+            height: 12,
+        });
+        let key = s.sizes_key().unwrap();
+        let done = |children: Vec<(String, Totals)>, total, source: Option<&str>| SizesReport {
+            key: key.clone(),
+            children,
+            total,
+            below: vec![("a/".into(), total)],
+            done: true,
+            error: None,
+            at: 1_795_418_465,
+            source: source.map(str::to_string),
+            live: source.is_none(),
+        };
+        cmd(&mut s, Command::Sizes);
+        s.sizes_report(done(
+            vec![("a/".into(), count(300, 3))],
+            count(300, 3),
+            None,
+        ));
+        // Alt-Z: a filtered count, shown, cached apart.
+        cmd(&mut s, Command::SizesFiltered);
+        s.input = tui_input::Input::new("*.csv".into());
+        let fx = cmd(&mut s, Command::Accept);
+        assert!(matches!(
+            &fx[..],
+            [Effect::Sizes {
+                filter: Some(_),
+                ..
+            }]
+        ));
+        s.sizes_report(done(
+            vec![("a/".into(), count(10, 1))],
+            count(10, 1),
+            Some("only what \"*.csv\" takes"),
+        ));
+        assert_eq!(s.current_sizes().unwrap().total, count(10, 1));
+        assert_eq!(s.sizes[&key].total, count(300, 3), "live kept");
+        let screen = crate::ui::snapshot_tests::render(&s, 160, 12);
+        assert!(screen.contains("only what \"*.csv\" takes"), "{screen}");
+        assert!(screen.contains("Z: the live count (cached)"), "{screen}");
+        // The folder below too: its live entry is untouched.
+        let below = SizesKey {
+            prefix: "a/".into(),
+            ..key.clone()
+        };
+        assert_eq!(s.sizes[&below].total, count(300, 3));
+        assert_eq!(s.sizes_other[&below].total, count(10, 1));
+        // Z: the live count again, no walk; the footer says counted.
+        assert!(cmd(&mut s, Command::Sizes).is_empty());
+        assert_eq!(s.current_sizes().unwrap().total, count(300, 3));
+        let screen = crate::ui::snapshot_tests::render(&s, 160, 12);
+        assert!(screen.contains("counted 2026-11-23"), "{screen}");
+        assert!(screen.contains("300 B"), "{screen}");
+        // Z once more: a fresh walk.
+        assert!(matches!(
+            &cmd(&mut s, Command::Sizes)[..],
+            [Effect::Sizes { filter: None, .. }]
+        ));
+        // An inventory count then Z: the same, the live count without a walk.
+        s.sizes_report(done(
+            vec![("a/".into(), count(300, 3))],
+            count(300, 3),
+            None,
+        ));
+        s.inventory_report = Some("az://inv/".into());
+        cmd(&mut s, Command::SizesInventory);
+        let fx = cmd(&mut s, Command::Accept);
+        assert!(matches!(&fx[..], [Effect::SizesInventory { .. }]));
+        s.sizes_report(done(
+            vec![("a/".into(), count(5, 1))],
+            count(5, 1),
+            Some("from the inventory report of 2026-11-29T13:35:56Z (rule R), not a live count"),
+        ));
+        assert_eq!(s.current_sizes().unwrap().total, count(5, 1));
+        assert!(cmd(&mut s, Command::Sizes).is_empty());
+        assert_eq!(s.current_sizes().unwrap().total, count(300, 3));
     }
 
     #[test]

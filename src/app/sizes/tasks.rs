@@ -35,6 +35,7 @@ pub(in crate::app) async fn count_sizes(
                     error: Some(e),
                     at: unix_now(),
                     source: None,
+                    live: false,
                 }));
                 return;
             }
@@ -57,6 +58,7 @@ pub(in crate::app) async fn count_sizes(
             error,
             at: unix_now(),
             source: source.clone(),
+            live: filter.is_none(),
         }))
         .is_ok()
     };
@@ -176,6 +178,7 @@ pub(in crate::app) async fn from_inventory(
         error: None,
         at: unix_now(),
         source: None,
+        live: false,
     };
     let place = match crate::azure::uri::parse_az_uri(&report) {
         Ok(p) => p,
