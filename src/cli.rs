@@ -157,7 +157,7 @@ fn run_headless(command: Cmd, args: Args) -> ExitCode {
                     &mut ctx.nodes,
                     args.dfs_endpoint.as_deref(),
                 )?;
-                ctx.settle_versions().await;
+                crate::headless::Context::settle_versions_lazily();
                 if let Some(cap) = args.cap_mbps {
                     ctx.cap = cap_from_flag(cap)?;
                 }
