@@ -3,7 +3,9 @@
 //! CSV rule added with only the policy PUT, the other rules and unknown keys
 //! written back as they came, nothing sent on bad input or a missing
 //! destination container, and a save refused when someone changed the policy
-//! since it was read. The command line refuses bad input before any request.
+//! since it was read. The command line refuses bad input before any request,
+//! and (signed in through a stand-in `az` on PATH, the account found by
+//! discovery) shows the rules and adds one with one PUT and one audit line.
 
 mod support;
 
@@ -14,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use support::arm_docs::{self, Docs};
 use support::arm_stub::{StubCredential, TOKEN};
 use support::emulator::Emulator;
-use support::run_blobx;
+use support::{audit_count, run_blobx};
 
 const ID: &str =
     "/subscriptions/sub-a/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/acct";
@@ -229,4 +231,107 @@ fn the_command_line_refuses_bad_input_before_any_request() {
         ],
     );
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_command_line_shows_the_rules_and_adds_one() {
+    let mut d = docs(false, false);
+    arm_docs::discoverable(&mut d, ID, "https://acct.blob.core.windows.net/");
+    let docs = Arc::new(Mutex::new(d));
+    let base = arm_docs::serve(docs.clone()).await;
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path().to_path_buf();
+    std::fs::create_dir_all(h.join("config")).unwrap();
+    std::fs::write(
+        h.join("config/config.toml"),
+        format!("[entra]\narm_endpoint = \"{base}\"\n"),
+    )
+    .unwrap();
+    let path = arm_docs::fake_az(&h);
+    let run = move |args: &[&str]| {
+        let h = h.clone();
+        let path = path.clone();
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        async move {
+            tokio::task::spawn_blocking(move || {
+                std::process::Command::new(env!("CARGO_BIN_EXE_blobx"))
+                    .args(&args)
+                    .env("BLOBX_CONFIG_DIR", h.join("config"))
+                    .env("BLOBX_LOG_DIR", h.join("logs"))
+                    .env("BLOBX_DATA_DIR", h.join("data"))
+                    .env("PATH", path)
+                    .env_remove("AZURE_CLIENT_SECRET")
+                    .env_remove("IDENTITY_ENDPOINT")
+                    .env_remove("MSI_ENDPOINT")
+                    .output()
+                    .unwrap()
+            })
+            .await
+            .unwrap()
+        }
+    };
+    let text = |b: &[u8]| String::from_utf8_lossy(b).to_string();
+
+    // No policy: said, with the way to add one.
+    let out = run(&["inventory", "get", "acct"]).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("no inventory rules"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(text(&out.stderr).contains("blobx inventory create acct --dest"));
+
+    // Added: one PUT, one audit line.
+    let out = run(&["inventory", "create", "acct", "--dest", "inv"]).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("saved inventory rule blobxsizes"));
+    {
+        let d = docs.lock().unwrap();
+        assert_eq!(d.writes.len(), 1, "{:?}", d.writes);
+        assert_eq!(d.writes[0].0, "PUT");
+    }
+    assert_eq!(audit_count(home.path(), "set inventory policy"), 1);
+    let out = run(&["inventory", "get", "acct"]).await;
+    assert!(
+        text(&out.stdout).contains("blobxsizes: daily Csv of blobs → az://inv/"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = run(&["inventory", "get", "acct", "--json"]).await;
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v["rules"][0]["definition"]["schemaFields"][1],
+        "Content-Length"
+    );
+
+    // `lifecycle get` finds a discovered-only account too (its ACCOUNT
+    // argument no longer taken for the global --account).
+    let out = run(&["lifecycle", "get", "acct"]).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("\"rules\": []"),
+        "{}",
+        text(&out.stdout)
+    );
+
+    // A container that does not exist: exit 1, said, nothing written.
+    let out = run(&[
+        "inventory",
+        "create",
+        "acct",
+        "--dest",
+        "nothere",
+        "--name",
+        "second",
+    ])
+    .await;
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("no container \"nothere\""),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(docs.lock().unwrap().writes.len(), 1);
+    assert_eq!(audit_count(home.path(), "set inventory policy"), 1);
 }

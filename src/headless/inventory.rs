@@ -19,6 +19,8 @@ pub enum Action {
     /// Print the account's inventory rules and which of them blobx can size from.
     Get {
         /// Account label or name (found through Microsoft Entra ID).
+        // Its own id: the global --account is also called "account".
+        #[arg(id = "target_account", value_name = "ACCOUNT")]
         account: String,
         /// The policy as JSON (`properties.policy`; null when there is none).
         #[arg(long)]
@@ -27,6 +29,8 @@ pub enum Action {
     /// Add a daily CSV rule for block blobs with the columns blobx reads,
     /// writing into an existing container; other rules are kept.
     Create {
+        // Its own id: the global --account is also called "account".
+        #[arg(id = "target_account", value_name = "ACCOUNT")]
         account: String,
         /// The container the reports go to (it must exist).
         #[arg(long, value_name = "CONTAINER")]

@@ -38,6 +38,8 @@ pub enum Action {
     /// Print the account's lifecycle policy as JSON ({"rules": [...]}).
     Get {
         /// Account label or name (found through Microsoft Entra ID).
+        // Its own id: the global --account is also called "account".
+        #[arg(id = "target_account", value_name = "ACCOUNT")]
         account: String,
         #[command(flatten)]
         run: DryRunArgs,
@@ -45,6 +47,8 @@ pub enum Action {
     /// Check and save a policy from a JSON file like `get` prints (`-` reads
     /// stdin); {"rules": []} removes the policy.
     Set {
+        // Its own id: the global --account is also called "account".
+        #[arg(id = "target_account", value_name = "ACCOUNT")]
         account: String,
         /// The JSON file, or - for stdin.
         file: String,

@@ -34,14 +34,15 @@ impl State {
             .is_some_and(|n| n.account.arm_id.is_some())
     }
 
-    /// The report question, offered at `start`.
-    pub(super) fn ask_report_place(&mut self, start: Option<String>) {
+    /// The report question, offered at `start` (`rule`: the account's rule
+    /// that writes the reports, in words).
+    pub(super) fn ask_report_place(&mut self, start: Option<String>, rule: Option<String>) {
         let start = self
             .inventory_report
             .clone()
             .or(start)
             .unwrap_or_else(|| "az://".into());
-        self.open_ask(Ask::Inventory, start);
+        self.open_ask(Ask::Inventory { rule }, start);
     }
 
     pub(in crate::app) fn inventory_event(&mut self, event: InventoryEvent) -> Vec<Effect> {
@@ -51,27 +52,23 @@ impl State {
                     Ok(l) => l,
                     Err(e) => {
                         self.error(&format!("inventory rules: {e}"));
-                        self.ask_report_place(None);
+                        self.ask_report_place(None, None);
                         return Vec::new();
                     }
                 };
                 match policy::usable(loaded.policy.as_ref()) {
                     Ok(rules) => {
                         let first = &rules[0];
-                        self.info(&format!(
-                            "Inventory rule {} (sizes from its latest report).",
-                            first.line()
-                        ));
                         let start = format!("az://{}/", first.destination);
+                        let line = first.line();
+                        self.info(&format!("Inventory rule {line}."));
                         self.inventory_rules = Some((account, loaded));
-                        self.ask_report_place(Some(start));
+                        self.ask_report_place(Some(start), Some(line));
                     }
                     Err(why) => {
-                        self.info(&format!(
-                            "{why}. Name a container (it must exist) for a daily CSV rule, or Esc."
-                        ));
+                        self.info(&format!("Inventory: {why}."));
                         self.inventory_rules = Some((account, loaded));
-                        self.open_ask(Ask::InventoryCreate { account }, String::new());
+                        self.open_ask(Ask::InventoryCreate { account, why }, String::new());
                     }
                 }
                 Vec::new()
@@ -330,7 +327,9 @@ mod tests {
                 versioning: false,
             }),
         }));
-        assert_eq!(s.layers.ask(), Some(&Ask::Inventory));
+        assert!(
+            matches!(s.layers.ask(), Some(Ask::Inventory { rule: Some(r) }) if r.starts_with("weekly: weekly Parquet of blobs"))
+        );
         assert_eq!(s.input.value(), "az://inv/");
         assert!(
             status(&s).contains("Inventory rule weekly: weekly Parquet of blobs"),
@@ -340,7 +339,7 @@ mod tests {
         // An account not found through Entra ID asks for the place at once.
         let mut s = in_container(&["a/"]);
         assert!(cmd(&mut s, Command::SizesInventory).is_empty());
-        assert_eq!(s.layers.ask(), Some(&Ask::Inventory));
+        assert_eq!(s.layers.ask(), Some(&Ask::Inventory { rule: None }));
     }
 
     #[test]

@@ -171,7 +171,7 @@ impl State {
                 account: key.account,
             }];
         }
-        self.ask_report_place(None);
+        self.ask_report_place(None, None);
         Vec::new()
     }
 
