@@ -955,6 +955,7 @@ async fn du_from_a_csv_inventory_report_agrees_with_a_live_walk() {
             runner.run_all(vec![Effect::SizesInventory {
                 key: key.clone(),
                 report: format!("az://{inv}/"),
+                rule: None,
             }]);
             let r = loop {
                 match rx.recv().await.unwrap() {
@@ -1130,7 +1131,22 @@ async fn du_from_a_parquet_inventory_report_agrees_too() {
         .await
         .unwrap();
     assert_eq!(meta.num_row_groups(), 30);
-    let (_, manifest) = inventory::latest_manifest(&c, &inv, "").await.unwrap();
+    let (_, manifest) = inventory::latest_manifest(&c, &inv, "", None)
+        .await
+        .unwrap();
+    // Asked for another rule's reports: none there, said.
+    let e = inventory::latest_manifest(&c, &inv, "", Some("Daily"))
+        .await
+        .unwrap_err();
+    assert!(e.contains("Daily-manifest.json"), "{e}");
+    assert_eq!(
+        inventory::latest_manifest(&c, &inv, "", Some("Weekly"))
+            .await
+            .unwrap()
+            .1
+            .rule_name,
+        "Weekly"
+    );
     let ranged = inventory::sum(&c, &inv, &manifest, &t.container, "", usize::MAX)
         .await
         .unwrap();

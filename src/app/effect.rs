@@ -95,6 +95,8 @@ pub enum Effect {
     SizesInventory {
         key: super::sizes::SizesKey,
         report: String,
+        /// Only this rule's reports (the account's rule writing there).
+        rule: Option<String>,
     },
     /// Read an Entra ID account's Blob Inventory rules (Resource Manager).
     InventoryRules {

@@ -320,6 +320,8 @@ pub struct State {
     pub inventory_report: Option<String>,
     /// The inventory rules last read for `I` (account, policy), until saved.
     pub inventory_rules: Option<(usize, crate::azure::inventory_policy::Loaded)>,
+    /// The account's usable inventory rule last offered by `I` (destination, name).
+    pub inventory_rule: Option<(String, String)>,
     /// The sync whose transfers run, until they are all over.
     pub sync_job: Option<super::sync::SyncJob>,
     pub(super) next_generation: u64,
@@ -369,6 +371,7 @@ impl State {
             sync_job: None,
             inventory_report: None,
             inventory_rules: None,
+            inventory_rule: None,
             prices: Default::default(),
             now: 0,
             next_generation: 1,

@@ -417,7 +417,7 @@ impl Runner {
                     client, key, containers, filter, token, tx,
                 ));
             }
-            Effect::SizesInventory { key, report } => {
+            Effect::SizesInventory { key, report, rule } => {
                 let token = replace(&mut self.sizes);
                 let Some(client) = self.client(key.account) else {
                     return;
@@ -426,7 +426,7 @@ impl Runner {
                 tokio::spawn(async move {
                     tokio::select! {
                         _ = token.cancelled() => {}
-                        r = super::sizes::from_inventory(client, key, report) => {
+                        r = super::sizes::from_inventory(client, key, report, rule) => {
                             let _ = tx.send(Action::Sizes(r));
                         }
                     }

@@ -107,12 +107,19 @@ pub struct InventorySizes {
 pub const EXTRA_NAMES: [&str; 3] = ["snapshots", "versions", "deleted"];
 
 /// The latest manifest below `container/prefix`: the greatest path ending in
-/// `manifest.json` (run folders are named by date and time, so they sort).
+/// `manifest.json` (run folders are named by date and time, so they sort);
+/// with `rule`, only that rule's (`…/<rule>-manifest.json`), so other rules
+/// writing into the same container are passed over.
 pub async fn latest_manifest(
     client: &StorageClient,
     container: &str,
     prefix: &str,
+    rule: Option<&str>,
 ) -> Result<(String, Manifest), String> {
+    let suffix = match rule {
+        Some(r) => format!("/{r}-manifest.json"),
+        None => "manifest.json".to_string(),
+    };
     let opts = WalkOptions {
         flat: true,
         ..WalkOptions::default()
@@ -127,14 +134,15 @@ pub async fn latest_manifest(
     let mut best: Option<String> = None;
     while let Some(page) = walk.next().await {
         for b in page? {
-            if b.name.ends_with("manifest.json") && best.as_ref().is_none_or(|x| b.name > *x) {
+            if b.name.ends_with(&suffix) && best.as_ref().is_none_or(|x| b.name > *x) {
                 best = Some(b.name);
             }
         }
     }
     let Some(name) = best else {
         return Err(format!(
-            "no inventory manifest (…manifest.json) below az://{container}/{prefix}"
+            "no inventory manifest (…{}) below az://{container}/{prefix}",
+            suffix.trim_start_matches('/')
         ));
     };
     let data = read_all(client, container, &name, None).await?;

@@ -83,54 +83,59 @@ pub async fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     let mut errors = Vec::new();
     let mut source = None;
     let mut extra = None;
-    let sizes = match &args.inventory {
-        Some(report) => {
-            if !filter.is_empty() {
-                anyhow::bail!("--inventory sums a report: the filters work on live listings only");
-            }
-            let at = parse_az_uri(report).map_err(|e| anyhow::anyhow!(e))?;
-            let inv_client = ctx.client(at.account.as_deref().or(path.account.as_deref()))?;
-            let (name, manifest) =
-                match inventory::latest_manifest(&inv_client, &at.container, &at.prefix).await {
-                    Ok(m) => m,
+    let sizes =
+        match &args.inventory {
+            Some(report) => {
+                if !filter.is_empty() {
+                    anyhow::bail!(
+                        "--inventory sums a report: the filters work on live listings only"
+                    );
+                }
+                let at = parse_az_uri(report).map_err(|e| anyhow::anyhow!(e))?;
+                let inv_client = ctx.client(at.account.as_deref().or(path.account.as_deref()))?;
+                let (name, manifest) =
+                    match inventory::latest_manifest(&inv_client, &at.container, &at.prefix, None)
+                        .await
+                    {
+                        Ok(m) => m,
+                        Err(e) => {
+                            eprintln!("blobx: {e}");
+                            return Ok(ExitCode::from(1));
+                        }
+                    };
+                match inventory::sum(
+                    &inv_client,
+                    &at.container,
+                    &manifest,
+                    &path.container,
+                    &prefix,
+                    args.depth,
+                )
+                .await
+                {
+                    Ok(out) => {
+                        source = Some((format!("az://{}/{name}", at.container), manifest));
+                        extra = Some(out.extra);
+                        out.sizes
+                    }
                     Err(e) => {
                         eprintln!("blobx: {e}");
                         return Ok(ExitCode::from(1));
                     }
-                };
-            match inventory::sum(
-                &inv_client,
-                &at.container,
-                &manifest,
-                &path.container,
-                &prefix,
-                args.depth,
-            )
-            .await
-            {
-                Ok(out) => {
-                    source = Some((format!("az://{}/{name}", at.container), manifest));
-                    extra = Some(out.extra);
-                    out.sizes
-                }
-                Err(e) => {
-                    eprintln!("blobx: {e}");
-                    return Ok(ExitCode::from(1));
                 }
             }
-        }
-        None => {
-            walk_sizes(
-                client,
-                &path.container,
-                &prefix,
-                &args,
-                &filter,
-                &mut errors,
-            )
-            .await
-        }
-    };
+            None => {
+                walk_sizes(
+                    client,
+                    &path.container,
+                    &prefix,
+                    &args,
+                    &filter,
+                    &mut errors,
+                )
+                .await
+            }
+        };
     let prices = &ctx.config.settings.prices;
     let place = |rel: &str| format!("az://{}/{prefix}{rel}", path.container);
     if args.json {

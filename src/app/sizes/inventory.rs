@@ -62,6 +62,7 @@ impl State {
                         let start = format!("az://{}/", first.destination);
                         let line = first.line();
                         self.info(&format!("Inventory rule {line}."));
+                        self.inventory_rule = Some((first.destination.clone(), first.name.clone()));
                         self.inventory_rules = Some((account, loaded));
                         self.ask_report_place(Some(start), Some(line));
                     }
@@ -323,7 +324,7 @@ mod tests {
         s.update(Action::Inventory(InventoryEvent::Loaded {
             account: 0,
             result: Ok(Loaded {
-                policy: Some(p),
+                policy: Some(p.clone()),
                 versioning: false,
             }),
         }));
@@ -335,6 +336,26 @@ mod tests {
             status(&s).contains("Inventory rule weekly: weekly Parquet of blobs"),
             "{}",
             status(&s)
+        );
+        // Only that rule's reports are read there (not elsewhere).
+        let fx = cmd(&mut s, Command::Accept);
+        assert!(
+            matches!(&fx[..], [Effect::SizesInventory { rule: Some(r), .. }] if r == "weekly"),
+            "{fx:?}"
+        );
+        cmd(&mut s, Command::SizesInventory);
+        s.update(Action::Inventory(InventoryEvent::Loaded {
+            account: 0,
+            result: Ok(Loaded {
+                policy: Some(p.clone()),
+                versioning: false,
+            }),
+        }));
+        s.input = tui_input::Input::new("az://elsewhere/".into());
+        let fx = cmd(&mut s, Command::Accept);
+        assert!(
+            matches!(&fx[..], [Effect::SizesInventory { rule: None, .. }]),
+            "{fx:?}"
         );
         // An account not found through Entra ID asks for the place at once.
         let mut s = in_container(&["a/"]);

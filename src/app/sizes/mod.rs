@@ -185,8 +185,18 @@ impl State {
         let entry = self.sizes_other.entry(key.clone()).or_default();
         entry.counting = true;
         entry.error = None;
-        self.note_op("Reading the latest inventory report…");
-        vec![Effect::SizesInventory { key, report }]
+        // The account's usable rule, when its reports are where the user looks.
+        let rule = self.inventory_rule.as_ref().and_then(|(dest, name)| {
+            crate::azure::uri::parse_az_uri(&report)
+                .ok()
+                .filter(|p| p.container == *dest)
+                .map(|_| name.clone())
+        });
+        self.note_op(&match &rule {
+            Some(r) => format!("Reading the latest report of inventory rule {r}…"),
+            None => "Reading the latest inventory report…".to_string(),
+        });
+        vec![Effect::SizesInventory { key, report, rule }]
     }
 
     pub(super) fn sizes_report(&mut self, r: SizesReport) -> Vec<Effect> {
@@ -424,7 +434,13 @@ mod tests {
         let fx = cmd(&mut s, Command::Accept);
         let key = s.sizes_key().unwrap();
         match &fx[..] {
-            [Effect::SizesInventory { key: k, report }] => {
+            [
+                Effect::SizesInventory {
+                    key: k,
+                    report,
+                    rule: None,
+                },
+            ] => {
                 assert_eq!(*k, key);
                 assert_eq!(report, "az://inventory/2026/");
             }

@@ -167,6 +167,7 @@ pub(in crate::app) async fn from_inventory(
     client: crate::azure::StorageClient,
     key: SizesKey,
     report: String,
+    rule: Option<String>,
 ) -> SizesReport {
     use crate::azure::inventory;
     let mut out = SizesReport {
@@ -187,7 +188,8 @@ pub(in crate::app) async fn from_inventory(
             return out;
         }
     };
-    let manifest = inventory::latest_manifest(&client, &place.container, &place.prefix).await;
+    let manifest =
+        inventory::latest_manifest(&client, &place.container, &place.prefix, rule.as_deref()).await;
     let (_, manifest) = match manifest {
         Ok(m) => m,
         Err(e) => {
