@@ -1124,6 +1124,37 @@ async fn du_from_a_parquet_inventory_report_agrees_too() {
     let doc = du_inventory(t, &format!("az://{inv}/"));
     assert_same_as_expected(&doc, t);
     assert_eq!(doc["inventory"]["rule"], "Weekly");
+    // --inventory-rule: that rule's reports only.
+    let doc = du(&[
+        &format!("az://{}", t.container),
+        "--depth",
+        "2",
+        "--inventory",
+        &format!("az://{inv}/"),
+        "--inventory-rule",
+        "Weekly",
+    ]);
+    assert_same_as_expected(&doc, t);
+    let home = tempfile::tempdir().unwrap();
+    let other = |rule: &str| {
+        run_blobx(
+            home.path(),
+            &[
+                "du",
+                "--emulator",
+                &emu.host,
+                &format!("az://{}", t.container),
+                "--inventory",
+                &format!("az://{inv}/"),
+                "--inventory-rule",
+                rule,
+            ],
+        )
+    };
+    let out = other("Daily");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Daily-manifest.json"));
+    assert_eq!(other("no good").status.code(), Some(2));
 
     // The ranged reader against the whole-file reader, row groups and all.
     use blobx::azure::inventory::{self, Adder};

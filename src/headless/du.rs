@@ -29,6 +29,10 @@ pub struct Args {
     /// (az://destination-container/prefix) instead of listing.
     #[arg(long, value_name = "AZ_URI")]
     pub inventory: Option<String>,
+    /// Only this inventory rule's reports (`<rule>-manifest.json`), when
+    /// several rules write below the same place (`blobx inventory get` lists them).
+    #[arg(long, value_name = "RULE", requires = "inventory")]
+    pub inventory_rule: Option<String>,
     /// Folders listed at once.
     #[arg(long, default_value_t = crate::azure::walk::DEFAULT_PARALLEL, value_name = "N")]
     pub parallel: usize,
@@ -92,9 +96,14 @@ pub async fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
                     );
                 }
                 let at = parse_az_uri(report).map_err(|e| anyhow::anyhow!(e))?;
+                let rule = args.inventory_rule.as_deref();
+                if let Some(r) = rule {
+                    crate::azure::inventory_policy::check_rule_name(r)
+                        .map_err(|e| anyhow::anyhow!("--inventory-rule {r:?}: {e}"))?;
+                }
                 let inv_client = ctx.client(at.account.as_deref().or(path.account.as_deref()))?;
                 let (name, manifest) =
-                    match inventory::latest_manifest(&inv_client, &at.container, &at.prefix, None)
+                    match inventory::latest_manifest(&inv_client, &at.container, &at.prefix, rule)
                         .await
                     {
                         Ok(m) => m,
