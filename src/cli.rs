@@ -26,6 +26,8 @@ pub enum Cmd {
     Props(crate::headless::props::Args),
     /// Read or replace an account's lifecycle management rules; --dry-run says what they would do today.
     Lifecycle(crate::headless::lifecycle::Args),
+    /// Show an account's Blob Inventory rules, or add a daily one blobx can size from.
+    Inventory(crate::headless::inventory::Args),
     /// Bring back a deleted blob (soft delete, or its latest version under versioning).
     Restore(crate::headless::restore::Args),
     /// Make DST hold what SRC holds (local or az://): a plan with --dry-run, extras deleted only with --delete-extra.
@@ -155,7 +157,7 @@ fn run_headless(command: Cmd, args: Args) -> ExitCode {
                     &mut ctx.nodes,
                     args.dfs_endpoint.as_deref(),
                 )?;
-                ctx.settle_versions().await;
+                crate::headless::Context::settle_versions_lazily();
                 if let Some(cap) = args.cap_mbps {
                     ctx.cap = cap_from_flag(cap)?;
                 }
@@ -171,6 +173,7 @@ fn run_headless(command: Cmd, args: Args) -> ExitCode {
                     Cmd::Sas(a) => crate::headless::sas::run(a, &ctx).await,
                     Cmd::Props(a) => crate::headless::props::run(a, &ctx).await,
                     Cmd::Lifecycle(a) => crate::headless::lifecycle::run(a, &ctx).await,
+                    Cmd::Inventory(a) => crate::headless::inventory::run(a, &ctx).await,
                     Cmd::Restore(a) => crate::headless::restore::run(a, &ctx).await,
                     Cmd::Sync(a) => crate::headless::sync::run(a, &ctx).await,
                     Cmd::Ls(a) => crate::headless::blobs::ls(a, &ctx).await,

@@ -298,17 +298,17 @@ pub const COMMANDS: &[(Command, &str, &str)] = &[
     (
         Command::Sizes,
         "sizes",
-        "Count sizes: every subfolder here (or every container), by bytes; o sorts by size",
+        "Count sizes: every subfolder here (or every container), by bytes; o sorts by size; after Alt-Z or I, back to the live count",
     ),
     (
         Command::SizesFiltered,
         "sizes_filtered",
-        "Count sizes of only what a pattern and filter words take (min:1MiB after:7d …)",
+        "Count sizes of only what a pattern and filter words take (min:1MiB after:7d …); kept apart from the live count",
     ),
     (
         Command::SizesInventory,
         "sizes_inventory",
-        "Sizes from the latest Blob Inventory report (for accounts too big to list)",
+        "Sizes from the latest Blob Inventory report (accounts too big to list; on Entra ID accounts: their rules, or add one)",
     ),
     (
         Command::Sync,

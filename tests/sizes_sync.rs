@@ -963,6 +963,7 @@ async fn du_from_a_csv_inventory_report_agrees_with_a_live_walk() {
             runner.run_all(vec![Effect::SizesInventory {
                 key: key.clone(),
                 report: format!("az://{inv}/"),
+                rule: None,
             }]);
             let r = loop {
                 match rx.recv().await.unwrap() {
@@ -1045,7 +1046,10 @@ async fn du_from_a_csv_inventory_report_agrees_with_a_live_walk() {
     assert_eq!(out.status.code(), Some(2));
 }
 
-/// The same from a Parquet report (Content-Length as INT64, names as UTF8).
+/// The same from a Parquet report (Content-Length as INT64, names as UTF8),
+/// read by ranges: 30 row groups, a column sums never need (`Metadata`, first,
+/// never fetched: the decoder may read only what was fetched), and a footer
+/// over 64 KiB (a second ranged read); the totals equal the whole-file path's.
 #[tokio::test(flavor = "multi_thread")]
 async fn du_from_a_parquet_inventory_report_agrees_too() {
     use parquet::data_type::{ByteArray, ByteArrayType, Int64Type};
@@ -1059,19 +1063,28 @@ async fn du_from_a_parquet_inventory_report_agrees_too() {
     let inv = unique("invparquet");
     let schema = Arc::new(
         parse_message_type(
-            "message inventory { REQUIRED BYTE_ARRAY Name (UTF8); OPTIONAL INT64 Content-Length; OPTIONAL BYTE_ARRAY AccessTier (UTF8); }",
+            "message inventory { OPTIONAL BYTE_ARRAY Metadata (UTF8); REQUIRED BYTE_ARRAY Name (UTF8); OPTIONAL INT64 Content-Length; OPTIONAL BYTE_ARRAY AccessTier (UTF8); }",
         )
         .unwrap(),
     );
     let mut data = Vec::new();
-    let mut w = SerializedFileWriter::new(
-        &mut data,
-        schema,
-        Arc::new(WriterProperties::builder().build()),
-    )
-    .unwrap();
-    for chunk in t.blobs.chunks(100) {
+    let long = parquet::file::metadata::KeyValue::new("padding".into(), "p".repeat(70_000));
+    let props = WriterProperties::builder()
+        .set_key_value_metadata(Some(vec![long]))
+        .build();
+    let mut w = SerializedFileWriter::new(&mut data, schema, Arc::new(props)).unwrap();
+    for chunk in t.blobs.chunks(7) {
         let mut rg = w.next_row_group().unwrap();
+        let meta: Vec<ByteArray> = chunk
+            .iter()
+            .map(|(n, ..)| ByteArray::from(format!("owner={n}").as_str()))
+            .collect();
+        let defs = vec![1i16; chunk.len()];
+        let mut col = rg.next_column().unwrap().unwrap();
+        col.typed::<ByteArrayType>()
+            .write_batch(&meta, Some(&defs), None)
+            .unwrap();
+        col.close().unwrap();
         let names: Vec<ByteArray> = chunk
             .iter()
             .map(|(n, ..)| ByteArray::from(format!("{}/{n}", t.container).as_str()))
@@ -1102,6 +1115,7 @@ async fn du_from_a_parquet_inventory_report_agrees_too() {
     w.close().unwrap();
     let run = "2026/11/29/13-25-36/Weekly";
     let files = vec![(format!("{run}/Weekly.parquet"), data.len())];
+    let whole = data.clone();
     fill(
         &c,
         &inv,
@@ -1118,6 +1132,67 @@ async fn du_from_a_parquet_inventory_report_agrees_too() {
     let doc = du_inventory(t, &format!("az://{inv}/"));
     assert_same_as_expected(&doc, t);
     assert_eq!(doc["inventory"]["rule"], "Weekly");
+    // --inventory-rule: that rule's reports only.
+    let doc = du(&[
+        &format!("az://{}", t.container),
+        "--depth",
+        "2",
+        "--inventory",
+        &format!("az://{inv}/"),
+        "--inventory-rule",
+        "Weekly",
+    ]);
+    assert_same_as_expected(&doc, t);
+    let home = tempfile::tempdir().unwrap();
+    let other = |rule: &str| {
+        run_blobx(
+            home.path(),
+            &[
+                "du",
+                "--emulator",
+                &emu.host,
+                &format!("az://{}", t.container),
+                "--inventory",
+                &format!("az://{inv}/"),
+                "--inventory-rule",
+                rule,
+            ],
+        )
+    };
+    let out = other("Daily");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Daily-manifest.json"));
+    assert_eq!(other("no good").status.code(), Some(2));
+
+    // The ranged reader against the whole-file reader, row groups and all.
+    use blobx::azure::inventory::{self, Adder};
+    let meta = blobx::azure::inventory_parquet::metadata(&c, &inv, &files[0].0, whole.len() as u64)
+        .await
+        .unwrap();
+    assert_eq!(meta.num_row_groups(), 30);
+    let (_, manifest) = inventory::latest_manifest(&c, &inv, "", None)
+        .await
+        .unwrap();
+    // Asked for another rule's reports: none there, said.
+    let e = inventory::latest_manifest(&c, &inv, "", Some("Daily"))
+        .await
+        .unwrap_err();
+    assert!(e.contains("Daily-manifest.json"), "{e}");
+    assert_eq!(
+        inventory::latest_manifest(&c, &inv, "", Some("Weekly"))
+            .await
+            .unwrap()
+            .1
+            .rule_name,
+        "Weekly"
+    );
+    let ranged = inventory::sum(&c, &inv, &manifest, &t.container, "", usize::MAX)
+        .await
+        .unwrap();
+    let mut adder = Adder::new(&t.container, "", usize::MAX);
+    inventory::add_parquet(bytes::Bytes::from(whole), &mut adder).unwrap();
+    assert_eq!(ranged, adder.out);
+    assert_eq!(ranged.rows, t.blobs.len() as u64);
 }
 
 /// The TUI's find (`f`) with filter words, as the runner does it: exactly

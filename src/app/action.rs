@@ -52,6 +52,8 @@ pub enum Action {
     },
     /// Sizes counted so far (`Z`), or at the end.
     Sizes(super::sizes::SizesReport),
+    /// Inventory rules read, or a rule saved (`I` on an Entra ID account).
+    Inventory(super::sizes::InventoryEvent),
     /// A request from `app::ops` finished.
     OpDone {
         account: usize,

@@ -95,6 +95,19 @@ pub enum Effect {
     SizesInventory {
         key: super::sizes::SizesKey,
         report: String,
+        /// Only this rule's reports (the account's rule writing there).
+        rule: Option<String>,
+    },
+    /// Read an Entra ID account's Blob Inventory rules (Resource Manager).
+    InventoryRules {
+        account: usize,
+    },
+    /// Save the reviewed inventory policy if the service still has `expected`.
+    InventoryCreate {
+        account: usize,
+        expected: Option<serde_json::Value>,
+        after: serde_json::Value,
+        name: String,
     },
     /// An everyday action on the service (see `app::ops`).
     Op {

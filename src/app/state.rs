@@ -89,6 +89,13 @@ pub enum Confirm {
         session: Box<super::edit::EditSession>,
         text: String,
     },
+    /// Add an inventory rule: the policy after (JSON) and the review lines.
+    InventoryRule {
+        account: usize,
+        name: String,
+        after: String,
+        review: Vec<String>,
+    },
     /// Bring back a soft-deleted blob.
     Undelete {
         account: usize,
@@ -300,6 +307,11 @@ pub struct State {
     pub deleted: Option<super::history::DeletedView>,
     /// Folder and container sizes counted this session (`Z`), by folder.
     pub sizes: std::collections::HashMap<super::sizes::SizesKey, super::sizes::FolderSizes>,
+    /// Counts that are not a live count of everything (`Alt-Z` filtered, `I`
+    /// from an inventory report), kept apart so the live ones stay cached.
+    pub sizes_other: std::collections::HashMap<super::sizes::SizesKey, super::sizes::FolderSizes>,
+    /// Which of the two the list shows (the last started; `Z` goes back to live).
+    pub sizes_live: bool,
     /// Per-tier prices for the estimated cost next to sizes (config.toml `[prices]`).
     pub prices: crate::config::settings::Prices,
     /// Unix seconds, set by the loop before each draw (for "counted 3 min
@@ -307,6 +319,10 @@ pub struct State {
     pub now: i64,
     /// The last place typed for inventory reports (`I`).
     pub inventory_report: Option<String>,
+    /// The inventory rules last read for `I` (account, policy), until saved.
+    pub inventory_rules: Option<(usize, crate::azure::inventory_policy::Loaded)>,
+    /// The account's usable inventory rule last offered by `I` (destination, name).
+    pub inventory_rule: Option<(String, String)>,
     /// The sync whose transfers run, until they are all over.
     pub sync_job: Option<super::sync::SyncJob>,
     pub(super) next_generation: u64,
@@ -351,8 +367,12 @@ impl State {
             bookmarks: Default::default(),
             deleted: None,
             sizes: Default::default(),
+            sizes_other: Default::default(),
+            sizes_live: true,
             sync_job: None,
             inventory_report: None,
+            inventory_rules: None,
+            inventory_rule: None,
             prices: Default::default(),
             now: 0,
             next_generation: 1,

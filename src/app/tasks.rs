@@ -426,7 +426,7 @@ impl Runner {
                     client, key, containers, filter, token, tx,
                 ));
             }
-            Effect::SizesInventory { key, report } => {
+            Effect::SizesInventory { key, report, rule } => {
                 let token = replace(&mut self.sizes);
                 let Some(client) = self.client(key.account) else {
                     return;
@@ -435,9 +435,26 @@ impl Runner {
                 tokio::spawn(async move {
                     tokio::select! {
                         _ = token.cancelled() => {}
-                        r = super::sizes::from_inventory(client, key, report) => {
+                        r = super::sizes::from_inventory(client, key, report, rule) => {
                             let _ = tx.send(Action::Sizes(r));
                         }
+                    }
+                });
+            }
+            Effect::InventoryRules { account } | Effect::InventoryCreate { account, .. } => {
+                let arm = match (&self.arm_endpoint, self.client(account)) {
+                    (Some(endpoint), Some(client)) => {
+                        crate::azure::entra::Arm::for_account(endpoint, client.account())
+                    }
+                    (None, _) => {
+                        Err("Resource Manager is turned off in config.toml ([entra])".into())
+                    }
+                    (_, None) => Err("this account is not available".into()),
+                };
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    if let Some(event) = super::sizes::inventory_task(arm, effect).await {
+                        let _ = tx.send(Action::Inventory(event));
                     }
                 });
             }

@@ -137,6 +137,7 @@ impl State {
             Action::OpDone { account, result } => self.op_done(account, result),
             Action::Edit(event) => self.edit_event(event),
             Action::Sizes(report) => self.sizes_report(report),
+            Action::Inventory(event) => self.inventory_event(event),
             Action::FindPage {
                 generation,
                 result,

@@ -53,8 +53,16 @@ impl std::fmt::Debug for StorageClient {
     }
 }
 
-fn client_options(account: &Account, max_retries: u32) -> anyhow::Result<ClientOptions> {
+fn client_options(
+    account: &Account,
+    max_retries: u32,
+    lazy_version: bool,
+) -> anyhow::Result<ClientOptions> {
     let mut per_try: Vec<Arc<dyn Policy>> = Vec::new();
+    // First: the version it sets is signed by the policies after it.
+    if lazy_version && let Some(p) = super::version::lazy_policy(account) {
+        per_try.push(p);
+    }
     match &account.auth {
         Auth::SharedKey { key } => per_try.push(Arc::new(SharedKeyPolicy::new(&account.name, key))),
         Auth::Sas { token, .. } => per_try.push(Arc::new(SasPolicy::new(token.clone()))),
@@ -95,12 +103,12 @@ impl StorageClient {
     /// A client that sends `x-ms-version: version` instead of the SDK's own
     /// (for an older service that refuses the newer one).
     pub fn with_version(account: Account, version: &str) -> anyhow::Result<Self> {
-        Self::build(account, 3, Some(version))
+        Self::build(account, 3, Some(version), false)
     }
 
     /// [`Self::for_transfers`] at `version`.
     pub fn for_transfers_with_version(account: Account, version: &str) -> anyhow::Result<Self> {
-        Self::build(account, 8, Some(version))
+        Self::build(account, 8, Some(version), false)
     }
 
     /// The storage service version this client sends.
@@ -110,16 +118,22 @@ impl StorageClient {
 
     /// No retries: for a quick question whose failure is an answer (an
     /// emulator that is not running refuses the connection at once).
+    /// (It never settles the version lazily: the version probe itself uses it.)
     pub fn without_retries(account: Account) -> anyhow::Result<Self> {
-        Self::build(account, 0, None)
+        Self::build(account, 0, None, false)
     }
 
     fn with_retries(account: Account, max_retries: u32) -> anyhow::Result<Self> {
-        Self::build(account, max_retries, None)
+        Self::build(account, max_retries, None, true)
     }
 
-    fn build(account: Account, max_retries: u32, version: Option<&str>) -> anyhow::Result<Self> {
-        let options = client_options(&account, max_retries)?;
+    fn build(
+        account: Account,
+        max_retries: u32,
+        version: Option<&str>,
+        lazy_version: bool,
+    ) -> anyhow::Result<Self> {
+        let options = client_options(&account, max_retries, lazy_version && version.is_none())?;
         let mut service_options = BlobServiceClientOptions {
             client_options: options.clone(),
             ..Default::default()

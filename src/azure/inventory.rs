@@ -11,8 +11,11 @@
 //! blobs (`Deleted` true) are counted apart, as what they add.
 //!
 //! Files are read by ranged GETs of 8 MiB, a few ahead; a CSV is parsed as
-//! it streams (memory: the ranges in flight), a Parquet file is read whole
-//! (its footer points anywhere) and decoded by row.
+//! it streams (memory: the ranges in flight). A Parquet file is read by its
+//! footer first (one ranged GET of its last 64 KiB, a second when the
+//! metadata is longer), then row group by row group, only the columns sums
+//! need, a few row groups at once (memory: those row groups' needed column
+//! chunks, whatever the file's size).
 
 use super::client::StorageClient;
 use super::sizes::{Sizes, Totals};
@@ -104,12 +107,19 @@ pub struct InventorySizes {
 pub const EXTRA_NAMES: [&str; 3] = ["snapshots", "versions", "deleted"];
 
 /// The latest manifest below `container/prefix`: the greatest path ending in
-/// `manifest.json` (run folders are named by date and time, so they sort).
+/// `manifest.json` (run folders are named by date and time, so they sort);
+/// with `rule`, only that rule's (`…/<rule>-manifest.json`), so other rules
+/// writing into the same container are passed over.
 pub async fn latest_manifest(
     client: &StorageClient,
     container: &str,
     prefix: &str,
+    rule: Option<&str>,
 ) -> Result<(String, Manifest), String> {
+    let suffix = match rule {
+        Some(r) => format!("/{r}-manifest.json"),
+        None => "manifest.json".to_string(),
+    };
     let opts = WalkOptions {
         flat: true,
         ..WalkOptions::default()
@@ -124,14 +134,15 @@ pub async fn latest_manifest(
     let mut best: Option<String> = None;
     while let Some(page) = walk.next().await {
         for b in page? {
-            if b.name.ends_with("manifest.json") && best.as_ref().is_none_or(|x| b.name > *x) {
+            if b.name.ends_with(&suffix) && best.as_ref().is_none_or(|x| b.name > *x) {
                 best = Some(b.name);
             }
         }
     }
     let Some(name) = best else {
         return Err(format!(
-            "no inventory manifest (…manifest.json) below az://{container}/{prefix}"
+            "no inventory manifest (…{}) below az://{container}/{prefix}",
+            suffix.trim_start_matches('/')
         ));
     };
     let data = read_all(client, container, &name, None).await?;
@@ -301,12 +312,19 @@ pub fn add_csv(input: impl std::io::Read, adder: &mut Adder) -> Result<(), Strin
     Ok(())
 }
 
-/// Reads a whole Parquet report, adding each row.
+/// Reads a whole Parquet report, adding each row (the ranged reader's check).
 pub fn add_parquet(data: Bytes, adder: &mut Adder) -> Result<(), String> {
     use parquet::file::reader::{FileReader, SerializedFileReader};
-    use parquet::record::Field;
     let reader = SerializedFileReader::new(data).map_err(|e| format!("not Parquet: {e}"))?;
     let rows = reader.get_row_iter(None).map_err(|e| e.to_string())?;
+    add_rows(rows, adder)
+}
+
+pub(super) fn add_rows(
+    rows: parquet::record::reader::RowIter<'_>,
+    adder: &mut Adder,
+) -> Result<(), String> {
+    use parquet::record::Field;
     for row in rows {
         let row = row.map_err(|e| format!("a row of the report: {e}"))?;
         let mut out = Row::default();
@@ -376,13 +394,9 @@ pub async fn sum(
     let mut adder = Adder::new(scope_container, scope_prefix, depth);
     for file in &manifest.files {
         if manifest.parquet(&file.blob) {
-            let data = read_all(client, container, &file.blob, Some(file.size)).await?;
-            adder = tokio::task::spawn_blocking(move || {
-                add_parquet(Bytes::from(data), &mut adder).map(|()| adder)
-            })
-            .await
-            .map_err(|e| e.to_string())?
-            .map_err(|e| format!("{}: {e}", file.blob))?;
+            adder = super::inventory_parquet::add(client, container, &file.blob, file.size, adder)
+                .await
+                .map_err(|e| format!("{}: {e}", file.blob))?;
         } else {
             let (tx, rx) = std::sync::mpsc::sync_channel(AHEAD);
             let parse = tokio::task::spawn_blocking(move || {

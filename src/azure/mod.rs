@@ -21,6 +21,8 @@ pub mod find;
 pub mod history;
 pub mod http;
 pub mod inventory;
+pub mod inventory_parquet;
+pub mod inventory_policy;
 pub mod lifecycle;
 pub mod listing;
 mod listing_xml;

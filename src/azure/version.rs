@@ -181,3 +181,71 @@ mod tests {
         assert!(lacks("2019-07-07").contains("blob versions"));
     }
 }
+
+/// Command line runs settle the version lazily (see [`settle_lazily`]).
+static LAZY: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+/// How the user hears of a settled version (account label, refused, accepted).
+static NOTE: std::sync::OnceLock<fn(&str, &str, &str)> = std::sync::OnceLock::new();
+type Settled = std::sync::Arc<tokio::sync::OnceCell<Option<String>>>;
+/// By blob endpoint: the version settled for it (`None`: the SDK's is fine).
+static SETTLED: std::sync::LazyLock<std::sync::Mutex<std::collections::HashMap<String, Settled>>> =
+    std::sync::LazyLock::new(Default::default);
+
+/// For a command line run: a service that may refuse the SDK's version is
+/// probed on the first request to it (not before the command has checked
+/// its input, so bad input sends nothing), once per endpoint, and the
+/// version it accepts used from then on; `note` tells the user.
+pub fn settle_lazily(note: fn(&str, &str, &str)) {
+    let _ = NOTE.set(note);
+    LAZY.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The policy that settles `account`'s version on its first request, when
+/// lazy settling is on and the account may need it.
+pub(super) fn lazy_policy(
+    account: &Account,
+) -> Option<std::sync::Arc<dyn azure_core::http::policies::Policy>> {
+    (LAZY.load(std::sync::atomic::Ordering::Relaxed)
+        && account.service_version.is_none()
+        && may_refuse(account))
+    .then(|| {
+        std::sync::Arc::new(LazyVersion {
+            account: account.clone(),
+        }) as std::sync::Arc<dyn azure_core::http::policies::Policy>
+    })
+}
+
+#[derive(Debug)]
+struct LazyVersion {
+    account: Account,
+}
+
+#[async_trait::async_trait]
+impl azure_core::http::policies::Policy for LazyVersion {
+    async fn send(
+        &self,
+        ctx: &azure_core::http::Context,
+        request: &mut Request,
+        next: &[std::sync::Arc<dyn azure_core::http::policies::Policy>],
+    ) -> azure_core::http::policies::PolicyResult {
+        let cell = {
+            let mut map = SETTLED.lock().unwrap_or_else(|e| e.into_inner());
+            map.entry(self.account.blob_endpoint.to_string())
+                .or_default()
+                .clone()
+        };
+        let accepted = cell
+            .get_or_init(|| async {
+                let found = probe(&self.account, std::time::Duration::from_secs(3)).await;
+                if let (Some((refused, accepted)), Some(note)) = (&found, NOTE.get()) {
+                    note(&self.account.label, refused, accepted);
+                }
+                found.map(|(_, accepted)| accepted)
+            })
+            .await;
+        if let Some(v) = accepted {
+            request.insert_header("x-ms-version", v.clone());
+        }
+        next[0].send(ctx, request, &next[1..]).await
+    }
+}

@@ -29,6 +29,10 @@ pub struct Args {
     /// (az://destination-container/prefix) instead of listing.
     #[arg(long, value_name = "AZ_URI")]
     pub inventory: Option<String>,
+    /// Only this inventory rule's reports (`<rule>-manifest.json`), when
+    /// several rules write below the same place (`blobx inventory get` lists them).
+    #[arg(long, value_name = "RULE", requires = "inventory")]
+    pub inventory_rule: Option<String>,
     /// Folders listed at once.
     #[arg(long, default_value_t = crate::azure::walk::DEFAULT_PARALLEL, value_name = "N")]
     pub parallel: usize,
@@ -83,54 +87,64 @@ pub async fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     let mut errors = Vec::new();
     let mut source = None;
     let mut extra = None;
-    let sizes = match &args.inventory {
-        Some(report) => {
-            if !filter.is_empty() {
-                anyhow::bail!("--inventory sums a report: the filters work on live listings only");
-            }
-            let at = parse_az_uri(report).map_err(|e| anyhow::anyhow!(e))?;
-            let inv_client = ctx.client(at.account.as_deref().or(path.account.as_deref()))?;
-            let (name, manifest) =
-                match inventory::latest_manifest(&inv_client, &at.container, &at.prefix).await {
-                    Ok(m) => m,
+    let sizes =
+        match &args.inventory {
+            Some(report) => {
+                if !filter.is_empty() {
+                    anyhow::bail!(
+                        "--inventory sums a report: the filters work on live listings only"
+                    );
+                }
+                let at = parse_az_uri(report).map_err(|e| anyhow::anyhow!(e))?;
+                let rule = args.inventory_rule.as_deref();
+                if let Some(r) = rule {
+                    crate::azure::inventory_policy::check_rule_name(r)
+                        .map_err(|e| anyhow::anyhow!("--inventory-rule {r:?}: {e}"))?;
+                }
+                let inv_client = ctx.client(at.account.as_deref().or(path.account.as_deref()))?;
+                let (name, manifest) =
+                    match inventory::latest_manifest(&inv_client, &at.container, &at.prefix, rule)
+                        .await
+                    {
+                        Ok(m) => m,
+                        Err(e) => {
+                            eprintln!("blobx: {e}");
+                            return Ok(ExitCode::from(1));
+                        }
+                    };
+                match inventory::sum(
+                    &inv_client,
+                    &at.container,
+                    &manifest,
+                    &path.container,
+                    &prefix,
+                    args.depth,
+                )
+                .await
+                {
+                    Ok(out) => {
+                        source = Some((format!("az://{}/{name}", at.container), manifest));
+                        extra = Some(out.extra);
+                        out.sizes
+                    }
                     Err(e) => {
                         eprintln!("blobx: {e}");
                         return Ok(ExitCode::from(1));
                     }
-                };
-            match inventory::sum(
-                &inv_client,
-                &at.container,
-                &manifest,
-                &path.container,
-                &prefix,
-                args.depth,
-            )
-            .await
-            {
-                Ok(out) => {
-                    source = Some((format!("az://{}/{name}", at.container), manifest));
-                    extra = Some(out.extra);
-                    out.sizes
-                }
-                Err(e) => {
-                    eprintln!("blobx: {e}");
-                    return Ok(ExitCode::from(1));
                 }
             }
-        }
-        None => {
-            walk_sizes(
-                client,
-                &path.container,
-                &prefix,
-                &args,
-                &filter,
-                &mut errors,
-            )
-            .await
-        }
-    };
+            None => {
+                walk_sizes(
+                    client,
+                    &path.container,
+                    &prefix,
+                    &args,
+                    &filter,
+                    &mut errors,
+                )
+                .await
+            }
+        };
     let prices = &ctx.config.settings.prices;
     let place = |rel: &str| format!("az://{}/{prefix}{rel}", path.container);
     if args.json {

@@ -38,6 +38,8 @@ pub enum Action {
     /// Print the account's lifecycle policy as JSON ({"rules": [...]}).
     Get {
         /// Account label or name (found through Microsoft Entra ID).
+        // Its own id: the global --account is also called "account".
+        #[arg(id = "target_account", value_name = "ACCOUNT")]
         account: String,
         #[command(flatten)]
         run: DryRunArgs,
@@ -45,6 +47,8 @@ pub enum Action {
     /// Check and save a policy from a JSON file like `get` prints (`-` reads
     /// stdin); {"rules": []} removes the policy.
     Set {
+        // Its own id: the global --account is also called "account".
+        #[arg(id = "target_account", value_name = "ACCOUNT")]
         account: String,
         /// The JSON file, or - for stdin.
         file: String,
@@ -66,7 +70,7 @@ fn now_or(as_of: Option<&str>) -> anyhow::Result<i64> {
 /// through Entra ID keeps its resource id; otherwise the accounts the
 /// signed-in identity can see are searched by name (unless Resource
 /// Manager is not needed: a dry run of a file lists any account).
-async fn resolve(
+pub(super) async fn resolve(
     ctx: &Context,
     name: &str,
     needs_arm: bool,
@@ -101,12 +105,23 @@ async fn resolve(
     Ok((account, Some(arm)))
 }
 
-fn need_arm(account: &Account, arm: Option<(Arm, String)>) -> anyhow::Result<(Arm, String)> {
+pub(super) fn need_arm(
+    account: &Account,
+    arm: Option<(Arm, String)>,
+    what: &str,
+) -> anyhow::Result<(Arm, String)> {
     arm.ok_or_else(|| {
+        let dry = if what == "lifecycle rules" {
+            format!(
+                "; a dry run of a file works on any account (`blobx lifecycle set {} FILE --dry-run`)",
+                account.label
+            )
+        } else {
+            String::new()
+        };
         anyhow::anyhow!(
-            "{}: lifecycle rules live in Azure Resource Manager, reached for accounts found through Microsoft Entra ID (sign in with az login); a dry run of a file works on any account (`blobx lifecycle set {} FILE --dry-run`)",
+            "{}: {what} live in Azure Resource Manager, reached for accounts found through Microsoft Entra ID (sign in with az login){dry}",
             account.label,
-            account.label
         )
     })
 }
@@ -137,7 +152,7 @@ pub async fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
     match args.action {
         Action::Get { account: name, run } => {
             let (account, arm) = resolve(ctx, &name, true).await?;
-            let (arm, id) = need_arm(&account, arm)?;
+            let (arm, id) = need_arm(&account, arm, "lifecycle rules")?;
             let policy = match lifecycle::get(&arm, &id).await {
                 Ok(p) => p,
                 Err(e) => return Ok(super::blobs::failed(e)),
@@ -166,7 +181,7 @@ pub async fn run(args: Args, ctx: &Context) -> anyhow::Result<ExitCode> {
             if run.dry_run {
                 return dry_run(&account, &policy, &run).await;
             }
-            let (arm, id) = need_arm(&account, arm)?;
+            let (arm, id) = need_arm(&account, arm, "lifecycle rules")?;
             let current = match lifecycle::get(&arm, &id).await {
                 Ok(p) => p,
                 Err(e) => return Ok(super::blobs::failed(e)),

@@ -10,6 +10,7 @@ pub mod cp;
 pub mod du;
 pub mod edit;
 pub mod filter_args;
+pub mod inventory;
 pub mod lifecycle;
 pub mod props;
 pub mod restore;
@@ -67,36 +68,16 @@ impl Context {
 
     /// Services outside Azure's clouds (the emulator, Azure Stack Hub) that
     /// refuse the SDK's `x-ms-version` are used at the newest version they
-    /// accept, as the TUI does; said once on stderr. One cheap read per such
-    /// account, at once, each given at most 3 s.
-    pub async fn settle_versions(&mut self) {
-        let probes = self
-            .nodes
-            .iter()
-            .enumerate()
-            .filter(|(_, n)| {
-                n.broken.is_none() && !n.discovery && crate::azure::version::may_refuse(&n.account)
-            })
-            .map(|(i, n)| {
-                let account = n.account.clone();
-                async move {
-                    let found =
-                        crate::azure::version::probe(&account, std::time::Duration::from_secs(3))
-                            .await;
-                    (i, found)
-                }
-            });
-        for (i, found) in futures::future::join_all(probes).await {
-            if let Some((refused, accepted)) = found {
-                let node = &mut self.nodes[i];
-                eprintln!(
-                    "blobx: {} refuses service version {refused}; using {accepted} ({})",
-                    node.account.label,
-                    crate::azure::version::lacks(&accepted)
-                );
-                node.account.service_version = Some(accepted);
-            }
-        }
+    /// accept, as the TUI does; said once on stderr. Settled lazily: one
+    /// cheap read (at most 3 s) just before the first request to such an
+    /// account, so a command refusing its input sends nothing.
+    pub fn settle_versions_lazily() {
+        crate::azure::version::settle_lazily(|label, refused, accepted| {
+            eprintln!(
+                "blobx: {label} refuses service version {refused}; using {accepted} ({})",
+                crate::azure::version::lacks(accepted)
+            );
+        });
     }
 
     /// Adds, for this run only, the accounts that SAS URLs among `inputs` carry

@@ -145,8 +145,12 @@ fn info_line<'a>(state: &State, ui: &Ui) -> Line<'a> {
                     sizes.total.monthly_cost(&state.prices.per_tier()),
                     &state.prices.currency,
                 );
+                let back = match state.sizes_key() {
+                    Some(k) if state.has_live_count(&k) => "Z: the live count (cached)",
+                    _ => "Z counts all, live",
+                };
                 format!(
-                    " · sizes: {what}, ≈{cost}/mo (estimate) · {} · Z counts all, live",
+                    " · sizes: {what}, ≈{cost}/mo (estimate) · {} · {back}",
                     sizes.source.as_deref().unwrap_or_default()
                 )
             }

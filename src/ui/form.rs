@@ -186,6 +186,10 @@ pub fn draw_confirm(frame: &mut Frame, area: Rect, state: &State, ui: &Ui) {
             display_name(blob)
         ),
         Confirm::Resume { entries } => resume_question(entries),
+        Confirm::InventoryRule { review, .. } => format!(
+            "{}\nSave it? (y/n)",
+            review.iter().map(|l| super::format::escape(l)).collect::<Vec<_>>().join("\n")
+        ),
     };
     // Names were escaped where they went in; this catches any other text
     // from the service (a plan's question) without touching the line breaks.

@@ -17,6 +17,8 @@ pub struct Docs {
     pub docs: HashMap<String, Value>,
     /// (method, path, body) of every write.
     pub writes: Vec<(String, String, Value)>,
+    /// Every request answered, reads included.
+    pub requests: usize,
 }
 
 pub fn merge(into: &mut Value, patch: &Value) {
@@ -74,6 +76,7 @@ pub async fn serve(docs: Arc<Mutex<Docs>>) -> String {
                     .any(|l| l.ends_with(&format!("Bearer {TOKEN}")));
                 let (status, reply) = {
                     let mut d = docs.lock().unwrap();
+                    d.requests += 1;
                     let sent: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
                     let missing = || {
                         (
@@ -134,4 +137,41 @@ pub async fn serve(docs: Arc<Mutex<Docs>>) -> String {
         }
     });
     base
+}
+
+/// Resource Manager as discovery sees it: one subscription, one account.
+pub fn discoverable(d: &mut Docs, id: &str, blob: &str) {
+    d.docs.insert(
+        "/subscriptions".into(),
+        json!({"value": [{"id": "/subscriptions/sub-a", "subscriptionId": "sub-a", "displayName": "Data", "state": "Enabled"}]}),
+    );
+    d.docs.insert(
+        "/subscriptions/sub-a/providers/Microsoft.Storage/storageAccounts".into(),
+        json!({"value": [{"id": id, "name": id.rsplit('/').next().unwrap_or(id), "location": "westeurope", "kind": "StorageV2",
+            "sku": {"name": "Standard_LRS"},
+            "properties": {"primaryEndpoints": {"blob": blob}}}]}),
+    );
+}
+
+/// A stand-in for the Azure CLI (`az` first on the PATH this answers) that
+/// hands out the stub's token.
+pub fn fake_az(dir: &std::path::Path) -> String {
+    use std::os::unix::fs::PermissionsExt;
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let az = bin.join("az");
+    std::fs::write(
+        &az,
+        format!(
+            "#!/bin/sh\necho '{{\"accessToken\":\"{}\",\"expires_on\":4102444800,\"tokenType\":\"Bearer\"}}'\n",
+            TOKEN
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&az, std::fs::Permissions::from_mode(0o755)).unwrap();
+    format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    )
 }

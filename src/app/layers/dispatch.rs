@@ -183,6 +183,13 @@ impl State {
                 None => return Vec::new(),
             },
         };
+        let question = match self.inventory_confirm(cmd, question) {
+            Some(effects) => return effects,
+            None => match self.take_confirm() {
+                Some(q) => q,
+                None => return Vec::new(),
+            },
+        };
         let question = match self.edit_confirm(cmd, question) {
             Some(effects) => return effects,
             None => match self.take_confirm() {

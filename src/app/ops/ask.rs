@@ -75,10 +75,19 @@ pub enum Ask {
         prefix: String,
         local: std::path::PathBuf,
     },
-    /// Where the Blob Inventory reports are, for sizes from the latest one.
-    Inventory,
+    /// Where the Blob Inventory reports are, for sizes from the latest one
+    /// (the account's rule that writes them, when Resource Manager said).
+    Inventory {
+        rule: Option<String>,
+    },
     /// Which blobs a size count takes (the find syntax).
     SizesFilter,
+    /// The container a new daily inventory rule writes into (and why none
+    /// of the account's rules will do).
+    InventoryCreate {
+        account: usize,
+        why: String,
+    },
 }
 
 impl Ask {
@@ -135,9 +144,15 @@ impl Ask {
                 "count only (a glob, /regex/ or text; after:7d before: min:1MiB max: not:GLOB): "
                     .into()
             }
-            Ask::Inventory => {
+            Ask::Inventory { rule: None } => {
                 "sizes from the latest inventory report below (az://container/prefix): ".into()
             }
+            Ask::Inventory { rule: Some(rule) } => format!(
+                "inventory rule {rule}; sizes from the latest report below: "
+            ),
+            Ask::InventoryCreate { why, .. } => format!(
+                "{why}. Add a daily inventory rule (CSV, block blobs) writing into container (it must exist; Esc: no): "
+            ),
         }
     }
 
@@ -171,8 +186,9 @@ impl Ask {
             Ask::Cap => crate::transfer::throttle::parse_cap(t).map(|_| ()),
             Ask::GoTo => crate::azure::uri::parse_location(t).map(|_| ()),
             Ask::Upload { .. } => parse_upload(t).map(|_| ()),
-            Ask::Inventory => crate::azure::uri::parse_az_uri(t).map(|_| ()),
+            Ask::Inventory { .. } => crate::azure::uri::parse_az_uri(t).map(|_| ()),
             Ask::SizesFilter => crate::azure::find::Find::parse_filtered(t, 0).map(|_| ()),
+            Ask::InventoryCreate { .. } => ops::check_container_name(t),
         }
     }
 }
@@ -319,6 +335,14 @@ impl State {
                 if ask == Ask::GoTo {
                     return self.go_to(&text);
                 }
+                if let Ask::InventoryCreate { account, .. } = ask {
+                    if self.changes_off() {
+                        self.fail_op("read-only: no inventory rule is added");
+                        return Vec::new();
+                    }
+                    self.review_inventory_rule(account, &text);
+                    return Vec::new();
+                }
                 if let Ask::Upload {
                     account,
                     container,
@@ -342,9 +366,11 @@ impl State {
                 let request = match ask {
                     Ask::Find => return self.start_find(text),
                     Ask::FindTags => return self.start_find_tags(text),
-                    Ask::Inventory => return self.start_sizes_inventory(text),
+                    Ask::Inventory { .. } => return self.start_sizes_inventory(text),
                     Ask::SizesFilter => return self.start_sizes(Some(text)),
-                    Ask::Cap | Ask::GoTo | Ask::Upload { .. } => return Vec::new(),
+                    Ask::Cap | Ask::GoTo | Ask::Upload { .. } | Ask::InventoryCreate { .. } => {
+                        return Vec::new();
+                    }
                     Ask::Metadata { container, blob } => match parse_pairs(&text) {
                         Ok(pairs) => OpRequest::SetMetadata {
                             container,

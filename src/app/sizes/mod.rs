@@ -11,7 +11,10 @@ use super::state::{Location, State};
 use crate::azure::sizes::Totals;
 use std::collections::HashMap;
 
+mod inventory;
 mod tasks;
+pub use inventory::InventoryEvent;
+pub(super) use inventory::run as inventory_task;
 pub(super) use tasks::{count_sizes, from_inventory};
 
 /// A folder (or an account's container list, `container: None`).
@@ -53,6 +56,9 @@ pub struct SizesReport {
     pub at: i64,
     /// From an inventory report: which one (`None`: a live walk).
     pub source: Option<String>,
+    /// A live count of everything (`Z`); else filtered or from a report,
+    /// cached apart.
+    pub live: bool,
 }
 
 impl State {
@@ -77,9 +83,29 @@ impl State {
         }
     }
 
-    /// The sizes known for what the browser shows now.
+    /// The sizes known for what the browser shows now: the live count, or
+    /// (after `Alt-Z` or `I`) the other one where there is one.
     pub fn current_sizes(&self) -> Option<&FolderSizes> {
-        self.sizes.get(&self.sizes_key()?)
+        let key = self.sizes_key()?;
+        if self.sizes_live {
+            return self.sizes.get(&key);
+        }
+        self.sizes_other.get(&key).or_else(|| self.sizes.get(&key))
+    }
+
+    /// Whether a finished live count of `key` is cached.
+    pub fn has_live_count(&self, key: &SizesKey) -> bool {
+        self.sizes
+            .get(key)
+            .is_some_and(|c| c.taken_at.is_some() && !c.counting)
+    }
+
+    fn sizes_map(&mut self, live: bool) -> &mut HashMap<SizesKey, FolderSizes> {
+        if live {
+            &mut self.sizes
+        } else {
+            &mut self.sizes_other
+        }
     }
 
     /// `Alt-Z`: which blobs to count (the find syntax).
@@ -111,7 +137,17 @@ impl State {
             self.note_op("No containers to count here.");
             return Vec::new();
         }
-        let entry = self.sizes.entry(key.clone()).or_default();
+        let live = filter.is_none();
+        // Back from a filtered or inventory count: the live one cached is
+        // shown again without a walk (Z once more recounts).
+        if live && !self.sizes_live && self.has_live_count(&key) {
+            self.sizes_live = true;
+            self.apply_sizes();
+            self.note_op("Showing the live count again (no new walk); Z once more counts afresh.");
+            return Vec::new();
+        }
+        self.sizes_live = live;
+        let entry = self.sizes_map(live).entry(key.clone()).or_default();
         entry.counting = true;
         entry.error = None;
         vec![Effect::Sizes {
@@ -127,11 +163,15 @@ impl State {
             self.note_op("Open an account or a folder to size it from an inventory report.");
             return Vec::new();
         }
-        let start = self
-            .inventory_report
-            .clone()
-            .unwrap_or_else(|| "az://".into());
-        self.open_ask(super::ops::Ask::Inventory, start);
+        if let Some(key) = self.sizes_key()
+            && self.inventory_rules_apply(key.account)
+        {
+            self.note_op("Reading the account's inventory rules…");
+            return vec![Effect::InventoryRules {
+                account: key.account,
+            }];
+        }
+        self.ask_report_place(None, None);
         Vec::new()
     }
 
@@ -141,15 +181,26 @@ impl State {
             return Vec::new();
         };
         self.inventory_report = Some(report.clone());
-        let entry = self.sizes.entry(key.clone()).or_default();
+        self.sizes_live = false;
+        let entry = self.sizes_other.entry(key.clone()).or_default();
         entry.counting = true;
         entry.error = None;
-        self.note_op("Reading the latest inventory report…");
-        vec![Effect::SizesInventory { key, report }]
+        // The account's usable rule, when its reports are where the user looks.
+        let rule = self.inventory_rule.as_ref().and_then(|(dest, name)| {
+            crate::azure::uri::parse_az_uri(&report)
+                .ok()
+                .filter(|p| p.container == *dest)
+                .map(|_| name.clone())
+        });
+        self.note_op(&match &rule {
+            Some(r) => format!("Reading the latest report of inventory rule {r}…"),
+            None => "Reading the latest inventory report…".to_string(),
+        });
+        vec![Effect::SizesInventory { key, report, rule }]
     }
 
     pub(super) fn sizes_report(&mut self, r: SizesReport) -> Vec<Effect> {
-        let entry = self.sizes.entry(r.key.clone()).or_default();
+        let entry = self.sizes_map(r.live).entry(r.key.clone()).or_default();
         for (name, count) in r.children {
             entry.children.insert(name.into_boxed_str(), count);
         }
@@ -185,8 +236,9 @@ impl State {
                         .insert(leaf.into(), *count);
                 }
             }
+            let map = self.sizes_map(r.live);
             for (prefix, sizes) in below {
-                self.sizes.insert(
+                map.insert(
                     SizesKey {
                         account: r.key.account,
                         container: Some(container.clone()),
@@ -211,15 +263,19 @@ impl State {
         let Some(sizes) = self.current_sizes() else {
             return;
         };
+        // Rows not in this count show no size (not another source's).
         let found: Vec<(usize, u64)> = self
             .listing
             .entries
             .iter()
             .enumerate()
             .filter(|(_, e)| matches!(e.kind, EntryKind::Folder | EntryKind::Container))
-            .filter_map(|(i, e)| sizes.children.get(&e.name).map(|c| (i, c.all.bytes)))
+            .map(|(i, e)| (i, sizes.children.get(&e.name).map_or(0, |c| c.all.bytes)))
             .collect();
-        if found.is_empty() {
+        if found
+            .iter()
+            .all(|(i, b)| self.listing.entries[*i].size == *b)
+        {
             return;
         }
         for (i, bytes) in found {
@@ -263,6 +319,7 @@ mod tests {
             error: None,
             at: 0,
             source: None,
+            live: true,
         });
         assert!(s.current_sizes().unwrap().counting);
         // The end: b/ is bigger, and a/b/ below is cached for the drill-down.
@@ -279,6 +336,7 @@ mod tests {
             error: None,
             at: 1_800_000_000,
             source: None,
+            live: true,
         });
         let sizes = s.current_sizes().unwrap();
         assert!(!sizes.counting);
@@ -317,6 +375,7 @@ mod tests {
             error: None,
             at: 1_795_418_465,
             source: None,
+            live: true,
         });
         let screen = crate::ui::snapshot_tests::render(&s, 100, 12);
         assert!(!screen.contains("counting…"), "{screen}");
@@ -350,6 +409,7 @@ mod tests {
             error: None,
             at: 1_795_418_465,
             source: None,
+            live: true,
         });
         s.now = 1_795_418_465 + 180;
         cmd(&mut s, Command::Details);
@@ -374,7 +434,13 @@ mod tests {
         let fx = cmd(&mut s, Command::Accept);
         let key = s.sizes_key().unwrap();
         match &fx[..] {
-            [Effect::SizesInventory { key: k, report }] => {
+            [
+                Effect::SizesInventory {
+                    key: k,
+                    report,
+                    rule: None,
+                },
+            ] => {
                 assert_eq!(*k, key);
                 assert_eq!(report, "az://inventory/2026/");
             }
@@ -392,6 +458,7 @@ mod tests {
                 "from the inventory report of 2026-11-29T13:35:56Z (rule Rule_1), not a live count"
                     .into(),
             ),
+            live: false,
         });
         let screen = crate::ui::snapshot_tests::render(&s, 160, 12);
         assert!(
@@ -408,6 +475,90 @@ mod tests {
         s.input = tui_input::Input::new("inventory".into());
         assert!(cmd(&mut s, Command::Accept).is_empty());
         assert_eq!(s.mode(), crate::app::layers::Mode::Ask, "still asking");
+    }
+
+    #[test]
+    fn filtered_and_inventory_counts_leave_the_live_count_cached() {
+        let mut s = in_container(&["a/", "b/"]);
+        s.update(crate::app::Action::Resize {
+            width: 160,
+            height: 12,
+        });
+        let key = s.sizes_key().unwrap();
+        let done = |children: Vec<(String, Totals)>, total, source: Option<&str>| SizesReport {
+            key: key.clone(),
+            children,
+            total,
+            below: vec![("a/".into(), total)],
+            done: true,
+            error: None,
+            at: 1_795_418_465,
+            source: source.map(str::to_string),
+            live: source.is_none(),
+        };
+        cmd(&mut s, Command::Sizes);
+        s.sizes_report(done(
+            vec![("a/".into(), count(300, 3))],
+            count(300, 3),
+            None,
+        ));
+        // Alt-Z: a filtered count, shown, cached apart.
+        cmd(&mut s, Command::SizesFiltered);
+        s.input = tui_input::Input::new("*.csv".into());
+        let fx = cmd(&mut s, Command::Accept);
+        assert!(matches!(
+            &fx[..],
+            [Effect::Sizes {
+                filter: Some(_),
+                ..
+            }]
+        ));
+        s.sizes_report(done(
+            vec![("a/".into(), count(10, 1))],
+            count(10, 1),
+            Some("only what \"*.csv\" takes"),
+        ));
+        assert_eq!(s.current_sizes().unwrap().total, count(10, 1));
+        assert_eq!(s.sizes[&key].total, count(300, 3), "live kept");
+        let screen = crate::ui::snapshot_tests::render(&s, 160, 12);
+        assert!(screen.contains("only what \"*.csv\" takes"), "{screen}");
+        assert!(screen.contains("Z: the live count (cached)"), "{screen}");
+        // The folder below too: its live entry is untouched.
+        let below = SizesKey {
+            prefix: "a/".into(),
+            ..key.clone()
+        };
+        assert_eq!(s.sizes[&below].total, count(300, 3));
+        assert_eq!(s.sizes_other[&below].total, count(10, 1));
+        // Z: the live count again, no walk; the footer says counted.
+        assert!(cmd(&mut s, Command::Sizes).is_empty());
+        assert_eq!(s.current_sizes().unwrap().total, count(300, 3));
+        let screen = crate::ui::snapshot_tests::render(&s, 160, 12);
+        assert!(screen.contains("counted 2026-11-23"), "{screen}");
+        assert!(screen.contains("300 B"), "{screen}");
+        // Z once more: a fresh walk.
+        assert!(matches!(
+            &cmd(&mut s, Command::Sizes)[..],
+            [Effect::Sizes { filter: None, .. }]
+        ));
+        // An inventory count then Z: the same, the live count without a walk.
+        s.sizes_report(done(
+            vec![("a/".into(), count(300, 3))],
+            count(300, 3),
+            None,
+        ));
+        s.inventory_report = Some("az://inv/".into());
+        cmd(&mut s, Command::SizesInventory);
+        let fx = cmd(&mut s, Command::Accept);
+        assert!(matches!(&fx[..], [Effect::SizesInventory { .. }]));
+        s.sizes_report(done(
+            vec![("a/".into(), count(5, 1))],
+            count(5, 1),
+            Some("from the inventory report of 2026-11-29T13:35:56Z (rule R), not a live count"),
+        ));
+        assert_eq!(s.current_sizes().unwrap().total, count(5, 1));
+        assert!(cmd(&mut s, Command::Sizes).is_empty());
+        assert_eq!(s.current_sizes().unwrap().total, count(300, 3));
     }
 
     #[test]

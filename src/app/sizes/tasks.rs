@@ -35,6 +35,7 @@ pub(in crate::app) async fn count_sizes(
                     error: Some(e),
                     at: unix_now(),
                     source: None,
+                    live: false,
                 }));
                 return;
             }
@@ -57,6 +58,7 @@ pub(in crate::app) async fn count_sizes(
             error,
             at: unix_now(),
             source: source.clone(),
+            live: filter.is_none(),
         }))
         .is_ok()
     };
@@ -165,6 +167,7 @@ pub(in crate::app) async fn from_inventory(
     client: crate::azure::StorageClient,
     key: SizesKey,
     report: String,
+    rule: Option<String>,
 ) -> SizesReport {
     use crate::azure::inventory;
     let mut out = SizesReport {
@@ -176,6 +179,7 @@ pub(in crate::app) async fn from_inventory(
         error: None,
         at: unix_now(),
         source: None,
+        live: false,
     };
     let place = match crate::azure::uri::parse_az_uri(&report) {
         Ok(p) => p,
@@ -184,7 +188,8 @@ pub(in crate::app) async fn from_inventory(
             return out;
         }
     };
-    let manifest = inventory::latest_manifest(&client, &place.container, &place.prefix).await;
+    let manifest =
+        inventory::latest_manifest(&client, &place.container, &place.prefix, rule.as_deref()).await;
     let (_, manifest) = match manifest {
         Ok(m) => m,
         Err(e) => {
