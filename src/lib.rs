@@ -6,6 +6,7 @@
 pub mod app;
 pub mod audit;
 pub mod azure;
+pub mod checksum;
 pub mod cli;
 pub mod command;
 pub mod config;

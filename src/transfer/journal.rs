@@ -4,7 +4,7 @@
 
 use super::model::{Endpoint, ItemSpec, Kind};
 use crate::azure::history::Qualifier;
-use md5::{Digest, Md5};
+use crate::checksum::Md5;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
@@ -44,7 +44,7 @@ impl Entry {
         if let Some(q) = &self.at {
             h.update(format!("|{}", q.describe()));
         }
-        format!("{:x}", h.finalize())
+        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
     }
 
     /// The transfer to queue again for this entry, its blob end in the

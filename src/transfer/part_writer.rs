@@ -5,8 +5,8 @@
 //! once it is written and hashed, which is when its memory may be reused (the
 //! download reads the next range into it).
 
+use crate::checksum::Md5;
 use bytes::Bytes;
-use md5::{Digest, Md5};
 use std::io::Write;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;

@@ -284,7 +284,7 @@ pub async fn list(
 }
 
 fn md5_of(path: &std::path::Path) -> std::io::Result<[u8; 16]> {
-    use md5::{Digest, Md5};
+    use crate::checksum::Md5;
     use std::io::Read;
     let mut f = std::fs::File::open(path)?;
     let mut h = Md5::new();
@@ -292,7 +292,7 @@ fn md5_of(path: &std::path::Path) -> std::io::Result<[u8; 16]> {
     loop {
         let n = f.read(&mut buf)?;
         if n == 0 {
-            return Ok(h.finalize().into());
+            return Ok(h.finalize());
         }
         h.update(&buf[..n]);
     }

@@ -373,9 +373,14 @@ ranged_config() {
     done
 }
 
+read -ra TOOL_LIST <<<"$TOOLS"
 for ROUND in $(seq "$RUNS"); do
+    # Each round starts with another tool: the first one after a round's
+    # deletions measured slower (ext4 here is mounted with discard).
+    shift_by=$(((ROUND - 1) % ${#TOOL_LIST[@]}))
+    ORDER=("${TOOL_LIST[@]:shift_by}" "${TOOL_LIST[@]:0:shift_by}")
     for case in $CASES; do
-        for tool in $TOOLS; do
+        for tool in "${ORDER[@]}"; do
             # The floors are download shapes only.
             case "$case/$tool" in download/*) ;; */steps | */raw) continue ;; esac
             run_case "$case" "$tool"

@@ -7,9 +7,9 @@ pub mod local;
 use crate::azure::client::StorageClient;
 use crate::azure::http::{OpError, OpResult, blob_url, error_code, h, header, http_status};
 use crate::azure::ops::{BlobHead, head_blob};
+use crate::checksum::Md5;
 use azure_core::http::{Method, Request};
 use base64::Engine as _;
-use md5::{Digest, Md5};
 
 /// The largest blob opened in an editor.
 pub const MAX_EDIT_BYTES: u64 = 4 << 20;

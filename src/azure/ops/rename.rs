@@ -12,9 +12,9 @@ use crate::azure::http::{
     OpError, OpResult, blob_url, error_code, h, header, http_status, request,
 };
 use crate::azure::sas::{SasOptions, SasTarget, sign_service_sas};
+use crate::checksum::Md5;
 use azure_core::http::Method;
 use futures::StreamExt;
-use md5::{Digest, Md5};
 
 // ---------------------------------------------------------------------------
 // Rename / move: copy, verify, then delete the source
