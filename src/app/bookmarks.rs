@@ -184,12 +184,7 @@ mod tests {
     use crate::app::state::Level;
     use crate::app::update_tests::{cmd, in_container, state};
 
-    fn status(s: &State) -> String {
-        s.status
-            .as_ref()
-            .map(|m| m.text.clone())
-            .unwrap_or_default()
-    }
+    use crate::app::update_tests::status;
 
     #[test]
     fn a_bookmark_saves_the_place_and_jumps_back_to_it() {

@@ -42,6 +42,14 @@ pub(super) fn generation(effects: &[Effect]) -> u64 {
     }
 }
 
+/// The status line's text ("" when there is none).
+pub(crate) fn status(s: &State) -> String {
+    s.status
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default()
+}
+
 pub(super) fn names(s: &State) -> Vec<String> {
     s.listing
         .view

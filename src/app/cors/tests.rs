@@ -23,12 +23,7 @@ fn editor(s: &State) -> &CorsEditor {
     s.cors_editor().unwrap()
 }
 
-fn status(s: &State) -> String {
-    s.status
-        .as_ref()
-        .map(|m| m.text.clone())
-        .unwrap_or_default()
-}
+use crate::app::update_tests::status;
 
 /// Opens the editor and delivers `rules` as read from the service.
 fn opened(rules: Vec<CorsRule>) -> (State, u64) {

@@ -32,12 +32,7 @@ fn form(s: &State) -> &PolicyForm {
     }
 }
 
-fn status(s: &State) -> String {
-    s.status
-        .as_ref()
-        .map(|m| m.text.clone())
-        .unwrap_or_default()
-}
+use crate::app::update_tests::status;
 
 pub(crate) fn at(text: &str) -> Option<OffsetDateTime> {
     Some(parse_time_input(text).unwrap())

@@ -232,12 +232,7 @@ mod tests {
                 "schemaFields": ["Name"]}}]})
     }
 
-    fn status(s: &State) -> String {
-        s.status
-            .as_ref()
-            .map(|m| m.text.clone())
-            .unwrap_or_default()
-    }
+    use crate::app::update_tests::status;
 
     #[test]
     fn i_without_a_usable_rule_offers_one_reviewed_before_it_is_saved() {
