@@ -166,10 +166,16 @@ fn human(bytes: u64) -> String {
 }
 
 /// Typed text that names a container location rather than a local folder.
-fn is_location(typed: &str) -> bool {
+/// The location in what was typed, if it names one. The prompt starts with
+/// a local folder filled in, so a location typed (or pasted) without clearing
+/// it first ends up after that folder: "/home/meaz://c/p" means az://c/p, not
+/// a local folder of that odd name.
+fn typed_location(typed: &str) -> Option<&str> {
     ["az://", "abfs://", "abfss://", "https://", "http://"]
         .iter()
-        .any(|scheme| typed.starts_with(scheme))
+        .filter_map(|scheme| typed.find(scheme))
+        .min()
+        .map(|at| &typed[at..])
 }
 
 impl State {
@@ -216,8 +222,8 @@ impl State {
             container: container.clone(),
             prefix: prefix.clone(),
         };
-        let (other, from_other) = if is_location(typed) {
-            match self.sync_location(typed) {
+        let (other, from_other) = if let Some(location) = typed_location(typed) {
+            match self.sync_location(location) {
                 Ok(root) => (root, true),
                 Err(why) => {
                     self.error(&why);

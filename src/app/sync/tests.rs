@@ -351,6 +351,30 @@ fn open_location(s: &mut State, typed: &str) -> Vec<Effect> {
     cmd(s, Command::Accept)
 }
 
+#[test]
+fn a_location_typed_after_the_prefilled_folder_is_the_location() {
+    let mut s = in_container(&["a.csv"]);
+    assert!(cmd(&mut s, Command::Sync).is_empty());
+    assert!(
+        !s.input.value().is_empty(),
+        "the prompt starts with a folder"
+    );
+    // Typed (or pasted) without clearing the prompt first.
+    type_text(&mut s, "az://other/in");
+    let fx = cmd(&mut s, Command::Accept);
+    match &fx[..] {
+        [Effect::Sync(SyncEffect::Plan { src, .. })] => assert_eq!(
+            *src,
+            Root::Blob {
+                account: 0,
+                container: "other".into(),
+                prefix: "in/".into()
+            }
+        ),
+        other => panic!("{other:?}"),
+    }
+}
+
 /// A second account, "fresh", attached by a SAS that may read and list.
 fn with_second_account(s: &mut State) {
     let url = "https://fresh.blob.core.windows.net/?sv=2022-11-02&ss=b&srt=sco&sp=rl&se=2099-01-01T00:00:00Z&sig=c2VjcmV0";
